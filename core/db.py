@@ -1,0 +1,124 @@
+"""Database set-up for both backends: the tortoise config, schema migrations, raw SQL helpers.
+
+SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) is selected by a
+``postgres://`` or ``postgresql://`` URL. Hot list queries are written in SQL and go through
+:func:`fetch`, which renders placeholders for the active dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+MODEL_MODULES = ["models"]
+
+# SQLite tuned for a server (PERFORMANCE.md): WAL, relaxed fsync, a bigger page cache and
+# memory-mapped reads, foreign keys on, and a busy timeout instead of instant lock errors.
+SQLITE_PRAGMAS: dict[str, Any] = {
+    "journal_mode": "WAL",
+    "synchronous": "NORMAL",
+    "foreign_keys": "ON",
+    "cache_size": -65536,
+    "mmap_size": 268435456,
+    "busy_timeout": 5000,
+    "temp_store": "MEMORY",
+}
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    if is_postgres_url(database_url):
+        parts = urlsplit(database_url)
+        params = dict(parse_qsl(parts.query))
+        connection: dict[str, Any] = {
+            "engine": "tortoise.backends.asyncpg",
+            "credentials": {
+                "host": parts.hostname or "127.0.0.1",
+                "port": parts.port or 5432,
+                "user": parts.username or "postgres",
+                "password": parts.password or "",
+                "database": parts.path.lstrip("/") or "leadbox",
+                "minsize": int(params.get("minsize", 1)),
+                "maxsize": int(params.get("maxsize", 10)),
+            },
+        }
+    else:
+        path = database_url.split("://", 1)[1] if "://" in database_url else database_url
+        connection = {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {"file_path": path, **SQLITE_PRAGMAS},
+        }
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(database_url: str, *, create_db: bool = False) -> None:
+    """Connect and bring the schema up to date by applying pending migrations."""
+    from tortoise.migrations.api import migrate
+
+    config = tortoise_config(database_url)
+    await Tortoise.init(config=config, _create_db=create_db)
+    await migrate(config=config)
+    # migrate() re-initialises the apps without connections; make sure they are open.
+    await Tortoise.init(config=config)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+def conn() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def dialect() -> str:
+    return conn().capabilities.dialect
+
+
+def is_postgres() -> bool:
+    return dialect() == "postgres"
+
+
+def render(sql: str, count: int) -> str:
+    """Turn the ``?`` placeholders of ``sql`` into ``$1..$n`` on PostgreSQL."""
+    if not is_postgres():
+        return sql
+    pieces = sql.split("?")
+    if len(pieces) - 1 != count:
+        raise ValueError("placeholder count does not match the parameters")
+    out = [pieces[0]]
+    for i, piece in enumerate(pieces[1:], start=1):
+        out.append(f"${i}")
+        out.append(piece)
+    return "".join(out)
+
+
+async def fetch(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return await conn().execute_query_dict(render(sql, len(params)), list(params))
+
+
+def _config_for_cli() -> dict[str, Any]:
+    from core.config import settings_from_env
+
+    return tortoise_config(settings_from_env().database_url)
+
+
+# Read by the `tortoise` migrations CLI ([tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = _config_for_cli()

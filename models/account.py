@@ -1,0 +1,95 @@
+"""Tenants and the people who act in them: companies, users, teams, API tokens."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.base import Role, TimestampMixin
+
+
+class Company(TimestampMixin, Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    # Plan limit on open deals; leads are never counted against it (SPEC §4).
+    open_deals_limit = fields.IntField(default=1000)
+
+    class Meta:
+        table = "company"
+
+
+class User(TimestampMixin, Model):
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="users", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.REGULAR)
+    is_active = fields.BooleanField(default=True)
+    # Permission flags of regular users; admins have every permission (SPEC §1).
+    can_convert_deals_to_leads = fields.BooleanField(default=True)
+    can_add_prospector_leads = fields.BooleanField(default=False)
+
+    company_id: int
+
+    class Meta:
+        table = "app_user"
+        unique_together = (("company", "email"),)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Team(TimestampMixin, Model):
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="teams", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+
+    company_id: int
+
+    class Meta:
+        table = "team"
+        unique_together = (("company", "name"),)
+
+
+class TeamMember(Model):
+    id = fields.IntField(primary_key=True)
+    team: fields.ForeignKeyRelation[Team] = fields.ForeignKeyField(
+        "models.Team", related_name="members", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="team_memberships", on_delete=fields.CASCADE
+    )
+
+    team_id: int
+    user_id: int
+
+    class Meta:
+        table = "team_member"
+        unique_together = (("team", "user"),)
+        indexes = (("user_id", "team_id"),)
+
+
+class ApiToken(Model):
+    """A per-user API token. Only its SHA-256 digest is stored, the token itself is shown once."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200, default="")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters, so that a user can tell tokens apart without the secret.
+    prefix = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "api_token"

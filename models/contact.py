@@ -1,0 +1,69 @@
+"""Contacts: organizations and persons (SPEC §2)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.account import Company, User
+from models.base import TimestampMixin, Visibility
+
+
+class Organization(TimestampMixin, Model):
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="organizations", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=255)
+    address_street = fields.CharField(max_length=255, null=True)
+    address_city = fields.CharField(max_length=120, null=True)
+    address_postal_code = fields.CharField(max_length=32, null=True)
+    address_country = fields.CharField(max_length=120, null=True)
+    latitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
+    longitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
+    owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
+    custom_fields = fields.JSONField(default=dict)
+
+    company_id: int
+    owner_id: int | None
+
+    class Meta:
+        table = "organization"
+        indexes = (("company_id", "name"),)
+
+
+class Person(TimestampMixin, Model):
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="persons", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=255)
+    first_name = fields.CharField(max_length=120, null=True)
+    last_name = fields.CharField(max_length=120, null=True)
+    # Lists of {"value", "label", "primary"} (SPEC §2).
+    emails = fields.JSONField(default=list)
+    phones = fields.JSONField(default=list)
+    # Denormalised from the lists above for search and the "with email / with phone" filters:
+    # every address lower-cased, every number reduced to its digits, space separated.
+    email_search = fields.TextField(default="")
+    phone_search = fields.TextField(default="")
+    job_title = fields.CharField(max_length=255, null=True)
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="persons", null=True, on_delete=fields.SET_NULL
+    )
+    owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
+    custom_fields = fields.JSONField(default=dict)
+
+    company_id: int
+    organization_id: int | None
+    owner_id: int | None
+
+    class Meta:
+        table = "person"
+        indexes = (("company_id", "name"), ("organization_id",))
