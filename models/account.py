@@ -83,6 +83,9 @@ class ApiToken(Model):
     )
     name = fields.CharField(max_length=200, default="")
     token_hash = fields.CharField(max_length=64, unique=True)
+    # APP for the sales team's own client (what it creates is MANUAL), API for partner
+    # integrations (what they create is API): the path, not the client, sets a lead's source.
+    client = fields.CharField(max_length=8, default="API")
     # The first characters, so that a user can tell tokens apart without the secret.
     prefix = fields.CharField(max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -173,8 +173,9 @@ class ChangeLogEntry(Model):
     entity_id = fields.CharField(max_length=64)
     action = fields.CharField(max_length=32)
     field = fields.CharField(max_length=64, null=True)
-    old_value = fields.JSONField(null=True)
-    new_value = fields.JSONField(null=True)
+    # JSON text (not a JSON column: a bare string value would be taken for encoded JSON).
+    old_value = fields.TextField(null=True)
+    new_value = fields.TextField(null=True)
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )

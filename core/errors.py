@@ -1,0 +1,66 @@
+"""Errors: domain failures that become ``userErrors``, and public top-level errors.
+
+Domain rules raise :class:`DomainError` with one or more :class:`FieldError`; the GraphQL
+layer turns them into a payload's ``userErrors``. :class:`PublicError` is for what must stay
+a top-level error with its message (authentication, bad cursors and ids, query limits); every
+other exception is masked before it reaches a client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    DUPLICATE = "DUPLICATE"
+    TOO_LONG = "TOO_LONG"
+    TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
+    CONFLICT = "CONFLICT"
+    INVALID_CURRENCY = "INVALID_CURRENCY"
+    OWNER_CONFLICT = "OWNER_CONFLICT"
+    CONTACT_REQUIRED = "CONTACT_REQUIRED"
+    ALREADY_ARCHIVED = "ALREADY_ARCHIVED"
+    NOT_ARCHIVED = "NOT_ARCHIVED"
+    IN_USE = "IN_USE"
+    INVALID_ID = "INVALID_ID"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    message: str
+    code: ErrorCode
+    # Path of the input field the error is about, e.g. ("input", "value", "currency").
+    field: tuple[str, ...] | None = None
+
+
+class DomainError(Exception):
+    def __init__(self, errors: FieldError | Sequence[FieldError]) -> None:
+        self.errors: list[FieldError] = [errors] if isinstance(errors, FieldError) else list(errors)
+        super().__init__("; ".join(e.message for e in self.errors))
+
+
+def fail(message: str, code: ErrorCode, *field: str) -> DomainError:
+    """Shorthand for a one-error :class:`DomainError`: ``raise fail("...", code, "title")``."""
+    return DomainError(FieldError(message, code, tuple(field) or None))
+
+
+class PublicError(Exception):
+    """A top-level GraphQL error whose message and code are safe to show to the client."""
+
+    def __init__(self, message: str, code: str = "BAD_REQUEST") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        # graphql-core copies this onto the error it reports.
+        self.extensions = {"code": code}
+
+
+class NotAuthenticated(PublicError):
+    def __init__(self, message: str = "Authentication required: send 'Authorization: Bearer <token>'.") -> None:
+        super().__init__(message, code="UNAUTHENTICATED")

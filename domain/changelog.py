@@ -1,0 +1,72 @@
+"""The change log: who changed which field of which record from what to what, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import orjson
+
+from domain.viewer import Viewer
+from models import ChangeLogEntry
+
+
+def loggable(value: Any) -> Any:
+    """A JSON-safe form of a field value for the log."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [loggable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: loggable(v) for k, v in value.items()}
+    return value
+
+
+def entry(
+    viewer: Viewer | None,
+    company_id: int,
+    entity_type: str,
+    entity_id: object,
+    action: str,
+    field: str | None = None,
+    old: Any = None,
+    new: Any = None,
+) -> ChangeLogEntry:
+    return ChangeLogEntry(
+        company_id=company_id,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        action=action,
+        field=field,
+        old_value=orjson.dumps(loggable(old)).decode() if old is not None else None,
+        new_value=orjson.dumps(loggable(new)).decode() if new is not None else None,
+        actor_id=viewer.user_id if viewer else None,
+    )
+
+
+def field_changes(
+    viewer: Viewer | None,
+    company_id: int,
+    entity_type: str,
+    entity_id: object,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> list[ChangeLogEntry]:
+    """One UPDATED entry per field whose value differs between ``before`` and ``after``."""
+    return [
+        entry(viewer, company_id, entity_type, entity_id, "UPDATED", name, before.get(name), new)
+        for name, new in after.items()
+        if loggable(before.get(name)) != loggable(new)
+    ]
+
+
+async def write(entries: list[ChangeLogEntry]) -> None:
+    if entries:
+        await ChangeLogEntry.bulk_create(entries)

@@ -1,0 +1,82 @@
+"""Lead labels: company-wide names and colours; every company starts with Hot, Warm and Cold."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, fail
+from domain import changelog
+from domain.validation import text
+from domain.viewer import Viewer
+from models import LeadLabel
+
+ENTITY = "lead_label"
+DEFAULT_LABELS = (("Hot", "red"), ("Warm", "yellow"), ("Cold", "blue"))
+COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]{3,12})$")
+
+
+async def create_default_labels(company_id: int) -> None:
+    await LeadLabel.bulk_create([LeadLabel(company_id=company_id, name=n, color=c) for n, c in DEFAULT_LABELS])
+
+
+def _clean_color(color: str) -> str:
+    color = color.strip()
+    if not COLOR_RE.match(color):
+        raise fail("color must be a name such as 'red' or a hex value such as '#ff8800'.", ErrorCode.INVALID, "input", "color")
+    return color
+
+
+async def _check_unique(viewer: Viewer, name: str, except_id: int | None = None) -> None:
+    clash = LeadLabel.filter(company_id=viewer.company_id, name=name)
+    if except_id is not None:
+        clash = clash.exclude(id=except_id)
+    if await clash.exists():
+        raise fail(f"A label named {name!r} already exists.", ErrorCode.DUPLICATE, "input", "name")
+
+
+async def create_label(viewer: Viewer, name: str, color: str) -> LeadLabel:
+    clean_name, errors = text(name, ("input", "name"), required=True, max_length=100)
+    if errors:
+        raise fail(errors[0].message, errors[0].code, *(errors[0].field or ()))
+    assert clean_name is not None
+    await _check_unique(viewer, clean_name)
+    async with in_transaction():
+        label = await LeadLabel.create(company_id=viewer.company_id, name=clean_name, color=_clean_color(color))
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, label.id, "CREATED", "name", None, label.name)])
+    return label
+
+
+async def get_label(viewer: Viewer, label_id: int) -> LeadLabel:
+    label = await LeadLabel.get_or_none(id=label_id, company_id=viewer.company_id)
+    if label is None:
+        raise fail("Label not found.", ErrorCode.NOT_FOUND, "input", "id")
+    return label
+
+
+async def update_label(viewer: Viewer, label_id: int, name: str | None, color: str | None) -> LeadLabel:
+    label = await get_label(viewer, label_id)
+    before = {"name": label.name, "color": label.color}
+    if name is not None:
+        clean_name, errors = text(name, ("input", "name"), required=True, max_length=100)
+        if errors:
+            raise fail(errors[0].message, errors[0].code, *(errors[0].field or ()))
+        assert clean_name is not None
+        await _check_unique(viewer, clean_name, except_id=label.id)
+        label.name = clean_name
+    if color is not None:
+        label.color = _clean_color(color)
+    async with in_transaction():
+        await label.save()
+        after = {"name": label.name, "color": label.color}
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, label.id, before, after))
+    return label
+
+
+async def delete_label(viewer: Viewer, label_id: int) -> None:
+    """Delete a label; the leads that carried it simply lose it."""
+    label = await get_label(viewer, label_id)
+    async with in_transaction():
+        await label.delete()
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, label_id, "DELETED", "name", label.name, None)])

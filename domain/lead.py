@@ -1,0 +1,307 @@
+"""Leads: create, update, archive, delete, one at a time or in bulk; every change logged.
+
+A lead is always linked to a person or an organization (or both) and owned by a user or a
+team. Its source is decided by the path that made it, never by the client (SPEC §3.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from core.errors import DomainError, ErrorCode, FieldError, fail
+from domain import changelog
+from domain.organization import OrganizationData, create_organization, get_organization
+from domain.person import PersonData, create_person, get_person
+from domain.refs import check_labels, check_owner_user, check_team
+from domain.validation import money, text
+from domain.viewer import Viewer
+from models import Lead, LeadLabel, LeadLabelLink, LeadSource, Organization, Person, Visibility
+
+ENTITY = "lead"
+MAX_BULK_IDS = 500
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+@dataclass
+class LeadData:
+    title: str | None = None
+    person_id: int | None = None
+    person: PersonData | None = None
+    organization_id: int | None = None
+    organization: OrganizationData | None = None
+    owner_user_id: int | None = None
+    owner_team_id: int | None = None
+    value_amount: Decimal | None = None
+    value_currency: str | None = None
+    expected_close_date: dt.date | None = None
+    label_ids: list[int] = field(default_factory=list)
+    visibility: Visibility | None = None
+    was_seen: bool = False
+    utm: dict[str, str | None] = field(default_factory=dict)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def get_lead(viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...] = ("input", "id")) -> Lead:
+    """The lead if it belongs to the viewer's company and they may see it, else NOT_FOUND:
+    another company's id looks exactly like one that does not exist."""
+    lead = await Lead.get_or_none(id=lead_id, company_id=viewer.company_id)
+    if lead is None or not viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
+        raise fail("Lead not found.", ErrorCode.NOT_FOUND, *path)
+    return lead
+
+
+async def visible_leads(viewer: Viewer, ids: Sequence[uuid.UUID], path: tuple[str, ...] = ("input", "ids")) -> list[Lead]:
+    """All the leads named, or a NOT_FOUND error listing the missing ones and nothing else."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise fail("Give at least one lead id.", ErrorCode.REQUIRED, *path)
+    if len(wanted) > MAX_BULK_IDS:
+        raise fail(f"At most {MAX_BULK_IDS} ids per call.", ErrorCode.TOO_MANY_ITEMS, *path)
+    leads = await Lead.filter(id__in=wanted, company_id=viewer.company_id)
+    found = {lead.id: lead for lead in leads if viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise DomainError(
+            FieldError(f"{len(missing)} lead(s) not found: " + ", ".join(str(m) for m in missing[:10]), ErrorCode.NOT_FOUND, path)
+        )
+    return [found[i] for i in wanted]
+
+
+def _clean_scalars(changes: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    out = dict(changes)
+    if "title" in out:
+        out["title"], errs = text(out["title"], (*path, "title"), required=True)
+        errors += errs
+    if "value" in out:
+        value = out.pop("value")
+        amount, currency = value if value is not None else (None, None)
+        out["value_amount"], out["value_currency"], errs = money(amount, currency, (*path, "value"))
+        errors += errs
+    for name in UTM_FIELDS:
+        if name in out:
+            out[name], errs = text(out[name], (*path, name))
+            errors += errs
+    if out.get("owner_user_id") is not None and out.get("owner_team_id") is not None:
+        errors.append(FieldError("A lead is owned by a user or by a team, not both.", ErrorCode.OWNER_CONFLICT, (*path, "owner_team_id")))
+    if errors:
+        raise DomainError(errors)
+    return out
+
+
+async def _check_refs(viewer: Viewer, values: dict[str, Any], path: tuple[str, ...]) -> None:
+    await check_owner_user(viewer, values.get("owner_user_id"), (*path, "owner_user_id"))
+    await check_team(viewer, values.get("owner_team_id"), (*path, "owner_team_id"))
+    if values.get("person_id") is not None:
+        await get_person(viewer, values["person_id"], (*path, "person_id"))
+    if values.get("organization_id") is not None:
+        await get_organization(viewer, values["organization_id"], (*path, "organization_id"))
+
+
+async def _label_names(ids: Iterable[int]) -> list[str]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return sorted(await LeadLabel.filter(id__in=ids).values_list("name", flat=True))  # type: ignore[arg-type]
+
+
+async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: tuple[str, ...] = ("input",)) -> Lead:
+    """Create a lead, and its person and organization when given inline, in one transaction."""
+    if data.person_id is not None and data.person is not None:
+        raise fail("Give either an existing person or a new one, not both.", ErrorCode.CONFLICT, *path, "person")
+    if data.organization_id is not None and data.organization is not None:
+        raise fail("Give either an existing organization or a new one, not both.", ErrorCode.CONFLICT, *path, "organization")
+    if not any((data.person_id, data.person, data.organization_id, data.organization)):
+        raise fail("A lead must be linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, *path, "person_id")
+    scalars: dict[str, Any] = {
+        "owner_user_id": data.owner_user_id,
+        "owner_team_id": data.owner_team_id,
+        "person_id": data.person_id,
+        "organization_id": data.organization_id,
+        **{k: data.utm.get(k) for k in UTM_FIELDS},
+    }
+    if data.title is not None:
+        scalars["title"] = data.title
+    if data.value_amount is not None or data.value_currency is not None:
+        scalars["value"] = (data.value_amount if data.value_amount is not None else Decimal(0), data.value_currency)
+    values = _clean_scalars(scalars, path)
+    if values["owner_user_id"] is None and values["owner_team_id"] is None:
+        values["owner_user_id"] = viewer.user_id
+    await _check_refs(viewer, values, path)
+    label_ids = await check_labels(viewer, data.label_ids, (*path, "label_ids"))
+
+    async with in_transaction():
+        organization: Organization | None = None
+        person: Person | None = None
+        if data.organization is not None:
+            organization = await create_organization(viewer, data.organization, (*path, "organization"))
+            values["organization_id"] = organization.id
+        if data.person is not None:
+            if data.person.organization_id is None and values.get("organization_id") is not None:
+                data.person.organization_id = values["organization_id"]
+            person = await create_person(viewer, data.person, (*path, "person"))
+            values["person_id"] = person.id
+        if not values.get("title"):
+            if person is None and values.get("person_id") is not None:
+                person = await Person.get(id=values["person_id"])
+            if organization is None and values.get("organization_id") is not None:
+                organization = await Organization.get(id=values["organization_id"])
+            values["title"] = (person.name if person else None) or (organization.name if organization else "")
+        lead = await Lead.create(
+            company_id=viewer.company_id,
+            source=source,
+            visibility=data.visibility or Visibility.COMPANY,
+            expected_close_date=data.expected_close_date,
+            was_seen=data.was_seen,
+            created_by_id=viewer.user_id,
+            **values,
+        )
+        if label_ids:
+            await LeadLabelLink.bulk_create([LeadLabelLink(lead_id=lead.id, label_id=i) for i in label_ids])
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "CREATED", "source", None, source)])
+    return lead
+
+
+async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any]) -> Lead:
+    """Apply the given field changes (only the keys present) to one lead."""
+    lead = await get_lead(viewer, lead_id)
+    label_ids = changes.pop("label_ids", None)
+    values = _clean_scalars(changes, ("input",))
+    _owner_exclusive(values)
+    await _check_refs(viewer, values, ("input",))
+    if label_ids is not None:
+        label_ids = await check_labels(viewer, label_ids, ("input", "label_ids"))
+    person_id = values.get("person_id", lead.person_id)
+    organization_id = values.get("organization_id", lead.organization_id)
+    if person_id is None and organization_id is None:
+        raise fail("A lead must stay linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, "input", "person_id")
+    if values.get("owner_user_id", lead.owner_user_id) is None and values.get("owner_team_id", lead.owner_team_id) is None:
+        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
+
+    before = {k: getattr(lead, k) for k in values}
+    async with in_transaction():
+        for k, v in values.items():
+            setattr(lead, k, v)
+        if values:
+            await lead.save()
+        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, values)
+        if label_ids is not None:
+            entries += await _replace_labels([lead.id], label_ids, viewer)
+        await changelog.write(entries)
+    return lead
+
+
+def _owner_exclusive(values: dict[str, Any]) -> None:
+    """Setting one kind of owner clears the other."""
+    if values.get("owner_user_id") is not None:
+        values["owner_team_id"] = None
+    elif values.get("owner_team_id") is not None:
+        values["owner_user_id"] = None
+
+
+async def _current_labels(lead_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[int]]:
+    current: dict[uuid.UUID, set[int]] = {i: set() for i in lead_ids}
+    for lead_id, label_id in await LeadLabelLink.filter(lead_id__in=list(lead_ids)).values_list("lead_id", "label_id"):
+        current[uuid.UUID(str(lead_id))].add(label_id)
+    return current
+
+
+async def _replace_labels(lead_ids: Sequence[uuid.UUID], label_ids: Iterable[int], viewer: Viewer, *, add: Iterable[int] = (), remove: Iterable[int] = ()) -> list[Any]:
+    """Set each lead's labels (or add/remove some) and return the change-log entries."""
+    current = await _current_labels(lead_ids)
+    target_all = set(label_ids) if label_ids is not None else None
+    entries = []
+    to_add: list[LeadLabelLink] = []
+    to_remove: list[tuple[uuid.UUID, int]] = []
+    for lead_id, have in current.items():
+        want = set(target_all) if target_all is not None else (have | set(add)) - set(remove)
+        if want == have:
+            continue
+        to_add += [LeadLabelLink(lead_id=lead_id, label_id=i) for i in sorted(want - have)]
+        to_remove += [(lead_id, i) for i in sorted(have - want)]
+        entries.append(changelog.entry(viewer, viewer.company_id, ENTITY, lead_id, "UPDATED", "labels", await _label_names(have), await _label_names(want)))
+    for lead_id, label_id in to_remove:
+        await LeadLabelLink.filter(lead_id=lead_id, label_id=label_id).delete()
+    if to_add:
+        await LeadLabelLink.bulk_create(to_add)
+    return entries
+
+
+async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: dict[str, Any]) -> int:
+    """Apply owner, visibility, value and label changes to many leads at once, all or nothing.
+
+    ``changes`` may hold ``owner_user_id``, ``owner_team_id``, ``visibility``, ``value``,
+    ``expected_close_date``, ``label_ids`` (replace), ``add_label_ids``, ``remove_label_ids``.
+    Returns the number of leads changed.
+    """
+    leads = await visible_leads(viewer, ids)
+    label_ids = changes.pop("label_ids", None)
+    add = changes.pop("add_label_ids", None) or []
+    remove = changes.pop("remove_label_ids", None) or []
+    values = _clean_scalars(changes, ("input",))
+    _owner_exclusive(values)
+    if "owner_user_id" in values and "owner_team_id" in values and values["owner_user_id"] is None and values["owner_team_id"] is None:
+        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
+    await _check_refs(viewer, values, ("input",))
+    await check_labels(viewer, [*(label_ids or []), *add, *remove], ("input", "label_ids"))
+    if not values and label_ids is None and not add and not remove:
+        raise fail("Nothing to change.", ErrorCode.REQUIRED, "input")
+
+    changed: set[uuid.UUID] = set()
+    async with in_transaction():
+        entries = []
+        if values:
+            stamp = now()
+            for lead in leads:
+                before = {k: getattr(lead, k) for k in values}
+                diff = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, values)
+                if diff:
+                    changed.add(lead.id)
+                    entries += diff
+            if changed:
+                await Lead.filter(id__in=list(changed)).update(**values, updated_at=stamp)
+        if label_ids is not None or add or remove:
+            label_entries = await _replace_labels([lead.id for lead in leads], label_ids, viewer, add=add, remove=remove)
+            changed |= {uuid.UUID(e.entity_id) for e in label_entries}
+            entries += label_entries
+        await changelog.write(entries)
+    return len(changed)
+
+
+async def delete_leads(viewer: Viewer, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Delete leads with their notes, activities, emails and label links, all or nothing."""
+    leads = await visible_leads(viewer, ids)
+    lead_ids = [lead.id for lead in leads]
+    async with in_transaction():
+        await Lead.filter(id__in=lead_ids, company_id=viewer.company_id).delete()
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "DELETED", "title", lead.title, None) for lead in leads])
+    return lead_ids
+
+
+async def set_archived(viewer: Viewer, ids: Sequence[uuid.UUID], archived: bool) -> list[Lead]:
+    """Archive or unarchive leads; those already in the wanted state are left as they are."""
+    leads = await visible_leads(viewer, ids)
+    stamp = now()
+    to_change = [lead for lead in leads if lead.is_archived != archived]
+    async with in_transaction():
+        if to_change:
+            await Lead.filter(id__in=[lead.id for lead in to_change]).update(
+                is_archived=archived, archived_at=stamp if archived else None, updated_at=stamp
+            )
+        action = "ARCHIVED" if archived else "UNARCHIVED"
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, action) for lead in to_change])
+    for lead in to_change:
+        lead.is_archived = archived
+        lead.archived_at = stamp if archived else None
+        lead.updated_at = stamp
+    return leads

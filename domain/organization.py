@@ -1,0 +1,108 @@
+"""Organizations: create, update, delete, each change logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from core.errors import DomainError, ErrorCode, FieldError, fail
+from domain import changelog
+from domain.refs import check_owner_user
+from domain.validation import text
+from domain.viewer import Viewer
+from models import Organization, Visibility
+
+ENTITY = "organization"
+TEXT_FIELDS = {
+    "name": 255,
+    "address_street": 255,
+    "address_city": 120,
+    "address_postal_code": 32,
+    "address_country": 120,
+}
+
+
+@dataclass
+class OrganizationData:
+    name: str | None = None
+    address_street: str | None = None
+    address_city: str | None = None
+    address_postal_code: str | None = None
+    address_country: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    owner_id: int | None = None
+    visibility: Visibility | None = None
+
+
+def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
+    """Validate organization fields; raise a DomainError listing every problem."""
+    errors: list[FieldError] = []
+    out = dict(changes)
+    for name, limit in TEXT_FIELDS.items():
+        if name in out:
+            out[name], errs = text(out[name], (*path, name), required=name == "name", max_length=limit)
+            errors += errs
+    if creating and "name" not in out:
+        errors.append(FieldError("name is required.", ErrorCode.REQUIRED, (*path, "name")))
+    for name, bound in (("latitude", 90), ("longitude", 180)):
+        value = out.get(name)
+        if value is not None and not (-bound <= Decimal(value) <= bound):
+            errors.append(FieldError(f"{name} must be between -{bound} and {bound}.", ErrorCode.INVALID, (*path, name)))
+    if errors:
+        raise DomainError(errors)
+    return out
+
+
+async def create_organization(viewer: Viewer, data: OrganizationData, path: tuple[str, ...] = ("input",)) -> Organization:
+    values = clean({f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}, path, creating=True)
+    values.setdefault("owner_id", viewer.user_id)
+    await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
+    async with in_transaction():
+        org = await Organization.create(company_id=viewer.company_id, **values)
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, org.id, "CREATED")])
+    return org
+
+
+async def get_organization(viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id")) -> Organization:
+    """The organization if it is the viewer's company's and visible to them; NOT_FOUND otherwise."""
+    org = await Organization.get_or_none(id=organization_id, company_id=viewer.company_id)
+    if org is None or not viewer.can_see(org.visibility, org.owner_id):
+        raise fail("Organization not found.", ErrorCode.NOT_FOUND, *path)
+    return org
+
+
+async def update_organization(viewer: Viewer, organization_id: int, changes: dict[str, Any]) -> Organization:
+    org = await get_organization(viewer, organization_id)
+    values = clean(changes, ("input",), creating=False)
+    if "owner_id" in values:
+        await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
+    before = {k: getattr(org, k) for k in values}
+    async with in_transaction():
+        for k, v in values.items():
+            setattr(org, k, v)
+        await org.save()
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, values))
+    return org
+
+
+async def delete_organization(viewer: Viewer, organization_id: int) -> None:
+    """Delete an organization. Its persons and leads stay, unlinked; a lead left with no
+    contact at all keeps the organization's name as its title, so nothing is lost silently."""
+    from models import Lead
+
+    org = await get_organization(viewer, organization_id)
+    orphaned = await Lead.filter(company_id=viewer.company_id, organization_id=org.id, person_id=None).count()
+    if orphaned:
+        raise fail(
+            f"{orphaned} lead(s) are linked only to this organization; link them to another contact or delete them first.",
+            ErrorCode.IN_USE,
+            "input",
+            "id",
+        )
+    async with in_transaction():
+        await org.delete()
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, organization_id, "DELETED", "name", org.name, None)])

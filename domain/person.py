@@ -1,0 +1,149 @@
+"""Persons: contact details as labelled lists, with the search columns derived from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from core.errors import DomainError, ErrorCode, FieldError, fail
+from domain import changelog
+from domain.organization import get_organization
+from domain.refs import check_owner_user
+from domain.validation import text
+from domain.viewer import Viewer
+from models import Lead, Person, Visibility
+
+ENTITY = "person"
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class ContactValue:
+    value: str
+    label: str = "work"
+    primary: bool = False
+
+
+@dataclass
+class PersonData:
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    emails: list[ContactValue] | None = None
+    phones: list[ContactValue] | None = None
+    job_title: str | None = None
+    organization_id: int | None = None
+    owner_id: int | None = None
+    visibility: Visibility | None = None
+
+
+def digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def _contact_list(items: list[ContactValue], path: tuple[str, ...], kind: str) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    errors: list[FieldError] = []
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(items):
+        value = (item.value or "").strip()
+        where = (*path, str(i), "value")
+        if kind == "email" and not EMAIL_RE.match(value):
+            errors.append(FieldError(f"{value!r} is not an email address.", ErrorCode.INVALID, where))
+        elif kind == "phone" and len(digits(value)) < 3:
+            errors.append(FieldError(f"{value!r} is not a phone number.", ErrorCode.INVALID, where))
+        out.append({"value": value, "label": (item.label or "work").strip()[:32], "primary": bool(item.primary)})
+    # Exactly one primary entry in a non-empty list: the first marked one, else the first.
+    if out:
+        first = next((i for i, e in enumerate(out) if e["primary"]), 0)
+        for i, e in enumerate(out):
+            e["primary"] = i == first
+    return out, errors
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    first, _, last = name.partition(" ")
+    return first, last.strip() or None
+
+
+def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    out = dict(changes)
+    for name, limit in (("name", 255), ("first_name", 120), ("last_name", 120), ("job_title", 255)):
+        if name in out:
+            out[name], errs = text(out[name], (*path, name), required=name == "name", max_length=limit)
+            errors += errs
+    if creating and not out.get("name"):
+        parts = [out.get("first_name"), out.get("last_name")]
+        if any(parts):
+            out["name"] = " ".join(p for p in parts if p)
+        elif not any(e.field == (*path, "name") for e in errors):
+            errors.append(FieldError("name is required.", ErrorCode.REQUIRED, (*path, "name")))
+    if out.get("name") and "first_name" not in out and "last_name" not in out:
+        out["first_name"], out["last_name"] = split_name(out["name"])
+    if out.get("emails") is not None:
+        out["emails"], errs = _contact_list(out["emails"], (*path, "emails"), "email")
+        errors += errs
+        out["email_search"] = " ".join(e["value"].lower() for e in out["emails"])
+    if out.get("phones") is not None:
+        out["phones"], errs = _contact_list(out["phones"], (*path, "phones"), "phone")
+        errors += errs
+        out["phone_search"] = " ".join(digits(p["value"]) for p in out["phones"])
+    if errors:
+        raise DomainError(errors)
+    return out
+
+
+async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] = ("input",)) -> Person:
+    raw = {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}
+    values = clean(raw, path, creating=True)
+    values.setdefault("owner_id", viewer.user_id)
+    await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
+    if values.get("organization_id") is not None:
+        await get_organization(viewer, values["organization_id"], (*path, "organization_id"))
+    async with in_transaction():
+        person = await Person.create(company_id=viewer.company_id, **values)
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "CREATED")])
+    return person
+
+
+async def get_person(viewer: Viewer, person_id: int, path: tuple[str, ...] = ("input", "id")) -> Person:
+    person = await Person.get_or_none(id=person_id, company_id=viewer.company_id)
+    if person is None or not viewer.can_see(person.visibility, person.owner_id):
+        raise fail("Person not found.", ErrorCode.NOT_FOUND, *path)
+    return person
+
+
+async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
+    person = await get_person(viewer, person_id)
+    values = clean(changes, ("input",), creating=False)
+    if "owner_id" in values:
+        await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
+    if values.get("organization_id") is not None:
+        await get_organization(viewer, values["organization_id"], ("input", "organization_id"))
+    before = {k: getattr(person, k) for k in values}
+    async with in_transaction():
+        for k, v in values.items():
+            setattr(person, k, v)
+        await person.save()
+        logged = {k: v for k, v in values.items() if not k.endswith("_search")}
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged))
+    return person
+
+
+async def delete_person(viewer: Viewer, person_id: int) -> None:
+    """Delete a person. Refused while a lead has no other contact, so no lead is left bare."""
+    person = await get_person(viewer, person_id)
+    orphaned = await Lead.filter(company_id=viewer.company_id, person_id=person.id, organization_id=None).count()
+    if orphaned:
+        raise fail(
+            f"{orphaned} lead(s) are linked only to this person; link them to another contact or delete them first.",
+            ErrorCode.IN_USE,
+            "input",
+            "id",
+        )
+    async with in_transaction():
+        await person.delete()
+        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person_id, "DELETED", "name", person.name, None)])

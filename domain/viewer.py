@@ -1,0 +1,116 @@
+"""Who is asking: the authenticated user, their company, teams and permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.db import fetch
+from core.security import token_digest
+from models.base import Role, Visibility
+from models.lead import LeadSource
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    company_id: int
+    role: Role
+    name: str = ""
+    can_convert_deals_to_leads: bool = True
+    can_add_prospector_leads: bool = False
+    # The teams the user belongs to, and every user who shares one of them.
+    # True when the request comes from the sales team's own app rather than the public API.
+    via_app: bool = False
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    teammate_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def lead_source(self) -> LeadSource:
+        """What a lead made directly by this viewer is: MANUAL in the app, API from a partner."""
+        return LeadSource.MANUAL if self.via_app else LeadSource.API
+
+    def can_see(
+        self, visibility: Visibility | str, owner_user_id: int | None, owner_team_id: int | None = None
+    ) -> bool:
+        """Visibility (SPEC §1): OWNER = owner and admins, TEAM = the owner's teams, COMPANY = all."""
+        if self.is_admin or Visibility(visibility) == Visibility.COMPANY:
+            return True
+        if owner_user_id == self.user_id or owner_team_id in self.team_ids:
+            return True
+        return Visibility(visibility) == Visibility.TEAM and owner_user_id in self.teammate_ids
+
+    def visibility_sql(
+        self, alias: str, owner_user_col: str, owner_team_col: str | None = None
+    ) -> tuple[str, list[Any]]:
+        """The SQL form of :meth:`can_see` for a table alias; empty for admins."""
+        if self.is_admin:
+            return "", []
+        parts = [f"{alias}.visibility = ?", f"{alias}.{owner_user_col} = ?"]
+        params: list[Any] = [Visibility.COMPANY.value, self.user_id]
+        if owner_team_col and self.team_ids:
+            marks = ",".join("?" * len(self.team_ids))
+            parts.append(f"{alias}.{owner_team_col} IN ({marks})")
+            params.extend(sorted(self.team_ids))
+        if self.teammate_ids:
+            marks = ",".join("?" * len(self.teammate_ids))
+            parts.append(f"({alias}.visibility = ? AND {alias}.{owner_user_col} IN ({marks}))")
+            params.append(Visibility.TEAM.value)
+            params.extend(sorted(self.teammate_ids))
+        return "(" + " OR ".join(parts) + ")", params
+
+
+async def authenticate(token: str) -> Viewer | None:
+    """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one."""
+    rows = await fetch(
+        "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
+        " u.can_add_prospector_leads, t.client"
+        " FROM api_token t JOIN app_user u ON u.id = t.user_id"
+        " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?",
+        [token_digest(token), True],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return await viewer_for_user_row(row)
+
+
+async def viewer_for_user_row(row: dict[str, Any]) -> Viewer:
+    team_ids: set[int] = set()
+    teammate_ids: set[int] = set()
+    if Role(row["role"]) != Role.ADMIN:
+        # One statement for both: every membership of every team the user is in.
+        members = await fetch(
+            "SELECT team_id, user_id FROM team_member WHERE team_id IN"
+            " (SELECT team_id FROM team_member WHERE user_id = ?)",
+            [row["id"]],
+        )
+        team_ids = {m["team_id"] for m in members}
+        teammate_ids = {m["user_id"] for m in members} - {row["id"]}
+    return Viewer(
+        user_id=row["id"],
+        company_id=row["company_id"],
+        role=Role(row["role"]),
+        name=row["name"],
+        can_convert_deals_to_leads=bool(row["can_convert_deals_to_leads"]),
+        can_add_prospector_leads=bool(row["can_add_prospector_leads"]),
+        via_app=row.get("client") == "APP",
+        team_ids=frozenset(team_ids),
+        teammate_ids=frozenset(teammate_ids),
+    )
+
+
+async def viewer_for_user(user_id: int) -> Viewer:
+    """The viewer of a user by id (for the CLI, jobs and tests)."""
+    rows = await fetch(
+        "SELECT id, company_id, role, name, can_convert_deals_to_leads, can_add_prospector_leads"
+        " FROM app_user WHERE id = ?",
+        [user_id],
+    )
+    if not rows:
+        raise LookupError(f"no user {user_id}")
+    return await viewer_for_user_row(rows[0])
