@@ -11,7 +11,13 @@ from core.security import new_token, token_digest
 from domain.label import create_default_labels
 from models import ApiToken, Company, Pipeline, Role, Stage, Team, TeamMember, User
 
-DEFAULT_STAGES = (("Qualified", 10), ("Contact made", 20), ("Demo scheduled", 40), ("Proposal made", 60), ("Negotiations started", 80))
+DEFAULT_STAGES = (
+    ("Qualified", 10),
+    ("Contact made", 20),
+    ("Demo scheduled", 40),
+    ("Proposal made", 60),
+    ("Negotiations started", 80),
+)
 
 
 async def create_company(name: str) -> Company:
@@ -24,7 +30,10 @@ async def create_company(name: str) -> Company:
         await create_default_labels(company.id)
         pipeline = await Pipeline.create(company_id=company.id, name="Sales pipeline", is_default=True)
         await Stage.bulk_create(
-            [Stage(pipeline_id=pipeline.id, name=n, position=i, probability=p) for i, (n, p) in enumerate(DEFAULT_STAGES)]
+            [
+                Stage(pipeline_id=pipeline.id, name=n, position=i, probability=p)
+                for i, (n, p) in enumerate(DEFAULT_STAGES)
+            ]
         )
     return company
 
@@ -65,7 +74,9 @@ async def create_token(user_id: int, name: str = "", *, app: bool = False) -> st
 
 
 async def revoke_token(token: str) -> bool:
-    updated = await ApiToken.filter(token_hash=token_digest(token), revoked_at=None).update(revoked_at=dt.datetime.now(dt.UTC))
+    updated = await ApiToken.filter(token_hash=token_digest(token), revoked_at=None).update(
+        revoked_at=dt.datetime.now(dt.UTC)
+    )
     return bool(updated)
 
 

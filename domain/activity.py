@@ -64,7 +64,11 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         errors.append(FieldError("due_date cannot be cleared.", ErrorCode.REQUIRED, ("input", "due_date")))
     minutes = out.get("duration_minutes")
     if minutes is not None and not (0 < minutes <= 24 * 60 * 31):
-        errors.append(FieldError("duration_minutes must be between 1 and 44640.", ErrorCode.INVALID, ("input", "duration_minutes")))
+        errors.append(
+            FieldError(
+                "duration_minutes must be between 1 and 44640.", ErrorCode.INVALID, ("input", "duration_minutes")
+            )
+        )
     if "note" in out:
         out["note"] = (out["note"] or "").strip()
     if "type" in out and out["type"] is None:
@@ -101,10 +105,25 @@ async def create_activity(viewer: Viewer, target: Target, data: ActivityData) ->
     values.setdefault("assignee_id", viewer.user_id)
     await check_owner_user(viewer, values["assignee_id"], ("input", "assignee_id"))
     async with in_transaction():
-        activity = await Activity.create(company_id=viewer.company_id, created_by_id=viewer.user_id, **target.columns(), **values)
+        activity = await Activity.create(
+            company_id=viewer.company_id, created_by_id=viewer.user_id, **target.columns(), **values
+        )
         if target.kind == "lead":
             await refresh_next_activity([target.key])
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, "ACTIVITY_SCHEDULED", "activity", None, activity.subject)])
+        await changelog.write(
+            [
+                changelog.entry(
+                    viewer,
+                    viewer.company_id,
+                    target.kind,
+                    target.key,
+                    "ACTIVITY_SCHEDULED",
+                    "activity",
+                    None,
+                    activity.subject,
+                )
+            ]
+        )
     return activity
 
 
@@ -128,7 +147,9 @@ async def update_activity(viewer: Viewer, activity_id: int, changes: dict[str, A
         await activity.save()
         if activity.lead_id is not None:
             await refresh_next_activity([activity.lead_id])
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, "activity", activity.id, before, values))
+        await changelog.write(
+            changelog.field_changes(viewer, viewer.company_id, "activity", activity.id, before, values)
+        )
     return activity
 
 
@@ -145,7 +166,13 @@ async def set_done(viewer: Viewer, activity_id: int, done: bool) -> Activity:
         if activity.lead_id is not None:
             await refresh_next_activity([activity.lead_id])
         action = "ACTIVITY_DONE" if done else "ACTIVITY_REOPENED"
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, action, "activity", None, activity.subject)])
+        await changelog.write(
+            [
+                changelog.entry(
+                    viewer, viewer.company_id, target.kind, target.key, action, "activity", None, activity.subject
+                )
+            ]
+        )
     return activity
 
 
@@ -156,4 +183,17 @@ async def delete_activity(viewer: Viewer, activity_id: int) -> None:
         await activity.delete()
         if activity.lead_id is not None:
             await refresh_next_activity([activity.lead_id])
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, "ACTIVITY_DELETED", "activity", activity.subject, None)])
+        await changelog.write(
+            [
+                changelog.entry(
+                    viewer,
+                    viewer.company_id,
+                    target.kind,
+                    target.key,
+                    "ACTIVITY_DELETED",
+                    "activity",
+                    activity.subject,
+                    None,
+                )
+            ]
+        )

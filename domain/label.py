@@ -24,7 +24,9 @@ async def create_default_labels(company_id: int) -> None:
 def _clean_color(color: str) -> str:
     color = color.strip()
     if not COLOR_RE.match(color):
-        raise fail("color must be a name such as 'red' or a hex value such as '#ff8800'.", ErrorCode.INVALID, "input", "color")
+        raise fail(
+            "color must be a name such as 'red' or a hex value such as '#ff8800'.", ErrorCode.INVALID, "input", "color"
+        )
     return color
 
 
@@ -44,7 +46,9 @@ async def create_label(viewer: Viewer, name: str, color: str) -> LeadLabel:
     await _check_unique(viewer, clean_name)
     async with in_transaction():
         label = await LeadLabel.create(company_id=viewer.company_id, name=clean_name, color=_clean_color(color))
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, label.id, "CREATED", "name", None, label.name)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, label.id, "CREATED", "name", None, label.name)]
+        )
     return label
 
 
@@ -79,4 +83,6 @@ async def delete_label(viewer: Viewer, label_id: int) -> None:
     label = await get_label(viewer, label_id)
     async with in_transaction():
         await label.delete()
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, label_id, "DELETED", "name", label.name, None)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, label_id, "DELETED", "name", label.name, None)]
+        )

@@ -60,7 +60,9 @@ async def get_lead(viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...] = (
     return lead
 
 
-async def visible_leads(viewer: Viewer, ids: Sequence[uuid.UUID], path: tuple[str, ...] = ("input", "ids")) -> list[Lead]:
+async def visible_leads(
+    viewer: Viewer, ids: Sequence[uuid.UUID], path: tuple[str, ...] = ("input", "ids")
+) -> list[Lead]:
     """All the leads named, or a NOT_FOUND error listing the missing ones and nothing else."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
@@ -72,7 +74,11 @@ async def visible_leads(viewer: Viewer, ids: Sequence[uuid.UUID], path: tuple[st
     missing = [i for i in wanted if i not in found]
     if missing:
         raise DomainError(
-            FieldError(f"{len(missing)} lead(s) not found: " + ", ".join(str(m) for m in missing[:10]), ErrorCode.NOT_FOUND, path)
+            FieldError(
+                f"{len(missing)} lead(s) not found: " + ", ".join(str(m) for m in missing[:10]),
+                ErrorCode.NOT_FOUND,
+                path,
+            )
         )
     return [found[i] for i in wanted]
 
@@ -93,7 +99,11 @@ def _clean_scalars(changes: dict[str, Any], path: tuple[str, ...]) -> dict[str, 
             out[name], errs = text(out[name], (*path, name))
             errors += errs
     if out.get("owner_user_id") is not None and out.get("owner_team_id") is not None:
-        errors.append(FieldError("A lead is owned by a user or by a team, not both.", ErrorCode.OWNER_CONFLICT, (*path, "owner_team_id")))
+        errors.append(
+            FieldError(
+                "A lead is owned by a user or by a team, not both.", ErrorCode.OWNER_CONFLICT, (*path, "owner_team_id")
+            )
+        )
     if errors:
         raise DomainError(errors)
     return out
@@ -120,9 +130,13 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
     if data.person_id is not None and data.person is not None:
         raise fail("Give either an existing person or a new one, not both.", ErrorCode.CONFLICT, *path, "person")
     if data.organization_id is not None and data.organization is not None:
-        raise fail("Give either an existing organization or a new one, not both.", ErrorCode.CONFLICT, *path, "organization")
+        raise fail(
+            "Give either an existing organization or a new one, not both.", ErrorCode.CONFLICT, *path, "organization"
+        )
     if not any((data.person_id, data.person, data.organization_id, data.organization)):
-        raise fail("A lead must be linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, *path, "person_id")
+        raise fail(
+            "A lead must be linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, *path, "person_id"
+        )
     scalars: dict[str, Any] = {
         "owner_user_id": data.owner_user_id,
         "owner_team_id": data.owner_team_id,
@@ -168,7 +182,9 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
         )
         if label_ids:
             await LeadLabelLink.bulk_create([LeadLabelLink(lead_id=lead.id, label_id=i) for i in label_ids])
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "CREATED", "source", None, source)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "CREATED", "source", None, source)]
+        )
     return lead
 
 
@@ -184,8 +200,13 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
     person_id = values.get("person_id", lead.person_id)
     organization_id = values.get("organization_id", lead.organization_id)
     if person_id is None and organization_id is None:
-        raise fail("A lead must stay linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, "input", "person_id")
-    if values.get("owner_user_id", lead.owner_user_id) is None and values.get("owner_team_id", lead.owner_team_id) is None:
+        raise fail(
+            "A lead must stay linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, "input", "person_id"
+        )
+    if (
+        values.get("owner_user_id", lead.owner_user_id) is None
+        and values.get("owner_team_id", lead.owner_team_id) is None
+    ):
         raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
 
     before = {k: getattr(lead, k) for k in values}
@@ -216,7 +237,14 @@ async def _current_labels(lead_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[
     return current
 
 
-async def _replace_labels(lead_ids: Sequence[uuid.UUID], label_ids: Iterable[int], viewer: Viewer, *, add: Iterable[int] = (), remove: Iterable[int] = ()) -> list[Any]:
+async def _replace_labels(
+    lead_ids: Sequence[uuid.UUID],
+    label_ids: Iterable[int],
+    viewer: Viewer,
+    *,
+    add: Iterable[int] = (),
+    remove: Iterable[int] = (),
+) -> list[Any]:
     """Set each lead's labels (or add/remove some) and return the change-log entries."""
     current = await _current_labels(lead_ids)
     target_all = set(label_ids) if label_ids is not None else None
@@ -229,7 +257,18 @@ async def _replace_labels(lead_ids: Sequence[uuid.UUID], label_ids: Iterable[int
             continue
         to_add += [LeadLabelLink(lead_id=lead_id, label_id=i) for i in sorted(want - have)]
         to_remove += [(lead_id, i) for i in sorted(have - want)]
-        entries.append(changelog.entry(viewer, viewer.company_id, ENTITY, lead_id, "UPDATED", "labels", await _label_names(have), await _label_names(want)))
+        entries.append(
+            changelog.entry(
+                viewer,
+                viewer.company_id,
+                ENTITY,
+                lead_id,
+                "UPDATED",
+                "labels",
+                await _label_names(have),
+                await _label_names(want),
+            )
+        )
     for lead_id, label_id in to_remove:
         await LeadLabelLink.filter(lead_id=lead_id, label_id=label_id).delete()
     if to_add:
@@ -250,7 +289,12 @@ async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: d
     remove = changes.pop("remove_label_ids", None) or []
     values = _clean_scalars(changes, ("input",))
     _owner_exclusive(values)
-    if "owner_user_id" in values and "owner_team_id" in values and values["owner_user_id"] is None and values["owner_team_id"] is None:
+    if (
+        "owner_user_id" in values
+        and "owner_team_id" in values
+        and values["owner_user_id"] is None
+        and values["owner_team_id"] is None
+    ):
         raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
     await _check_refs(viewer, values, ("input",))
     await check_labels(viewer, [*(label_ids or []), *add, *remove], ("input", "label_ids"))
@@ -271,7 +315,9 @@ async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: d
             if changed:
                 await Lead.filter(id__in=list(changed)).update(**values, updated_at=stamp)
         if label_ids is not None or add or remove:
-            label_entries = await _replace_labels([lead.id for lead in leads], label_ids, viewer, add=add, remove=remove)
+            label_entries = await _replace_labels(
+                [lead.id for lead in leads], label_ids, viewer, add=add, remove=remove
+            )
             changed |= {uuid.UUID(e.entity_id) for e in label_entries}
             entries += label_entries
         await changelog.write(entries)
@@ -284,7 +330,12 @@ async def delete_leads(viewer: Viewer, ids: Sequence[uuid.UUID]) -> list[uuid.UU
     lead_ids = [lead.id for lead in leads]
     async with in_transaction():
         await Lead.filter(id__in=lead_ids, company_id=viewer.company_id).delete()
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "DELETED", "title", lead.title, None) for lead in leads])
+        await changelog.write(
+            [
+                changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "DELETED", "title", lead.title, None)
+                for lead in leads
+            ]
+        )
     return lead_ids
 
 
@@ -299,7 +350,9 @@ async def set_archived(viewer: Viewer, ids: Sequence[uuid.UUID], archived: bool)
                 is_archived=archived, archived_at=stamp if archived else None, updated_at=stamp
             )
         action = "ARCHIVED" if archived else "UNARCHIVED"
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, action) for lead in to_change])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, action) for lead in to_change]
+        )
     for lead in to_change:
         lead.is_archived = archived
         lead.archived_at = stamp if archived else None

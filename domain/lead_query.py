@@ -117,7 +117,12 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
     year, month = divmod(now.month - 1 - months, 12)
     year += now.year
     month += 1
-    day = min(now.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        now.day,
+        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+            month - 1
+        ],
+    )
     return now.replace(year=year, month=month, day=day)
 
 
@@ -157,7 +162,8 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
         sql.add(f"l.source IN ({_marks(values)})", *values)
     if query.label_ids:
         sql.add(
-            f"EXISTS (SELECT 1 FROM lead_label_link fl WHERE fl.lead_id = l.id AND fl.label_id IN ({_marks(query.label_ids)}))",
+            "EXISTS (SELECT 1 FROM lead_label_link fl"
+            f" WHERE fl.lead_id = l.id AND fl.label_id IN ({_marks(query.label_ids)}))",
             *query.label_ids,
         )
     if query.owner_user_ids or query.team_ids:
@@ -170,7 +176,10 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
         if query.team_ids:
             marks = _marks(query.team_ids)
             parts.append(f"l.owner_team_id IN ({marks})")
-            parts.append(f"l.owner_user_id IN (SELECT tm.user_id FROM team_member tm JOIN team t ON t.id = tm.team_id WHERE t.company_id = ? AND tm.team_id IN ({marks}))")
+            parts.append(
+                "l.owner_user_id IN (SELECT tm.user_id FROM team_member tm JOIN team t ON t.id = tm.team_id"
+                f" WHERE t.company_id = ? AND tm.team_id IN ({marks}))"
+            )
             params += [*query.team_ids, viewer.company_id, *query.team_ids]
         sql.add("(" + " OR ".join(parts) + ")", *params)
     for predefined in dict.fromkeys(query.predefined):
@@ -217,7 +226,9 @@ class LeadPage:
     has_next_page: bool
 
 
-async def find_leads(viewer: Viewer, query: LeadQuery, first: int, after: str | None, *, now: dt.datetime | None = None) -> LeadPage:
+async def find_leads(
+    viewer: Viewer, query: LeadQuery, first: int, after: str | None, *, now: dt.datetime | None = None
+) -> LeadPage:
     now = now or dt.datetime.now(dt.UTC)
     sql = _filters(viewer, query, now)
     spec = sort_spec(query.sort)
@@ -233,7 +244,12 @@ async def find_leads(viewer: Viewer, query: LeadQuery, first: int, after: str | 
         elif key is None:
             sql.add(f"({spec.expression} IS NULL AND l.id {op} ?)", lead_id)
         else:
-            sql.add(f"({spec.expression} IS NULL OR {spec.expression} {op} ? OR ({spec.expression} = ? AND l.id {op} ?))", key, key, lead_id)
+            sql.add(
+                f"({spec.expression} IS NULL OR {spec.expression} {op} ? OR ({spec.expression} = ? AND l.id {op} ?))",
+                key,
+                key,
+                lead_id,
+            )
     direction = "DESC" if desc else "ASC"
     order = f"{spec.expression} {direction}, l.id {direction}"
     if spec.nullable:
@@ -257,5 +273,7 @@ async def find_leads(viewer: Viewer, query: LeadQuery, first: int, after: str | 
 
 async def count_leads(viewer: Viewer, query: LeadQuery, *, now: dt.datetime | None = None) -> int:
     sql = _filters(viewer, query, now or dt.datetime.now(dt.UTC))
-    rows = await fetch(f"SELECT count(*) AS n FROM lead l {' '.join(sql.joins)} WHERE {' AND '.join(sql.where)}", sql.params)
+    rows = await fetch(
+        f"SELECT count(*) AS n FROM lead l {' '.join(sql.joins)} WHERE {' AND '.join(sql.where)}", sql.params
+    )
     return int(rows[0]["n"])

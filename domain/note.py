@@ -54,10 +54,14 @@ async def create_note(viewer: Viewer, target: Target, content: str) -> Note:
     cleaned = _clean_content(content)
     mentioned = await find_mentions(viewer.company_id, cleaned)
     async with in_transaction():
-        note = await Note.create(company_id=viewer.company_id, author_id=viewer.user_id, content=cleaned, **target.columns())
+        note = await Note.create(
+            company_id=viewer.company_id, author_id=viewer.user_id, content=cleaned, **target.columns()
+        )
         if mentioned:
             await NoteMention.bulk_create([NoteMention(note_id=note.id, user_id=u) for u in mentioned])
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_ADDED", "note", None, note.id)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_ADDED", "note", None, note.id)]
+        )
     return note
 
 
@@ -89,7 +93,9 @@ async def update_note(viewer: Viewer, note_id: int, content: str) -> Note:
         if new:
             await NoteMention.bulk_create([NoteMention(note_id=note.id, user_id=u) for u in new])
         target = target_of(note)
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_UPDATED", "note", None, note.id)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_UPDATED", "note", None, note.id)]
+        )
     return note
 
 
@@ -99,4 +105,6 @@ async def delete_note(viewer: Viewer, note_id: int) -> None:
     target = target_of(note)
     async with in_transaction():
         await note.delete()
-        await changelog.write([changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_DELETED", "note", note_id, None)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_DELETED", "note", note_id, None)]
+        )

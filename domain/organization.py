@@ -13,7 +13,7 @@ from domain import changelog
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
-from models import Organization, Visibility
+from models import Lead, Organization, Visibility
 
 ENTITY = "organization"
 TEXT_FIELDS = {
@@ -57,8 +57,12 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
     return out
 
 
-async def create_organization(viewer: Viewer, data: OrganizationData, path: tuple[str, ...] = ("input",)) -> Organization:
-    values = clean({f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}, path, creating=True)
+async def create_organization(
+    viewer: Viewer, data: OrganizationData, path: tuple[str, ...] = ("input",)
+) -> Organization:
+    values = clean(
+        {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}, path, creating=True
+    )
     values.setdefault("owner_id", viewer.user_id)
     await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
     async with in_transaction():
@@ -67,7 +71,9 @@ async def create_organization(viewer: Viewer, data: OrganizationData, path: tupl
     return org
 
 
-async def get_organization(viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id")) -> Organization:
+async def get_organization(
+    viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id")
+) -> Organization:
     """The organization if it is the viewer's company's and visible to them; NOT_FOUND otherwise."""
     org = await Organization.get_or_none(id=organization_id, company_id=viewer.company_id)
     if org is None or not viewer.can_see(org.visibility, org.owner_id):
@@ -90,19 +96,21 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
 
 
 async def delete_organization(viewer: Viewer, organization_id: int) -> None:
-    """Delete an organization. Its persons and leads stay, unlinked; a lead left with no
-    contact at all keeps the organization's name as its title, so nothing is lost silently."""
-    from models import Lead
+    """Delete an organization; its persons and leads stay, unlinked. Refused while a lead has
+    no other contact, so that no lead is left without one."""
 
     org = await get_organization(viewer, organization_id)
     orphaned = await Lead.filter(company_id=viewer.company_id, organization_id=org.id, person_id=None).count()
     if orphaned:
         raise fail(
-            f"{orphaned} lead(s) are linked only to this organization; link them to another contact or delete them first.",
+            f"{orphaned} lead(s) are linked only to this organization;"
+            " link them to another contact or delete them first.",
             ErrorCode.IN_USE,
             "input",
             "id",
         )
     async with in_transaction():
         await org.delete()
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, organization_id, "DELETED", "name", org.name, None)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, organization_id, "DELETED", "name", org.name, None)]
+        )

@@ -44,7 +44,9 @@ def digits(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
 
-def _contact_list(items: list[ContactValue], path: tuple[str, ...], kind: str) -> tuple[list[dict[str, Any]], list[FieldError]]:
+def _contact_list(
+    items: list[ContactValue], path: tuple[str, ...], kind: str
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
     errors: list[FieldError] = []
     out: list[dict[str, Any]] = []
     for i, item in enumerate(items):
@@ -146,4 +148,6 @@ async def delete_person(viewer: Viewer, person_id: int) -> None:
         )
     async with in_transaction():
         await person.delete()
-        await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person_id, "DELETED", "name", person.name, None)])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, person_id, "DELETED", "name", person.name, None)]
+        )

@@ -98,5 +98,3 @@ class Deal(TimestampMixin, Model):
             ("person_id",),
             ("organization_id",),
         )
-
-

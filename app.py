@@ -1,0 +1,70 @@
+"""The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser) and `/health`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http.ides import GraphQL_IDE
+
+from core.config import Settings, settings_from_env
+from core.db import close_db, init_db
+from domain.viewer import authenticate
+from schema import build_schema
+from schema.context import Context
+
+
+class LeadboxGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        context = Context(request=request, response=response)
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            context.viewer = await authenticate(token.strip())
+            context.token_rejected = context.viewer is None
+        return context
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+async def health(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def home(_: Request) -> Response:
+    return RedirectResponse("/graphql")
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """The application; ``manage_db=False`` when the caller has connected the database itself."""
+    settings = settings or settings_from_env()
+    graphql_ide: GraphQL_IDE = "graphiql"
+    graphql = LeadboxGraphQL(build_schema(settings), graphql_ide=graphql_ide, allow_queries_via_get=True)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if manage_db:
+            await init_db(settings.database_url, create_db=True)
+        try:
+            yield {}
+        finally:
+            if manage_db:
+                await close_db()
+
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/health", health),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

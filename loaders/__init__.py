@@ -1,0 +1,154 @@
+"""Per-request DataLoaders, one ``IN (...)`` query each, all scoped to the viewer's company.
+
+They are built for each request (:func:`make_loaders`) and never shared: a loader caches what
+it loaded, and that cache must not outlive the request or cross users.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from domain.viewer import Viewer
+from models import (
+    Activity,
+    ChangeLogEntry,
+    Email,
+    LeadLabel,
+    LeadLabelLink,
+    Note,
+    NoteMention,
+    Organization,
+    Person,
+    Team,
+    User,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _one(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
+    async def load(keys: list[Any]) -> list[Any]:
+        found = await fetch(keys)
+        return [found.get(k) for k in keys]
+
+    return load
+
+
+def _many(
+    fetch: Callable[[list[Any]], Awaitable[dict[Any, list[Any]]]],
+) -> Callable[[list[Any]], Awaitable[list[list[Any]]]]:
+    async def load(keys: list[Any]) -> list[list[Any]]:
+        found = await fetch(keys)
+        return [found.get(k, []) for k in keys]
+
+    return load
+
+
+def _lead_key(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+@dataclass
+class Loaders:
+    person_by_id: DataLoader[int, Person | None]
+    organization_by_id: DataLoader[int, Organization | None]
+    user_by_id: DataLoader[int, User | None]
+    team_by_id: DataLoader[int, Team | None]
+    activity_by_id: DataLoader[int, Activity | None]
+    labels_by_lead_id: DataLoader[uuid.UUID, list[LeadLabel]]
+    notes_by_lead_id: DataLoader[uuid.UUID, list[Note]]
+    activities_by_lead_id: DataLoader[uuid.UUID, list[Activity]]
+    emails_by_lead_id: DataLoader[uuid.UUID, list[Email]]
+    change_log_by_lead_id: DataLoader[uuid.UUID, list[ChangeLogEntry]]
+    mentions_by_note_id: DataLoader[int, list[int]]
+    team_members_by_team_id: DataLoader[int, list[int]]
+
+
+def make_loaders(viewer: Viewer) -> Loaders:
+    company_id = viewer.company_id
+
+    async def persons(keys: Sequence[int]) -> dict[int, Person]:
+        rows = await Person.filter(id__in=list(keys), company_id=company_id)
+        return {p.id: p for p in rows if viewer.can_see(p.visibility, p.owner_id)}
+
+    async def organizations(keys: Sequence[int]) -> dict[int, Organization]:
+        rows = await Organization.filter(id__in=list(keys), company_id=company_id)
+        return {o.id: o for o in rows if viewer.can_see(o.visibility, o.owner_id)}
+
+    async def users(keys: Sequence[int]) -> dict[int, User]:
+        return {u.id: u for u in await User.filter(id__in=list(keys), company_id=company_id)}
+
+    async def teams(keys: Sequence[int]) -> dict[int, Team]:
+        return {t.id: t for t in await Team.filter(id__in=list(keys), company_id=company_id)}
+
+    async def activities(keys: Sequence[int]) -> dict[int, Activity]:
+        return {a.id: a for a in await Activity.filter(id__in=list(keys), company_id=company_id)}
+
+    async def labels(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[LeadLabel]]:
+        rows = await LeadLabelLink.filter(lead_id__in=list(keys), label__company_id=company_id).values(
+            "lead_id", "label_id", "label__name", "label__color"
+        )
+        out: dict[uuid.UUID, list[LeadLabel]] = defaultdict(list)
+        for row in rows:
+            label = LeadLabel(
+                id=row["label_id"], company_id=company_id, name=row["label__name"], color=row["label__color"]
+            )
+            out[_lead_key(row["lead_id"])].append(label)
+        for found in out.values():
+            found.sort(key=lambda label: label.name.lower())
+        return out
+
+    def by_lead(model: Any, order: Sequence[str]) -> Callable[[list[uuid.UUID]], Awaitable[dict[uuid.UUID, list[Any]]]]:
+        async def fetch(keys: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+            out: dict[uuid.UUID, list[Any]] = defaultdict(list)
+            for row in await model.filter(lead_id__in=keys, company_id=company_id).order_by(*order):
+                out[_lead_key(row.lead_id)].append(row)
+            return out
+
+        return fetch
+
+    async def change_log(keys: list[uuid.UUID]) -> dict[uuid.UUID, list[ChangeLogEntry]]:
+        out: dict[uuid.UUID, list[ChangeLogEntry]] = defaultdict(list)
+        rows = await ChangeLogEntry.filter(
+            company_id=company_id, entity_type="lead", entity_id__in=[str(k) for k in keys]
+        ).order_by("-created_at", "-id")
+        for row in rows:
+            out[uuid.UUID(row.entity_id)].append(row)
+        return out
+
+    async def mentions(keys: list[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for note_id, user_id in await NoteMention.filter(note_id__in=keys).values_list("note_id", "user_id"):
+            out[note_id].append(user_id)
+        return out
+
+    async def team_members(keys: list[int]) -> dict[int, list[int]]:
+        from models import TeamMember
+
+        out: dict[int, list[int]] = defaultdict(list)
+        rows = await TeamMember.filter(team_id__in=keys, team__company_id=company_id).values_list("team_id", "user_id")
+        for team_id, user_id in rows:
+            out[team_id].append(user_id)
+        return out
+
+    return Loaders(
+        person_by_id=DataLoader(_one(persons)),
+        organization_by_id=DataLoader(_one(organizations)),
+        user_by_id=DataLoader(_one(users)),
+        team_by_id=DataLoader(_one(teams)),
+        activity_by_id=DataLoader(_one(activities)),
+        labels_by_lead_id=DataLoader(_many(labels)),
+        notes_by_lead_id=DataLoader(_many(by_lead(Note, ("-created_at", "-id")))),
+        activities_by_lead_id=DataLoader(_many(by_lead(Activity, ("done", "due_date", "due_time", "id")))),
+        emails_by_lead_id=DataLoader(_many(by_lead(Email, ("-sent_at", "-id")))),
+        change_log_by_lead_id=DataLoader(_many(change_log)),
+        mentions_by_note_id=DataLoader(_many(mentions)),
+        team_members_by_team_id=DataLoader(_many(team_members)),
+    )

@@ -1,0 +1,84 @@
+"""`node` and `nodes`: any object by its global id, within the viewer's company and visibility."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+
+from core.errors import DomainError, PublicError
+from core.ids import decode_id, from_global_id
+from domain.activity import get_activity
+from domain.label import get_label
+from domain.lead import get_lead
+from domain.note import get_note
+from domain.organization import get_organization
+from domain.person import get_person
+from domain.viewer import Viewer
+from models import Team as TeamModel
+from models import User as UserModel
+from schema.account import Team, User
+from schema.activity import Activity
+from schema.base import InfoT, Node
+from schema.label import LeadLabel
+from schema.lead import Lead
+from schema.note import Note
+from schema.organization import Organization
+from schema.person import Person
+
+MAX_NODES = 100
+
+
+async def _user(viewer: Viewer, key: Any) -> User | None:
+    user = await UserModel.get_or_none(id=key, company_id=viewer.company_id)
+    return User.from_model(user) if user else None
+
+
+async def _team(viewer: Viewer, key: Any) -> Team | None:
+    team = await TeamModel.get_or_none(id=key, company_id=viewer.company_id)
+    return Team.from_model(team) if team else None
+
+
+def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Callable[[Viewer, Any], Awaitable[Any]]:
+    async def load(viewer: Viewer, key: Any) -> Any:
+        try:
+            return type_.from_model(await getter(viewer, key))
+        except DomainError:
+            return None  # not found, another company's, or not visible: all look the same
+
+    return load
+
+
+LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
+    "Lead": _via(get_lead, Lead),
+    "Person": _via(get_person, Person),
+    "Organization": _via(get_organization, Organization),
+    "LeadLabel": _via(get_label, LeadLabel),
+    "Note": _via(get_note, Note),
+    "Activity": _via(get_activity, Activity),
+    "User": _user,
+    "Team": _team,
+}
+
+
+async def resolve_node(viewer: Viewer, global_id: str) -> Any:
+    type_name, _ = from_global_id(global_id)
+    load = LOADERS.get(type_name)
+    if load is None:
+        return None
+    return await load(viewer, decode_id(global_id, type_name))
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global id; null when it does not exist or is not yours to see.")
+    async def node(self, info: InfoT, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info.context.require_viewer(), id)
+
+    @strawberry.field(description="Several objects by global id, in the order asked, null for each one not found.")
+    async def nodes(self, info: InfoT, ids: list[strawberry.ID]) -> list[Node | None]:
+        viewer = info.context.require_viewer()
+        if len(ids) > MAX_NODES:
+            raise PublicError(f"At most {MAX_NODES} ids per call.", code="TOO_MANY_IDS")
+        return [await resolve_node(viewer, i) for i in ids]

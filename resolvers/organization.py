@@ -1,0 +1,80 @@
+"""Organization mutations, and the translation of organization input for the lead mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from core.ids import decode_input_id
+from domain import organization as rules
+from domain.organization import OrganizationData
+from resolvers.common import given, mutate, optional_id
+from schema.base import IdInput, InfoT
+from schema.organization import Organization
+from schema.organization_input import AddressInput, OrganizationFields, OrganizationPayload, UpdateOrganizationInput
+
+ADDRESS_FIELDS = ("street", "city", "postal_code", "country")
+
+
+def address_changes(address: AddressInput | None) -> dict[str, Any]:
+    if address is None:
+        return {f"address_{name}": None for name in ADDRESS_FIELDS} | {"latitude": None, "longitude": None}
+    changes = {f"address_{n}": getattr(address, n) for n in ADDRESS_FIELDS if given(getattr(address, n))}
+    changes |= {n: getattr(address, n) for n in ("latitude", "longitude") if given(getattr(address, n))}
+    return changes
+
+
+def organization_data(fields: OrganizationFields, *path: str) -> OrganizationData:
+    data = OrganizationData(
+        name=fields.name,
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
+        visibility=fields.visibility,
+    )
+    if fields.address is not None:
+        for key, value in address_changes(fields.address).items():
+            setattr(data, key, value)
+    return data
+
+
+@strawberry.type
+class OrganizationMutation:
+    @strawberry.mutation
+    async def create_organization(self, info: InfoT, input: OrganizationFields) -> OrganizationPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            org = await rules.create_organization(viewer, organization_data(input, "input"))
+            return {"organization": Organization.from_model(org)}
+
+        return await mutate(OrganizationPayload, work)
+
+    @strawberry.mutation
+    async def update_organization(self, info: InfoT, input: UpdateOrganizationInput) -> OrganizationPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            org_id = decode_input_id(input.id, "Organization", "input", "id")
+            changes: dict[str, Any] = {}
+            if given(input.name):
+                changes["name"] = input.name
+            if given(input.visibility):
+                changes["visibility"] = input.visibility
+            if given(input.owner_id):
+                changes["owner_id"] = optional_id(input.owner_id, "User", "input", "owner_id")
+            if given(input.address):
+                changes |= address_changes(input.address)
+            org = await rules.update_organization(viewer, org_id, changes)  # type: ignore[arg-type]
+            return {"organization": Organization.from_model(org)}
+
+        return await mutate(OrganizationPayload, work)
+
+    @strawberry.mutation
+    async def delete_organization(self, info: InfoT, input: IdInput) -> OrganizationPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            await rules.delete_organization(viewer, decode_input_id(input.id, "Organization", "input", "id"))  # type: ignore[arg-type]
+            return {}
+
+        return await mutate(OrganizationPayload, work)

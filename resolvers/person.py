@@ -1,0 +1,84 @@
+"""Person mutations, and the translation of person input for the lead mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from core.ids import decode_input_id
+from domain import person as rules
+from domain.person import ContactValue, PersonData
+from resolvers.common import given, mutate, optional_id
+from schema.base import IdInput, InfoT
+from schema.person import ContactValueInput, Person
+from schema.person_input import PersonFields, PersonPayload, UpdatePersonInput
+
+
+def contact_values(items: list[ContactValueInput] | None) -> list[ContactValue] | None:
+    if items is None:
+        return None
+    return [ContactValue(value=i.value, label=i.label, primary=i.primary) for i in items]
+
+
+def person_data(fields: PersonFields, *path: str) -> PersonData:
+    return PersonData(
+        name=fields.name,
+        first_name=fields.first_name,
+        last_name=fields.last_name,
+        emails=contact_values(fields.emails),
+        phones=contact_values(fields.phones),
+        job_title=fields.job_title,
+        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),  # type: ignore[arg-type]
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
+        visibility=fields.visibility,
+    )
+
+
+def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name in ("name", "first_name", "last_name", "job_title", "visibility"):
+        if given(getattr(data, name)):
+            changes[name] = getattr(data, name)
+    for name in ("emails", "phones"):
+        if given(getattr(data, name)):
+            changes[name] = contact_values(getattr(data, name)) or []
+    if given(data.organization_id):
+        changes["organization_id"] = optional_id(data.organization_id, "Organization", "input", "organization_id")
+    if given(data.owner_id):
+        changes["owner_id"] = optional_id(data.owner_id, "User", "input", "owner_id")
+    return changes
+
+
+@strawberry.type
+class PersonMutation:
+    @strawberry.mutation
+    async def create_person(self, info: InfoT, input: PersonFields) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            person = await rules.create_person(viewer, person_data(input, "input"))
+            return {"person": Person.from_model(person)}
+
+        return await mutate(PersonPayload, work)
+
+    @strawberry.mutation
+    async def update_person(self, info: InfoT, input: UpdatePersonInput) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            person_id = decode_input_id(input.id, "Person", "input", "id")
+            person = await rules.update_person(viewer, person_id, person_changes(input))  # type: ignore[arg-type]
+            return {"person": Person.from_model(person)}
+
+        return await mutate(PersonPayload, work)
+
+    @strawberry.mutation
+    async def delete_person(self, info: InfoT, input: IdInput) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            await rules.delete_person(viewer, decode_input_id(input.id, "Person", "input", "id"))  # type: ignore[arg-type]
+            return {}
+
+        return await mutate(PersonPayload, work)

@@ -1,0 +1,76 @@
+"""The GraphQL schema: root types composed from the per-domain resolvers, and its limits.
+
+``schema.graphql`` at the top of the repository is exported from this object
+(``leadbox export-schema``) and a test fails when the two differ.
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from core.config import Settings
+from core.errors import PublicError
+from resolvers.activity import ActivityMutation
+from resolvers.label import LabelMutation, LabelQueries
+from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.node import NodeQueries
+from resolvers.note import NoteMutation
+from resolvers.organization import OrganizationMutation
+from resolvers.person import PersonMutation
+from resolvers.viewer import ViewerQueries
+from schema.account import Team, User
+from schema.activity import Activity
+from schema.email import Email
+from schema.label import LeadLabel
+from schema.lead import Lead
+from schema.note import Note
+from schema.organization import Organization
+from schema.person import Person
+
+Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, LabelQueries))
+Mutation = merge_types(
+    "Mutation", (LeadMutation, PersonMutation, OrganizationMutation, LabelMutation, NoteMutation, ActivityMutation)
+)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask everything but what is meant for the client.
+
+    Errors without an original exception come from parsing, validation and the query limits:
+    their messages describe the query, not the server. Raised :class:`PublicError` keep theirs.
+    """
+    original = error.original_error
+    if original is None:
+        return False
+    return not isinstance(original, PublicError)
+
+
+def build_schema(settings: Settings | None = None) -> Schema:
+    settings = settings or Settings(database_url="")
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Lead, Person, Organization, LeadLabel, Note, Activity, Email, User, Team],
+        # Factories, so that each request gets fresh extension instances.
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+        ],
+    )
+
+
+schema = build_schema()

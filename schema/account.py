@@ -1,0 +1,67 @@
+"""Users, teams and the viewer."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core.ids import to_global_id
+from models import Team as TeamModel
+from models import User as UserModel
+from schema.base import InfoT, Node, RoleEnum
+
+
+@strawberry.type(description="Permissions of a user; admins have all of them.")
+class UserPermissions:
+    convert_deals_to_leads: bool
+    add_prospector_leads: bool
+    buy_credits: bool
+
+
+@strawberry.type
+class User(Node):
+    id: strawberry.ID
+    name: str
+    email: str
+    role: RoleEnum  # type: ignore[valid-type]
+    is_active: bool
+    permissions: UserPermissions
+
+    @classmethod
+    def from_model(cls, user: UserModel) -> User:
+        admin = user.is_admin
+        return cls(
+            id=strawberry.ID(to_global_id("User", user.id)),
+            name=user.name,
+            email=user.email,
+            role=user.role,
+            is_active=user.is_active,
+            permissions=UserPermissions(
+                convert_deals_to_leads=admin or user.can_convert_deals_to_leads,
+                add_prospector_leads=admin or user.can_add_prospector_leads,
+                buy_credits=admin,
+            ),
+        )
+
+
+@strawberry.type
+class Team(Node):
+    id: strawberry.ID
+    name: str
+    _id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, team: TeamModel) -> Team:
+        return cls(id=strawberry.ID(to_global_id("Team", team.id)), name=team.name, _id=team.id)
+
+    @strawberry.field
+    async def members(self, info: InfoT) -> list[User]:
+        loaders = info.context.loaders
+        ids = await loaders.team_members_by_team_id.load(self._id)
+        users = await loaders.user_by_id.load_many(ids)
+        return sorted((User.from_model(u) for u in users if u is not None), key=lambda u: u.name.lower())
+
+
+@strawberry.type(description="The company (tenant) of the viewer.")
+class Company(Node):
+    id: strawberry.ID
+    name: str

@@ -1,0 +1,102 @@
+"""GraphQL conventions shared by every domain: Node, user errors, pages, money, enums."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.types import Info
+
+from core.errors import DomainError, ErrorCode
+from models.base import Role, Visibility
+
+if TYPE_CHECKING:
+    from schema.context import Context
+
+    InfoT = Info[Context, None]
+else:
+    InfoT = Info
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="UserErrorCode", description="Stable codes of userErrors.")
+VisibilityEnum = strawberry.enum(
+    Visibility,
+    name="Visibility",
+    description="Who sees a record: OWNER (owner and admins), TEAM (the owner's teams), COMPANY (everyone).",
+)
+RoleEnum = strawberry.enum(Role, name="Role")
+
+
+@strawberry.interface(description="An object with an opaque global id, fetchable by `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="Why a mutation did not do what was asked.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path of the input field at fault, in camelCase.")
+    message: str
+    code: ErrorCodeEnum  # type: ignore[valid-type]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="An amount of money in one currency (ISO 4217).")
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@strawberry.input(description="The id of the one record a mutation acts on.")
+class IdInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class MoneyInput:
+    amount: Decimal
+    currency: str
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    """The payload form of a domain error: field paths in the API's camelCase."""
+    return [
+        UserError(
+            field=[camel(p) for p in e.field] if e.field else None,
+            message=_camel_in_message(e.message),
+            code=e.code,
+        )
+        for e in error.errors
+    ]
+
+
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _camel_in_message(message: str) -> str:
+    # Domain messages name fields the Python way; a partner reads the GraphQL names.
+    return _SNAKE.sub(lambda m: camel(m.group(0)), message)
+
+
+def money(amount: Decimal | None, currency: str | None) -> Money | None:
+    return Money(amount=amount, currency=currency) if amount is not None and currency else None
+
+
+def enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+__all__ = ["ErrorCode", "InfoT", "Money", "MoneyInput", "Node", "PageInfo", "UserError", "user_errors"]

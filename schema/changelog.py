@@ -1,0 +1,50 @@
+"""Change-log entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from models import ChangeLogEntry as ChangeLogEntryModel
+from schema.base import InfoT
+
+if TYPE_CHECKING:
+    from schema.account import User
+
+
+UserRef = Annotated["User", strawberry.lazy("schema.account")]
+
+
+@strawberry.type(description="One change: who changed which field from what to what, and when.")
+class ChangeLogEntry:
+    action: str = strawberry.field(description="CREATED, UPDATED, ARCHIVED, UNARCHIVED, NOTE_ADDED, ACTIVITY_DONE, ...")
+    field: str | None
+    old_value: JSON | None
+    new_value: JSON | None
+    created_at: dt.datetime
+    _actor_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, entry: ChangeLogEntryModel) -> ChangeLogEntry:
+        import orjson
+
+        return cls(
+            action=entry.action,
+            field=entry.field,
+            old_value=orjson.loads(entry.old_value) if entry.old_value is not None else None,
+            new_value=orjson.loads(entry.new_value) if entry.new_value is not None else None,
+            created_at=entry.created_at,
+            _actor_id=entry.actor_id,
+        )
+
+    @strawberry.field(description="Who made the change; none for the system.")
+    async def actor(self, info: InfoT) -> UserRef | None:
+        from schema.account import User
+
+        if self._actor_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self._actor_id)
+        return User.from_model(user) if user else None

@@ -1,0 +1,221 @@
+"""Leads and their list (connection), filter and sort."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+
+from core.ids import to_global_id
+from domain.activity import activity_status
+from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
+from domain.viewer import Viewer
+from models import Lead as LeadModel
+from models import LeadSource
+from schema.account import Team, User
+from schema.activity import Activity, ActivityStatusEnum
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
+from schema.changelog import ChangeLogEntry
+from schema.label import LeadLabel
+from schema.note import Note
+
+if TYPE_CHECKING:
+    from schema.email import Email
+    from schema.organization import Organization
+    from schema.person import Person
+
+
+PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
+OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
+EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
+
+LeadSourceEnum = strawberry.enum(
+    LeadSource, name="LeadSource", description="How the lead was made; set by the path, never by the client."
+)
+LeadSortFieldEnum = strawberry.enum(LeadSortField, name="LeadSortField")
+SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection")
+PredefinedLeadFilterEnum = strawberry.enum(
+    PredefinedLeadFilter,
+    name="PredefinedLeadFilter",
+    description=(
+        "The inbox's ready-made filters. WITH_LINKED_PERSON: a person is linked (not only an "
+        "organization). WITHOUT_ACTIVITY: no activity at all, done or planned. "
+        "WITH_SCHEDULED_ACTIVITY: at least one activity not yet done."
+    ),
+)
+
+LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
+
+
+@strawberry.type
+class Lead(Node):
+    id: strawberry.ID
+    uuid: UUID = strawberry.field(description="The lead's own UUID, as partners store it.")
+    title: str
+    value: Money | None
+    expected_close_date: dt.date | None
+    source: LeadSourceEnum  # type: ignore[valid-type]
+    visibility: VisibilityEnum  # type: ignore[valid-type]
+    was_seen: bool
+    is_archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    utm_source: str | None
+    utm_medium: str | None
+    utm_campaign: str | None
+    utm_term: str | None
+    utm_content: str | None
+    _person_id: strawberry.Private[int | None]
+    _organization_id: strawberry.Private[int | None]
+    _owner_user_id: strawberry.Private[int | None]
+    _owner_team_id: strawberry.Private[int | None]
+    _next_activity_id: strawberry.Private[int | None]
+
+    @staticmethod
+    def global_id(lead_id: UUID) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Lead", lead_id))
+
+    @classmethod
+    def from_model(cls, lead: LeadModel) -> Lead:
+        return cls(
+            id=cls.global_id(lead.id),
+            uuid=lead.id,
+            title=lead.title,
+            value=money(lead.value_amount, lead.value_currency),
+            expected_close_date=lead.expected_close_date,
+            source=lead.source,
+            visibility=lead.visibility,
+            was_seen=lead.was_seen,
+            is_archived=lead.is_archived,
+            archived_at=lead.archived_at,
+            created_at=lead.created_at,
+            updated_at=lead.updated_at,
+            utm_source=lead.utm_source,
+            utm_medium=lead.utm_medium,
+            utm_campaign=lead.utm_campaign,
+            utm_term=lead.utm_term,
+            utm_content=lead.utm_content,
+            _person_id=lead.person_id,
+            _organization_id=lead.organization_id,
+            _owner_user_id=lead.owner_user_id,
+            _owner_team_id=lead.owner_team_id,
+            _next_activity_id=lead.next_activity_id,
+        )
+
+    @strawberry.field
+    async def person(self, info: InfoT) -> PersonRef | None:
+        from schema.person import Person
+
+        if self._person_id is None:
+            return None
+        person = await info.context.loaders.person_by_id.load(self._person_id)
+        return Person.from_model(person) if person else None
+
+    @strawberry.field
+    async def organization(self, info: InfoT) -> OrganizationRef | None:
+        from schema.organization import Organization
+
+        if self._organization_id is None:
+            return None
+        org = await info.context.loaders.organization_by_id.load(self._organization_id)
+        return Organization.from_model(org) if org else None
+
+    @strawberry.field
+    async def owner(self, info: InfoT) -> LeadOwner | None:
+        loaders = info.context.loaders
+        if self._owner_user_id is not None:
+            user = await loaders.user_by_id.load(self._owner_user_id)
+            return User.from_model(user) if user else None
+        if self._owner_team_id is not None:
+            team = await loaders.team_by_id.load(self._owner_team_id)
+            return Team.from_model(team) if team else None
+        return None
+
+    @strawberry.field
+    async def labels(self, info: InfoT) -> list[LeadLabel]:
+        return [LeadLabel.from_model(label) for label in await info.context.loaders.labels_by_lead_id.load(self.uuid)]
+
+    @strawberry.field(description="The earliest activity not yet done.")
+    async def next_activity(self, info: InfoT) -> Activity | None:
+        if self._next_activity_id is None:
+            return None
+        activity = await info.context.loaders.activity_by_id.load(self._next_activity_id)
+        return Activity.from_model(activity) if activity else None
+
+    @strawberry.field(description="Where the next activity stands against today's date (UTC).")
+    async def activity_status(self, info: InfoT) -> ActivityStatusEnum:  # type: ignore[valid-type]
+        if self._next_activity_id is None:
+            return activity_status(None, None, info.context.now)
+        activity = await info.context.loaders.activity_by_id.load(self._next_activity_id)
+        if activity is None:
+            return activity_status(None, None, info.context.now)
+        return activity_status(activity.due_date, activity.due_time, info.context.now)
+
+    @strawberry.field(description="Notes, newest first.")
+    async def notes(self, info: InfoT) -> list[Note]:
+        return [Note.from_model(n) for n in await info.context.loaders.notes_by_lead_id.load(self.uuid)]
+
+    @strawberry.field(description="Activities: those not done first, each group by due date.")
+    async def activities(self, info: InfoT, done: bool | None = None) -> list[Activity]:
+        rows = await info.context.loaders.activities_by_lead_id.load(self.uuid)
+        return [Activity.from_model(a) for a in rows if done is None or a.done == done]
+
+    @strawberry.field(description="Emails linked to the lead, newest first.")
+    async def emails(self, info: InfoT) -> list[EmailRef]:
+        from schema.email import Email
+
+        return [Email.from_model(e) for e in await info.context.loaders.emails_by_lead_id.load(self.uuid)]
+
+    @strawberry.field(description="What changed on the lead, newest first; done activities appear here too.")
+    async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:
+        return [ChangeLogEntry.from_model(e) for e in await info.context.loaders.change_log_by_lead_id.load(self.uuid)]
+
+
+@strawberry.type
+class LeadEdge:
+    cursor: str
+    node: Lead
+
+
+@strawberry.type
+class LeadConnection:
+    edges: list[LeadEdge]
+    page_info: PageInfo
+    _viewer: strawberry.Private[Viewer]
+    _query: strawberry.Private[LeadQuery]
+
+    @strawberry.field(description="The page's leads, without cursors.")
+    def nodes(self) -> list[Lead]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many leads match the filter; computed only when asked for.")
+    async def total_count(self) -> int:
+        return await count_leads(self._viewer, self._query)
+
+
+@strawberry.input(description="The inbox's quick filters, predefined filters and search, combined with AND.")
+class LeadFilter:
+    archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
+    sources: list[LeadSourceEnum] | None = None  # type: ignore[valid-type]
+    label_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads carrying any of these labels."
+    )
+    owner_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads owned by any of these users."
+    )
+    team_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads owned by any of these teams or by one of their members."
+    )
+    predefined: list[PredefinedLeadFilterEnum] | None = None  # type: ignore[valid-type]
+    search: str | None = strawberry.field(
+        default=None, description="Text in the title, person or organization name, an email or a phone number."
+    )
+
+
+@strawberry.input
+class LeadSort:
+    field: LeadSortFieldEnum = LeadSortField.CREATED_AT  # type: ignore[valid-type]
+    direction: SortDirectionEnum = SortDirection.DESC  # type: ignore[valid-type]

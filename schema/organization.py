@@ -1,0 +1,68 @@
+"""Organizations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core.ids import to_global_id
+from models import Organization as OrganizationModel
+from schema.base import InfoT, Node, VisibilityEnum
+
+if TYPE_CHECKING:
+    from schema.account import User
+
+
+UserRef = Annotated["User", strawberry.lazy("schema.account")]
+
+
+@strawberry.type(description="A postal address; latitude and longitude, when known, let a client open a map.")
+class Address:
+    street: str | None
+    city: str | None
+    postal_code: str | None
+    country: str | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+@strawberry.type
+class Organization(Node):
+    id: strawberry.ID
+    name: str
+    address: Address
+    visibility: VisibilityEnum  # type: ignore[valid-type]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    _owner_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, org: OrganizationModel) -> Organization:
+        return cls(
+            id=strawberry.ID(to_global_id("Organization", org.id)),
+            name=org.name,
+            address=Address(
+                street=org.address_street,
+                city=org.address_city,
+                postal_code=org.address_postal_code,
+                country=org.address_country,
+                latitude=org.latitude,
+                longitude=org.longitude,
+            ),
+            visibility=org.visibility,
+            created_at=org.created_at,
+            updated_at=org.updated_at,
+            _owner_id=org.owner_id,
+        )
+
+    @strawberry.field
+    async def owner(self, info: InfoT) -> UserRef | None:
+        from schema.account import User
+
+        if self._owner_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self._owner_id)
+        return User.from_model(user) if user else None

@@ -1,0 +1,45 @@
+"""Inputs and payloads of the organization mutations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from schema.base import UserError, VisibilityEnum
+from schema.organization import Organization
+
+UNSET = strawberry.UNSET
+
+
+@strawberry.input
+class AddressInput:
+    street: str | None = UNSET
+    city: str | None = UNSET
+    postal_code: str | None = UNSET
+    country: str | None = UNSET
+    latitude: Decimal | None = UNSET
+    longitude: Decimal | None = UNSET
+
+
+@strawberry.input(description="An organization's fields; `name` is required when creating.")
+class OrganizationFields:
+    name: str | None = None
+    address: AddressInput | None = None
+    owner_id: strawberry.ID | None = None
+    visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input(description="Changes to an organization: only the fields given are changed.")
+class UpdateOrganizationInput:
+    id: strawberry.ID
+    name: str | None = UNSET
+    address: AddressInput | None = UNSET
+    owner_id: strawberry.ID | None = UNSET
+    visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+
+
+@strawberry.type
+class OrganizationPayload:
+    organization: Organization | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

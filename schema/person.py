@@ -1,0 +1,97 @@
+"""Persons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from core.ids import to_global_id
+from models import Person as PersonModel
+from schema.base import InfoT, Node, VisibilityEnum
+
+if TYPE_CHECKING:
+    from schema.account import User
+    from schema.organization import Organization
+
+
+UserRef = Annotated["User", strawberry.lazy("schema.account")]
+OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
+
+
+@strawberry.type(description="An email address or phone number with its label; one of a list is primary.")
+class ContactValue:
+    value: str
+    label: str
+    primary: bool
+
+
+@strawberry.input
+class ContactValueInput:
+    value: str
+    label: str = "work"
+    primary: bool = False
+
+
+def _values(items: list[dict[str, Any]]) -> list[ContactValue]:
+    return [ContactValue(value=i["value"], label=i.get("label", ""), primary=bool(i.get("primary"))) for i in items]
+
+
+@strawberry.type
+class Person(Node):
+    id: strawberry.ID
+    name: str
+    first_name: str | None
+    last_name: str | None
+    emails: list[ContactValue]
+    phones: list[ContactValue]
+    job_title: str | None
+    visibility: VisibilityEnum  # type: ignore[valid-type]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    _organization_id: strawberry.Private[int | None]
+    _owner_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, person: PersonModel) -> Person:
+        return cls(
+            id=strawberry.ID(to_global_id("Person", person.id)),
+            name=person.name,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            emails=_values(person.emails),
+            phones=_values(person.phones),
+            job_title=person.job_title,
+            visibility=person.visibility,
+            created_at=person.created_at,
+            updated_at=person.updated_at,
+            _organization_id=person.organization_id,
+            _owner_id=person.owner_id,
+        )
+
+    @strawberry.field(description="The primary email address, if any.")
+    def primary_email(self) -> str | None:
+        return next((e.value for e in self.emails if e.primary), None)
+
+    @strawberry.field(description="The primary phone number, if any.")
+    def primary_phone(self) -> str | None:
+        return next((p.value for p in self.phones if p.primary), None)
+
+    @strawberry.field
+    async def organization(self, info: InfoT) -> OrganizationRef | None:
+        from schema.organization import Organization
+
+        if self._organization_id is None:
+            return None
+        org = await info.context.loaders.organization_by_id.load(self._organization_id)
+        return Organization.from_model(org) if org else None
+
+    @strawberry.field
+    async def owner(self, info: InfoT) -> UserRef | None:
+        from schema.account import User
+
+        if self._owner_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self._owner_id)
+        return User.from_model(user) if user else None
