@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 MODEL_MODULES = ["models"]
 
@@ -82,6 +83,12 @@ async def init_db(database_url: str, *, create_db: bool = False) -> None:
 
 async def close_db() -> None:
     await Tortoise.close_connections()
+    # Forget the models' binding to this connection too, so that the same process can open
+    # another database afterwards (the test suite runs SQLite, then PostgreSQL). tortoise has
+    # no public call for this, and its executors cache SQL per connection *name*, so the
+    # cached statements of the old dialect must go as well.
+    await Tortoise._reset_apps()
+    EXECUTOR_CACHE.clear()
 
 
 def conn() -> BaseDBAsyncClient:

@@ -110,7 +110,8 @@ def _clean_scalars(changes: dict[str, Any], path: tuple[str, ...]) -> dict[str, 
 
 
 async def _check_refs(viewer: Viewer, values: dict[str, Any], path: tuple[str, ...]) -> None:
-    await check_owner_user(viewer, values.get("owner_user_id"), (*path, "owner_user_id"))
+    # Error paths name the input field (`ownerId`), not the column behind it.
+    await check_owner_user(viewer, values.get("owner_user_id"), (*path, "owner_id"))
     await check_team(viewer, values.get("owner_team_id"), (*path, "owner_team_id"))
     if values.get("person_id") is not None:
         await get_person(viewer, values["person_id"], (*path, "person_id"))
@@ -207,7 +208,7 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
         values.get("owner_user_id", lead.owner_user_id) is None
         and values.get("owner_team_id", lead.owner_team_id) is None
     ):
-        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
+        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
 
     before = {k: getattr(lead, k) for k in values}
     async with in_transaction():
@@ -295,7 +296,7 @@ async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: d
         and values["owner_user_id"] is None
         and values["owner_team_id"] is None
     ):
-        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_user_id")
+        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
     await _check_refs(viewer, values, ("input",))
     await check_labels(viewer, [*(label_ids or []), *add, *remove], ("input", "label_ids"))
     if not values and label_ids is None and not add and not remove:

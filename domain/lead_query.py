@@ -126,7 +126,8 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
     return now.replace(year=year, month=month, day=day)
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, case-insensitively."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -203,7 +204,7 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
     if search:
         sql.join(JOIN_PERSON)
         sql.join(JOIN_ORGANIZATION)
-        pattern = _like(search)
+        pattern = like_pattern(search)
         parts = [
             "lower(l.title) LIKE ? ESCAPE '\\'",
             "lower(p.name) LIKE ? ESCAPE '\\'",

@@ -12,13 +12,16 @@ from domain.viewer import Viewer
 from models import Note, NoteMention, User
 
 MAX_NOTE_LENGTH = 100_000
+# Characters besides letters and digits that may end the local part of an email address.
+EMAIL_LOCAL_PUNCTUATION = "._%+-"
 
 
 async def find_mentions(company_id: int, content: str) -> list[int]:
     """Users named after an ``@`` in the text: ``@Anna Berg`` mentions the user named Anna Berg.
 
     Matching ignores case and prefers the longest name, so ``@Anna Bergström`` is not taken for
-    a user named "Anna Berg".
+    a user named "Anna Berg". An ``@`` inside a word is an email address, not a mention:
+    ``help@support.com`` does not mention a user named "Support".
     """
     if "@" not in content:
         return []
@@ -26,6 +29,8 @@ async def find_mentions(company_id: int, content: str) -> list[int]:
     users = await User.filter(company_id=company_id, is_active=True).values_list("id", "name")
     found: list[int] = []
     for position in [i for i, ch in enumerate(lowered) if ch == "@"]:
+        if position > 0 and (lowered[position - 1].isalnum() or lowered[position - 1] in EMAIL_LOCAL_PUNCTUATION):
+            continue
         after = lowered[position + 1 :]
         best: tuple[int, int] | None = None
         for user_id, name in users:

@@ -23,6 +23,16 @@ TEXT_FIELDS = {
     "address_postal_code": 32,
     "address_country": 120,
 }
+# Where each field sits in the API's input: the address parts and coordinates are nested
+# under ``address``, so that a user error points at the field the client actually sent.
+INPUT_PATHS: dict[str, tuple[str, ...]] = {
+    "address_street": ("address", "street"),
+    "address_city": ("address", "city"),
+    "address_postal_code": ("address", "postal_code"),
+    "address_country": ("address", "country"),
+    "latitude": ("address", "latitude"),
+    "longitude": ("address", "longitude"),
+}
 
 
 @dataclass
@@ -44,14 +54,17 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
     out = dict(changes)
     for name, limit in TEXT_FIELDS.items():
         if name in out:
-            out[name], errs = text(out[name], (*path, name), required=name == "name", max_length=limit)
+            where = (*path, *INPUT_PATHS.get(name, (name,)))
+            out[name], errs = text(out[name], where, required=name == "name", max_length=limit)
             errors += errs
     if creating and "name" not in out:
         errors.append(FieldError("name is required.", ErrorCode.REQUIRED, (*path, "name")))
     for name, bound in (("latitude", 90), ("longitude", 180)):
         value = out.get(name)
-        if value is not None and not (-bound <= Decimal(value) <= bound):
-            errors.append(FieldError(f"{name} must be between -{bound} and {bound}.", ErrorCode.INVALID, (*path, name)))
+        # NaN compares with nothing (Decimal raises), so it is refused before the bounds check.
+        if value is not None and not (Decimal(value).is_finite() and -bound <= Decimal(value) <= bound):
+            where = (*path, *INPUT_PATHS[name])
+            errors.append(FieldError(f"{name} must be between -{bound} and {bound}.", ErrorCode.INVALID, where))
     if errors:
         raise DomainError(errors)
     return out

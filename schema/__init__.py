@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
+from resolvers.contact import ContactQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
 from resolvers.node import NodeQueries
@@ -37,7 +38,7 @@ from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, LabelQueries))
+Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries))
 Mutation = merge_types(
     "Mutation", (LeadMutation, PersonMutation, OrganizationMutation, LabelMutation, NoteMutation, ActivityMutation)
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +11,7 @@ import strawberry
 
 from core.ids import to_global_id
 from models import Organization as OrganizationModel
-from schema.base import InfoT, Node, VisibilityEnum
+from schema.base import InfoT, Node, PageInfo, VisibilityEnum
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -66,3 +67,24 @@ class Organization(Node):
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
+
+
+@strawberry.type
+class OrganizationEdge:
+    cursor: str
+    node: Organization
+
+
+@strawberry.type
+class OrganizationConnection:
+    edges: list[OrganizationEdge]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    def nodes(self) -> list[Organization]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Computed only when asked for.")
+    async def total_count(self) -> int:
+        return await self._count()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from core.ids import to_global_id
 from models import Person as PersonModel
-from schema.base import InfoT, Node, VisibilityEnum
+from schema.base import InfoT, Node, PageInfo, VisibilityEnum
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -95,3 +96,24 @@ class Person(Node):
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
+
+
+@strawberry.type
+class PersonEdge:
+    cursor: str
+    node: Person
+
+
+@strawberry.type
+class PersonConnection:
+    edges: list[PersonEdge]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    def nodes(self) -> list[Person]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Computed only when asked for.")
+    async def total_count(self) -> int:
+        return await self._count()

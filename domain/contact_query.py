@@ -1,0 +1,89 @@
+"""Lists of persons and organizations: by name, searchable, keyset-paginated like the inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.db import fetch
+from core.pagination import Cursor
+from domain.lead_query import like_pattern
+from domain.viewer import Viewer
+from models import Organization, Person
+
+SORT = "NAME:ASC"
+
+
+@dataclass
+class ContactPage:
+    rows: list[Any]
+    cursors: list[str]
+    has_next_page: bool
+
+
+def _where(viewer: Viewer, alias: str, search: str | None, organization_id: int | None) -> tuple[list[str], list[Any]]:
+    where = [f"{alias}.company_id = ?"]
+    params: list[Any] = [viewer.company_id]
+    visible, visible_params = viewer.visibility_sql(alias, "owner_id")
+    if visible:
+        where.append(visible)
+        params += visible_params
+    text = (search or "").strip()
+    if text:
+        if alias == "p":
+            where.append("(lower(p.name) LIKE ? ESCAPE '\\' OR p.email_search LIKE ? ESCAPE '\\')")
+            params += [like_pattern(text)] * 2
+        else:
+            where.append("lower(o.name) LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(text))
+    if organization_id is not None and alias == "p":
+        where.append("p.organization_id = ?")
+        params.append(organization_id)
+    return where, params
+
+
+async def _find(
+    viewer: Viewer,
+    model: Any,
+    alias: str,
+    first: int,
+    after: str | None,
+    search: str | None,
+    organization_id: int | None,
+) -> ContactPage:
+    where, params = _where(viewer, alias, search, organization_id)
+    if after:
+        cursor = Cursor.decode(after, SORT)
+        where.append(f"(lower({alias}.name), {alias}.id) > (?, ?)")
+        params += [cursor.key, cursor.id]
+    table = model._meta.db_table
+    rows = await fetch(
+        f"SELECT {alias}.*, lower({alias}.name) AS sort_key FROM {table} {alias} WHERE {' AND '.join(where)}"
+        f" ORDER BY lower({alias}.name), {alias}.id LIMIT ?",
+        [*params, first + 1],
+    )
+    has_next = len(rows) > first
+    out: list[Any] = []
+    cursors: list[str] = []
+    for row in rows[:first]:
+        key = row.pop("sort_key")
+        out.append(model._init_from_db(**row))
+        cursors.append(Cursor(SORT, key, row["id"]).encode())
+    return ContactPage(out, cursors, has_next)
+
+
+async def find_persons(
+    viewer: Viewer, first: int, after: str | None, search: str | None = None, organization_id: int | None = None
+) -> ContactPage:
+    return await _find(viewer, Person, "p", first, after, search, organization_id)
+
+
+async def find_organizations(viewer: Viewer, first: int, after: str | None, search: str | None = None) -> ContactPage:
+    return await _find(viewer, Organization, "o", first, after, search, None)
+
+
+async def count_contacts(viewer: Viewer, kind: str, search: str | None, organization_id: int | None = None) -> int:
+    alias, table = ("p", "person") if kind == "person" else ("o", "organization")
+    where, params = _where(viewer, alias, search, organization_id)
+    rows = await fetch(f"SELECT count(*) AS n FROM {table} {alias} WHERE {' AND '.join(where)}", params)
+    return int(rows[0]["n"])

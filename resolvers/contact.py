@@ -1,0 +1,59 @@
+"""The `persons` and `organizations` lists."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core.ids import decode_id
+from core.pagination import page_size
+from domain.contact_query import ContactPage, count_contacts, find_organizations, find_persons
+from schema.base import InfoT, PageInfo
+from schema.organization import Organization, OrganizationConnection, OrganizationEdge
+from schema.person import Person, PersonConnection, PersonEdge
+
+
+def _page_info(page: ContactPage, after: str | None) -> PageInfo:
+    return PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=after is not None,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )
+
+
+@strawberry.type
+class ContactQueries:
+    @strawberry.field(description="Persons by name; `search` matches the name or an email address.")
+    async def persons(
+        self,
+        info: InfoT,
+        first: int | None = None,
+        after: str | None = None,
+        search: str | None = None,
+        organization_id: strawberry.ID | None = None,
+    ) -> PersonConnection:
+        viewer = info.context.require_viewer()
+        org_id = decode_id(organization_id, "Organization") if organization_id else None
+        page = await find_persons(viewer, page_size(first), after, search, org_id)  # type: ignore[arg-type]
+        return PersonConnection(
+            edges=[
+                PersonEdge(cursor=c, node=Person.from_model(p)) for p, c in zip(page.rows, page.cursors, strict=True)
+            ],
+            page_info=_page_info(page, after),
+            _count=lambda: count_contacts(viewer, "person", search, org_id),  # type: ignore[arg-type]
+        )
+
+    @strawberry.field(description="Organizations by name; `search` matches the name.")
+    async def organizations(
+        self, info: InfoT, first: int | None = None, after: str | None = None, search: str | None = None
+    ) -> OrganizationConnection:
+        viewer = info.context.require_viewer()
+        page = await find_organizations(viewer, page_size(first), after, search)
+        return OrganizationConnection(
+            edges=[
+                OrganizationEdge(cursor=c, node=Organization.from_model(o))
+                for o, c in zip(page.rows, page.cursors, strict=True)
+            ],
+            page_info=_page_info(page, after),
+            _count=lambda: count_contacts(viewer, "organization", search),
+        )
