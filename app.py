@@ -18,6 +18,7 @@ from strawberry.http.ides import GraphQL_IDE
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from domain.viewer import authenticate
+from jobs.worker import Worker
 from schema import build_schema
 from schema.context import Context
 
@@ -44,8 +45,15 @@ async def home(_: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
-    """The application; ``manage_db=False`` when the caller has connected the database itself."""
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool | None = None
+) -> Starlette:
+    """The application; ``manage_db=False`` when the caller has connected the database itself.
+
+    The job worker runs inside the server process unless ``run_worker`` is False (by default
+    it runs whenever the app manages its database, that is, when it is the server).
+    """
+    run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
     graphql_ide: GraphQL_IDE = "graphiql"
     graphql = LeadboxGraphQL(build_schema(settings), graphql_ide=graphql_ide, allow_queries_via_get=True)
@@ -54,9 +62,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_db:
             await init_db(settings.database_url, create_db=True)
+        worker = Worker() if run_worker else None
+        if worker:
+            worker.start()
         try:
             yield {}
         finally:
+            if worker:
+                await worker.stop()
             if manage_db:
                 await close_db()
 

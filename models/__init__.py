@@ -5,7 +5,9 @@ from models.activity import Activity, ActivityType, ChangeLogEntry, Email, Email
 from models.base import Role, Visibility
 from models.contact import Organization, Person
 from models.deal import Deal, DealStatus, Pipeline, Stage
+from models.job import Job, JobItem, JobItemStatus, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
+from models.notification import Notification
 
 __all__ = [
     "Activity",
@@ -17,12 +19,17 @@ __all__ = [
     "DealStatus",
     "Email",
     "EmailDirection",
+    "Job",
+    "JobItem",
+    "JobItemStatus",
+    "JobStatus",
     "Lead",
     "LeadLabel",
     "LeadLabelLink",
     "LeadSource",
     "Note",
     "NoteMention",
+    "Notification",
     "Organization",
     "Person",
     "Pipeline",

@@ -16,11 +16,14 @@ from domain.note import get_note
 from domain.organization import get_organization
 from domain.person import get_person
 from domain.viewer import Viewer
+from jobs.runner import get_job
+from models import Notification as NotificationModel
 from models import Team as TeamModel
 from models import User as UserModel
 from schema.account import Team, User
 from schema.activity import Activity
 from schema.base import InfoT, Node
+from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
 from schema.note import Note
@@ -50,6 +53,18 @@ def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Callabl
     return load
 
 
+async def _job(viewer: Viewer, key: Any) -> Job | None:
+    try:
+        return Job.from_model(await get_job(viewer, key))
+    except DomainError:
+        return None
+
+
+async def _notification(viewer: Viewer, key: Any) -> Notification | None:
+    row = await NotificationModel.get_or_none(id=key, user_id=viewer.user_id, company_id=viewer.company_id)
+    return Notification.from_model(row) if row else None
+
+
 LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Lead": _via(get_lead, Lead),
     "Person": _via(get_person, Person),
@@ -59,6 +74,8 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Activity": _via(get_activity, Activity),
     "User": _user,
     "Team": _team,
+    "Job": _job,
+    "Notification": _notification,
 }
 
 

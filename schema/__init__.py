@@ -22,6 +22,7 @@ from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.contact import ContactQueries
+from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
 from resolvers.node import NodeQueries
@@ -32,15 +33,25 @@ from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
 from schema.email import Email
+from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries))
+Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries, JobQueries))
 Mutation = merge_types(
-    "Mutation", (LeadMutation, PersonMutation, OrganizationMutation, LabelMutation, NoteMutation, ActivityMutation)
+    "Mutation",
+    (
+        LeadMutation,
+        PersonMutation,
+        OrganizationMutation,
+        LabelMutation,
+        NoteMutation,
+        ActivityMutation,
+        JobMutation,
+    ),
 )
 
 
@@ -53,7 +64,9 @@ def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:
         return False
-    return not isinstance(original, PublicError)
+    # A GraphQLError behind the error is graphql-core's or strawberry's account of a variable
+    # the client sent that does not fit its type (a missing required field, a bad date).
+    return not isinstance(original, PublicError | GraphQLError)
 
 
 def build_schema(settings: Settings | None = None) -> Schema:
@@ -61,7 +74,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Lead, Person, Organization, LeadLabel, Note, Activity, Email, User, Team],
+        types=[Lead, Person, Organization, LeadLabel, Note, Activity, Email, User, Team, Job, Notification],
         # Factories, so that each request gets fresh extension instances.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

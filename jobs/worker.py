@@ -1,0 +1,58 @@
+"""The worker that runs jobs inside the server process, started and stopped by the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+
+from jobs.runner import LEASE, claim_job, run_job
+
+log = logging.getLogger("leadbox.jobs")
+
+
+class Worker:
+    def __init__(self, poll_seconds: float = 1.0, lease: dt.timedelta = LEASE) -> None:
+        self.poll_seconds = poll_seconds
+        self.lease = lease
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="leadbox-job-worker")
+
+    def wake(self) -> None:
+        """Look for work now rather than at the next poll (a job was just created)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run_pending(self) -> int:
+        """Run every job that can be claimed now; return how many ran."""
+        count = 0
+        while (job := await claim_job(self.name, self.lease)) is not None:
+            await run_job(job, self.name, self.lease)
+            count += 1
+        return count
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the worker alive; the job itself records its failure
+                log.exception("job worker error")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)

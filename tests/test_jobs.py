@@ -1,0 +1,182 @@
+"""Background jobs: persisted, resumable after a crash, never doing an item twice."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any, ClassVar
+
+import pytest
+
+from core.errors import ErrorCode, fail
+from core.ids import to_global_id
+from domain.viewer import Viewer
+from jobs import HANDLERS, register
+from jobs.runner import claim_job, create_job, run_job
+from jobs.worker import Worker
+from models import ChangeLogEntry, Job, JobItem, JobStatus, Notification
+from tests.conftest import Account
+
+JOB = """
+query ($id: ID!) {
+  job(id: $id) { id kind status total done failed progress result errors { position key code message } }
+}
+"""
+NODE = "query ($id: ID!) { node(id: $id) { id ... on Job { status } } }"
+CANCEL = "mutation ($input: IdInput!) { cancelJob(input: $input) { job { status } userErrors { code } } }"
+NOTIFICATIONS = """
+query ($unread: Boolean!) {
+  notifications(unreadOnly: $unread) { unreadCount edges { node { id kind message subjectId read } } }
+}
+"""
+MARK_READ = """
+mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { markedCount } }
+"""
+
+
+class Recorder:
+    """A job kind for tests: each item writes one change-log row, the effect we count.
+
+    Keys starting with "bad" fail with a domain error; ``stop_after`` makes the run hang after
+    that many items so that a test can kill it half-way.
+    """
+
+    kind: ClassVar[str] = "test_record"
+    external: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        self.stop_after: int | None = None
+        self.delay = 0.0
+        self.calls = 0
+
+    async def run_item(self, viewer: Viewer, job: Job, item: JobItem) -> dict[str, Any] | None:
+        self.calls += 1
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if item.key.startswith("bad"):
+            raise fail(f"item {item.key} is bad", ErrorCode.INVALID)
+        await ChangeLogEntry.create(
+            company_id=viewer.company_id, entity_type="test", entity_id=item.key, action="EFFECT"
+        )
+        if self.stop_after is not None and self.calls > self.stop_after:
+            await asyncio.sleep(3600)  # killed here, inside the item's transaction
+        return {"key": item.key}
+
+    async def finish(self, viewer: Viewer, job: Job) -> dict[str, Any]:
+        return {"effects": await ChangeLogEntry.filter(entity_type="test", company_id=job.company_id).count()}
+
+
+@pytest.fixture
+def recorder() -> Any:
+    handler = Recorder()
+    register(handler)
+    yield handler
+    HANDLERS.pop(Recorder.kind, None)
+
+
+async def effects(company_id: int) -> list[str]:
+    rows = await ChangeLogEntry.filter(entity_type="test", company_id=company_id).values_list("entity_id", flat=True)
+    return sorted(rows)  # type: ignore[arg-type]
+
+
+async def test_job_runs_every_item_and_reports(account: Account, recorder: Recorder) -> None:
+    viewer = await account.viewer()
+    job = await create_job(viewer, Recorder.kind, {"why": "test"}, ["a", "bad1", "b"])
+    assert await Worker().run_pending() == 1
+    data = await account.client.execute(JOB, {"id": to_global_id("Job", job.id)})
+    assert data["job"]["status"] == "COMPLETED"
+    assert (data["job"]["total"], data["job"]["done"], data["job"]["failed"]) == (3, 2, 1)
+    assert data["job"]["progress"] == 1.0
+    assert data["job"]["result"] == {"effects": 2}
+    assert data["job"]["errors"] == [{"position": 1, "key": "bad1", "code": "INVALID", "message": "item bad1 is bad"}]
+    assert await effects(account.company_id) == ["a", "b"]
+    node = await account.client.execute(NODE, {"id": to_global_id("Job", job.id)})
+    assert node["node"]["status"] == "COMPLETED"
+
+
+async def test_killed_job_resumes_and_does_each_item_exactly_once(account: Account, recorder: Recorder) -> None:
+    viewer = await account.viewer()
+    keys = [f"k{i:02d}" for i in range(20)]
+    job = await create_job(viewer, Recorder.kind, {}, keys)
+    recorder.stop_after = 7
+    claimed = await claim_job("first", dt.timedelta(milliseconds=50))
+    assert claimed is not None
+    task = asyncio.create_task(run_job(claimed, "first", dt.timedelta(milliseconds=50)))
+    while recorder.calls <= 7:
+        await asyncio.sleep(0.01)
+    task.cancel()  # the process dies in the middle of item 8
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await effects(account.company_id) == keys[:7]
+    assert (await Job.get(id=job.id)).status == JobStatus.RUNNING
+
+    recorder.stop_after = None
+    await asyncio.sleep(0.06)  # the dead worker's lease lapses
+    assert await Worker().run_pending() == 1
+    assert await effects(account.company_id) == keys
+    finished = await Job.get(id=job.id)
+    assert (finished.status, finished.done, finished.failed) == (JobStatus.COMPLETED, 20, 0)
+
+
+async def test_a_held_job_is_not_claimed_twice(account: Account, recorder: Recorder) -> None:
+    await create_job(await account.viewer(), Recorder.kind, {}, ["a"])
+    assert await claim_job("one") is not None
+    assert await claim_job("two") is None
+
+
+async def test_two_workers_on_one_job_never_repeat_an_item(account: Account, recorder: Recorder) -> None:
+    keys = [f"k{i:03d}" for i in range(60)]
+    job = await create_job(await account.viewer(), Recorder.kind, {}, keys)
+    recorder.delay = 0.002
+    short = dt.timedelta(milliseconds=20)
+    first = await claim_job("one", short)
+    assert first is not None
+    slow = asyncio.create_task(run_job(first, "one", short))
+    while recorder.calls < 3:
+        await asyncio.sleep(0.001)
+    # The first worker is still busy when its lease lapses, and a second one takes the job
+    # over: for a while both work the same items.
+    await asyncio.sleep(0.03)
+    second = await claim_job("two")
+    assert second is not None and second.id == job.id
+    await asyncio.gather(run_job(second, "two"), slow)
+    assert await effects(account.company_id) == keys
+    assert recorder.calls == 60
+    assert (await Job.get(id=job.id)).done == 60
+
+
+async def test_finished_job_notifies_its_creator(account: Account, recorder: Recorder) -> None:
+    job = await create_job(await account.viewer(), Recorder.kind, {}, ["a"])
+    await Worker().run_pending()
+    data = await account.client.execute(NOTIFICATIONS, {"unread": True})
+    assert data["notifications"]["unreadCount"] == 1
+    (edge,) = data["notifications"]["edges"]
+    assert edge["node"]["kind"] == "JOB_FINISHED"
+    assert edge["node"]["subjectId"] == to_global_id("Job", job.id)
+    marked = await account.client.mutate(MARK_READ, {"ids": [edge["node"]["id"]]})
+    assert marked["markedCount"] == 1
+    data = await account.client.execute(NOTIFICATIONS, {"unread": True})
+    assert data["notifications"]["unreadCount"] == 0 and data["notifications"]["edges"] == []
+    assert await Notification.filter(user_id=account.user_id, read_at=None).count() == 0
+
+
+async def test_cancel_stops_a_job(account: Account, recorder: Recorder) -> None:
+    job = await create_job(await account.viewer(), Recorder.kind, {}, ["a", "b"])
+    payload = await account.client.mutate(CANCEL, {"id": to_global_id("Job", job.id)})
+    assert payload == {"job": {"status": "CANCELED"}, "userErrors": []}
+    assert await Worker().run_pending() == 0
+    assert await effects(account.company_id) == []
+    again = await account.client.mutate(CANCEL, {"id": to_global_id("Job", job.id)})
+    assert again["userErrors"] == [{"code": "CONFLICT"}]
+
+
+async def test_jobs_of_another_company_are_invisible(
+    account: Account, other_account: Account, recorder: Recorder
+) -> None:
+    job = await create_job(await account.viewer(), Recorder.kind, {}, ["a"])
+    job_id = to_global_id("Job", job.id)
+    assert (await other_account.client.execute(JOB, {"id": job_id}))["job"] is None
+    assert (await other_account.client.execute(NODE, {"id": job_id}))["node"] is None
+    payload = await other_account.client.mutate(CANCEL, {"id": job_id})
+    assert payload["userErrors"] == [{"code": "NOT_FOUND"}]
+    assert (await Job.get(id=job.id)).status == JobStatus.CREATED
