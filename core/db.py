@@ -7,6 +7,8 @@ SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) is selected by 
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -16,6 +18,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 MODEL_MODULES = ["models"]
+
+# tortoise's SQLite backend adapts dates and datetimes but not times, so a TimeField (an
+# activity's due time) could not be written at all. ISO text is what tortoise reads back.
+sqlite3.register_adapter(dt.time, lambda value: value.isoformat())
 
 # SQLite tuned for a server (PERFORMANCE.md): WAL, relaxed fsync, a bigger page cache and
 # memory-mapped reads, foreign keys on, and a busy timeout instead of instant lock errors.

@@ -69,6 +69,9 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
                 "duration_minutes must be between 1 and 44640.", ErrorCode.INVALID, ("input", "duration_minutes")
             )
         )
+    if out.get("due_time") is not None and out["due_time"].tzinfo is None:
+        # Times are UTC: say so, rather than leave the database layer to guess (and warn).
+        out["due_time"] = out["due_time"].replace(tzinfo=dt.UTC)
     if "note" in out:
         out["note"] = (out["note"] or "").strip()
     if "type" in out and out["type"] is None:
