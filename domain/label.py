@@ -31,7 +31,8 @@ def _clean_color(color: str) -> str:
 
 
 async def _check_unique(viewer: Viewer, name: str, except_id: int | None = None) -> None:
-    clash = LeadLabel.filter(company_id=viewer.company_id, name=name)
+    # "hot" beside "Hot" would be two labels nobody can tell apart in a filter menu.
+    clash = LeadLabel.filter(company_id=viewer.company_id, name__iexact=name)
     if except_id is not None:
         clash = clash.exclude(id=except_id)
     if await clash.exists():

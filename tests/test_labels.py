@@ -257,3 +257,9 @@ async def test_unauthenticated_calls_write_nothing(account: Account) -> None:
         "Warm",
     ]
     assert not await ChangeLogEntry.filter(entity_type="lead_label").exists()
+
+
+async def test_label_names_are_unique_whatever_their_case(account: Account) -> None:
+    payload = await account.client.mutate(CREATE_LABEL, {"name": "hot", "color": "red"})
+    assert payload["label"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["DUPLICATE"]
