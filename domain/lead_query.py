@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from core.db import fetch, is_postgres
-from core.pagination import Cursor
+from core.pagination import Cursor, InvalidCursor
 from domain.viewer import Viewer
 from models import Lead, LeadSource
 
@@ -53,6 +54,8 @@ class SortSpec:
     expression: str
     nullable: bool
     joins: tuple[str, ...] = ()
+    # What a cursor's key must be for this sort: text, number, date or datetime.
+    kind: str = "text"
 
 
 JOIN_PERSON = "LEFT JOIN person p ON p.id = l.person_id"
@@ -64,11 +67,11 @@ def sort_spec(sort: LeadSortField) -> SortSpec:
     value = "l.value_amount" if is_postgres() else "CAST(l.value_amount AS REAL)"
     specs = {
         LeadSortField.TITLE: SortSpec("lower(l.title)", False),
-        LeadSortField.CREATED_AT: SortSpec("l.created_at", False),
-        LeadSortField.UPDATED_AT: SortSpec("l.updated_at", False),
-        LeadSortField.VALUE: SortSpec(value, True),
-        LeadSortField.EXPECTED_CLOSE_DATE: SortSpec("l.expected_close_date", True),
-        LeadSortField.NEXT_ACTIVITY: SortSpec("l.next_activity_date", True),
+        LeadSortField.CREATED_AT: SortSpec("l.created_at", False, kind="datetime"),
+        LeadSortField.UPDATED_AT: SortSpec("l.updated_at", False, kind="datetime"),
+        LeadSortField.VALUE: SortSpec(value, True, kind="number"),
+        LeadSortField.EXPECTED_CLOSE_DATE: SortSpec("l.expected_close_date", True, kind="date"),
+        LeadSortField.NEXT_ACTIVITY: SortSpec("l.next_activity_date", True, kind="date"),
         LeadSortField.SOURCE: SortSpec("l.source", False),
         LeadSortField.OWNER: SortSpec("lower(COALESCE(ou.name, ot.name))", True, (JOIN_OWNER,)),
         LeadSortField.PERSON_NAME: SortSpec("lower(p.name)", True, (JOIN_PERSON,)),
@@ -205,19 +208,27 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
         sql.join(JOIN_PERSON)
         sql.join(JOIN_ORGANIZATION)
         pattern = like_pattern(search)
-        parts = [
-            "lower(l.title) LIKE ? ESCAPE '\\'",
-            "lower(p.name) LIKE ? ESCAPE '\\'",
-            "lower(o.name) LIKE ? ESCAPE '\\'",
-            "p.email_search LIKE ? ESCAPE '\\'",
-        ]
-        params = [pattern] * 4
+        person_parts = ["lower(p.name) LIKE ? ESCAPE '\\'", "p.email_search LIKE ? ESCAPE '\\'"]
+        person_params: list[Any] = [pattern, pattern]
         numbers = "".join(ch for ch in search if ch.isdigit())
         if len(numbers) >= 3:
-            parts.append("p.phone_search LIKE ?")
-            params.append(f"%{numbers}%")
-        sql.add("(" + " OR ".join(parts) + ")", *params)
+            person_parts.append("p.phone_search LIKE ?")
+            person_params.append(f"%{numbers}%")
+        # A contact the viewer may not see must not make a lead match: the search would
+        # otherwise confirm a hidden person's name, email or phone (SPEC §1 visibility).
+        person, person_params = _visible_only(viewer, "p", person_parts, person_params)
+        org, org_params = _visible_only(viewer, "o", ["lower(o.name) LIKE ? ESCAPE '\\'"], [pattern])
+        sql.add(f"(lower(l.title) LIKE ? ESCAPE '\\' OR {person} OR {org})", pattern, *person_params, *org_params)
     return sql
+
+
+def _visible_only(viewer: Viewer, alias: str, parts: list[str], params: list[Any]) -> tuple[str, list[Any]]:
+    """``parts`` OR-ed together, and only where the contact behind ``alias`` is visible."""
+    condition = "(" + " OR ".join(parts) + ")"
+    visible, visible_params = viewer.visibility_sql(alias, "owner_id")
+    if not visible:
+        return condition, params
+    return f"({visible} AND {condition})", [*visible_params, *params]
 
 
 @dataclass
@@ -225,6 +236,43 @@ class LeadPage:
     leads: list[Lead]
     cursors: list[str]
     has_next_page: bool
+
+
+def _cursor_id(value: Any) -> Any:
+    if not isinstance(value, str | uuid.UUID):
+        raise InvalidCursor()
+    try:
+        return db_uuid(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise InvalidCursor() from exc
+
+
+def _cursor_key(value: Any, spec: SortSpec) -> Any:
+    """A cursor's sort key checked against the sort column, in the form the driver wants.
+
+    A cursor is client input: a forged or corrupted one must be an INVALID_CURSOR error, not a
+    statement the database refuses (a masked internal error) or, on SQLite, a silently wrong page.
+    """
+    if value is None:
+        if spec.nullable:
+            return None
+        raise InvalidCursor()
+    try:
+        if spec.kind == "text" and isinstance(value, str):
+            return value
+        if spec.kind == "number" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            number = Decimal(str(value))
+            if number.is_finite():
+                return number if is_postgres() else float(number)
+        if spec.kind == "date" and isinstance(value, str | dt.date) and not isinstance(value, dt.datetime):
+            return db_date(dt.date.fromisoformat(value) if isinstance(value, str) else value)
+        if spec.kind == "datetime" and isinstance(value, str | dt.datetime):
+            moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+            if moment.tzinfo is not None:
+                return db_datetime(moment)
+    except ValueError as exc:
+        raise InvalidCursor() from exc
+    raise InvalidCursor()
 
 
 async def find_leads(
@@ -239,7 +287,7 @@ async def find_leads(
     op = "<" if desc else ">"
     if after:
         cursor = Cursor.decode(after, query.sort_name)
-        key, lead_id = cursor.key, db_uuid(str(cursor.id))
+        key, lead_id = _cursor_key(cursor.key, spec), _cursor_id(cursor.id)
         if not spec.nullable:
             sql.add(f"({spec.expression}, l.id) {op} (?, ?)", key, lead_id)
         elif key is None:

@@ -33,6 +33,7 @@ class ContactQueries:
         organization_id: strawberry.ID | None = None,
     ) -> PersonConnection:
         viewer = info.context.require_viewer()
+        after = after or None
         org_id = decode_id(organization_id, "Organization") if organization_id else None
         page = await find_persons(viewer, page_size(first), after, search, org_id)  # type: ignore[arg-type]
         return PersonConnection(
@@ -48,6 +49,7 @@ class ContactQueries:
         self, info: InfoT, first: int | None = None, after: str | None = None, search: str | None = None
     ) -> OrganizationConnection:
         viewer = info.context.require_viewer()
+        after = after or None
         page = await find_organizations(viewer, page_size(first), after, search)
         return OrganizationConnection(
             edges=[

@@ -59,6 +59,7 @@ class LeadQueries:
         sort: LeadSort | None = None,
     ) -> LeadConnection:
         viewer = info.context.require_viewer()
+        after = after or None  # an empty cursor is no cursor
         query = lead_query(filter, sort)
         page = await find_leads(viewer, query, page_size(first), after, now=info.context.now)
         edges = [LeadEdge(cursor=c, node=Lead.from_model(m)) for m, c in zip(page.leads, page.cursors, strict=True)]
@@ -72,6 +73,7 @@ class LeadQueries:
             ),
             _viewer=viewer,
             _query=query,
+            _now=info.context.now,
         )
 
 

@@ -186,6 +186,7 @@ class LeadConnection:
     page_info: PageInfo
     _viewer: strawberry.Private[Viewer]
     _query: strawberry.Private[LeadQuery]
+    _now: strawberry.Private[dt.datetime]
 
     @strawberry.field(description="The page's leads, without cursors.")
     def nodes(self) -> list[Lead]:
@@ -193,7 +194,8 @@ class LeadConnection:
 
     @strawberry.field(description="How many leads match the filter; computed only when asked for.")
     async def total_count(self) -> int:
-        return await count_leads(self._viewer, self._query)
+        # The page's clock, so that "added more than three months ago" counts what it lists.
+        return await count_leads(self._viewer, self._query, now=self._now)
 
 
 @strawberry.input(description="The inbox's quick filters, predefined filters and search, combined with AND.")
