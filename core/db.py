@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import OperationalError
 
 MODEL_MODULES = ["models"]
 
@@ -76,15 +78,28 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-async def init_db(database_url: str, *, create_db: bool = False) -> None:
-    """Connect and bring the schema up to date by applying pending migrations."""
+async def init_db(database_url: str, *, create_db: bool = False, shared: bool = False) -> None:
+    """Connect and bring the schema up to date by applying pending migrations.
+
+    ``shared`` makes the connection visible to every task of the process, as a server needs:
+    uvicorn runs the lifespan (which connects) in a task of its own, and request tasks do not
+    inherit its context variables, where tortoise keeps its state by default.
+    """
     from tortoise.migrations.api import migrate
 
     config = tortoise_config(database_url)
-    await Tortoise.init(config=config, _create_db=create_db)
+    try:
+        await Tortoise.init(config=config, _create_db=create_db)
+    except OperationalError as exc:
+        # tortoise creates a PostgreSQL database with a bare CREATE DATABASE, which fails when
+        # it exists already: then it is simply the database to use.
+        if not isinstance(exc.__cause__, asyncpg.DuplicateDatabaseError):
+            raise
+        await Tortoise.close_connections()
+        await Tortoise.init(config=config)
     await migrate(config=config)
     # migrate() re-initialises the apps without connections; make sure they are open.
-    await Tortoise.init(config=config)
+    await Tortoise.init(config=config, _enable_global_fallback=shared)
 
 
 async def close_db() -> None:

@@ -218,7 +218,12 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
             await lead.save()
         entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, values)
         if label_ids is not None:
-            entries += await _replace_labels([lead.id], label_ids, viewer)
+            label_entries = await _replace_labels([lead.id], label_ids, viewer)
+            if label_entries and not values:
+                # A change of labels is a change of the lead: it moves up in "last updated".
+                lead.updated_at = now()
+                await Lead.filter(id=lead.id).update(updated_at=lead.updated_at)
+            entries += label_entries
         await changelog.write(entries)
     return lead
 
@@ -298,7 +303,9 @@ async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: d
     ):
         raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
     await _check_refs(viewer, values, ("input",))
-    await check_labels(viewer, [*(label_ids or []), *add, *remove], ("input", "label_ids"))
+    await check_labels(viewer, label_ids or [], ("input", "label_ids"))
+    await check_labels(viewer, add, ("input", "add_label_ids"))
+    await check_labels(viewer, remove, ("input", "remove_label_ids"))
     if not values and label_ids is None and not add and not remove:
         raise fail("Nothing to change.", ErrorCode.REQUIRED, "input")
 
@@ -319,7 +326,10 @@ async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: d
             label_entries = await _replace_labels(
                 [lead.id for lead in leads], label_ids, viewer, add=add, remove=remove
             )
-            changed |= {uuid.UUID(e.entity_id) for e in label_entries}
+            relabelled = {uuid.UUID(e.entity_id) for e in label_entries}
+            if relabelled - changed:
+                await Lead.filter(id__in=list(relabelled - changed)).update(updated_at=now())
+            changed |= relabelled
             entries += label_entries
         await changelog.write(entries)
     return len(changed)

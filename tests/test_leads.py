@@ -803,3 +803,27 @@ async def test_archive_is_all_or_nothing(account: Account) -> None:
     assert result["leads"] == []
     assert (await Lead.get(id=lead.id)).is_archived is False
     assert await log_of(lead.id, "ARCHIVED") == []
+
+
+async def test_a_change_of_labels_alone_moves_updated_at(account: Account) -> None:
+    viewer = await account.viewer()
+    lead = await make_lead(viewer)
+    other = await make_lead(viewer, "Second")
+    label = await make_label(viewer)
+    before = (await Lead.get(id=lead.id)).updated_at
+    payload = await account.client.mutate(UPDATE_LEAD, {"id": lead_gid(lead), "labelIds": [gid("LeadLabel", label.id)]})
+    assert payload["userErrors"] == []
+    assert (await Lead.get(id=lead.id)).updated_at > before
+    before_other = (await Lead.get(id=other.id)).updated_at
+    payload = await account.client.mutate(
+        BULK_UPDATE, {"ids": [lead_gid(other)], "addLabelIds": [gid("LeadLabel", label.id)]}
+    )
+    assert payload["updatedCount"] == 1
+    assert (await Lead.get(id=other.id)).updated_at > before_other
+
+
+async def test_bulk_reports_an_unknown_label_under_the_field_it_came_from(account: Account) -> None:
+    lead = await make_lead(await account.viewer())
+    missing = "TGVhZExhYmVsOjk5OTk5"
+    payload = await account.client.mutate(BULK_UPDATE, {"ids": [lead_gid(lead)], "removeLabelIds": [missing]})
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("NOT_FOUND", ["input", "removeLabelIds"])]

@@ -13,4 +13,3 @@ async def test_models_have_no_changes_missing_a_migration(database: str) -> None
     apps = tortoise_config(database)["apps"]
     pending = await MigrationAutodetector(Tortoise.apps, apps).changes()
     assert [writer.name for writer in pending] == []
-
