@@ -6,10 +6,24 @@ import os
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite://leadbox.sqlite3"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
 class Settings:
+    """What a deployment chooses, each read from one environment variable:
+
+    - ``DATABASE_URL``: ``sqlite://<file>`` (the default, ``leadbox.sqlite3``) or a PostgreSQL URL.
+    - ``LEADBOX_SMTP_HOST``: the SMTP server that sends bulk email; unset, sending email is refused.
+    - ``LEADBOX_SMTP_PORT``: its port (default 25; 587 is usual with STARTTLS).
+    - ``LEADBOX_SMTP_USERNAME`` and ``LEADBOX_SMTP_PASSWORD``: log in with these when a username
+      is set.
+    - ``LEADBOX_SMTP_STARTTLS``: ``true`` to switch the connection to TLS before logging in or
+      sending (default false).
+    - ``LEADBOX_MAIL_FROM``: the address messages are sent from, shown with the sending user's
+      name; unset, the sending user's own address. Replies go to the sending user either way.
+    """
+
     database_url: str
     # Query limits (SPEC §10.5).
     max_query_depth: int = 12
@@ -17,7 +31,27 @@ class Settings:
     max_tokens: int = 4000
     page_size_default: int = 50
     page_size_max: int = 500
+    # Outgoing email (bulk email).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str | None = None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in TRUE_WORDS
 
 
 def settings_from_env() -> Settings:
-    return Settings(database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    env = os.environ
+    return Settings(
+        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        smtp_host=env.get("LEADBOX_SMTP_HOST") or None,
+        smtp_port=int(env.get("LEADBOX_SMTP_PORT") or 25),
+        smtp_username=env.get("LEADBOX_SMTP_USERNAME") or None,
+        smtp_password=env.get("LEADBOX_SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
+        mail_from=env.get("LEADBOX_MAIL_FROM") or None,
+    )

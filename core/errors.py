@@ -27,6 +27,11 @@ class ErrorCode(str, Enum):
     CONTACT_REQUIRED = "CONTACT_REQUIRED"
     IN_USE = "IN_USE"
     INVALID_ID = "INVALID_ID"
+    # Bulk email: a lead whose person has no address, a message the server refused, and
+    # sending asked for while no SMTP server is configured.
+    NO_EMAIL_ADDRESS = "NO_EMAIL_ADDRESS"
+    DELIVERY_FAILED = "DELIVERY_FAILED"
+    EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,18 @@
-"""Notes on leads and contacts, with @mentions of users recorded for notification."""
+"""Notes on leads and contacts, with @mentions of users, who are notified."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tortoise.transactions import in_transaction
 
-from core.errors import ErrorCode, fail
+from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
+from domain.notification import notify
 from domain.target import Target, check_target, target_of
 from domain.validation import text
-from domain.viewer import Viewer
-from models import Note, NoteMention, User
+from domain.viewer import Viewer, viewer_for_user
+from models import Lead, Note, NoteMention, Organization, Person, User
 
 MAX_NOTE_LENGTH = 100_000
 # Characters besides letters and digits that may end the local part of an email address.
@@ -67,6 +70,7 @@ async def create_note(viewer: Viewer, target: Target, content: str) -> Note:
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_ADDED", "note", None, note.id)]
         )
+        await _notify_mentioned(viewer, note, target, mentioned)
     return note
 
 
@@ -101,7 +105,54 @@ async def update_note(viewer: Viewer, note_id: int, content: str) -> Note:
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, target.kind, target.key, "NOTE_UPDATED", "note", None, note.id)]
         )
+        # Only those the edit mentions for the first time: an edit does not notify twice.
+        await _notify_mentioned(viewer, note, target, new)
     return note
+
+
+# What a note hangs on, by kind: the model and the column that names a row of it.
+TARGET_NAMES: dict[str, tuple[type[Lead] | type[Person] | type[Organization], str]] = {
+    "lead": (Lead, "title"),
+    "person": (Person, "name"),
+    "organization": (Organization, "name"),
+}
+
+
+async def _notify_mentioned(viewer: Viewer, note: Note, target: Target, user_ids: Iterable[int]) -> None:
+    """Tell each user newly mentioned in the note, in the note's own transaction.
+
+    Never the note's author nor the user writing (mentioning oneself tells nobody anything),
+    and never a user who may not see what the note is on: the notification would show them
+    its name.
+    """
+    recipients = [u for u in user_ids if u not in (viewer.user_id, note.author_id)]
+    if not recipients:
+        return
+    what = f"a {target.kind}"
+    if target.kind in TARGET_NAMES:
+        model, column = TARGET_NAMES[target.kind]
+        names = await model.filter(id=target.key).values_list(column, flat=True)
+        if names:
+            what = f'the {target.kind} "{names[0]}"'
+    for user_id in recipients:
+        if not await _can_see(await viewer_for_user(user_id), target):
+            continue
+        await notify(
+            viewer.company_id,
+            user_id,
+            "MENTIONED",
+            f"{viewer.name} mentioned you in a note on {what}.",
+            subject_id=f"{target.kind.capitalize()}:{target.key}",
+            data={"note_id": note.id, "author_id": viewer.user_id},
+        )
+
+
+async def _can_see(viewer: Viewer, target: Target) -> bool:
+    try:
+        await check_target(viewer, target, ())
+    except DomainError:
+        return False
+    return True
 
 
 async def delete_note(viewer: Viewer, note_id: int) -> None:

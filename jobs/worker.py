@@ -10,6 +10,8 @@ import os
 import socket
 import uuid
 
+# The kinds of job the worker runs, imported for the handlers they register.
+from jobs import bulk_email  # noqa: F401
 from jobs.runner import LEASE, claim_job, run_job
 
 log = logging.getLogger("leadbox.jobs")

@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
+from resolvers.bulk_email import BulkEmailMutation
 from resolvers.contact import ContactQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
@@ -51,6 +52,7 @@ Mutation = merge_types(
         NoteMutation,
         ActivityMutation,
         JobMutation,
+        BulkEmailMutation,
     ),
 )
 

@@ -83,12 +83,13 @@ def user_errors(error: DomainError) -> list[UserError]:
     ]
 
 
-_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+# A snake_case word, unless it is inside a {{merge field}}, which is written as it is.
+_SNAKE = re.compile(r"(\{\{[^{}]*\}\})|\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def _camel_in_message(message: str) -> str:
     # Domain messages name fields the Python way; a partner reads the GraphQL names.
-    return _SNAKE.sub(lambda m: camel(m.group(0)), message)
+    return _SNAKE.sub(lambda m: m.group(1) or camel(m.group(0)), message)
 
 
 def money(amount: Decimal | None, currency: str | None) -> Money | None:
