@@ -89,7 +89,14 @@ async def run_job(job: Job, worker: str, lease: dt.timedelta = LEASE) -> Job:
             batch = await JobItem.filter(job_id=job.id, status=JobItemStatus.PENDING).order_by("position").limit(50)
             if not batch:
                 break
+            renewed_at = now()
             for item in batch:
+                # Renew well before the lease lapses, however slow the items are (an SMTP
+                # server taking its time), so that no second worker takes the job over.
+                if now() - renewed_at > lease / 3:
+                    if not await _renew(job, worker, lease):
+                        return await Job.get(id=job.id)
+                    renewed_at = now()
                 await _run_item(handler, viewer, job, item)
         # The running counters are for progress display; the items are the truth.
         await _recount(job)
