@@ -22,6 +22,7 @@ from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.contact import ContactQueries
+from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
@@ -40,7 +41,9 @@ from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries, JobQueries))
+Query = merge_types(
+    "Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, DuplicateQueries, LabelQueries, JobQueries)
+)
 Mutation = merge_types(
     "Mutation",
     (
