@@ -26,6 +26,7 @@ from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
@@ -48,6 +49,7 @@ Mutation = merge_types(
     "Mutation",
     (
         LeadMutation,
+        MergeMutation,
         PersonMutation,
         OrganizationMutation,
         LabelMutation,
