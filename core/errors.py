@@ -40,6 +40,8 @@ class FieldError:
     code: ErrorCode
     # Path of the input field the error is about, e.g. ("input", "value", "currency").
     field: tuple[str, ...] | None = None
+    # Records the error is about, as (GraphQL type name, key): the candidates of a DUPLICATE.
+    candidates: tuple[tuple[str, object], ...] = ()
 
 
 class DomainError(Exception):

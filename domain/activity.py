@@ -81,6 +81,22 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return out
 
 
+def _pending_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    # Earliest day first; on one day, all-day activities before timed ones, then by time.
+    return (row["due_date"], row["due_time"] is not None, row["due_time"] or dt.time(), row["id"])
+
+
+async def earliest_pending(lead_ids: Iterable[Any]) -> tuple[int, dt.date] | None:
+    """The earliest activity not yet done among all these leads' together, as (id, due date):
+    what a lead made of them would show as its next activity."""
+    ids = [uuid.UUID(str(i)) for i in lead_ids]
+    pending = await Activity.filter(lead_id__in=ids, done=False).values("id", "due_date", "due_time")
+    if not pending:
+        return None
+    best = min(pending, key=_pending_order)
+    return best["id"], best["due_date"]
+
+
 async def refresh_next_activity(lead_ids: Iterable[Any]) -> None:
     """Recompute each lead's next (earliest not done) activity."""
     ids = [uuid.UUID(str(i)) for i in lead_ids]
@@ -89,7 +105,7 @@ async def refresh_next_activity(lead_ids: Iterable[Any]) -> None:
     pending = await Activity.filter(lead_id__in=ids, done=False).values("id", "lead_id", "due_date", "due_time")
     best: dict[uuid.UUID, dict[str, Any]] = {}
     for row in pending:
-        key = (row["due_date"], row["due_time"] is not None, row["due_time"] or dt.time(), row["id"])
+        key = _pending_order(row)
         lead_id = uuid.UUID(str(row["lead_id"]))
         current = best.get(lead_id)
         if current is None or key < current["key"]:

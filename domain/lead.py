@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.duplicate import DuplicatePolicy, match_key, resolve_new_lead
 from domain.organization import OrganizationData, create_organization, get_organization
 from domain.person import PersonData, create_person, get_person
 from domain.refs import check_labels, check_owner_user, check_team
@@ -45,6 +46,15 @@ class LeadData:
     visibility: Visibility | None = None
     was_seen: bool = False
     utm: dict[str, str | None] = field(default_factory=dict)
+    # What to do with duplicates of the new lead and of its inline person and organization;
+    # by default a duplicate found is a DUPLICATE error and nothing is created (SPEC §6).
+    duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
+
+
+def _person_name(data: PersonData) -> str | None:
+    """The name a new person will get (its name, else first and last name), for matching."""
+    name = (data.name or "").strip() or " ".join(p.strip() for p in (data.first_name, data.last_name) if p)
+    return name or None
 
 
 def now() -> dt.datetime:
@@ -155,23 +165,47 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
     await _check_refs(viewer, values, path)
     label_ids = await check_labels(viewer, data.label_ids, (*path, "label_ids"))
 
+    # Duplicates are decided before anything is written: an undecided one changes nothing.
+    person_name = _person_name(data.person) if data.person is not None else None
+    if person_name is None and values.get("person_id") is not None:
+        person_name = (await Person.get(id=values["person_id"])).name
+    organization_name = data.organization.name if data.organization is not None else None
+    title = values.get("title") or person_name or organization_name
+    if title is None and values.get("organization_id") is not None:
+        title = (await Organization.get(id=values["organization_id"])).name
+    resolved = await resolve_new_lead(
+        viewer,
+        new_person_name=person_name if data.person is not None else None,
+        new_organization_name=organization_name if data.organization is not None else None,
+        title=title or "",
+        person_name=person_name,
+        policy=data.duplicates,
+        path=path,
+    )
+
     async with in_transaction():
         organization: Organization | None = None
         person: Person | None = None
-        if data.organization is not None:
+        if resolved.organization_id is not None:
+            values["organization_id"] = resolved.organization_id
+        elif data.organization is not None:
             organization = await create_organization(viewer, data.organization, (*path, "organization"))
             values["organization_id"] = organization.id
-        if data.person is not None:
+        if resolved.person_id is not None:
+            values["person_id"] = resolved.person_id
+        elif data.person is not None:
             if data.person.organization_id is None and values.get("organization_id") is not None:
                 data.person.organization_id = values["organization_id"]
             person = await create_person(viewer, data.person, (*path, "person"))
             values["person_id"] = person.id
         if not values.get("title"):
+            # The name of the contact as stored (a linked duplicate keeps its own spelling).
             if person is None and values.get("person_id") is not None:
                 person = await Person.get(id=values["person_id"])
             if organization is None and values.get("organization_id") is not None:
                 organization = await Organization.get(id=values["organization_id"])
             values["title"] = (person.name if person else None) or (organization.name if organization else "")
+        values["title_key"] = match_key(values["title"])
         lead = await Lead.create(
             company_id=viewer.company_id,
             source=source,
@@ -211,12 +245,15 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
         raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
 
     before = {k: getattr(lead, k) for k in values}
+    logged = dict(values)
+    if "title" in values:
+        values["title_key"] = match_key(values["title"])
     async with in_transaction():
         for k, v in values.items():
             setattr(lead, k, v)
         if values:
             await lead.save()
-        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, values)
+        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged)
         if label_ids is not None:
             label_entries = await _replace_labels([lead.id], label_ids, viewer)
             if label_entries and not values:

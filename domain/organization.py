@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.duplicate import match_key
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
@@ -67,6 +68,8 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
             errors.append(FieldError(f"{name} must be between -{bound} and {bound}.", ErrorCode.INVALID, where))
     if errors:
         raise DomainError(errors)
+    if out.get("name"):
+        out["name_key"] = match_key(out["name"])
     return out
 
 
@@ -104,7 +107,8 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
         for k, v in values.items():
             setattr(org, k, v)
         await org.save()
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, values))
+        logged = {k: v for k, v in values.items() if k != "name_key"}
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged))
     return org
 
 

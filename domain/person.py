@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.duplicate import match_key
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import text
@@ -17,6 +18,8 @@ from domain.viewer import Viewer
 from models import Lead, Person, Visibility
 
 ENTITY = "person"
+# Columns derived from others for search and duplicate matching: kept, never logged.
+DERIVED = frozenset({"email_search", "phone_search", "name_key"})
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -83,6 +86,8 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
             out["name"] = " ".join(p for p in parts if p)
         elif not any(e.field == (*path, "name") for e in errors):
             errors.append(FieldError("name is required.", ErrorCode.REQUIRED, (*path, "name")))
+    if out.get("name"):
+        out["name_key"] = match_key(out["name"])
     if out.get("name") and "first_name" not in out and "last_name" not in out:
         out["first_name"], out["last_name"] = split_name(out["name"])
     if out.get("emails") is not None:
@@ -130,7 +135,7 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         for k, v in values.items():
             setattr(person, k, v)
         await person.save()
-        logged = {k: v for k, v in values.items() if not k.endswith("_search")}
+        logged = {k: v for k, v in values.items() if k not in DERIVED}
         await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged))
     return person
 

@@ -15,6 +15,8 @@ class Organization(TimestampMixin, Model):
         "models.Company", related_name="organizations", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
+    # The name as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    name_key = fields.CharField(max_length=255, default="", db_default="")
     address_street = fields.CharField(max_length=255, null=True)
     address_city = fields.CharField(max_length=120, null=True)
     address_postal_code = fields.CharField(max_length=32, null=True)
@@ -32,7 +34,7 @@ class Organization(TimestampMixin, Model):
 
     class Meta:
         table = "organization"
-        indexes = (("company_id", "name"),)
+        indexes = (("company_id", "name"), ("company_id", "name_key"))
 
 
 class Person(TimestampMixin, Model):
@@ -41,6 +43,8 @@ class Person(TimestampMixin, Model):
         "models.Company", related_name="persons", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
+    # The name as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    name_key = fields.CharField(max_length=255, default="", db_default="")
     first_name = fields.CharField(max_length=120, null=True)
     last_name = fields.CharField(max_length=120, null=True)
     # Lists of {"value", "label", "primary"} (SPEC §2).
@@ -66,4 +70,4 @@ class Person(TimestampMixin, Model):
 
     class Meta:
         table = "person"
-        indexes = (("company_id", "name"), ("organization_id",))
+        indexes = (("company_id", "name"), ("company_id", "name_key"), ("organization_id",))

@@ -47,6 +47,8 @@ class Lead(TimestampMixin, Model):
         "models.Company", related_name="leads", on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=255)
+    # The title as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    title_key = fields.CharField(max_length=255, default="", db_default="")
     person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="leads", null=True, on_delete=fields.SET_NULL
     )
@@ -101,6 +103,7 @@ class Lead(TimestampMixin, Model):
             ("company_id", "is_archived", "expected_close_date", "id"),
             ("company_id", "is_archived", "next_activity_date", "id"),
             ("company_id", "is_archived", "source", "id"),
+            ("company_id", "title_key"),
             ("company_id", "owner_user_id"),
             ("company_id", "owner_team_id"),
             ("person_id",),

@@ -9,6 +9,7 @@ import strawberry
 from core.ids import decode_id, decode_input_id
 from core.pagination import page_size
 from domain import lead as rules
+from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData
 from domain.lead_query import LeadQuery, LeadSortField, SortDirection, find_leads
 from resolvers.common import given, id_list, mutate, optional_id
@@ -128,6 +129,15 @@ class LeadMutation:
                 visibility=input.visibility,
                 was_seen=input.was_seen,
                 utm=_utm(input.utm),
+                duplicates=DuplicatePolicy(
+                    person=input.person_duplicate,
+                    person_id=optional_id(input.link_person_id, "Person", "input", "link_person_id"),
+                    organization=input.organization_duplicate,
+                    organization_id=optional_id(
+                        input.link_organization_id, "Organization", "input", "link_organization_id"
+                    ),
+                    lead=input.lead_duplicate,
+                ),
             )
             lead = await rules.create_lead(viewer, data, viewer.lead_source)
             return {"lead": Lead.from_model(lead)}

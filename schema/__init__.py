@@ -23,9 +23,11 @@ from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.contact import ContactQueries
+from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
@@ -41,11 +43,14 @@ from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries, JobQueries))
+Query = merge_types(
+    "Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, DuplicateQueries, LabelQueries, JobQueries)
+)
 Mutation = merge_types(
     "Mutation",
     (
         LeadMutation,
+        MergeMutation,
         PersonMutation,
         OrganizationMutation,
         LabelMutation,

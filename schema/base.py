@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.errors import DomainError, ErrorCode
+from core.ids import to_global_id
 from models.base import Role, Visibility
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, in camelCase.")
     message: str
     code: ErrorCodeEnum  # type: ignore[valid-type]
+    candidate_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Global ids of the records the error is about, such as the existing ones a DUPLICATE would double.",
+    )
 
 
 @strawberry.type
@@ -78,6 +83,7 @@ def user_errors(error: DomainError) -> list[UserError]:
             field=[camel(p) for p in e.field] if e.field else None,
             message=_camel_in_message(e.message),
             code=e.code,
+            candidate_ids=[strawberry.ID(to_global_id(t, key)) for t, key in e.candidates] if e.candidates else None,
         )
         for e in error.errors
     ]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from core.ids import to_global_id
 from domain.activity import activity_status
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
 from models import Lead as LeadModel
+from models import LeadLabel as LeadLabelModel
 from models import LeadSource
 from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
@@ -73,6 +75,10 @@ class Lead(Node):
     _owner_user_id: strawberry.Private[int | None]
     _owner_team_id: strawberry.Private[int | None]
     _next_activity_id: strawberry.Private[int | None]
+    # Set on a merge preview only: the labels it would carry, and the other lead whose
+    # notes, activities and emails it would inherit.
+    _preview_labels: strawberry.Private[list[LeadLabelModel] | None] = None
+    _also_lead_ids: strawberry.Private[tuple[UUID, ...]] = ()
 
     @staticmethod
     def global_id(lead_id: UUID) -> strawberry.ID:
@@ -105,6 +111,21 @@ class Lead(Node):
             _next_activity_id=lead.next_activity_id,
         )
 
+    @classmethod
+    def preview(cls, lead: LeadModel, labels: list[LeadLabelModel], also_lead_ids: tuple[UUID, ...]) -> Lead:
+        """An unsaved lead (a merge's dry run) with the labels and history it would have."""
+        node = cls.from_model(lead)
+        node._preview_labels = labels
+        node._also_lead_ids = also_lead_ids
+        return node
+
+    async def _with_others(self, loader: DataLoader[UUID, list[Any]]) -> list[Any]:
+        rows = await loader.load(self.uuid)
+        if self._also_lead_ids:
+            for more in await loader.load_many(list(self._also_lead_ids)):
+                rows = [*rows, *more]
+        return rows
+
     @strawberry.field
     async def person(self, info: InfoT) -> PersonRef | None:
         from schema.person import Person
@@ -136,6 +157,8 @@ class Lead(Node):
 
     @strawberry.field
     async def labels(self, info: InfoT) -> list[LeadLabel]:
+        if self._preview_labels is not None:
+            return [LeadLabel.from_model(label) for label in self._preview_labels]
         return [LeadLabel.from_model(label) for label in await info.context.loaders.labels_by_lead_id.load(self.uuid)]
 
     @strawberry.field(description="The earliest activity not yet done.")
@@ -156,18 +179,26 @@ class Lead(Node):
 
     @strawberry.field(description="Notes, newest first.")
     async def notes(self, info: InfoT) -> list[Note]:
-        return [Note.from_model(n) for n in await info.context.loaders.notes_by_lead_id.load(self.uuid)]
+        rows = await self._with_others(info.context.loaders.notes_by_lead_id)
+        if self._also_lead_ids:
+            rows.sort(key=lambda n: (n.created_at, n.id), reverse=True)
+        return [Note.from_model(n) for n in rows]
 
     @strawberry.field(description="Activities: those not done first, each group by due date.")
     async def activities(self, info: InfoT, done: bool | None = None) -> list[Activity]:
-        rows = await info.context.loaders.activities_by_lead_id.load(self.uuid)
+        rows = await self._with_others(info.context.loaders.activities_by_lead_id)
+        if self._also_lead_ids:
+            rows.sort(key=lambda a: (a.done, a.due_date, a.due_time is not None, a.due_time or dt.time(), a.id))
         return [Activity.from_model(a) for a in rows if done is None or a.done == done]
 
     @strawberry.field(description="Emails linked to the lead, newest first.")
     async def emails(self, info: InfoT) -> list[EmailRef]:
         from schema.email import Email
 
-        return [Email.from_model(e) for e in await info.context.loaders.emails_by_lead_id.load(self.uuid)]
+        rows = await self._with_others(info.context.loaders.emails_by_lead_id)
+        if self._also_lead_ids:
+            rows.sort(key=lambda e: (e.sent_at, e.id), reverse=True)
+        return [Email.from_model(e) for e in rows]
 
     @strawberry.field(description="What changed on the lead, newest first; done activities appear here too.")
     async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:

@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from schema.base import MoneyInput, UserError, VisibilityEnum
+from schema.duplicate import DuplicateResolutionEnum
 from schema.lead import Lead
 from schema.organization_input import OrganizationFields
 from schema.person_input import PersonFields
@@ -26,7 +27,10 @@ class UtmInput:
 @strawberry.input(
     description=(
         "A new lead. Link an existing person or organization by id, or create them inline: at "
-        "least one contact is required. The title defaults to the person's or organization's name."
+        "least one contact is required. The title defaults to the person's or organization's name. "
+        "A new person or organization, and the lead itself (same title and person name), are checked "
+        "for duplicates: an undecided one is a DUPLICATE userError listing the candidates, and nothing "
+        "is created; resubmit with personDuplicate, organizationDuplicate or leadDuplicate."
     )
 )
 class CreateLeadInput:
@@ -43,6 +47,21 @@ class CreateLeadInput:
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
     was_seen: bool = False
     utm: UtmInput | None = None
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="What to do when the new `person` has duplicates."
+    )
+    link_person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The duplicate person to link (implies LINK); needed when several match."
+    )
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="What to do when the new `organization` has duplicates."
+    )
+    link_organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The duplicate organization to link (implies LINK); needed when several match."
+    )
+    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="CREATE to add the lead although one with its title and person name exists."
+    )
 
 
 @strawberry.input(description="Changes to one lead: only the fields given are changed; null clears a field.")

@@ -1,0 +1,41 @@
+"""The `duplicates` query."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core.errors import PublicError
+from domain.duplicate import find_duplicates
+from schema.base import InfoT
+from schema.duplicate import DuplicateCandidates
+from schema.lead import Lead
+from schema.organization import Organization
+from schema.person import Person
+
+
+@strawberry.type
+class DuplicateQueries:
+    @strawberry.field(
+        description=(
+            "Existing records that a new organization, person or lead would double; ask before creating. "
+            "`leadTitle` is matched together with `personName`. At most 20 candidates of each kind, oldest first."
+        )
+    )
+    async def duplicates(
+        self,
+        info: InfoT,
+        organization_name: str | None = None,
+        person_name: str | None = None,
+        lead_title: str | None = None,
+    ) -> DuplicateCandidates:
+        viewer = info.context.require_viewer()
+        if lead_title is not None and not (person_name or "").strip():
+            raise PublicError("leadTitle is matched together with personName: give both.", code="BAD_REQUEST")
+        found = await find_duplicates(
+            viewer, organization_name=organization_name, person_name=person_name, lead_title=lead_title
+        )
+        return DuplicateCandidates(
+            organizations=[Organization.from_model(o) for o in found.organizations],
+            persons=[Person.from_model(p) for p in found.persons],
+            leads=[Lead.from_model(lead) for lead in found.leads],
+        )
