@@ -72,6 +72,12 @@ class DuplicatePolicy:
     lead: Resolution | None = None
 
     @classmethod
+    def create_all(cls) -> DuplicatePolicy:
+        """Create every new record even where it duplicates one: what a caller that has
+        already decided (or wants namesakes on purpose, as the demo and tests do) passes."""
+        return cls(person=Resolution.CREATE, organization=Resolution.CREATE, lead=Resolution.CREATE)
+
+    @classmethod
     def link_contacts(cls) -> DuplicatePolicy:
         """Link duplicate contacts rather than double them, and accept duplicate leads:
         what an import does unless told otherwise (SPEC §3.2)."""

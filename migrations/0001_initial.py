@@ -470,7 +470,7 @@ class Migration(migrations.Migration):
                 ("deleted_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={
-                "table": "deal_id",
+                "table": "deal",
                 "app": "models",
                 "indexes": [
                     Index(fields=["company_id", "deleted_at", "status"]),

@@ -91,7 +91,7 @@ class Deal(TimestampMixin, Model):
     owner_id: int | None
 
     class Meta:
-        table = "deal_id"
+        table = "deal"
         indexes = (
             ("company_id", "deleted_at", "status"),
             ("company_id", "stage_id"),

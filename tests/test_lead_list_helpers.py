@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.activity import ActivityData, create_activity, refresh_next_activity
+from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData, create_lead
 from domain.organization import OrganizationData
 from domain.person import ContactValue, PersonData
@@ -73,6 +74,8 @@ async def make_lead(
         expected_close_date=expected_close_date,
         label_ids=label_ids or [],
         visibility=visibility,
+        # The data set has namesakes on purpose (ties for every sort).
+        duplicates=DuplicatePolicy.create_all(),
     )
     return await create_lead(viewer, data, source)
 
