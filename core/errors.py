@@ -29,6 +29,19 @@ class ErrorCode(str, Enum):
     NOT_ARCHIVED = "NOT_ARCHIVED"
     IN_USE = "IN_USE"
     INVALID_ID = "INVALID_ID"
+    # The company's plan allows no more open deals (leads never count).
+    PLAN_LIMIT_REACHED = "PLAN_LIMIT_REACHED"
+    STAGE_NOT_IN_PIPELINE = "STAGE_NOT_IN_PIPELINE"
+    # The record is soft-deleted: restore it before changing it.
+    DELETED = "DELETED"
+    INVALID_FORMULA = "INVALID_FORMULA"
+
+
+class WarningCode(str, Enum):
+    """Codes of warnings: what was done, but not all of what was asked."""
+
+    # A deal converted to a lead had formula-field values, which leads cannot hold.
+    FORMULA_NOT_CARRIED = "FORMULA_NOT_CARRIED"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import os
 import socket
 import uuid
 
+from jobs import deal_conversion  # noqa: F401  (registers its kind of job)
 from jobs.runner import LEASE, claim_job, run_job
 
 log = logging.getLogger("leadbox.jobs")

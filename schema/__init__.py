@@ -22,6 +22,9 @@ from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.contact import ContactQueries
+from resolvers.conversion import ConversionMutation
+from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
+from resolvers.deal import DealMutation, DealQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
@@ -32,6 +35,8 @@ from resolvers.person import PersonMutation
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
+from schema.custom_field import CustomField
+from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
 from schema.job import Job, Notification
 from schema.label import LeadLabel
@@ -40,7 +45,19 @@ from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
 
-Query = merge_types("Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, LabelQueries, JobQueries))
+Query = merge_types(
+    "Query",
+    (
+        ViewerQueries,
+        NodeQueries,
+        LeadQueries,
+        ContactQueries,
+        LabelQueries,
+        JobQueries,
+        DealQueries,
+        CustomFieldQueries,
+    ),
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -51,6 +68,9 @@ Mutation = merge_types(
         NoteMutation,
         ActivityMutation,
         JobMutation,
+        DealMutation,
+        ConversionMutation,
+        CustomFieldMutation,
     ),
 )
 
@@ -74,7 +94,24 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Lead, Person, Organization, LeadLabel, Note, Activity, Email, User, Team, Job, Notification],
+        types=[
+            Lead,
+            Person,
+            Organization,
+            LeadLabel,
+            Note,
+            Activity,
+            Email,
+            User,
+            Team,
+            Job,
+            Notification,
+            Deal,
+            Pipeline,
+            Stage,
+            Product,
+            CustomField,
+        ],
         # Factories, so that each request gets fresh extension instances.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

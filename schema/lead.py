@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 
 from core.ids import to_global_id
 from domain.activity import activity_status
+from domain.custom_field import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
+from models import CustomFieldEntity, LeadSource
 from models import Lead as LeadModel
-from models import LeadSource
 from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
 from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
 from schema.changelog import ChangeLogEntry
+from schema.custom_field import CustomFieldValue
 from schema.label import LeadLabel
 from schema.note import Note
 
 if TYPE_CHECKING:
+    from schema.deal import Deal
     from schema.email import Email
     from schema.organization import Organization
     from schema.person import Person
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
+DealRef = Annotated["Deal", strawberry.lazy("schema.deal")]
 
 LeadSourceEnum = strawberry.enum(
     LeadSource, name="LeadSource", description="How the lead was made; set by the path, never by the client."
@@ -73,6 +77,8 @@ class Lead(Node):
     _owner_user_id: strawberry.Private[int | None]
     _owner_team_id: strawberry.Private[int | None]
     _next_activity_id: strawberry.Private[int | None]
+    _source_deal_id: strawberry.Private[int | None]
+    _custom_fields: strawberry.Private[dict[str, Any]]
 
     @staticmethod
     def global_id(lead_id: UUID) -> strawberry.ID:
@@ -103,6 +109,8 @@ class Lead(Node):
             _owner_user_id=lead.owner_user_id,
             _owner_team_id=lead.owner_team_id,
             _next_activity_id=lead.next_activity_id,
+            _source_deal_id=lead.source_deal_id,
+            _custom_fields=lead.custom_fields,
         )
 
     @strawberry.field
@@ -168,6 +176,23 @@ class Lead(Node):
         from schema.email import Email
 
         return [Email.from_model(e) for e in await info.context.loaders.emails_by_lead_id.load(self.uuid)]
+
+    @strawberry.field(
+        description="The deal this lead was converted from (source DEAL); that deal is deleted but stays readable."
+    )
+    async def source_deal(self, info: InfoT) -> DealRef | None:
+        from schema.deal import Deal
+
+        if self._source_deal_id is None:
+            return None
+        deal = await info.context.loaders.deal_by_id.load(self._source_deal_id)
+        return Deal.from_model(deal) if deal else None
+
+    @strawberry.field(description="Every lead-and-deal custom field with this lead's value (formulas are deals only).")
+    async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
+        fields = await info.context.loaders.custom_fields_by_entity.load(CustomFieldEntity.LEAD_DEAL)
+        values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
+        return [CustomFieldValue.from_value(v) for v in values]
 
     @strawberry.field(description="What changed on the lead, newest first; done activities appear here too.")
     async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:
