@@ -3,10 +3,17 @@ products, the `deals` list, visibility and tenancy."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
+
+import domain.changelog
+from core.errors import DomainError, ErrorCode
 from core.ids import to_global_id
+from domain import deal as rules
 from domain.custom_field import create_custom_field
+from domain.deal import DealData
 from models import (
     ChangeLogEntry,
     Company,
@@ -463,3 +470,29 @@ async def test_custom_field_values_are_checked_against_their_type(account: Accou
         {"key": "close_on", "value": "2030-12-31"},
     ]
     assert (await Deal.get(id=stored.id)).custom_fields == {"close_on": "2030-12-31"}
+
+
+async def test_two_deals_created_at_once_cannot_both_take_the_last_place(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The company row is locked while counting, so concurrent creations queue for the check."""
+    viewer = await account.viewer()
+    await Company.filter(id=account.company_id).update(open_deals_limit=1)
+    org = await make_organization(viewer)
+    write = domain.changelog.write
+
+    async def slow_write(entries: Any) -> None:
+        # Widen the window between counting the open deals and committing the new one.
+        await asyncio.sleep(0.05)
+        await write(entries)
+
+    monkeypatch.setattr(domain.changelog, "write", slow_write)
+    outcomes = await asyncio.gather(
+        *(rules.create_deal(viewer, DealData(title=f"Race {i}", organization_id=org)) for i in range(4)),
+        return_exceptions=True,
+    )
+    made = [o for o in outcomes if isinstance(o, Deal)]
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(made) == 1 and len(refused) == 3
+    assert {e.errors[0].code for e in refused} == {ErrorCode.PLAN_LIMIT_REACHED}
+    assert await Deal.filter(company_id=account.company_id, status=DealStatus.OPEN).count() == 1
