@@ -30,7 +30,6 @@ from domain.custom_field import definitions, formula_values, without_formulas
 from domain.deal import ENTITY as DEAL_ENTITY
 from domain.deal import check_open_deal_capacity, deal_global_id, get_live_deal
 from domain.lead import ENTITY as LEAD_ENTITY
-from domain.lead import get_lead
 from domain.pipeline import placement
 from domain.validation import money
 from domain.viewer import Viewer
@@ -101,6 +100,15 @@ async def _checked_options(
     return pipeline, stage, value
 
 
+async def _locked_lead(viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...]) -> Lead:
+    """The lead, row-locked until the transaction ends (PostgreSQL): of two conversions of one
+    lead racing, the second waits and then finds it gone. NOT_FOUND like :func:`get_lead`."""
+    lead = await Lead.select_for_update().get_or_none(id=lead_id, company_id=viewer.company_id)
+    if lead is None or not viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
+        raise fail("Lead not found.", ErrorCode.NOT_FOUND, *path)
+    return lead
+
+
 async def convert_lead_to_deal(
     viewer: Viewer,
     lead_id: uuid.UUID,
@@ -114,7 +122,7 @@ async def convert_lead_to_deal(
     pipeline, stage, value = await _checked_options(viewer, options, path)
     where = item_path or (*path, "id")
     async with in_transaction():
-        lead = await get_lead(viewer, lead_id, where)
+        lead = await _locked_lead(viewer, lead_id, where)
         await check_open_deal_capacity(viewer.company_id, where)
         amount, currency = value or (lead.value_amount, lead.value_currency)
         deal = await Deal.create(
@@ -227,7 +235,7 @@ async def convert_deal_to_lead(
     if fields is None:
         fields = await deal_field_definitions(viewer)
     async with in_transaction():
-        deal = await get_live_deal(viewer, deal_id, path)
+        deal = await get_live_deal(viewer, deal_id, path, for_update=True)
         computed = formula_values(fields, deal.custom_fields, deal.value_amount)
         lead = await Lead.create(
             company_id=viewer.company_id,

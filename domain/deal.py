@@ -53,17 +53,26 @@ def deal_global_id(deal_id: int) -> str:
     return to_global_id("Deal", deal_id)
 
 
-async def get_deal(viewer: Viewer, deal_id: int, path: tuple[str, ...] = ("input", "id")) -> Deal:
-    """The deal, deleted or not, if it is the viewer's company's and visible to them; else NOT_FOUND."""
-    deal = await Deal.get_or_none(id=deal_id, company_id=viewer.company_id)
+async def get_deal(
+    viewer: Viewer, deal_id: int, path: tuple[str, ...] = ("input", "id"), *, for_update: bool = False
+) -> Deal:
+    """The deal, deleted or not, if it is the viewer's company's and visible to them; else NOT_FOUND.
+
+    ``for_update`` locks the row until the end of the transaction (PostgreSQL), so that a
+    conversion racing with another one sees the deal as the first one left it.
+    """
+    query = Deal.select_for_update() if for_update else Deal
+    deal = await query.get_or_none(id=deal_id, company_id=viewer.company_id)
     if deal is None or not viewer.can_see(deal.visibility, deal.owner_id):
         raise fail("Deal not found.", ErrorCode.NOT_FOUND, *path)
     return deal
 
 
-async def get_live_deal(viewer: Viewer, deal_id: int, path: tuple[str, ...] = ("input", "id")) -> Deal:
+async def get_live_deal(
+    viewer: Viewer, deal_id: int, path: tuple[str, ...] = ("input", "id"), *, for_update: bool = False
+) -> Deal:
     """:func:`get_deal` for changes: a deleted deal must be restored first."""
-    deal = await get_deal(viewer, deal_id, path)
+    deal = await get_deal(viewer, deal_id, path, for_update=for_update)
     if deal.deleted_at is not None:
         raise fail("The deal is deleted; restore it first.", ErrorCode.DELETED, *path)
     return deal

@@ -523,3 +523,41 @@ async def test_domain_rule_refuses_without_permission(make_account: Any, account
     made = await convert_lead_to_deal(await without.viewer(), lead.id, LeadToDealOptions())
     assert made.owner_id == without.user_id
     assert await Stage.filter(id=made.stage_id, position=0).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Two conversions of one record at once
+
+
+@pytest.fixture
+def slow_change_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widen the window between reading the record and committing its conversion."""
+    write = domain.changelog.write
+
+    async def slow_write(entries: Any) -> None:
+        await asyncio.sleep(0.05)
+        await write(entries)
+
+    monkeypatch.setattr(domain.changelog, "write", slow_write)
+
+
+async def test_one_deal_converted_twice_at_once_makes_one_lead(account: Account, slow_change_log: None) -> None:
+    viewer = await account.viewer()
+    deal = await make_deal(viewer)
+    outcomes = await asyncio.gather(
+        convert_deal_to_lead(viewer, deal.id), convert_deal_to_lead(viewer, deal.id), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(refused) == 1 and refused[0].errors[0].code.value == "DELETED"
+    assert await Lead.filter(source_deal_id=deal.id).count() == 1
+
+
+async def test_one_lead_converted_twice_at_once_makes_one_deal(account: Account, slow_change_log: None) -> None:
+    viewer = await account.viewer()
+    lead = await make_lead(viewer)
+    outcomes = await asyncio.gather(
+        convert_lead_to_deal(viewer, lead.id), convert_lead_to_deal(viewer, lead.id), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(refused) == 1 and refused[0].errors[0].code.value == "NOT_FOUND"
+    assert await Deal.filter(source_lead_id=lead.id).count() == 1
