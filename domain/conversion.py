@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -48,6 +49,7 @@ from models import (
     Visibility,
 )
 
+K = TypeVar("K")
 MAX_IDS = 100
 FORMULA_WARNING = "Formula fields were not carried over: leads have no formula fields."
 
@@ -56,7 +58,7 @@ def lead_global_id(lead_id: uuid.UUID) -> str:
     return to_global_id("Lead", lead_id)
 
 
-def check_ids(ids: Sequence[object], path: tuple[str, ...]) -> list[object]:
+def check_ids(ids: Sequence[K], path: tuple[str, ...]) -> list[K]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         raise fail("Give at least one id.", ErrorCode.REQUIRED, *path)
@@ -184,7 +186,6 @@ async def convert_leads_to_deals(
     await _checked_options(viewer, options, ("input",))
     results: list[LeadConversion] = []
     for i, lead_id in enumerate(wanted):
-        assert isinstance(lead_id, uuid.UUID)
         try:
             deal = await convert_lead_to_deal(viewer, lead_id, options, ("input",), item_path=("input", "ids", str(i)))
             results.append(LeadConversion(lead_id, deal))
@@ -284,7 +285,6 @@ async def convert_deals_to_leads(viewer: Viewer, ids: Sequence[int]) -> list[Dea
     fields = await deal_field_definitions(viewer)
     results: list[DealConversion] = []
     for i, deal_id in enumerate(wanted):
-        assert isinstance(deal_id, int)
         try:
             results.append(await convert_deal_to_lead(viewer, deal_id, ("input", "ids", str(i)), fields=fields))
         except DomainError as error:
