@@ -32,6 +32,19 @@ class ErrorCode(str, Enum):
     NO_EMAIL_ADDRESS = "NO_EMAIL_ADDRESS"
     DELIVERY_FAILED = "DELIVERY_FAILED"
     EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
+    # The company's plan allows no more open deals (leads never count).
+    PLAN_LIMIT_REACHED = "PLAN_LIMIT_REACHED"
+    STAGE_NOT_IN_PIPELINE = "STAGE_NOT_IN_PIPELINE"
+    # The record is soft-deleted: restore it before changing it.
+    DELETED = "DELETED"
+    INVALID_FORMULA = "INVALID_FORMULA"
+
+
+class WarningCode(str, Enum):
+    """Codes of warnings: what was done, but not all of what was asked."""
+
+    # A deal converted to a lead had formula-field values, which leads cannot hold.
+    FORMULA_NOT_CARRIED = "FORMULA_NOT_CARRIED"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ import socket
 import uuid
 
 # The kinds of job the worker runs, imported for the handlers they register.
-from jobs import bulk_email  # noqa: F401
+from jobs import (
+    bulk_email,  # noqa: F401
+    deal_conversion,  # noqa: F401  (registers its kind of job)
+)
 from jobs.runner import LEASE, claim_job, run_job
 
 log = logging.getLogger("leadbox.jobs")

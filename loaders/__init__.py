@@ -15,9 +15,14 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from domain.viewer import Viewer
+from loaders.deal import SINGLE, deal_fetchers
 from models import (
     Activity,
     ChangeLogEntry,
+    CustomField,
+    CustomFieldEntity,
+    Deal,
+    DealProduct,
     Email,
     LeadLabel,
     LeadLabelLink,
@@ -25,6 +30,9 @@ from models import (
     NoteMention,
     Organization,
     Person,
+    Pipeline,
+    Product,
+    Stage,
     Team,
     User,
 )
@@ -69,6 +77,18 @@ class Loaders:
     change_log_by_lead_id: DataLoader[uuid.UUID, list[ChangeLogEntry]]
     mentions_by_note_id: DataLoader[int, list[int]]
     team_members_by_team_id: DataLoader[int, list[int]]
+    deal_by_id: DataLoader[int, Deal | None]
+    pipeline_by_id: DataLoader[int, Pipeline | None]
+    stage_by_id: DataLoader[int, Stage | None]
+    stages_by_pipeline_id: DataLoader[int, list[Stage]]
+    notes_by_deal_id: DataLoader[int, list[Note]]
+    activities_by_deal_id: DataLoader[int, list[Activity]]
+    emails_by_deal_id: DataLoader[int, list[Email]]
+    change_log_by_deal_id: DataLoader[int, list[ChangeLogEntry]]
+    participant_ids_by_deal_id: DataLoader[int, list[int]]
+    products_by_deal_id: DataLoader[int, list[DealProduct]]
+    product_by_id: DataLoader[int, Product | None]
+    custom_fields_by_entity: DataLoader[CustomFieldEntity, list[CustomField]]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -151,4 +171,8 @@ def make_loaders(viewer: Viewer) -> Loaders:
         change_log_by_lead_id=DataLoader(_many(change_log)),
         mentions_by_note_id=DataLoader(_many(mentions)),
         team_members_by_team_id=DataLoader(_many(team_members)),
+        **{
+            name: DataLoader(_one(fetch) if name in SINGLE else _many(fetch))
+            for name, fetch in deal_fetchers(viewer).items()
+        },
     )

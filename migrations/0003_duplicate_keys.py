@@ -19,14 +19,21 @@ async def fill_keys(apps, schema_editor):
     """Key the rows that exist already, in batches by id so that memory stays flat."""
     client = schema_editor.client
     postgres = client.capabilities.dialect == "postgres"
-    for table, source, target in (("person", "name", "name_key"), ("organization", "name", "name_key"), ("lead", "title", "title_key")):
+    for table, source, target in (
+        ("person", "name", "name_key"),
+        ("organization", "name", "name_key"),
+        ("lead", "title", "title_key"),
+    ):
         last = None
         while True:
             if last is None:
                 sql, params = f'SELECT id, {source} AS text FROM "{table}" ORDER BY id LIMIT {BATCH}', []
             else:
                 mark = "$1" if postgres else "?"
-                sql, params = f'SELECT id, {source} AS text FROM "{table}" WHERE id > {mark} ORDER BY id LIMIT {BATCH}', [last]
+                sql, params = (
+                    f'SELECT id, {source} AS text FROM "{table}" WHERE id > {mark} ORDER BY id LIMIT {BATCH}',
+                    [last],
+                )
             rows = await client.execute_query_dict(sql, params)
             if not rows:
                 break
@@ -36,37 +43,37 @@ async def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_jobs_and_notifications')]
+    dependencies = [("models", "0002_jobs_and_notifications")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='Lead',
-            name='title_key',
-            field=fields.CharField(default='', db_default='', max_length=255),
+            model_name="Lead",
+            name="title_key",
+            field=fields.CharField(default="", db_default="", max_length=255),
         ),
         ops.AddIndex(
-            model_name='Lead',
-            index=Index(fields=['company_id', 'title_key']),
+            model_name="Lead",
+            index=Index(fields=["company_id", "title_key"]),
         ),
         ops.AddField(
-            model_name='Organization',
-            name='name_key',
-            field=fields.CharField(default='', db_default='', max_length=255),
+            model_name="Organization",
+            name="name_key",
+            field=fields.CharField(default="", db_default="", max_length=255),
         ),
         ops.AddIndex(
-            model_name='Organization',
-            index=Index(fields=['company_id', 'name_key']),
+            model_name="Organization",
+            index=Index(fields=["company_id", "name_key"]),
         ),
         ops.AddField(
-            model_name='Person',
-            name='name_key',
-            field=fields.CharField(default='', db_default='', max_length=255),
+            model_name="Person",
+            name="name_key",
+            field=fields.CharField(default="", db_default="", max_length=255),
         ),
         ops.AddIndex(
-            model_name='Person',
-            index=Index(fields=['company_id', 'name_key']),
+            model_name="Person",
+            index=Index(fields=["company_id", "name_key"]),
         ),
         ops.RunPython(fill_keys, ops.RunPython.noop),
     ]

@@ -4,10 +4,12 @@ from models.account import ApiToken, Company, Team, TeamMember, User
 from models.activity import Activity, ActivityType, ChangeLogEntry, Email, EmailDirection, Note, NoteMention
 from models.base import Role, Visibility
 from models.contact import Organization, Person
-from models.deal import Deal, DealStatus, Pipeline, Stage
+from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
+from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
 from models.job import Job, JobItem, JobItemStatus, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
 from models.notification import Notification
+from models.product import DealProduct, Product
 
 __all__ = [
     "Activity",
@@ -15,7 +17,12 @@ __all__ = [
     "ApiToken",
     "ChangeLogEntry",
     "Company",
+    "CustomField",
+    "CustomFieldEntity",
+    "CustomFieldType",
     "Deal",
+    "DealParticipant",
+    "DealProduct",
     "DealStatus",
     "Email",
     "EmailDirection",
@@ -33,6 +40,7 @@ __all__ = [
     "Organization",
     "Person",
     "Pipeline",
+    "Product",
     "Role",
     "Stage",
     "Team",

@@ -1,4 +1,4 @@
-"""Pipelines, stages and deals, in the shape lead conversions need (SPEC §4)."""
+"""Pipelines, stages, deals and the persons taking part in a deal (SPEC §4)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,23 @@ class Deal(TimestampMixin, Model):
             ("person_id",),
             ("organization_id",),
         )
+
+
+class DealParticipant(Model):
+    """A person taking part in a deal besides its main contact."""
+
+    id = fields.IntField(primary_key=True)
+    deal: fields.ForeignKeyRelation[Deal] = fields.ForeignKeyField(
+        "models.Deal", related_name="participants", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="deal_participations", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    deal_id: int
+    person_id: int
+
+    class Meta:
+        table = "deal_participant"
+        unique_together = (("deal", "person"),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -11,6 +12,9 @@ from tortoise.models import Model
 from models.account import Company, Team, User
 from models.base import TimestampMixin, Visibility
 from models.contact import Organization, Person
+
+if TYPE_CHECKING:
+    from models.deal import Deal
 
 
 class LeadSource(str, Enum):
@@ -83,6 +87,11 @@ class Lead(TimestampMixin, Model):
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # The deal this lead was converted from (source DEAL); that deal is soft-deleted and
+    # stays readable through this link.
+    source_deal: fields.ForeignKeyNullableRelation[Deal] = fields.ForeignKeyField(
+        "models.Deal", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
 
     company_id: int
     person_id: int | None
@@ -90,6 +99,7 @@ class Lead(TimestampMixin, Model):
     owner_user_id: int | None
     owner_team_id: int | None
     created_by_id: int | None
+    source_deal_id: int | None
 
     class Meta:
         table = "lead"

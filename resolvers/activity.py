@@ -18,7 +18,7 @@ from schema.base import IdInput, InfoT, UserError
 
 @strawberry.input
 class ScheduleActivityInput:
-    target_id: strawberry.ID = strawberry.field(description="The lead, person or organization.")
+    target_id: strawberry.ID = strawberry.field(description="The lead, deal, person or organization.")
     subject: str
     due_date: dt.date
     type: ActivityTypeEnum | None = None  # type: ignore[valid-type]

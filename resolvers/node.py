@@ -10,6 +10,7 @@ import strawberry
 from core.errors import DomainError, PublicError
 from core.ids import decode_id, from_global_id
 from domain.activity import get_activity
+from domain.deal import get_deal
 from domain.label import get_label
 from domain.lead import get_lead
 from domain.note import get_note
@@ -17,12 +18,18 @@ from domain.organization import get_organization
 from domain.person import get_person
 from domain.viewer import Viewer
 from jobs.runner import get_job
+from models import CustomField as CustomFieldModel
 from models import Notification as NotificationModel
+from models import Pipeline as PipelineModel
+from models import Product as ProductModel
+from models import Stage as StageModel
 from models import Team as TeamModel
 from models import User as UserModel
 from schema.account import Team, User
 from schema.activity import Activity
 from schema.base import InfoT, Node
+from schema.custom_field import CustomField
+from schema.deal import Deal, Pipeline, Product, Stage
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
@@ -60,6 +67,26 @@ async def _job(viewer: Viewer, key: Any) -> Job | None:
         return None
 
 
+async def _pipeline(viewer: Viewer, key: Any) -> Pipeline | None:
+    row = await PipelineModel.get_or_none(id=key, company_id=viewer.company_id)
+    return Pipeline.from_model(row) if row else None
+
+
+async def _stage(viewer: Viewer, key: Any) -> Stage | None:
+    row = await StageModel.get_or_none(id=key, pipeline__company_id=viewer.company_id)
+    return Stage.from_model(row) if row else None
+
+
+async def _product(viewer: Viewer, key: Any) -> Product | None:
+    row = await ProductModel.get_or_none(id=key, company_id=viewer.company_id)
+    return Product.from_model(row) if row else None
+
+
+async def _custom_field(viewer: Viewer, key: Any) -> CustomField | None:
+    row = await CustomFieldModel.get_or_none(id=key, company_id=viewer.company_id)
+    return CustomField.from_model(row) if row else None
+
+
 async def _notification(viewer: Viewer, key: Any) -> Notification | None:
     row = await NotificationModel.get_or_none(id=key, user_id=viewer.user_id, company_id=viewer.company_id)
     return Notification.from_model(row) if row else None
@@ -76,6 +103,12 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Team": _team,
     "Job": _job,
     "Notification": _notification,
+    # Deleted deals too: a lead converted from a deal links to it, and it can be restored.
+    "Deal": _via(get_deal, Deal),
+    "Pipeline": _pipeline,
+    "Stage": _stage,
+    "Product": _product,
+    "CustomField": _custom_field,
 }
 
 

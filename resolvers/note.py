@@ -14,7 +14,7 @@ from resolvers.common import mutate
 from schema.base import IdInput, InfoT, UserError
 from schema.note import Note
 
-TARGET_TYPES = {"Lead": "lead", "Person": "person", "Organization": "organization"}
+TARGET_TYPES = {"Lead": "lead", "Deal": "deal", "Person": "person", "Organization": "organization"}
 
 
 def decode_target(global_id: strawberry.ID) -> Target:
@@ -25,13 +25,15 @@ def decode_target(global_id: strawberry.ID) -> Target:
         raise fail(exc.message, ErrorCode.INVALID_ID, "input", "target_id") from exc
     kind = TARGET_TYPES.get(type_name)
     if kind is None:
-        raise fail("targetId must be a lead, person or organization id.", ErrorCode.INVALID_ID, "input", "target_id")
+        raise fail(
+            "targetId must be a lead, deal, person or organization id.", ErrorCode.INVALID_ID, "input", "target_id"
+        )
     return Target(kind, decode_input_id(global_id, type_name, "input", "target_id"))
 
 
 @strawberry.input
 class CreateNoteInput:
-    target_id: strawberry.ID = strawberry.field(description="The lead, person or organization the note is on.")
+    target_id: strawberry.ID = strawberry.field(description="The lead, deal, person or organization the note is on.")
     content: str
 
 

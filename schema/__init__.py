@@ -23,6 +23,9 @@ from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.contact import ContactQueries
+from resolvers.conversion import ConversionMutation
+from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
+from resolvers.deal import DealMutation, DealQueries
 from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
@@ -35,6 +38,8 @@ from resolvers.person import PersonMutation
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
+from schema.custom_field import CustomField
+from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
 from schema.job import Job, Notification
 from schema.label import LeadLabel
@@ -44,7 +49,18 @@ from schema.organization import Organization
 from schema.person import Person
 
 Query = merge_types(
-    "Query", (ViewerQueries, NodeQueries, LeadQueries, ContactQueries, DuplicateQueries, LabelQueries, JobQueries)
+    "Query",
+    (
+        ViewerQueries,
+        NodeQueries,
+        LeadQueries,
+        ContactQueries,
+        DuplicateQueries,
+        LabelQueries,
+        JobQueries,
+        DealQueries,
+        CustomFieldQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -58,6 +74,9 @@ Mutation = merge_types(
         ActivityMutation,
         JobMutation,
         BulkEmailMutation,
+        DealMutation,
+        ConversionMutation,
+        CustomFieldMutation,
     ),
 )
 
@@ -81,7 +100,24 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Lead, Person, Organization, LeadLabel, Note, Activity, Email, User, Team, Job, Notification],
+        types=[
+            Lead,
+            Person,
+            Organization,
+            LeadLabel,
+            Note,
+            Activity,
+            Email,
+            User,
+            Team,
+            Job,
+            Notification,
+            Deal,
+            Pipeline,
+            Stage,
+            Product,
+            CustomField,
+        ],
         # Factories, so that each request gets fresh extension instances.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

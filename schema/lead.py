@@ -11,19 +11,22 @@ from strawberry.dataloader import DataLoader
 
 from core.ids import to_global_id
 from domain.activity import activity_status
+from domain.custom_field import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
+from models import CustomFieldEntity, LeadSource
 from models import Lead as LeadModel
 from models import LeadLabel as LeadLabelModel
-from models import LeadSource
 from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
 from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
 from schema.changelog import ChangeLogEntry
+from schema.custom_field import CustomFieldValue
 from schema.label import LeadLabel
 from schema.note import Note
 
 if TYPE_CHECKING:
+    from schema.deal import Deal
     from schema.email import Email
     from schema.organization import Organization
     from schema.person import Person
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
+DealRef = Annotated["Deal", strawberry.lazy("schema.deal")]
 
 LeadSourceEnum = strawberry.enum(
     LeadSource, name="LeadSource", description="How the lead was made; set by the path, never by the client."
@@ -75,6 +79,8 @@ class Lead(Node):
     _owner_user_id: strawberry.Private[int | None]
     _owner_team_id: strawberry.Private[int | None]
     _next_activity_id: strawberry.Private[int | None]
+    _source_deal_id: strawberry.Private[int | None]
+    _custom_fields: strawberry.Private[dict[str, Any]]
     # Set on a merge preview only: the labels it would carry, and the other lead whose
     # notes, activities and emails it would inherit.
     _preview_labels: strawberry.Private[list[LeadLabelModel] | None] = None
@@ -109,6 +115,8 @@ class Lead(Node):
             _owner_user_id=lead.owner_user_id,
             _owner_team_id=lead.owner_team_id,
             _next_activity_id=lead.next_activity_id,
+            _source_deal_id=lead.source_deal_id,
+            _custom_fields=lead.custom_fields,
         )
 
     @classmethod
@@ -199,6 +207,23 @@ class Lead(Node):
         if self._also_lead_ids:
             rows.sort(key=lambda e: (e.sent_at, e.id), reverse=True)
         return [Email.from_model(e) for e in rows]
+
+    @strawberry.field(
+        description="The deal this lead was converted from (source DEAL); that deal is deleted but stays readable."
+    )
+    async def source_deal(self, info: InfoT) -> DealRef | None:
+        from schema.deal import Deal
+
+        if self._source_deal_id is None:
+            return None
+        deal = await info.context.loaders.deal_by_id.load(self._source_deal_id)
+        return Deal.from_model(deal) if deal else None
+
+    @strawberry.field(description="Every lead-and-deal custom field with this lead's value (formulas are deals only).")
+    async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
+        fields = await info.context.loaders.custom_fields_by_entity.load(CustomFieldEntity.LEAD_DEAL)
+        values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
+        return [CustomFieldValue.from_value(v) for v in values]
 
     @strawberry.field(description="What changed on the lead, newest first; done activities appear here too.")
     async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:

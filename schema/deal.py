@@ -1,0 +1,285 @@
+"""Deals, pipelines and stages, deal products and the deals list (connection), filter and sort."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core.ids import to_global_id
+from domain.custom_field import field_values
+from domain.deal_query import DealQuery, DealSortField, count_deals
+from domain.lead_query import SortDirection
+from domain.product import line_total
+from domain.viewer import Viewer
+from models import CustomFieldEntity, DealStatus
+from models import Deal as DealModel
+from models import DealProduct as DealProductModel
+from models import Pipeline as PipelineModel
+from models import Product as ProductModel
+from models import Stage as StageModel
+from schema.account import User
+from schema.activity import Activity
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
+from schema.changelog import ChangeLogEntry
+from schema.custom_field import CustomFieldValue
+from schema.lead import SortDirectionEnum
+from schema.note import Note
+
+if TYPE_CHECKING:
+    from schema.email import Email
+    from schema.organization import Organization
+    from schema.person import Person
+
+PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
+OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
+EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
+
+DealStatusEnum = strawberry.enum(DealStatus, name="DealStatus")
+DealSortFieldEnum = strawberry.enum(DealSortField, name="DealSortField")
+
+
+@strawberry.type(description="A step of a pipeline; deals move through the stages in order.")
+class Stage(Node):
+    id: strawberry.ID
+    name: str
+    position: int
+    probability: int = strawberry.field(description="Chance of winning a deal in this stage, in percent.")
+
+    @classmethod
+    def from_model(cls, stage: StageModel) -> Stage:
+        return cls(
+            id=strawberry.ID(to_global_id("Stage", stage.id)),
+            name=stage.name,
+            position=stage.position,
+            probability=stage.probability,
+        )
+
+
+@strawberry.type(description="A sales process: ordered stages a deal goes through.")
+class Pipeline(Node):
+    id: strawberry.ID
+    name: str
+    position: int
+    is_default: bool
+    _id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, pipeline: PipelineModel) -> Pipeline:
+        return cls(
+            id=strawberry.ID(to_global_id("Pipeline", pipeline.id)),
+            name=pipeline.name,
+            position=pipeline.position,
+            is_default=pipeline.is_default,
+            _id=pipeline.id,
+        )
+
+    @strawberry.field(description="The stages, in order.")
+    async def stages(self, info: InfoT) -> list[Stage]:
+        return [Stage.from_model(s) for s in await info.context.loaders.stages_by_pipeline_id.load(self._id)]
+
+
+@strawberry.type(description="An item of the company's product catalogue.")
+class Product(Node):
+    id: strawberry.ID
+    name: str
+    code: str | None
+    unit_price: Money
+
+    @classmethod
+    def from_model(cls, product: ProductModel) -> Product:
+        return cls(
+            id=strawberry.ID(to_global_id("Product", product.id)),
+            name=product.name,
+            code=product.code,
+            unit_price=Money(amount=product.unit_price_amount, currency=product.unit_price_currency),
+        )
+
+
+@strawberry.type(description="A product on a deal, with the deal's own price, quantity and discount.")
+class DealProduct:
+    id: strawberry.ID
+    quantity: Decimal
+    unit_price: Money
+    discount_percent: Decimal
+    total: Money = strawberry.field(description="Quantity times unit price, less the discount, to the cent.")
+    _product_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, line: DealProductModel) -> DealProduct:
+        return cls(
+            id=strawberry.ID(to_global_id("DealProduct", line.id)),
+            quantity=line.quantity,
+            unit_price=Money(amount=line.unit_price_amount, currency=line.unit_price_currency),
+            discount_percent=line.discount_percent,
+            total=Money(
+                amount=line_total(line.quantity, line.unit_price_amount, line.discount_percent),
+                currency=line.unit_price_currency,
+            ),
+            _product_id=line.product_id,
+        )
+
+    @strawberry.field
+    async def product(self, info: InfoT) -> Product | None:
+        product = await info.context.loaders.product_by_id.load(self._product_id)
+        return Product.from_model(product) if product else None
+
+
+@strawberry.type
+class Deal(Node):
+    id: strawberry.ID
+    title: str
+    value: Money | None
+    status: DealStatusEnum  # type: ignore[valid-type]
+    visibility: VisibilityEnum  # type: ignore[valid-type]
+    expected_close_date: dt.date | None
+    won_at: dt.datetime | None
+    lost_at: dt.datetime | None
+    lost_reason: str | None
+    deleted_at: dt.datetime | None = strawberry.field(description="Set while the deal is deleted (restorable).")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    source_lead_id: strawberry.ID | None = strawberry.field(
+        description="The lead this deal was converted from; that lead no longer exists."
+    )
+    _model: strawberry.Private[DealModel]
+
+    @staticmethod
+    def global_id(deal_id: int) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Deal", deal_id))
+
+    @classmethod
+    def from_model(cls, deal: DealModel) -> Deal:
+        return cls(
+            id=cls.global_id(deal.id),
+            title=deal.title,
+            value=money(deal.value_amount, deal.value_currency),
+            status=deal.status,
+            visibility=deal.visibility,
+            expected_close_date=deal.expected_close_date,
+            won_at=deal.won_at,
+            lost_at=deal.lost_at,
+            lost_reason=deal.lost_reason,
+            deleted_at=deal.deleted_at,
+            created_at=deal.created_at,
+            updated_at=deal.updated_at,
+            source_lead_id=strawberry.ID(to_global_id("Lead", deal.source_lead_id)) if deal.source_lead_id else None,
+            _model=deal,
+        )
+
+    @strawberry.field
+    async def person(self, info: InfoT) -> PersonRef | None:
+        from schema.person import Person
+
+        if self._model.person_id is None:
+            return None
+        person = await info.context.loaders.person_by_id.load(self._model.person_id)
+        return Person.from_model(person) if person else None
+
+    @strawberry.field
+    async def organization(self, info: InfoT) -> OrganizationRef | None:
+        from schema.organization import Organization
+
+        if self._model.organization_id is None:
+            return None
+        org = await info.context.loaders.organization_by_id.load(self._model.organization_id)
+        return Organization.from_model(org) if org else None
+
+    @strawberry.field
+    async def owner(self, info: InfoT) -> User | None:
+        if self._model.owner_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self._model.owner_id)
+        return User.from_model(user) if user else None
+
+    @strawberry.field
+    async def pipeline(self, info: InfoT) -> Pipeline:
+        pipeline = await info.context.loaders.pipeline_by_id.load(self._model.pipeline_id)
+        assert pipeline is not None
+        return Pipeline.from_model(pipeline)
+
+    @strawberry.field
+    async def stage(self, info: InfoT) -> Stage:
+        stage = await info.context.loaders.stage_by_id.load(self._model.stage_id)
+        assert stage is not None
+        return Stage.from_model(stage)
+
+    @strawberry.field(description="Persons taking part in the deal besides its main contact.")
+    async def participants(self, info: InfoT) -> list[PersonRef]:
+        from schema.person import Person
+
+        loaders = info.context.loaders
+        persons = await loaders.person_by_id.load_many(await loaders.participant_ids_by_deal_id.load(self._model.id))
+        return [Person.from_model(p) for p in persons if p is not None]
+
+    @strawberry.field
+    async def products(self, info: InfoT) -> list[DealProduct]:
+        return [DealProduct.from_model(p) for p in await info.context.loaders.products_by_deal_id.load(self._model.id)]
+
+    @strawberry.field(description="Every lead-and-deal custom field with this deal's value; formulas computed now.")
+    async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
+        fields = await info.context.loaders.custom_fields_by_entity.load(CustomFieldEntity.LEAD_DEAL)
+        values = field_values(
+            fields, self._model.custom_fields, deal_value=self._model.value_amount, with_formulas=True
+        )
+        return [CustomFieldValue.from_value(v) for v in values]
+
+    @strawberry.field(description="Notes, newest first.")
+    async def notes(self, info: InfoT) -> list[Note]:
+        return [Note.from_model(n) for n in await info.context.loaders.notes_by_deal_id.load(self._model.id)]
+
+    @strawberry.field(description="Activities: those not done first, each group by due date.")
+    async def activities(self, info: InfoT, done: bool | None = None) -> list[Activity]:
+        rows = await info.context.loaders.activities_by_deal_id.load(self._model.id)
+        return [Activity.from_model(a) for a in rows if done is None or a.done == done]
+
+    @strawberry.field(description="Emails linked to the deal, newest first.")
+    async def emails(self, info: InfoT) -> list[EmailRef]:
+        from schema.email import Email
+
+        return [Email.from_model(e) for e in await info.context.loaders.emails_by_deal_id.load(self._model.id)]
+
+    @strawberry.field(description="What changed on the deal, newest first.")
+    async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:
+        rows = await info.context.loaders.change_log_by_deal_id.load(self._model.id)
+        return [ChangeLogEntry.from_model(e) for e in rows]
+
+
+@strawberry.type
+class DealEdge:
+    cursor: str
+    node: Deal
+
+
+@strawberry.type
+class DealConnection:
+    edges: list[DealEdge]
+    page_info: PageInfo
+    _viewer: strawberry.Private[Viewer]
+    _query: strawberry.Private[DealQuery]
+
+    @strawberry.field(description="The page's deals, without cursors.")
+    def nodes(self) -> list[Deal]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many deals match the filter; computed only when asked for.")
+    async def total_count(self) -> int:
+        return await count_deals(self._viewer, self._query)
+
+
+@strawberry.input(description="Deal filters, combined with AND. Deleted deals are left out unless asked for.")
+class DealFilter:
+    status: list[DealStatusEnum] | None = None  # type: ignore[valid-type]
+    pipeline_id: strawberry.ID | None = None
+    stage_id: strawberry.ID | None = None
+    owner_ids: list[strawberry.ID] | None = None
+    search: str | None = strawberry.field(default=None, description="Text in the title, person or organization name.")
+    include_deleted: bool = strawberry.field(default=False, description="Also list deleted (restorable) deals.")
+
+
+@strawberry.input
+class DealSort:
+    field: DealSortFieldEnum = DealSortField.CREATED_AT  # type: ignore[valid-type]
+    direction: SortDirectionEnum = SortDirection.DESC  # type: ignore[valid-type]
