@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import uuid
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -124,6 +125,20 @@ def is_postgres() -> bool:
     return dialect() == "postgres"
 
 
+def db_uuid(value: uuid.UUID | str) -> Any:
+    """A UUID as the driver wants it: a UUID for asyncpg, canonical text for SQLite."""
+    return uuid.UUID(str(value)) if is_postgres() else str(value)
+
+
+def db_date(value: dt.date) -> Any:
+    return value if is_postgres() else value.isoformat()
+
+
+def db_datetime(value: dt.datetime) -> Any:
+    # tortoise keeps SQLite timestamps as ISO text in UTC; compare in the same form.
+    return value if is_postgres() else value.astimezone(dt.UTC).isoformat(" ")
+
+
 def render(sql: str, count: int) -> str:
     """Turn the ``?`` placeholders of ``sql`` into ``$1..$n`` on PostgreSQL."""
     if not is_postgres():
@@ -140,6 +155,12 @@ def render(sql: str, count: int) -> str:
 
 async def fetch(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     return await conn().execute_query_dict(render(sql, len(params)), list(params))
+
+
+async def execute(sql: str, params: Sequence[Any] = ()) -> int:
+    """Run an UPDATE or DELETE written with ``?`` placeholders; returns the number of rows changed."""
+    count, _ = await conn().execute_query(render(sql, len(params)), list(params))
+    return count
 
 
 def _config_for_cli() -> dict[str, Any]:

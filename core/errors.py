@@ -38,6 +38,13 @@ class ErrorCode(str, Enum):
     # The record is soft-deleted: restore it before changing it.
     DELETED = "DELETED"
     INVALID_FORMULA = "INVALID_FORMULA"
+    # A custom field's value does not fit its type, or names no (live) field of the entity.
+    INVALID_CUSTOM_FIELD_VALUE = "INVALID_CUSTOM_FIELD_VALUE"
+    UNKNOWN_CUSTOM_FIELD = "UNKNOWN_CUSTOM_FIELD"
+    # A column key no column of the catalogue has (setLeadColumns), and a filter that does not
+    # fit its columns (saved filters, bulk changes by filter).
+    UNKNOWN_COLUMN = "UNKNOWN_COLUMN"
+    INVALID_FILTER = "INVALID_FILTER"
 
 
 class WarningCode(str, Enum):

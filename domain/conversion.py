@@ -27,7 +27,8 @@ from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
 from domain.activity import refresh_next_activity
-from domain.custom_field import definitions, formula_values, without_formulas
+from domain.custom_field import definitions
+from domain.custom_value import formula_values, without_formulas
 from domain.deal import ENTITY as DEAL_ENTITY
 from domain.deal import check_open_deal_capacity, deal_global_id, get_live_deal
 from domain.duplicate import match_key

@@ -1,10 +1,14 @@
-"""Custom fields: definitions per entity, values checked against their type, formulas on read.
+"""Custom field definitions: define, rename, reorder, delete, restore and purge (SPEC §9).
 
 Leads and deals share one set of definitions (entity LEAD_DEAL), so a value keeps its key when
-a lead becomes a deal and back. Values are stored on the record, in ``custom_fields``, by key:
-a number as a JSON number, money as ``{"amount": "12.50", "currency": "EUR"}``, a date as
-``YYYY-MM-DD``, a time as ``HH:MM[:SS]``, options by their ids, a user, person or organization by
-its database id. FORMULA fields (deals only) are never stored: they are computed when read.
+a lead becomes a deal and back; persons and organizations have a set each. A field's key is
+stable: renaming changes the name only. Deleting a field hides it (from lists, columns, filters
+and writes) but keeps every stored value, so that a restore brings it back whole; purging a
+deleted field removes its values from every record and frees its key. An option keeps its id
+for good: a removed option stays in the definition, marked removed, so that its id is never
+given to a new option (stored values would silently change meaning).
+
+Values are checked and formatted in :mod:`domain.custom_value`.
 """
 
 from __future__ import annotations
@@ -12,37 +16,39 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.errors import DomainError, ErrorCode, FieldError, fail
-from core.ids import InvalidId, decode_id, to_global_id
+from core.db import execute, is_postgres
+from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
 from domain.formula import VALUE_REF, FormulaError, parse
-from domain.validation import money, text
+from domain.validation import text
 from domain.viewer import Viewer
-from models import CustomField, CustomFieldEntity, CustomFieldType, Organization, Person, User
+from models import CustomField, CustomFieldEntity, CustomFieldType
 
 ENTITY = "custom_field"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,55}$")
+COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,12})$")
 OPTION_TYPES = (CustomFieldType.SINGLE_OPTION, CustomFieldType.MULTIPLE_OPTIONS)
 NUMERIC_TYPES = (CustomFieldType.NUMBER, CustomFieldType.MONETARY)
-REFERENCE_TYPES: dict[CustomFieldType, tuple[str, Any]] = {
-    CustomFieldType.USER: ("User", User),
-    CustomFieldType.PERSON: ("Person", Person),
-    CustomFieldType.ORGANIZATION: ("Organization", Organization),
+# The tables holding each entity's values (leads and deals share their definitions).
+TABLES: dict[CustomFieldEntity, tuple[str, ...]] = {
+    CustomFieldEntity.LEAD_DEAL: ("lead", "deal"),
+    CustomFieldEntity.PERSON: ("person",),
+    CustomFieldEntity.ORGANIZATION: ("organization",),
 }
-MAX_LARGE_TEXT = 100_000
 
 
 @dataclass
 class OptionData:
     label: str
     color: str | None = None
+    # An existing option's id when editing a field; None for a new option.
+    id: int | None = None
 
 
 def slug(name: str) -> str:
@@ -53,9 +59,34 @@ def slug(name: str) -> str:
     return key if key[0].isalpha() else f"f_{key}"
 
 
+def live_options(field: CustomField) -> list[dict[str, Any]]:
+    """The options a value may take, in order (removed ones left out)."""
+    return [o for o in field.options if not o.get("removed")]
+
+
 async def definitions(company_id: int, entity: CustomFieldEntity) -> list[CustomField]:
     """The entity's fields in their order, without deleted ones."""
     return await CustomField.filter(company_id=company_id, entity=entity, deleted_at=None).order_by("position", "id")
+
+
+async def all_definitions(company_id: int, *, include_deleted: bool = False) -> list[CustomField]:
+    """Every entity's fields in one query, in order."""
+    query = CustomField.filter(company_id=company_id)
+    if not include_deleted:
+        query = query.filter(deleted_at=None)
+    return await query.order_by("entity", "position", "id")
+
+
+def _require_admin(viewer: Viewer, path: tuple[str, ...]) -> None:
+    if not viewer.is_admin:
+        raise fail("Only admins define custom fields.", ErrorCode.PERMISSION_DENIED, *path)
+
+
+async def get_custom_field(viewer: Viewer, field_id: int, path: tuple[str, ...] = ("input", "id")) -> CustomField:
+    field = await CustomField.get_or_none(id=field_id, company_id=viewer.company_id)
+    if field is None:
+        raise fail("Custom field not found.", ErrorCode.NOT_FOUND, *path)
+    return field
 
 
 async def _check_formula(company_id: int, formula: str | None, path: tuple[str, ...]) -> str:
@@ -80,21 +111,44 @@ async def _check_formula(company_id: int, formula: str | None, path: tuple[str, 
     return parsed.text
 
 
-def _options(options: Iterable[OptionData], path: tuple[str, ...]) -> list[dict[str, Any]]:
+def _options(
+    options: Iterable[OptionData], path: tuple[str, ...], existing: Sequence[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """The options to store: given ones in the order given, then those removed (kept for their ids)."""
+    known = {o["id"]: o for o in existing}
+    next_id = max(known, default=0) + 1
     out: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen_labels: set[str] = set()
+    seen_ids: set[int] = set()
     for i, option in enumerate(options):
-        label, errors = text(option.label, (*path, str(i), "label"), required=True)
+        where = (*path, str(i))
+        label, errors = text(option.label, (*where, "label"), required=True)
         if errors:
             raise DomainError(errors)
         assert label is not None
-        if label.lower() in seen:
-            raise fail(f"Option {label!r} is listed twice.", ErrorCode.DUPLICATE, *path, str(i), "label")
-        seen.add(label.lower())
-        out.append({"id": i + 1, "label": label, "color": option.color})
+        if label.lower() in seen_labels:
+            raise fail(f"Option {label!r} is listed twice.", ErrorCode.DUPLICATE, *where, "label")
+        seen_labels.add(label.lower())
+        color = option.color.strip() if option.color else None
+        if color is not None and not COLOR_RE.match(color):
+            raise fail(
+                "color must be a name such as 'red' or a hex value such as '#ff8800'.",
+                ErrorCode.INVALID,
+                *where,
+                "color",
+            )
+        if option.id is None:
+            option_id, next_id = next_id, next_id + 1
+        elif option.id in known and option.id not in seen_ids:
+            option_id = option.id
+        else:
+            raise fail(f"This field has no option {option.id}.", ErrorCode.NOT_FOUND, *where, "id")
+        seen_ids.add(option_id)
+        out.append({"id": option_id, "label": label, "color": color})
     if not out:
         raise fail("An option field needs at least one option.", ErrorCode.REQUIRED, *path)
-    return out
+    removed = [{**o, "removed": True} for o in existing if o["id"] not in seen_ids]
+    return out + removed
 
 
 async def create_custom_field(
@@ -109,8 +163,7 @@ async def create_custom_field(
     path: tuple[str, ...] = ("input",),
 ) -> CustomField:
     """Define a field. Admins only: a field shows on every record of the company."""
-    if not viewer.is_admin:
-        raise fail("Only admins define custom fields.", ErrorCode.PERMISSION_DENIED, *path)
+    _require_admin(viewer, path)
     cleaned, errors = text(name, (*path, "name"), required=True)
     if errors:
         raise DomainError(errors)
@@ -122,13 +175,19 @@ async def create_custom_field(
         values["formula"] = await _check_formula(viewer.company_id, formula, (*path, "formula"))
     elif formula is not None:
         raise fail("Only a formula field has a formula.", ErrorCode.INVALID, *path, "formula")
+    options = list(options)
     if type in OPTION_TYPES:
+        if any(o.id is not None for o in options):
+            raise fail("A new field's options get their ids when it is made.", ErrorCode.INVALID, *path, "options")
         values["options"] = _options(options, (*path, "options"))
+    elif options:
+        raise fail("Only option fields have options.", ErrorCode.INVALID, *path, "options")
     if key is not None:
         if not KEY_RE.match(key):
             raise fail(
                 "A key is lower-case letters, digits and '_', starting with a letter.", ErrorCode.INVALID, *path, "key"
             )
+        # Deleted fields keep their keys until purged: their values are still stored under them.
         if key == VALUE_REF or await CustomField.exists(company_id=viewer.company_id, entity=entity, key=key):
             raise fail(f"The key {key!r} is taken.", ErrorCode.DUPLICATE, *path, "key")
     async with in_transaction():
@@ -155,182 +214,129 @@ async def create_custom_field(
     return field
 
 
-def _number(value: Any, where: tuple[str, ...]) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise fail("Expected a number.", ErrorCode.INVALID, *where)
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise fail("Expected a number.", ErrorCode.INVALID, *where) from exc
-    if not number.is_finite():
-        raise fail("Expected a finite number.", ErrorCode.INVALID, *where)
-    return number
-
-
-def json_number(number: Decimal) -> int | float:
-    """A decimal as a JSON number: whole numbers stay exact integers."""
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-async def _clean_one(viewer: Viewer, field: CustomField, value: Any, where: tuple[str, ...]) -> Any:
-    kind = CustomFieldType(field.type)
-    if kind == CustomFieldType.FORMULA:
-        raise fail(f"{field.name!r} is a formula field: it is computed, not set.", ErrorCode.INVALID, *where)
-    if kind in (CustomFieldType.TEXT, CustomFieldType.LARGE_TEXT, CustomFieldType.PHONE, CustomFieldType.ADDRESS):
-        if not isinstance(value, str):
-            raise fail("Expected text.", ErrorCode.INVALID, *where)
-        limit = MAX_LARGE_TEXT if kind in (CustomFieldType.LARGE_TEXT, CustomFieldType.ADDRESS) else 255
-        cleaned, errors = text(value, where, max_length=limit)
+async def update_custom_field(
+    viewer: Viewer,
+    field_id: int,
+    *,
+    name: str | None = None,
+    options: Sequence[OptionData] | None = None,
+    formula: str | None = None,
+) -> CustomField:
+    """Rename a field, edit its options (by id; new ones without) or its formula. The key stays."""
+    _require_admin(viewer, ("input",))
+    field = await get_custom_field(viewer, field_id)
+    if field.deleted_at is not None:
+        raise fail("The field is deleted; restore it first.", ErrorCode.DELETED, "input", "id")
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"], errors = text(name, ("input", "name"), required=True)
         if errors:
             raise DomainError(errors)
-        if kind == CustomFieldType.PHONE and cleaned is not None and sum(c.isdigit() for c in cleaned) < 3:
-            raise fail(f"{cleaned!r} is not a phone number.", ErrorCode.INVALID, *where)
-        return cleaned
-    if kind == CustomFieldType.NUMBER:
-        return json_number(_number(value, where))
-    if kind == CustomFieldType.MONETARY:
-        if not isinstance(value, dict):
-            raise fail("Expected {amount, currency}.", ErrorCode.INVALID, *where)
-        amount, currency, errors = money(_number(value.get("amount"), (*where, "amount")), value.get("currency"), where)
-        if errors:
-            raise DomainError(errors)
-        return {"amount": str(amount), "currency": currency}
-    if kind == CustomFieldType.DATE:
-        try:
-            return dt.date.fromisoformat(value).isoformat()
-        except (TypeError, ValueError) as exc:
-            raise fail("Expected a date (YYYY-MM-DD).", ErrorCode.INVALID, *where) from exc
-    if kind == CustomFieldType.TIME:
-        try:
-            return dt.time.fromisoformat(value).isoformat(timespec="minutes" if len(value) <= 5 else "seconds")
-        except (TypeError, ValueError) as exc:
-            raise fail("Expected a time (HH:MM).", ErrorCode.INVALID, *where) from exc
-    if kind in OPTION_TYPES:
-        ids = {o["id"] for o in field.options}
-        chosen = value if kind == CustomFieldType.MULTIPLE_OPTIONS else [value]
-        if not isinstance(chosen, list) or any(isinstance(c, bool) or c not in ids for c in chosen):
-            raise fail("Not an option of this field.", ErrorCode.INVALID, *where)
-        return sorted(set(chosen)) if kind == CustomFieldType.MULTIPLE_OPTIONS else value
-    type_name, model = REFERENCE_TYPES[kind]
-    try:
-        key = decode_id(str(value), type_name)
-    except InvalidId as exc:
-        raise fail(f"Expected a {type_name} id.", ErrorCode.INVALID_ID, *where) from exc
-    row = await model.get_or_none(id=key, company_id=viewer.company_id)
-    visible = row is not None and (
-        kind == CustomFieldType.USER or viewer.can_see(row.visibility, row.owner_id)  # type: ignore[union-attr]
-    )
-    if not visible:
-        raise fail(f"{type_name} not found.", ErrorCode.NOT_FOUND, *where)
-    return key
+    if options is not None:
+        if field.type not in OPTION_TYPES:
+            raise fail("Only option fields have options.", ErrorCode.INVALID, "input", "options")
+        changes["options"] = _options(options, ("input", "options"), field.options)
+    if formula is not None:
+        if field.type != CustomFieldType.FORMULA:
+            raise fail("Only a formula field has a formula.", ErrorCode.INVALID, "input", "formula")
+        changes["formula"] = await _check_formula(viewer.company_id, formula, ("input", "formula"))
+    before = {k: getattr(field, k) for k in changes}
+    async with in_transaction():
+        for k, v in changes.items():
+            setattr(field, k, v)
+        if changes:
+            await field.save()
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, field.id, before, changes))
+    return field
 
 
-async def clean_values(
-    viewer: Viewer, entity: CustomFieldEntity, values: Mapping[str, Any], path: tuple[str, ...]
-) -> dict[str, Any]:
-    """Check client values by key; None clears a value. Returns the values to store (None = remove).
+async def reorder_custom_fields(
+    viewer: Viewer, entity: CustomFieldEntity, field_ids: Sequence[int]
+) -> list[CustomField]:
+    """Put the entity's fields in the order given; every field (not deleted) is listed once."""
+    _require_admin(viewer, ("input",))
+    fields = await definitions(viewer.company_id, entity)
+    by_id = {f.id: f for f in fields}
+    if len(field_ids) != len(set(field_ids)) or set(field_ids) != set(by_id):
+        raise fail(
+            f"List each of the {len(by_id)} fields exactly once, in the order wanted.",
+            ErrorCode.INVALID,
+            "input",
+            "ids",
+        )
+    async with in_transaction():
+        entries = []
+        for position, field_id in enumerate(field_ids):
+            field = by_id[field_id]
+            if field.position != position:
+                entries.append(
+                    changelog.entry(
+                        viewer, viewer.company_id, ENTITY, field.id, "UPDATED", "position", field.position, position
+                    )
+                )
+                field.position = position
+                await field.save(update_fields=["position", "updated_at"])
+        await changelog.write(entries)
+    return [by_id[i] for i in field_ids]
 
-    Error paths point at the n-th value given (``customFields.2.value``), as the API takes a list.
+
+async def delete_custom_field(viewer: Viewer, field_id: int) -> CustomField:
+    """Hide a field everywhere; its values stay on the records until it is purged."""
+    _require_admin(viewer, ("input",))
+    field = await get_custom_field(viewer, field_id)
+    if field.deleted_at is not None:
+        return field
+    async with in_transaction():
+        field.deleted_at = dt.datetime.now(dt.UTC)
+        await field.save(update_fields=["deleted_at", "updated_at"])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "DELETED", "key", field.key)]
+        )
+    return field
+
+
+async def restore_custom_field(viewer: Viewer, field_id: int) -> CustomField:
+    """Bring a deleted field back with every value it had."""
+    _require_admin(viewer, ("input",))
+    field = await get_custom_field(viewer, field_id)
+    if field.deleted_at is None:
+        raise fail("The field is not deleted.", ErrorCode.CONFLICT, "input", "id")
+    async with in_transaction():
+        field.deleted_at = None
+        await field.save(update_fields=["deleted_at", "updated_at"])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "RESTORED", "key", field.key)]
+        )
+    return field
+
+
+async def purge_custom_field(viewer: Viewer, field_id: int) -> int:
+    """Remove a deleted field's values from every record, and the field itself; its key is free again.
+
+    One UPDATE per table, whatever the number of records. Returns the number of records that
+    held a value.
     """
-    fields_by_key = {f.key: f for f in await definitions(viewer.company_id, entity)}
-    out: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    for i, (key, value) in enumerate(values.items()):
-        where = (*path, str(i), "value")
-        field = fields_by_key.get(key)
-        if field is None:
-            errors.append(FieldError(f"No custom field {key!r}.", ErrorCode.NOT_FOUND, (*path, str(i), "key")))
-            continue
-        if value is None:
-            out[key] = None
-            continue
-        try:
-            out[key] = await _clean_one(viewer, field, value, where)
-        except DomainError as error:
-            errors += error.errors
-    if errors:
-        raise DomainError(errors)
-    return out
-
-
-def merge(stored: Mapping[str, Any], cleaned: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(stored)
-    for key, value in cleaned.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = value
-    return out
-
-
-def _numeric(field_type: CustomFieldType, value: Any) -> Decimal | None:
-    try:
-        if field_type == CustomFieldType.MONETARY and isinstance(value, dict):
-            return Decimal(str(value.get("amount")))
-        if (
-            field_type == CustomFieldType.NUMBER
-            and isinstance(value, int | float | str)
-            and not isinstance(value, bool)
-        ):
-            return Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return None
-
-
-def formula_values(
-    fields: Iterable[CustomField], stored: Mapping[str, Any], deal_value: Decimal | None
-) -> dict[str, Decimal | None]:
-    """Each formula field's result for one deal (None where it cannot be computed)."""
-    fields = list(fields)
-    inputs: dict[str, Decimal | None] = {VALUE_REF: deal_value}
-    for field in fields:
-        if field.type in NUMERIC_TYPES and field.key in stored:
-            inputs[field.key] = _numeric(CustomFieldType(field.type), stored[field.key])
-    out: dict[str, Decimal | None] = {}
-    for field in fields:
-        if field.type == CustomFieldType.FORMULA and field.formula:
-            try:
-                out[field.key] = parse(field.formula).evaluate(inputs)
-            except FormulaError:
-                out[field.key] = None  # a field it used was deleted and the text no longer parses
-    return out
-
-
-def without_formulas(fields: Iterable[CustomField], stored: Mapping[str, Any]) -> dict[str, Any]:
-    formula_keys = {f.key for f in fields if f.type == CustomFieldType.FORMULA}
-    return {k: v for k, v in stored.items() if k not in formula_keys}
-
-
-def api_value(field: CustomField, stored: Any) -> Any:
-    """A stored value as the API shows it: references as global ids."""
-    if stored is None:
-        return None
-    reference = REFERENCE_TYPES.get(CustomFieldType(field.type))
-    if reference is not None:
-        return to_global_id(reference[0], stored)
-    return stored
-
-
-@dataclass(frozen=True)
-class FieldValue:
-    field: CustomField
-    value: Any
-
-
-def field_values(
-    fields: Iterable[CustomField], stored: Mapping[str, Any], *, deal_value: Decimal | None, with_formulas: bool
-) -> list[FieldValue]:
-    """Every defined field with the record's value (None when it has none), in the fields' order."""
-    fields = list(fields)
-    computed = formula_values(fields, stored, deal_value) if with_formulas else {}
-    out: list[FieldValue] = []
-    for field in fields:
-        if field.type == CustomFieldType.FORMULA:
-            if not with_formulas:
-                continue
-            result = computed.get(field.key)
-            out.append(FieldValue(field, json_number(result) if result is not None else None))
-        else:
-            out.append(FieldValue(field, api_value(field, stored.get(field.key))))
-    return out
+    _require_admin(viewer, ("input",))
+    field = await get_custom_field(viewer, field_id)
+    if field.deleted_at is None:
+        raise fail("Only a deleted field can be purged; delete it first.", ErrorCode.CONFLICT, "input", "id")
+    assert KEY_RE.match(field.key), field.key  # keys are checked when made; they go into the SQL text below
+    changed = 0
+    async with in_transaction():
+        for table in TABLES[CustomFieldEntity(field.entity)]:
+            if is_postgres():
+                sql = (
+                    f"UPDATE \"{table}\" SET custom_fields = custom_fields - '{field.key}'"
+                    f" WHERE company_id = ? AND jsonb_exists(custom_fields, '{field.key}')"
+                )
+            else:
+                sql = (
+                    f"UPDATE \"{table}\" SET custom_fields = json_remove(custom_fields, '$.{field.key}')"
+                    f" WHERE company_id = ? AND json_type(custom_fields, '$.{field.key}') IS NOT NULL"
+                )
+            changed += await execute(sql, [viewer.company_id])
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "PURGED", "key", field.key, changed)]
+        )
+        await field.delete()
+    return changed

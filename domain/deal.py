@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
-from domain.custom_field import clean_values, merge
+from domain.custom_value import clean_values, merge
 from domain.organization import get_organization
 from domain.person import get_person
 from domain.pipeline import get_pipeline, placement

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,13 +17,15 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import DuplicatePolicy, match_key, resolve_new_lead
+from domain.lead_labels import replace_labels
 from domain.organization import OrganizationData, create_organization, get_organization
 from domain.person import PersonData, create_person, get_person
 from domain.refs import check_labels, check_owner_user, check_team
 from domain.validation import money, text
 from domain.viewer import Viewer
-from models import Lead, LeadLabel, LeadLabelLink, LeadSource, Organization, Person, Visibility
+from models import CustomFieldEntity, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
 
 ENTITY = "lead"
 MAX_BULK_IDS = 500
@@ -46,6 +48,8 @@ class LeadData:
     visibility: Visibility | None = None
     was_seen: bool = False
     utm: dict[str, str | None] = field(default_factory=dict)
+    # Values of the lead-and-deal custom fields, by key (SPEC §9).
+    custom_fields: dict[str, Any] = field(default_factory=dict)
     # What to do with duplicates of the new lead and of its inline person and organization;
     # by default a duplicate found is a DUPLICATE error and nothing is created (SPEC §6).
     duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
@@ -129,13 +133,6 @@ async def _check_refs(viewer: Viewer, values: dict[str, Any], path: tuple[str, .
         await get_organization(viewer, values["organization_id"], (*path, "organization_id"))
 
 
-async def _label_names(ids: Iterable[int]) -> list[str]:
-    ids = list(ids)
-    if not ids:
-        return []
-    return sorted(await LeadLabel.filter(id__in=ids).values_list("name", flat=True))  # type: ignore[arg-type]
-
-
 async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: tuple[str, ...] = ("input",)) -> Lead:
     """Create a lead, and its person and organization when given inline, in one transaction."""
     if data.person_id is not None and data.person is not None:
@@ -164,6 +161,9 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
         values["owner_user_id"] = viewer.user_id
     await _check_refs(viewer, values, path)
     label_ids = await check_labels(viewer, data.label_ids, (*path, "label_ids"))
+    custom = merge(
+        {}, await clean_values(viewer, CustomFieldEntity.LEAD_DEAL, data.custom_fields, (*path, "custom_fields"))
+    )
 
     # Duplicates are decided before anything is written: an undecided one changes nothing.
     person_name = _person_name(data.person) if data.person is not None else None
@@ -213,6 +213,7 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
             expected_close_date=data.expected_close_date,
             was_seen=data.was_seen,
             created_by_id=viewer.user_id,
+            custom_fields=custom,
             **values,
         )
         if label_ids:
@@ -226,12 +227,19 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
 async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any]) -> Lead:
     """Apply the given field changes (only the keys present) to one lead."""
     lead = await get_lead(viewer, lead_id)
+    changes = dict(changes)
     label_ids = changes.pop("label_ids", None)
+    custom = changes.pop("custom_fields", None)
     values = _clean_scalars(changes, ("input",))
     _owner_exclusive(values)
     await _check_refs(viewer, values, ("input",))
     if label_ids is not None:
         label_ids = await check_labels(viewer, label_ids, ("input", "label_ids"))
+    merged, custom_entries = await changed_values(
+        viewer, CustomFieldEntity.LEAD_DEAL, lead, ENTITY, custom, ("input", "custom_fields")
+    )
+    if merged is not None:
+        values["custom_fields"] = merged
     person_id = values.get("person_id", lead.person_id)
     organization_id = values.get("organization_id", lead.organization_id)
     if person_id is None and organization_id is None:
@@ -245,7 +253,7 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
         raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
 
     before = {k: getattr(lead, k) for k in values}
-    logged = dict(values)
+    logged = {k: v for k, v in values.items() if k != "custom_fields"}
     if "title" in values:
         values["title_key"] = match_key(values["title"])
     async with in_transaction():
@@ -253,9 +261,9 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
             setattr(lead, k, v)
         if values:
             await lead.save()
-        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged)
+        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged) + custom_entries
         if label_ids is not None:
-            label_entries = await _replace_labels([lead.id], label_ids, viewer)
+            label_entries = await replace_labels([lead.id], label_ids, viewer)
             if label_entries and not values:
                 # A change of labels is a change of the lead: it moves up in "last updated".
                 lead.updated_at = now()
@@ -271,120 +279,6 @@ def _owner_exclusive(values: dict[str, Any]) -> None:
         values["owner_team_id"] = None
     elif values.get("owner_team_id") is not None:
         values["owner_user_id"] = None
-
-
-async def _current_labels(lead_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[int]]:
-    current: dict[uuid.UUID, set[int]] = {i: set() for i in lead_ids}
-    for lead_id, label_id in await LeadLabelLink.filter(lead_id__in=list(lead_ids)).values_list("lead_id", "label_id"):
-        current[uuid.UUID(str(lead_id))].add(label_id)
-    return current
-
-
-async def _replace_labels(
-    lead_ids: Sequence[uuid.UUID],
-    label_ids: Iterable[int],
-    viewer: Viewer,
-    *,
-    add: Iterable[int] = (),
-    remove: Iterable[int] = (),
-) -> list[Any]:
-    """Set each lead's labels (or add/remove some) and return the change-log entries."""
-    current = await _current_labels(lead_ids)
-    target_all = set(label_ids) if label_ids is not None else None
-    entries = []
-    to_add: list[LeadLabelLink] = []
-    to_remove: list[tuple[uuid.UUID, int]] = []
-    for lead_id, have in current.items():
-        want = set(target_all) if target_all is not None else (have | set(add)) - set(remove)
-        if want == have:
-            continue
-        to_add += [LeadLabelLink(lead_id=lead_id, label_id=i) for i in sorted(want - have)]
-        to_remove += [(lead_id, i) for i in sorted(have - want)]
-        entries.append(
-            changelog.entry(
-                viewer,
-                viewer.company_id,
-                ENTITY,
-                lead_id,
-                "UPDATED",
-                "labels",
-                await _label_names(have),
-                await _label_names(want),
-            )
-        )
-    for lead_id, label_id in to_remove:
-        await LeadLabelLink.filter(lead_id=lead_id, label_id=label_id).delete()
-    if to_add:
-        await LeadLabelLink.bulk_create(to_add)
-    return entries
-
-
-async def bulk_update_leads(viewer: Viewer, ids: Sequence[uuid.UUID], changes: dict[str, Any]) -> int:
-    """Apply owner, visibility, value and label changes to many leads at once, all or nothing.
-
-    ``changes`` may hold ``owner_user_id``, ``owner_team_id``, ``visibility``, ``value``,
-    ``expected_close_date``, ``label_ids`` (replace), ``add_label_ids``, ``remove_label_ids``.
-    Returns the number of leads changed.
-    """
-    leads = await visible_leads(viewer, ids)
-    label_ids = changes.pop("label_ids", None)
-    add = changes.pop("add_label_ids", None) or []
-    remove = changes.pop("remove_label_ids", None) or []
-    values = _clean_scalars(changes, ("input",))
-    _owner_exclusive(values)
-    if (
-        "owner_user_id" in values
-        and "owner_team_id" in values
-        and values["owner_user_id"] is None
-        and values["owner_team_id"] is None
-    ):
-        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
-    await _check_refs(viewer, values, ("input",))
-    await check_labels(viewer, label_ids or [], ("input", "label_ids"))
-    await check_labels(viewer, add, ("input", "add_label_ids"))
-    await check_labels(viewer, remove, ("input", "remove_label_ids"))
-    if not values and label_ids is None and not add and not remove:
-        raise fail("Nothing to change.", ErrorCode.REQUIRED, "input")
-
-    changed: set[uuid.UUID] = set()
-    async with in_transaction():
-        entries = []
-        if values:
-            stamp = now()
-            for lead in leads:
-                before = {k: getattr(lead, k) for k in values}
-                diff = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, values)
-                if diff:
-                    changed.add(lead.id)
-                    entries += diff
-            if changed:
-                await Lead.filter(id__in=list(changed)).update(**values, updated_at=stamp)
-        if label_ids is not None or add or remove:
-            label_entries = await _replace_labels(
-                [lead.id for lead in leads], label_ids, viewer, add=add, remove=remove
-            )
-            relabelled = {uuid.UUID(e.entity_id) for e in label_entries}
-            if relabelled - changed:
-                await Lead.filter(id__in=list(relabelled - changed)).update(updated_at=now())
-            changed |= relabelled
-            entries += label_entries
-        await changelog.write(entries)
-    return len(changed)
-
-
-async def delete_leads(viewer: Viewer, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-    """Delete leads with their notes, activities, emails and label links, all or nothing."""
-    leads = await visible_leads(viewer, ids)
-    lead_ids = [lead.id for lead in leads]
-    async with in_transaction():
-        await Lead.filter(id__in=lead_ids, company_id=viewer.company_id).delete()
-        await changelog.write(
-            [
-                changelog.entry(viewer, viewer.company_id, ENTITY, lead.id, "DELETED", "title", lead.title, None)
-                for lead in leads
-            ]
-        )
-    return lead_ids
 
 
 async def set_archived(viewer: Viewer, ids: Sequence[uuid.UUID], archived: bool) -> list[Lead]:

@@ -1,23 +1,32 @@
 """The inbox list: filters, free-text search, sorting and keyset pages of leads, in SQL.
 
-One statement fetches a page (and one more counts, only when the count is asked for). The
-sort is a single column plus the lead id as tie-breaker; empty values sort last in both
-directions so that "no value" never crowds the top of a list.
+One statement fetches a page (and one more counts, only when the count is asked for; one more
+reads the custom field definitions when a custom filter or the sort names a custom field). The
+sort is one column of the catalogue (domain.columns) plus the lead id as tie-breaker; empty
+values sort last in both directions so that "no value" never crowds the top of a list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from core.db import fetch, is_postgres
+from core.db import db_date, db_datetime, db_uuid, fetch, is_postgres
+from core.errors import PublicError
 from core.pagination import Cursor, InvalidCursor
+from core.sql import Param, Sql, compose, join, marks, raw
+from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
+from domain.columns import Column, load_columns
+from domain.lead_filter import FilterGroup, compile_group
 from domain.viewer import Viewer
 from models import Lead, LeadSource
+
+__all__ = ["db_date", "db_datetime", "db_uuid"]
 
 
 class LeadSortField(str, Enum):
@@ -32,6 +41,22 @@ class LeadSortField(str, Enum):
     PERSON_NAME = "PERSON_NAME"
     ORGANIZATION_NAME = "ORGANIZATION_NAME"
     LABEL = "LABEL"
+
+
+# The column each named sort stands for.
+SORT_COLUMNS = {
+    LeadSortField.TITLE: "lead.title",
+    LeadSortField.CREATED_AT: "lead.createdAt",
+    LeadSortField.UPDATED_AT: "lead.updatedAt",
+    LeadSortField.VALUE: "lead.value",
+    LeadSortField.EXPECTED_CLOSE_DATE: "lead.expectedCloseDate",
+    LeadSortField.NEXT_ACTIVITY: "lead.nextActivityDate",
+    LeadSortField.SOURCE: "lead.source",
+    LeadSortField.OWNER: "lead.owner",
+    LeadSortField.PERSON_NAME: "person.name",
+    LeadSortField.ORGANIZATION_NAME: "organization.name",
+    LeadSortField.LABEL: "lead.labels",
+}
 
 
 class SortDirection(str, Enum):
@@ -49,40 +74,9 @@ class PredefinedLeadFilter(str, Enum):
     WITH_VALUE = "WITH_VALUE"
 
 
-@dataclass(frozen=True)
-class SortSpec:
-    expression: str
-    nullable: bool
-    joins: tuple[str, ...] = ()
-    # What a cursor's key must be for this sort: text, number, date or datetime.
-    kind: str = "text"
-
-
-JOIN_PERSON = "LEFT JOIN person p ON p.id = l.person_id"
-JOIN_ORGANIZATION = "LEFT JOIN organization o ON o.id = l.organization_id"
-JOIN_OWNER = "LEFT JOIN app_user ou ON ou.id = l.owner_user_id LEFT JOIN team ot ON ot.id = l.owner_team_id"
-
-
-def sort_spec(sort: LeadSortField) -> SortSpec:
-    value = "l.value_amount" if is_postgres() else "CAST(l.value_amount AS REAL)"
-    specs = {
-        LeadSortField.TITLE: SortSpec("lower(l.title)", False),
-        LeadSortField.CREATED_AT: SortSpec("l.created_at", False, kind="datetime"),
-        LeadSortField.UPDATED_AT: SortSpec("l.updated_at", False, kind="datetime"),
-        LeadSortField.VALUE: SortSpec(value, True, kind="number"),
-        LeadSortField.EXPECTED_CLOSE_DATE: SortSpec("l.expected_close_date", True, kind="date"),
-        LeadSortField.NEXT_ACTIVITY: SortSpec("l.next_activity_date", True, kind="date"),
-        LeadSortField.SOURCE: SortSpec("l.source", False),
-        LeadSortField.OWNER: SortSpec("lower(COALESCE(ou.name, ot.name))", True, (JOIN_OWNER,)),
-        LeadSortField.PERSON_NAME: SortSpec("lower(p.name)", True, (JOIN_PERSON,)),
-        LeadSortField.ORGANIZATION_NAME: SortSpec("lower(o.name)", True, (JOIN_ORGANIZATION,)),
-        LeadSortField.LABEL: SortSpec(
-            "(SELECT min(lower(ll.name)) FROM lead_label_link lll JOIN lead_label ll ON ll.id = lll.label_id"
-            " WHERE lll.lead_id = l.id)",
-            True,
-        ),
-    }
-    return specs[sort]
+class UnsortableColumn(PublicError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"The list cannot be sorted by {key}.", code="INVALID_SORT")
 
 
 @dataclass
@@ -94,26 +88,25 @@ class LeadQuery:
     team_ids: list[int] = field(default_factory=list)
     predefined: list[PredefinedLeadFilter] = field(default_factory=list)
     search: str | None = None
+    # A custom filter: an AND/OR tree of conditions on columns (domain.lead_filter).
+    conditions: FilterGroup | None = None
     sort: LeadSortField = LeadSortField.CREATED_AT
+    # A column key to sort by instead of ``sort`` (any sortable column, custom fields too).
+    sort_column: str | None = None
     direction: SortDirection = SortDirection.DESC
 
     @property
     def sort_name(self) -> str:
-        return f"{self.sort.value}:{self.direction.value}"
+        name = self.sort_column if self.sort_column is not None else self.sort.value
+        return f"{name}:{self.direction.value}"
 
+    @property
+    def sort_key(self) -> str:
+        return self.sort_column if self.sort_column is not None else SORT_COLUMNS[self.sort]
 
-def db_uuid(value: uuid.UUID | str) -> Any:
-    """A lead id as the driver wants it: a UUID for asyncpg, canonical text for SQLite."""
-    return uuid.UUID(str(value)) if is_postgres() else str(value)
-
-
-def db_date(value: dt.date) -> Any:
-    return value if is_postgres() else value.isoformat()
-
-
-def db_datetime(value: dt.datetime) -> Any:
-    # tortoise keeps SQLite timestamps as ISO text in UTC; compare in the same form.
-    return value if is_postgres() else value.astimezone(dt.UTC).isoformat(" ")
+    def column_keys(self) -> list[str]:
+        keys = self.conditions.column_keys() if self.conditions is not None else []
+        return list(dict.fromkeys([*keys, self.sort_key]))
 
 
 def months_ago(now: dt.datetime, months: int) -> dt.datetime:
@@ -135,100 +128,101 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-@dataclass
-class _Sql:
-    where: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)
-    joins: list[str] = field(default_factory=list)
-
-    def join(self, clause: str) -> None:
-        if clause not in self.joins:
-            self.joins.append(clause)
-
-    def add(self, condition: str, *params: Any) -> None:
-        self.where.append(condition)
-        self.params.extend(params)
+def _visible_only(viewer: Viewer, alias: str, condition: Sql) -> Sql:
+    """``condition``, and only where the contact behind ``alias`` is visible."""
+    visible, params = viewer.visibility_sql(alias, "owner_id")
+    if not visible:
+        return condition
+    return compose("(", Sql(visible, tuple(params)), " AND ", condition, ")")
 
 
-def _marks(values: list[Any]) -> str:
-    return ",".join("?" * len(values))
+def _search(viewer: Viewer, text: str) -> Sql:
+    pattern = Param(like_pattern(text))
+    person_parts = [
+        raw("lower(p.name) LIKE ? ESCAPE '\\'", pattern.value),
+        raw("p.email_search LIKE ? ESCAPE '\\'", pattern.value),
+    ]
+    numbers = "".join(ch for ch in text if ch.isdigit())
+    if len(numbers) >= 3:
+        person_parts.append(raw("p.phone_search LIKE ?", f"%{numbers}%"))
+    # A contact the viewer may not see must not make a lead match: the search would otherwise
+    # confirm a hidden person's name, email or phone (SPEC §1 visibility).
+    person = _visible_only(viewer, "p", compose("(", join(" OR ", person_parts), ")"))
+    org = _visible_only(viewer, "o", raw("lower(o.name) LIKE ? ESCAPE '\\'", pattern.value))
+    condition = compose("(lower(l.title) LIKE ", pattern, " ESCAPE '\\' OR ", person, " OR ", org, ")")
+    return Sql(condition.text, condition.params, (JOIN_PERSON, JOIN_ORGANIZATION))
 
 
-def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
-    sql = _Sql()
-    sql.add("l.company_id = ?", viewer.company_id)
-    sql.add("l.is_archived = ?", query.archived)
+def _predefined(predefined: PredefinedLeadFilter, now: dt.datetime) -> Sql:
+    if predefined is PredefinedLeadFilter.ADDED_MORE_THAN_THREE_MONTHS_AGO:
+        return raw("l.created_at < ?", db_datetime(months_ago(now, 3)))
+    if predefined is PredefinedLeadFilter.WITH_LINKED_PERSON:
+        return raw("l.person_id IS NOT NULL")
+    if predefined is PredefinedLeadFilter.WITH_EMAIL:
+        return raw("p.email_search <> ''", joins=(JOIN_PERSON,))
+    if predefined is PredefinedLeadFilter.WITH_PHONE:
+        return raw("p.phone_search <> ''", joins=(JOIN_PERSON,))
+    if predefined is PredefinedLeadFilter.WITHOUT_ACTIVITY:
+        return raw("NOT EXISTS (SELECT 1 FROM activity fa WHERE fa.lead_id = l.id)")
+    if predefined is PredefinedLeadFilter.WITH_SCHEDULED_ACTIVITY:
+        return raw("l.next_activity_id IS NOT NULL")
+    return raw("l.value_amount IS NOT NULL")
+
+
+def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[str, Column]) -> list[Sql]:
+    where = [raw("l.company_id = ?", viewer.company_id), raw("l.is_archived = ?", query.archived)]
     visible, params = viewer.visibility_sql("l", "owner_user_id", "owner_team_id")
     if visible:
-        sql.add(visible, *params)
+        where.append(Sql(visible, tuple(params)))
     if query.sources:
-        values = [s.value for s in query.sources]
-        sql.add(f"l.source IN ({_marks(values)})", *values)
+        where.append(compose("l.source IN (", marks([s.value for s in query.sources]), ")"))
     if query.label_ids:
-        sql.add(
-            "EXISTS (SELECT 1 FROM lead_label_link fl"
-            f" WHERE fl.lead_id = l.id AND fl.label_id IN ({_marks(query.label_ids)}))",
-            *query.label_ids,
+        where.append(
+            compose(
+                "EXISTS (SELECT 1 FROM lead_label_link fl WHERE fl.lead_id = l.id AND fl.label_id IN (",
+                marks(query.label_ids),
+                "))",
+            )
         )
     if query.owner_user_ids or query.team_ids:
         # A team stands for the leads it owns and those of its members.
-        parts: list[str] = []
-        params = []
+        parts: list[Sql] = []
         if query.owner_user_ids:
-            parts.append(f"l.owner_user_id IN ({_marks(query.owner_user_ids)})")
-            params += query.owner_user_ids
+            parts.append(compose("l.owner_user_id IN (", marks(query.owner_user_ids), ")"))
         if query.team_ids:
-            marks = _marks(query.team_ids)
-            parts.append(f"l.owner_team_id IN ({marks})")
+            parts.append(compose("l.owner_team_id IN (", marks(query.team_ids), ")"))
             parts.append(
-                "l.owner_user_id IN (SELECT tm.user_id FROM team_member tm JOIN team t ON t.id = tm.team_id"
-                f" WHERE t.company_id = ? AND tm.team_id IN ({marks}))"
+                compose(
+                    "l.owner_user_id IN (SELECT tm.user_id FROM team_member tm JOIN team t ON t.id = tm.team_id"
+                    " WHERE t.company_id = ",
+                    Param(viewer.company_id),
+                    " AND tm.team_id IN (",
+                    marks(query.team_ids),
+                    "))",
+                )
             )
-            params += [*query.team_ids, viewer.company_id, *query.team_ids]
-        sql.add("(" + " OR ".join(parts) + ")", *params)
-    for predefined in dict.fromkeys(query.predefined):
-        if predefined is PredefinedLeadFilter.ADDED_MORE_THAN_THREE_MONTHS_AGO:
-            sql.add("l.created_at < ?", db_datetime(months_ago(now, 3)))
-        elif predefined is PredefinedLeadFilter.WITH_LINKED_PERSON:
-            sql.add("l.person_id IS NOT NULL")
-        elif predefined is PredefinedLeadFilter.WITH_EMAIL:
-            sql.join(JOIN_PERSON)
-            sql.add("p.email_search <> ''")
-        elif predefined is PredefinedLeadFilter.WITH_PHONE:
-            sql.join(JOIN_PERSON)
-            sql.add("p.phone_search <> ''")
-        elif predefined is PredefinedLeadFilter.WITHOUT_ACTIVITY:
-            sql.add("NOT EXISTS (SELECT 1 FROM activity fa WHERE fa.lead_id = l.id)")
-        elif predefined is PredefinedLeadFilter.WITH_SCHEDULED_ACTIVITY:
-            sql.add("l.next_activity_id IS NOT NULL")
-        elif predefined is PredefinedLeadFilter.WITH_VALUE:
-            sql.add("l.value_amount IS NOT NULL")
+        where.append(compose("(", join(" OR ", parts), ")"))
+    where += [_predefined(p, now) for p in dict.fromkeys(query.predefined)]
     search = (query.search or "").strip()
     if search:
-        sql.join(JOIN_PERSON)
-        sql.join(JOIN_ORGANIZATION)
-        pattern = like_pattern(search)
-        person_parts = ["lower(p.name) LIKE ? ESCAPE '\\'", "p.email_search LIKE ? ESCAPE '\\'"]
-        person_params: list[Any] = [pattern, pattern]
-        numbers = "".join(ch for ch in search if ch.isdigit())
-        if len(numbers) >= 3:
-            person_parts.append("p.phone_search LIKE ?")
-            person_params.append(f"%{numbers}%")
-        # A contact the viewer may not see must not make a lead match: the search would
-        # otherwise confirm a hidden person's name, email or phone (SPEC §1 visibility).
-        person, person_params = _visible_only(viewer, "p", person_parts, person_params)
-        org, org_params = _visible_only(viewer, "o", ["lower(o.name) LIKE ? ESCAPE '\\'"], [pattern])
-        sql.add(f"(lower(l.title) LIKE ? ESCAPE '\\' OR {person} OR {org})", pattern, *person_params, *org_params)
-    return sql
+        where.append(_search(viewer, search))
+    if query.conditions is not None:
+        custom = compile_group(query.conditions, columns, viewer, now)
+        if custom is not None:
+            where.append(custom)
+    return where
 
 
-def _visible_only(viewer: Viewer, alias: str, parts: list[str], params: list[Any]) -> tuple[str, list[Any]]:
-    """``parts`` OR-ed together, and only where the contact behind ``alias`` is visible."""
-    condition = "(" + " OR ".join(parts) + ")"
-    visible, visible_params = viewer.visibility_sql(alias, "owner_id")
-    if not visible:
-        return condition, params
-    return f"({visible} AND {condition})", [*visible_params, *params]
+JOIN_ORDER = [JOIN_PERSON, JOIN_ORGANIZATION, JOIN_OWNER]
+
+
+def statement(select: Sql, where: list[Sql], tail: Sql | None = None) -> tuple[str, list[Any]]:
+    """``SELECT <select> FROM lead l <joins> WHERE <where...> <tail>`` with every JOIN the pieces need."""
+    condition = join(" AND ", where)
+    needed = [*select.joins, *condition.joins, *(tail.joins if tail is not None else ())]
+    joins = sorted(dict.fromkeys(needed), key=lambda j: JOIN_ORDER.index(j) if j in JOIN_ORDER else len(JOIN_ORDER))
+    full = compose("SELECT ", select, f" FROM lead l {' '.join(joins)} WHERE ", condition, tail or "")
+    return full.text, list(full.params)
 
 
 @dataclass
@@ -236,6 +230,10 @@ class LeadPage:
     leads: list[Lead]
     cursors: list[str]
     has_next_page: bool
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 
 
 def _cursor_id(value: Any) -> Any:
@@ -247,26 +245,33 @@ def _cursor_id(value: Any) -> Any:
         raise InvalidCursor() from exc
 
 
-def _cursor_key(value: Any, spec: SortSpec) -> Any:
+def _cursor_key(value: Any, spec: ColumnSql) -> Any:
     """A cursor's sort key checked against the sort column, in the form the driver wants.
 
     A cursor is client input: a forged or corrupted one must be an INVALID_CURSOR error, not a
     statement the database refuses (a masked internal error) or, on SQLite, a silently wrong page.
     """
+    kind = spec.kind
     if value is None:
         if spec.nullable:
             return None
         raise InvalidCursor()
     try:
-        if spec.kind == "text" and isinstance(value, str):
+        if kind == "text" and isinstance(value, str):
             return value
-        if spec.kind == "number" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if kind == "isodate" and isinstance(value, str) and _ISO_DATE.match(value):
+            return dt.date.fromisoformat(value).isoformat()
+        if kind == "isotime" and isinstance(value, str) and _ISO_TIME.match(value):
+            return value
+        if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind == "number" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             number = Decimal(str(value))
             if number.is_finite():
                 return number if is_postgres() else float(number)
-        if spec.kind == "date" and isinstance(value, str | dt.date) and not isinstance(value, dt.datetime):
+        if kind == "date" and isinstance(value, str | dt.date) and not isinstance(value, dt.datetime):
             return db_date(dt.date.fromisoformat(value) if isinstance(value, str) else value)
-        if spec.kind == "datetime" and isinstance(value, str | dt.datetime):
+        if kind == "datetime" and isinstance(value, str | dt.datetime):
             moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
             if moment.tzinfo is not None:
                 return db_datetime(moment)
@@ -275,39 +280,48 @@ def _cursor_key(value: Any, spec: SortSpec) -> Any:
     raise InvalidCursor()
 
 
+def sort_sql(viewer: Viewer, query: LeadQuery, columns: dict[str, Column]) -> ColumnSql:
+    spec = column_sql(columns[query.sort_key], viewer)
+    if spec.sort is None or not columns[query.sort_key].sortable:
+        raise UnsortableColumn(query.sort_key)
+    return spec
+
+
+async def query_columns(viewer: Viewer, query: LeadQuery) -> dict[str, Column]:
+    """The columns a query filters and sorts on (reading custom field definitions only when named)."""
+    return await load_columns(viewer.company_id, query.column_keys())
+
+
 async def find_leads(
     viewer: Viewer, query: LeadQuery, first: int, after: str | None, *, now: dt.datetime | None = None
 ) -> LeadPage:
     now = now or dt.datetime.now(dt.UTC)
-    sql = _filters(viewer, query, now)
-    spec = sort_spec(query.sort)
-    for clause in spec.joins:
-        sql.join(clause)
+    columns = await query_columns(viewer, query)
+    spec = sort_sql(viewer, query, columns)
+    sort = spec.sort
+    assert sort is not None
+    where = _filters(viewer, query, now, columns)
     desc = query.direction is SortDirection.DESC
-    op = "<" if desc else ">"
+    op = " < " if desc else " > "
     if after:
         cursor = Cursor.decode(after, query.sort_name)
         key, lead_id = _cursor_key(cursor.key, spec), _cursor_id(cursor.id)
         if not spec.nullable:
-            sql.add(f"({spec.expression}, l.id) {op} (?, ?)", key, lead_id)
+            where.append(compose("(", sort, ", l.id)", op, "(", Param(key), ", ", Param(lead_id), ")"))
         elif key is None:
-            sql.add(f"({spec.expression} IS NULL AND l.id {op} ?)", lead_id)
+            where.append(compose("(", sort, " IS NULL AND l.id", op, Param(lead_id), ")"))
         else:
-            sql.add(
-                f"({spec.expression} IS NULL OR {spec.expression} {op} ? OR ({spec.expression} = ? AND l.id {op} ?))",
-                key,
-                key,
-                lead_id,
-            )
-    direction = "DESC" if desc else "ASC"
-    order = f"{spec.expression} {direction}, l.id {direction}"
+            # Past the cursor: a greater (or smaller) key, the same key and a greater id, or
+            # an empty key (empty values come last).
+            beyond = compose(sort, op, Param(key))
+            tie = compose("(", sort, " = ", Param(key), " AND l.id", op, Param(lead_id), ")")
+            where.append(compose("(", sort, " IS NULL OR ", beyond, " OR ", tie, ")"))
+    direction = " DESC" if desc else " ASC"
+    order = compose(sort, direction, ", l.id", direction)
     if spec.nullable:
-        order = f"({spec.expression} IS NULL) ASC, " + order
-    text = (
-        f"SELECT l.*, {spec.expression} AS sort_key FROM lead l {' '.join(sql.joins)}"
-        f" WHERE {' AND '.join(sql.where)} ORDER BY {order} LIMIT ?"
-    )
-    rows = await fetch(text, [*sql.params, first + 1])
+        order = compose("(", sort, " IS NULL) ASC, ", order)
+    tail = compose(" ORDER BY ", order, " LIMIT ", Param(first + 1))
+    rows = await fetch(*statement(compose("l.*, ", sort, " AS sort_key"), where, tail))
     has_next = len(rows) > first
     rows = rows[:first]
     leads: list[Lead] = []
@@ -321,8 +335,15 @@ async def find_leads(
 
 
 async def count_leads(viewer: Viewer, query: LeadQuery, *, now: dt.datetime | None = None) -> int:
-    sql = _filters(viewer, query, now or dt.datetime.now(dt.UTC))
-    rows = await fetch(
-        f"SELECT count(*) AS n FROM lead l {' '.join(sql.joins)} WHERE {' AND '.join(sql.where)}", sql.params
-    )
+    columns = await query_columns(viewer, query)
+    where = _filters(viewer, query, now or dt.datetime.now(dt.UTC), columns)
+    rows = await fetch(*statement(raw("count(*) AS n"), where))
     return int(rows[0]["n"])
+
+
+async def matching_leads(viewer: Viewer, query: LeadQuery, limit: int, *, now: dt.datetime | None = None) -> list[Lead]:
+    """Every lead a filter matches (at most ``limit``), for bulk changes over a filter result."""
+    columns = await query_columns(viewer, query)
+    where = _filters(viewer, query, now or dt.datetime.now(dt.UTC), columns)
+    rows = await fetch(*statement(raw("l.*"), where, compose(" ORDER BY l.id LIMIT ", Param(limit))))
+    return [Lead._init_from_db(**row) for row in rows]

@@ -10,11 +10,12 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
-from models import Lead, Organization, Visibility
+from models import CustomFieldEntity, Lead, Organization, Visibility
 
 ENTITY = "organization"
 TEXT_FIELDS = {
@@ -47,6 +48,8 @@ class OrganizationData:
     longitude: Decimal | None = None
     owner_id: int | None = None
     visibility: Visibility | None = None
+    # Values of the entity's custom fields, by key (SPEC §9).
+    custom_fields: dict[str, Any] | None = None
 
 
 def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
@@ -76,8 +79,11 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
 async def create_organization(
     viewer: Viewer, data: OrganizationData, path: tuple[str, ...] = ("input",)
 ) -> Organization:
-    values = clean(
-        {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}, path, creating=True
+    raw = {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}
+    custom = raw.pop("custom_fields", None)
+    values = clean(raw, path, creating=True)
+    values["custom_fields"] = merge(
+        {}, await clean_values(viewer, CustomFieldEntity.ORGANIZATION, custom or {}, (*path, "custom_fields"))
     )
     values.setdefault("owner_id", viewer.user_id)
     await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
@@ -99,16 +105,25 @@ async def get_organization(
 
 async def update_organization(viewer: Viewer, organization_id: int, changes: dict[str, Any]) -> Organization:
     org = await get_organization(viewer, organization_id)
+    changes = dict(changes)
+    custom = changes.pop("custom_fields", None)
     values = clean(changes, ("input",), creating=False)
     if "owner_id" in values:
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
+    merged, custom_entries = await changed_values(
+        viewer, CustomFieldEntity.ORGANIZATION, org, ENTITY, custom, ("input", "custom_fields")
+    )
     before = {k: getattr(org, k) for k in values}
+    logged = {k: v for k, v in values.items() if k != "name_key"}
+    if merged is not None:
+        values["custom_fields"] = merged
     async with in_transaction():
         for k, v in values.items():
             setattr(org, k, v)
         await org.save()
-        logged = {k: v for k, v in values.items() if k != "name_key"}
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged))
+        await changelog.write(
+            changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged) + custom_entries
+        )
     return org
 
 

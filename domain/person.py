@@ -10,12 +10,13 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
-from models import Lead, Person, Visibility
+from models import CustomFieldEntity, Lead, Person, Visibility
 
 ENTITY = "person"
 # Columns derived from others for search and duplicate matching: kept, never logged.
@@ -41,6 +42,8 @@ class PersonData:
     organization_id: int | None = None
     owner_id: int | None = None
     visibility: Visibility | None = None
+    # Values of the entity's custom fields, by key (SPEC §9).
+    custom_fields: dict[str, Any] | None = None
 
 
 def digits(phone: str) -> str:
@@ -105,7 +108,11 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
 
 async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] = ("input",)) -> Person:
     raw = {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}
+    custom = raw.pop("custom_fields", None)
     values = clean(raw, path, creating=True)
+    values["custom_fields"] = merge(
+        {}, await clean_values(viewer, CustomFieldEntity.PERSON, custom or {}, (*path, "custom_fields"))
+    )
     values.setdefault("owner_id", viewer.user_id)
     await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
     if values.get("organization_id") is not None:
@@ -125,18 +132,27 @@ async def get_person(viewer: Viewer, person_id: int, path: tuple[str, ...] = ("i
 
 async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
     person = await get_person(viewer, person_id)
+    changes = dict(changes)
+    custom = changes.pop("custom_fields", None)
     values = clean(changes, ("input",), creating=False)
     if "owner_id" in values:
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
     if values.get("organization_id") is not None:
         await get_organization(viewer, values["organization_id"], ("input", "organization_id"))
+    merged, custom_entries = await changed_values(
+        viewer, CustomFieldEntity.PERSON, person, ENTITY, custom, ("input", "custom_fields")
+    )
     before = {k: getattr(person, k) for k in values}
+    logged = {k: v for k, v in values.items() if k not in DERIVED}
+    if merged is not None:
+        values["custom_fields"] = merged
     async with in_transaction():
         for k, v in values.items():
             setattr(person, k, v)
         await person.save()
-        logged = {k: v for k, v in values.items() if k not in DERIVED}
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged))
+        await changelog.write(
+            changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged) + custom_entries
+        )
     return person
 
 

@@ -1,47 +1,62 @@
-"""The `customFields` query and `createCustomField`."""
+"""The `customFields` query and the custom field mutations: create, update, reorder, delete,
+restore, purge (admins only)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import strawberry
 
-from domain.custom_field import OptionData, create_custom_field, definitions
-from resolvers.common import mutate
-from schema.base import InfoT, UserError
-from schema.custom_field import CustomField, CustomFieldEntityEnum, CustomFieldTypeEnum
+from core.ids import decode_input_id
+from domain import custom_field as rules
+from domain.custom_field import OptionData
+from models import CustomField as CustomFieldModel
+from models import CustomFieldEntity
+from resolvers.common import given, id_list, mutate
+from schema.base import IdInput, InfoT
+from schema.custom_field import CustomField, CustomFieldEntityEnum
+from schema.custom_field_input import (
+    CreateCustomFieldInput,
+    CustomFieldOptionInput,
+    CustomFieldPayload,
+    PurgeCustomFieldPayload,
+    ReorderCustomFieldsInput,
+    ReorderCustomFieldsPayload,
+    UpdateCustomFieldInput,
+)
 
 
-@strawberry.input
-class CustomFieldOptionInput:
-    label: str
-    color: str | None = None
+def _options(items: list[CustomFieldOptionInput] | None) -> list[OptionData]:
+    return [OptionData(o.label, o.color, o.id) for o in items or []]
 
 
-@strawberry.input(description="A new custom field (admins only).")
-class CreateCustomFieldInput:
-    entity: CustomFieldEntityEnum  # type: ignore[valid-type]
-    name: str
-    type: CustomFieldTypeEnum  # type: ignore[valid-type]
-    key: str | None = strawberry.field(default=None, description="Made from the name when left out.")
-    options: list[CustomFieldOptionInput] | None = None
-    formula: str | None = strawberry.field(
-        default=None, description="For FORMULA: `{value}` and number or monetary field keys with + - * / ( )."
-    )
+async def _one(info: InfoT, input: IdInput, rule: Callable[..., Awaitable[CustomFieldModel]]) -> CustomFieldPayload:
+    viewer = info.context.require_viewer()
 
+    async def work() -> dict[str, Any]:
+        field = await rule(viewer, decode_input_id(input.id, "CustomField", "input", "id"))
+        return {"custom_field": CustomField.from_model(field)}
 
-@strawberry.type
-class CustomFieldPayload:
-    custom_field: CustomField | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    return await mutate(CustomFieldPayload, work)
 
 
 @strawberry.type
 class CustomFieldQueries:
     @strawberry.field(description="The custom fields of leads and deals, persons or organizations, in order.")
-    async def custom_fields(self, info: InfoT, entity: CustomFieldEntityEnum) -> list[CustomField]:  # type: ignore[valid-type]
+    async def custom_fields(
+        self,
+        info: InfoT,
+        entity: CustomFieldEntityEnum,  # type: ignore[valid-type]
+        include_deleted: Annotated[
+            bool, strawberry.argument(description="Deleted fields too (not yet purged).")
+        ] = False,
+    ) -> list[CustomField]:
         viewer = info.context.require_viewer()
-        return [CustomField.from_model(f) for f in await definitions(viewer.company_id, entity)]
+        query = CustomFieldModel.filter(company_id=viewer.company_id, entity=CustomFieldEntity(entity))
+        if not include_deleted:
+            query = query.filter(deleted_at=None)
+        return [CustomField.from_model(f) for f in await query.order_by("position", "id")]
 
 
 @strawberry.type
@@ -51,15 +66,64 @@ class CustomFieldMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            field = await create_custom_field(
+            field = await rules.create_custom_field(
                 viewer,
                 input.entity,
                 input.name,
                 input.type,
                 key=input.key,
-                options=[OptionData(o.label, o.color) for o in input.options or []],
+                options=_options(input.options),
                 formula=input.formula,
             )
             return {"custom_field": CustomField.from_model(field)}
 
         return await mutate(CustomFieldPayload, work)
+
+    @strawberry.mutation(description="Rename a field, or edit its options or formula (admins only). The key stays.")
+    async def update_custom_field(self, info: InfoT, input: UpdateCustomFieldInput) -> CustomFieldPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            field = await rules.update_custom_field(
+                viewer,
+                decode_input_id(input.id, "CustomField", "input", "id"),  # type: ignore[arg-type]
+                name=input.name if given(input.name) else None,
+                options=_options(input.options) if given(input.options) and input.options is not None else None,
+                formula=input.formula if given(input.formula) else None,
+            )
+            return {"custom_field": CustomField.from_model(field)}
+
+        return await mutate(CustomFieldPayload, work)
+
+    @strawberry.mutation(description="Put an entity's fields in a new order (admins only).")
+    async def reorder_custom_fields(self, info: InfoT, input: ReorderCustomFieldsInput) -> ReorderCustomFieldsPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            ids = id_list(input.ids, "CustomField", "input", "ids")
+            fields = await rules.reorder_custom_fields(viewer, CustomFieldEntity(input.entity), ids)
+            return {"custom_fields": [CustomField.from_model(f) for f in fields]}
+
+        return await mutate(ReorderCustomFieldsPayload, work)
+
+    @strawberry.mutation(
+        description="Delete a field (admins only): it disappears everywhere, its values stay until it is purged."
+    )
+    async def delete_custom_field(self, info: InfoT, input: IdInput) -> CustomFieldPayload:
+        return await _one(info, input, rules.delete_custom_field)
+
+    @strawberry.mutation(description="Bring a deleted field back with its values (admins only).")
+    async def restore_custom_field(self, info: InfoT, input: IdInput) -> CustomFieldPayload:
+        return await _one(info, input, rules.restore_custom_field)
+
+    @strawberry.mutation(
+        description="Remove a deleted field's values from every record, then the field; its key is free again."
+    )
+    async def purge_custom_field(self, info: InfoT, input: IdInput) -> PurgeCustomFieldPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            cleared = await rules.purge_custom_field(viewer, decode_input_id(input.id, "CustomField", "input", "id"))  # type: ignore[arg-type]
+            return {"purged_id": input.id, "records_cleared": cleared}
+
+        return await mutate(PurgeCustomFieldPayload, work)

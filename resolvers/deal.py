@@ -15,9 +15,8 @@ from domain.deal import DealData
 from domain.deal_query import DealQuery, DealSortField, find_deals
 from domain.lead_query import SortDirection
 from domain.pipeline import pipelines
-from resolvers.common import given, mutate, optional_id
+from resolvers.common import custom_values, given, mutate, optional_id
 from schema.base import IdInput, InfoT, PageInfo
-from schema.custom_field import CustomFieldValueInput
 from schema.deal import Deal, DealConnection, DealEdge, DealFilter, DealProduct, DealSort, Pipeline, Product
 from schema.deal_input import (
     AddDealProductInput,
@@ -44,10 +43,6 @@ def deal_query(filter: DealFilter | None, sort: DealSort | None) -> DealQuery:
         sort=DealSortField(s.field),
         direction=SortDirection(s.direction),
     )
-
-
-def custom_values(items: list[CustomFieldValueInput] | None) -> dict[str, Any]:
-    return {item.key: item.value for item in items or []}
 
 
 @strawberry.type
@@ -107,7 +102,7 @@ def _update_changes(input: UpdateDealInput) -> dict[str, Any]:
         if given(getattr(input, name)):
             changes[name] = getattr(input, name)
     if given(input.custom_fields):
-        changes["custom_fields"] = custom_values(input.custom_fields)
+        changes["custom_fields"] = custom_values(input.custom_fields, "input")
     return changes
 
 
@@ -129,7 +124,7 @@ class DealMutation:
                 pipeline_id=optional_id(input.pipeline_id, "Pipeline", "input", "pipeline_id"),
                 stage_id=optional_id(input.stage_id, "Stage", "input", "stage_id"),
                 visibility=input.visibility,
-                custom_fields=custom_values(input.custom_fields),
+                custom_fields=custom_values(input.custom_fields, "input"),
             )
             return {"deal": Deal.from_model(await rules.create_deal(viewer, data))}
 

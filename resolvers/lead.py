@@ -9,10 +9,11 @@ import strawberry
 from core.ids import decode_id, decode_input_id
 from core.pagination import page_size
 from domain import lead as rules
+from domain import lead_bulk
 from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData
 from domain.lead_query import LeadQuery, LeadSortField, SortDirection, find_leads
-from resolvers.common import given, id_list, mutate, optional_id
+from resolvers.common import custom_values, given, id_list, mutate, optional_id
 from resolvers.organization import organization_data
 from resolvers.person import person_data
 from schema.base import InfoT, PageInfo
@@ -102,6 +103,8 @@ def _common_changes(data: UpdateLeadInput | BulkUpdateLeadsInput) -> dict[str, A
         changes["visibility"] = data.visibility
     if given(data.label_ids):
         changes["label_ids"] = id_list(data.label_ids, "LeadLabel", "input", "label_ids")
+    if given(data.custom_fields):
+        changes["custom_fields"] = custom_values(data.custom_fields, "input")
     return changes
 
 
@@ -129,6 +132,7 @@ class LeadMutation:
                 visibility=input.visibility,
                 was_seen=input.was_seen,
                 utm=_utm(input.utm),
+                custom_fields=custom_values(input.custom_fields, "input"),
                 duplicates=DuplicatePolicy(
                     person=input.person_duplicate,
                     person_id=optional_id(input.link_person_id, "Person", "input", "link_person_id"),
@@ -179,7 +183,7 @@ class LeadMutation:
                 changes["add_label_ids"] = id_list(input.add_label_ids, "LeadLabel", "input", "add_label_ids")
             if given(input.remove_label_ids):
                 changes["remove_label_ids"] = id_list(input.remove_label_ids, "LeadLabel", "input", "remove_label_ids")
-            return {"updated_count": await rules.bulk_update_leads(viewer, ids, changes)}
+            return {"updated_count": await lead_bulk.bulk_update_leads(viewer, ids, changes)}
 
         return await mutate(BulkPayload, work)
 
@@ -188,7 +192,7 @@ class LeadMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            deleted = await rules.delete_leads(viewer, id_list(input.ids, "Lead", "input", "ids"))
+            deleted = await lead_bulk.delete_leads(viewer, id_list(input.ids, "Lead", "input", "ids"))
             return {"deleted_ids": [Lead.global_id(i) for i in deleted], "deleted_count": len(deleted)}
 
         return await mutate(DeleteLeadsPayload, work)

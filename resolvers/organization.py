@@ -9,7 +9,7 @@ import strawberry
 from core.ids import decode_input_id
 from domain import organization as rules
 from domain.organization import OrganizationData
-from resolvers.common import given, mutate, optional_id
+from resolvers.common import custom_values, given, mutate, optional_id
 from schema.base import IdInput, InfoT
 from schema.organization import Organization
 from schema.organization_input import AddressInput, OrganizationFields, OrganizationPayload, UpdateOrganizationInput
@@ -30,6 +30,7 @@ def organization_data(fields: OrganizationFields, *path: str) -> OrganizationDat
         name=fields.name,
         owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
         visibility=fields.visibility,
+        custom_fields=custom_values(fields.custom_fields, *path),
     )
     if fields.address is not None:
         for key, value in address_changes(fields.address).items():
@@ -64,6 +65,8 @@ class OrganizationMutation:
                 changes["owner_id"] = optional_id(input.owner_id, "User", "input", "owner_id")
             if given(input.address):
                 changes |= address_changes(input.address)
+            if given(input.custom_fields):
+                changes["custom_fields"] = custom_values(input.custom_fields, "input")
             org = await rules.update_organization(viewer, org_id, changes)  # type: ignore[arg-type]
             return {"organization": Organization.from_model(org)}
 

@@ -9,7 +9,7 @@ import strawberry
 from core.ids import decode_input_id
 from domain import person as rules
 from domain.person import ContactValue, PersonData
-from resolvers.common import given, mutate, optional_id
+from resolvers.common import custom_values, given, mutate, optional_id
 from schema.base import IdInput, InfoT
 from schema.person import ContactValueInput, Person
 from schema.person_input import PersonFields, PersonPayload, UpdatePersonInput
@@ -32,6 +32,7 @@ def person_data(fields: PersonFields, *path: str) -> PersonData:
         organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),  # type: ignore[arg-type]
         owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
         visibility=fields.visibility,
+        custom_fields=custom_values(fields.custom_fields, *path),
     )
 
 
@@ -47,6 +48,8 @@ def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
         changes["organization_id"] = optional_id(data.organization_id, "Organization", "input", "organization_id")
     if given(data.owner_id):
         changes["owner_id"] = optional_id(data.owner_id, "User", "input", "owner_id")
+    if given(data.custom_fields):
+        changes["custom_fields"] = custom_values(data.custom_fields, "input")
     return changes
 
 

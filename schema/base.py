@@ -76,11 +76,26 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+# Path elements after which the next one is data, not a field name: a custom field's key is
+# shown as it is (``["input", "customFields", "fleet_size"]``).
+VERBATIM_AFTER = frozenset({"custom_fields"})
+
+
+def field_path(parts: tuple[str, ...]) -> list[str]:
+    """An input path in the API's camelCase, custom field keys left as they are."""
+    out: list[str] = []
+    verbatim = False
+    for part in parts:
+        out.append(part if verbatim else camel(part))
+        verbatim = part in VERBATIM_AFTER
+    return out
+
+
 def user_errors(error: DomainError) -> list[UserError]:
     """The payload form of a domain error: field paths in the API's camelCase."""
     return [
         UserError(
-            field=[camel(p) for p in e.field] if e.field else None,
+            field=field_path(e.field) if e.field else None,
             message=_camel_in_message(e.message),
             code=e.code,
             candidate_ids=[strawberry.ID(to_global_id(t, key)) for t, key in e.candidates] if e.candidates else None,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.scalars import JSON
 
 from core.ids import to_global_id
-from domain.custom_field import FieldValue
+from domain.custom_field import live_options
+from domain.custom_value import FieldValue
 from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity, CustomFieldType
 from schema.base import Node
@@ -38,6 +41,9 @@ class CustomField(Node):
     options: list[CustomFieldOption]
     position: int
     formula: str | None = strawberry.field(description="For FORMULA fields, e.g. `{value} * {probability} / 100`.")
+    deleted_at: dt.datetime | None = strawberry.field(
+        description="Set on a deleted field: hidden everywhere, its values kept until it is purged."
+    )
 
     @classmethod
     def from_model(cls, field: CustomFieldModel) -> CustomField:
@@ -47,9 +53,12 @@ class CustomField(Node):
             key=field.key,
             name=field.name,
             type=field.type,
-            options=[CustomFieldOption(id=o["id"], label=o["label"], color=o.get("color")) for o in field.options],
+            options=[
+                CustomFieldOption(id=o["id"], label=o["label"], color=o.get("color")) for o in live_options(field)
+            ],
             position=field.position,
             formula=field.formula,
+            deleted_at=field.deleted_at,
         )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core.ids import to_global_id
-from domain.custom_field import field_values
+from domain.custom_value import field_values
 from domain.deal_query import DealQuery, DealSortField, count_deals
 from domain.lead_query import SortDirection
 from domain.product import line_total

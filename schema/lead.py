@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from core.ids import to_global_id
 from domain.activity import activity_status
-from domain.custom_field import field_values
+from domain.custom_value import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
 from models import CustomFieldEntity, LeadSource

@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from schema.base import MoneyInput, UserError, VisibilityEnum
+from schema.custom_field import CustomFieldValueInput
 from schema.duplicate import DuplicateResolutionEnum
 from schema.lead import Lead
 from schema.organization_input import OrganizationFields
@@ -47,6 +48,9 @@ class CreateLeadInput:
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
     was_seen: bool = False
     utm: UtmInput | None = None
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=None, description="Values of lead-and-deal custom fields, by key."
+    )
     person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="What to do when the new `person` has duplicates."
     )
@@ -78,6 +82,9 @@ class UpdateLeadInput:
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
     was_seen: bool | None = UNSET
     utm: UtmInput | None = UNSET
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
+    )
 
 
 @strawberry.input(description="The same changes applied to every lead named, all or nothing.")
@@ -91,6 +98,9 @@ class BulkUpdateLeadsInput:
     label_ids: list[strawberry.ID] | None = strawberry.field(default=UNSET, description="Replace every label.")
     add_label_ids: list[strawberry.ID] | None = UNSET
     remove_label_ids: list[strawberry.ID] | None = UNSET
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=UNSET, description="Values to set on every lead, by key; a null value clears a field."
+    )
 
 
 @strawberry.input

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from core.ids import to_global_id
+from domain.custom_value import field_values
+from models import CustomFieldEntity
 from models import Organization as OrganizationModel
 from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.custom_field import CustomFieldValue
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -39,6 +42,7 @@ class Organization(Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     _owner_id: strawberry.Private[int | None]
+    _custom_fields: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_model(cls, org: OrganizationModel) -> Organization:
@@ -57,7 +61,14 @@ class Organization(Node):
             created_at=org.created_at,
             updated_at=org.updated_at,
             _owner_id=org.owner_id,
+            _custom_fields=org.custom_fields or {},
         )
+
+    @strawberry.field(description="Every organization custom field with this organization's value.")
+    async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
+        fields = await info.context.loaders.custom_fields_by_entity.load(CustomFieldEntity.ORGANIZATION)
+        values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
+        return [CustomFieldValue.from_value(v) for v in values]
 
     @strawberry.field
     async def owner(self, info: InfoT) -> UserRef | None:

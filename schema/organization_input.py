@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from schema.base import UserError, VisibilityEnum
+from schema.custom_field import CustomFieldValueInput
 from schema.organization import Organization
 
 UNSET = strawberry.UNSET
@@ -28,6 +29,9 @@ class OrganizationFields:
     address: AddressInput | None = None
     owner_id: strawberry.ID | None = None
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=None, description="Values of organization custom fields, by key."
+    )
 
 
 @strawberry.input(description="Changes to an organization: only the fields given are changed.")
@@ -37,6 +41,9 @@ class UpdateOrganizationInput:
     address: AddressInput | None = UNSET
     owner_id: strawberry.ID | None = UNSET
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
+    )
 
 
 @strawberry.type

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from core.ids import to_global_id
+from domain.custom_value import field_values
+from models import CustomFieldEntity
 from models import Person as PersonModel
 from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.custom_field import CustomFieldValue
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -53,6 +56,7 @@ class Person(Node):
     updated_at: dt.datetime
     _organization_id: strawberry.Private[int | None]
     _owner_id: strawberry.Private[int | None]
+    _custom_fields: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_model(cls, person: PersonModel) -> Person:
@@ -69,6 +73,7 @@ class Person(Node):
             updated_at=person.updated_at,
             _organization_id=person.organization_id,
             _owner_id=person.owner_id,
+            _custom_fields=person.custom_fields or {},
         )
 
     @strawberry.field(description="The primary email address, if any.")
@@ -87,6 +92,12 @@ class Person(Node):
             return None
         org = await info.context.loaders.organization_by_id.load(self._organization_id)
         return Organization.from_model(org) if org else None
+
+    @strawberry.field(description="Every person custom field with this person's value.")
+    async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
+        fields = await info.context.loaders.custom_fields_by_entity.load(CustomFieldEntity.PERSON)
+        values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
+        return [CustomFieldValue.from_value(v) for v in values]
 
     @strawberry.field
     async def owner(self, info: InfoT) -> UserRef | None:

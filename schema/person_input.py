@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.base import UserError, VisibilityEnum
+from schema.custom_field import CustomFieldValueInput
 from schema.person import ContactValueInput, Person
 
 UNSET = strawberry.UNSET
@@ -21,6 +22,9 @@ class PersonFields:
     organization_id: strawberry.ID | None = None
     owner_id: strawberry.ID | None = None
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=None, description="Values of person custom fields, by key."
+    )
 
 
 @strawberry.input(description="Changes to a person: only the fields given are changed.")
@@ -35,6 +39,9 @@ class UpdatePersonInput:
     organization_id: strawberry.ID | None = UNSET
     owner_id: strawberry.ID | None = UNSET
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
+    )
 
 
 @strawberry.type

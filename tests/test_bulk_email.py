@@ -25,7 +25,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from core.ids import to_global_id
 from domain import bulk_email
-from domain.lead import LeadData, create_lead, delete_leads
+from domain.lead import LeadData, create_lead
+from domain.lead_bulk import delete_leads
 from domain.organization import OrganizationData
 from domain.person import ContactValue, PersonData
 from domain.viewer import Viewer

@@ -11,9 +11,9 @@ from core.errors import DomainError
 from core.ids import to_global_id
 from domain.custom_field import OptionData, create_custom_field
 from domain.formula import FormulaError, parse
-from models import CustomField, CustomFieldEntity, CustomFieldType, Deal, Role
+from models import CustomField, CustomFieldEntity, CustomFieldType, Deal, Lead, Role
 from tests.conftest import Account
-from tests.deal_factories import formula_field, make_deal, number_field
+from tests.deal_factories import formula_field, make_deal, make_lead, number_field
 
 DEAL = "query ($id: ID!) { node(id: $id) { ... on Deal { customFields { key name type value } } } }"
 FIELDS = """
@@ -80,7 +80,9 @@ async def test_formula_field_is_computed_when_a_deal_is_read(account: Account) -
     refused = await account.client.mutate(
         UPDATE, {"id": deal_id, "customFields": [{"key": "weighted_value", "value": 1}]}
     )
-    assert refused["userErrors"] == [{"field": ["input", "customFields", "0", "value"], "code": "INVALID"}]
+    assert refused["userErrors"] == [
+        {"field": ["input", "customFields", "weighted_value"], "code": "INVALID_CUSTOM_FIELD_VALUE"}
+    ]
     cleared = await account.client.mutate(
         UPDATE, {"id": deal_id, "customFields": [{"key": "probability", "value": None}]}
     )
@@ -141,7 +143,7 @@ async def test_option_fields_take_their_option_ids(account: Account) -> None:
     ok = await account.client.mutate(UPDATE, {"id": deal_id, "customFields": [{"key": "channels", "value": [2, 1, 2]}]})
     assert ok["deal"]["customFields"] == [{"key": "channels", "value": [1, 2]}]
     bad = await account.client.mutate(UPDATE, {"id": deal_id, "customFields": [{"key": "channels", "value": [3]}]})
-    assert bad["userErrors"][0]["code"] == "INVALID"
+    assert bad["userErrors"][0]["code"] == "INVALID_CUSTOM_FIELD_VALUE"
     assert (await Deal.get(id=deal.id)).custom_fields == {"channels": [1, 2]}
 
 
@@ -157,4 +159,171 @@ async def test_only_admins_define_fields_and_companies_do_not_share_them(
     refused = await other_account.client.mutate(
         UPDATE, {"id": to_global_id("Deal", other_deal.id), "customFields": [{"key": "size", "value": 1}]}
     )
-    assert refused["userErrors"] == [{"field": ["input", "customFields", "0", "key"], "code": "NOT_FOUND"}]
+    assert refused["userErrors"] == [{"field": ["input", "customFields", "size"], "code": "UNKNOWN_CUSTOM_FIELD"}]
+
+
+FIELD_OPS = """
+fragment F on CustomField { id key name position deletedAt options { id label color } }
+mutation Update($input: UpdateCustomFieldInput!) {
+  updateCustomField(input: $input) { customField { ...F } userErrors { field message code } }
+}
+mutation Reorder($input: ReorderCustomFieldsInput!) {
+  reorderCustomFields(input: $input) { customFields { ...F } userErrors { field message code } }
+}
+mutation Delete($input: IdInput!) {
+  deleteCustomField(input: $input) { customField { ...F } userErrors { field message code } }
+}
+mutation Restore($input: IdInput!) {
+  restoreCustomField(input: $input) { customField { ...F } userErrors { field message code } }
+}
+mutation Purge($input: IdInput!) {
+  purgeCustomField(input: $input) { purgedId recordsCleared userErrors { field message code } }
+}
+"""
+LIST_FIELDS = """
+query ($entity: CustomFieldEntity!, $deleted: Boolean!) {
+  customFields(entity: $entity, includeDeleted: $deleted) { key name position deletedAt options { id label } }
+}
+"""
+LEAD_VALUES = "query ($id: ID!) { node(id: $id) { ... on Lead { customFields { key value } } } }"
+UPDATE_LEAD = """
+mutation ($input: UpdateLeadInput!) { updateLead(input: $input) { lead { id } userErrors { field code } } }
+"""
+
+
+async def op(account: Account, name: str, input: dict[str, Any]) -> dict[str, Any]:
+    """Run one named operation of FIELD_OPS and return its payload."""
+    response = await account.client.http.post(
+        "/graphql",
+        json={"query": FIELD_OPS, "operationName": name, "variables": {"input": input}},
+        headers={"Authorization": f"Bearer {account.token}"},
+    )
+    body = response.json()
+    assert not body.get("errors"), body
+    (payload,) = body["data"].values()
+    result: dict[str, Any] = payload
+    return result
+
+
+async def test_rename_keeps_the_key_and_option_ids_are_never_reused(account: Account) -> None:
+    viewer = await account.viewer()
+    field = await create_custom_field(
+        viewer,
+        CustomFieldEntity.LEAD_DEAL,
+        "Size",
+        CustomFieldType.SINGLE_OPTION,
+        options=[OptionData("Small", "green"), OptionData("Large", "#ff8800")],
+    )
+    field_id = to_global_id("CustomField", field.id)
+    lead = await make_lead(viewer, custom_fields={"size": 2})
+    payload = await op(
+        account,
+        "Update",
+        {
+            "id": field_id,
+            "name": "Fleet size",
+            # Large renamed and moved first, Small removed, Medium new.
+            "options": [{"id": 2, "label": "Big", "color": "red"}, {"label": "Medium"}],
+        },
+    )
+    assert payload["userErrors"] == []
+    assert payload["customField"]["key"] == "size"
+    assert payload["customField"]["name"] == "Fleet size"
+    assert payload["customField"]["options"] == [
+        {"id": 2, "label": "Big", "color": "red"},
+        {"id": 3, "label": "Medium", "color": None},
+    ]
+    # Small (1) is gone for good: a new option gets 4, never 1, so no stored value changes meaning.
+    payload = await op(account, "Update", {"id": field_id, "options": [{"id": 2, "label": "Big"}, {"label": "Tiny"}]})
+    assert [o["id"] for o in payload["customField"]["options"]] == [2, 4]
+    stored = await CustomField.get(id=field.id)
+    assert sorted((o["id"], o.get("removed", False)) for o in stored.options) == [
+        (1, True),
+        (2, False),
+        (3, True),
+        (4, False),
+    ]
+    assert (await Lead.get(id=lead.id)).custom_fields == {"size": 2}
+    bad = await op(account, "Update", {"id": field_id, "options": [{"id": 99, "label": "Made up"}]})
+    assert bad["userErrors"] == [
+        {"field": ["input", "options", "0", "id"], "message": "This field has no option 99.", "code": "NOT_FOUND"}
+    ]
+    # A removed option can be brought back by its id, with the values that chose it.
+    back = await op(
+        account, "Update", {"id": field_id, "options": [{"id": 1, "label": "Small"}, {"id": 2, "label": "Big"}]}
+    )
+    assert [(o["id"], o["label"]) for o in back["customField"]["options"]] == [(1, "Small"), (2, "Big")]
+    bad = await op(account, "Update", {"id": field_id, "options": [{"label": "X", "color": "not a colour!"}]})
+    assert bad["userErrors"][0]["field"] == ["input", "options", "0", "color"]
+
+
+async def test_reorder_lists_every_field_once(account: Account) -> None:
+    viewer = await account.viewer()
+    made = [await number_field(viewer, name) for name in ("One", "Two", "Three")]
+    fields = {f.key: f for f in await CustomField.filter(company_id=account.company_id)}
+    ids = [to_global_id("CustomField", fields[k].id) for k in reversed(made)]
+    payload = await op(account, "Reorder", {"entity": "LEAD_DEAL", "ids": ids})
+    assert [f["key"] for f in payload["customFields"]] == ["three", "two", "one"]
+    listed = await account.client.execute(LIST_FIELDS, {"entity": "LEAD_DEAL", "deleted": False})
+    assert [(f["key"], f["position"]) for f in listed["customFields"]] == [("three", 0), ("two", 1), ("one", 2)]
+    payload = await op(account, "Reorder", {"entity": "LEAD_DEAL", "ids": ids[:2]})
+    assert payload["userErrors"][0]["code"] == "INVALID"
+    assert [f.position for f in await CustomField.filter(company_id=account.company_id).order_by("key")] == [2, 0, 1]
+
+
+async def test_delete_hides_keeps_data_restore_brings_it_back_purge_removes_it(account: Account) -> None:
+    viewer = await account.viewer()
+    await number_field(viewer, "Fleet size", key="fleet")
+    field = await CustomField.get(key="fleet")
+    field_id = to_global_id("CustomField", field.id)
+    lead = await make_lead(viewer, custom_fields={"fleet": 12})
+    deal = await make_deal(viewer, custom_fields={"fleet": 30})
+    lead_id = to_global_id("Lead", lead.id)
+
+    purge_first = await op(account, "Purge", {"id": field_id})
+    assert purge_first["userErrors"][0]["code"] == "CONFLICT"
+
+    deleted = await op(account, "Delete", {"id": field_id})
+    assert deleted["customField"]["deletedAt"] is not None
+    assert (await account.client.execute(LIST_FIELDS, {"entity": "LEAD_DEAL", "deleted": False}))["customFields"] == []
+    assert [
+        f["key"]
+        for f in (await account.client.execute(LIST_FIELDS, {"entity": "LEAD_DEAL", "deleted": True}))["customFields"]
+    ] == ["fleet"]
+    assert (await account.client.execute(LEAD_VALUES, {"id": lead_id}))["node"]["customFields"] == []
+    refused = await account.client.mutate(UPDATE_LEAD, {"id": lead_id, "customFields": [{"key": "fleet", "value": 1}]})
+    assert refused["userErrors"] == [{"field": ["input", "customFields", "fleet"], "code": "UNKNOWN_CUSTOM_FIELD"}]
+    # The key stays taken while the values are kept under it.
+    with pytest.raises(DomainError):
+        await create_custom_field(viewer, CustomFieldEntity.LEAD_DEAL, "Again", CustomFieldType.TEXT, key="fleet")
+    assert (await Lead.get(id=lead.id)).custom_fields == {"fleet": 12}
+
+    restored = await op(account, "Restore", {"id": field_id})
+    assert restored["customField"]["deletedAt"] is None
+    assert (await account.client.execute(LEAD_VALUES, {"id": lead_id}))["node"]["customFields"] == [
+        {"key": "fleet", "value": 12}
+    ]
+
+    await op(account, "Delete", {"id": field_id})
+    purged = await op(account, "Purge", {"id": field_id})
+    assert purged == {"purgedId": field_id, "recordsCleared": 2, "userErrors": []}
+    assert (await Lead.get(id=lead.id)).custom_fields == {}
+    assert (await Deal.get(id=deal.id)).custom_fields == {}
+    assert not await CustomField.exists(id=field.id)
+    again = await create_custom_field(viewer, CustomFieldEntity.LEAD_DEAL, "Fleet", CustomFieldType.TEXT, key="fleet")
+    assert again.key == "fleet"
+
+
+async def test_only_admins_change_fields_and_another_company_cannot_touch_them(
+    make_account: Any, account: Account, other_account: Account
+) -> None:
+    viewer = await account.viewer()
+    await number_field(viewer, "Size")
+    field = await CustomField.get(key="size")
+    field_id = to_global_id("CustomField", field.id)
+    regular = await make_account(name="Rita Regular", role=Role.REGULAR, company_id=account.company_id)
+    for name, input in (("Update", {"id": field_id, "name": "Hijacked"}), ("Delete", {"id": field_id})):
+        assert (await op(regular, name, input))["userErrors"][0]["code"] == "PERMISSION_DENIED"
+        assert (await op(other_account, name, input))["userErrors"][0]["code"] == "NOT_FOUND"
+    stored = await CustomField.get(id=field.id)
+    assert (stored.name, stored.deleted_at) == ("Size", None)

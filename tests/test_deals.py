@@ -444,9 +444,9 @@ async def test_custom_field_values_are_checked_against_their_type(account: Accou
         },
     )
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
-        (["input", "customFields", "0", "value"], "INVALID"),
-        (["input", "customFields", "1", "value"], "INVALID"),
-        (["input", "customFields", "2", "key"], "NOT_FOUND"),
+        (["input", "customFields", "fleet_size"], "INVALID_CUSTOM_FIELD_VALUE"),
+        (["input", "customFields", "close_on"], "INVALID_CUSTOM_FIELD_VALUE"),
+        (["input", "customFields", "nope"], "UNKNOWN_CUSTOM_FIELD"),
     ]
     assert await Deal.all().count() == 0
     payload = await account.client.mutate(

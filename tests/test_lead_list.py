@@ -19,7 +19,8 @@ import pytest
 from core.ids import to_global_id
 from domain.account import create_team
 from domain.activity import set_done
-from domain.lead import delete_leads, set_archived
+from domain.lead import set_archived
+from domain.lead_bulk import delete_leads
 from domain.note import create_note
 from domain.target import Target
 from models import Email, EmailDirection, Lead, LeadSource, Role, User, Visibility
