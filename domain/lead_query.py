@@ -94,6 +94,9 @@ class LeadQuery:
     # A column key to sort by instead of ``sort`` (any sortable column, custom fields too).
     sort_column: str | None = None
     direction: SortDirection = SortDirection.DESC
+    # More filters that must hold as well (a saved filter used alongside): only their filter
+    # parts count, not their archive flag or sort.
+    also: list[LeadQuery] = field(default_factory=list)
 
     @property
     def sort_name(self) -> str:
@@ -106,6 +109,8 @@ class LeadQuery:
 
     def column_keys(self) -> list[str]:
         keys = self.conditions.column_keys() if self.conditions is not None else []
+        for extra in self.also:
+            keys += extra.column_keys()
         return list(dict.fromkeys([*keys, self.sort_key]))
 
 
@@ -174,6 +179,15 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[s
     visible, params = viewer.visibility_sql("l", "owner_user_id", "owner_team_id")
     if visible:
         where.append(Sql(visible, tuple(params)))
+    where += _chosen(viewer, query, now, columns)
+    for extra in query.also:
+        where += _chosen(viewer, extra, now, columns)
+    return where
+
+
+def _chosen(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[str, Column]) -> list[Sql]:
+    """The conditions a user chose: quick filters, predefined filters, search and custom conditions."""
+    where: list[Sql] = []
     if query.sources:
         where.append(compose("l.source IN (", marks([s.value for s in query.sources]), ")"))
     if query.label_ids:

@@ -24,6 +24,7 @@ from models import (
     Deal,
     DealProduct,
     Email,
+    LeadColumnPreference,
     LeadLabel,
     LeadLabelLink,
     Note,
@@ -89,6 +90,8 @@ class Loaders:
     products_by_deal_id: DataLoader[int, list[DealProduct]]
     product_by_id: DataLoader[int, Product | None]
     custom_fields_by_entity: DataLoader[CustomFieldEntity, list[CustomField]]
+    # A user's saved inbox column keys (None: never saved, the defaults apply).
+    lead_columns_by_user_id: DataLoader[int, list[str] | None]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -158,6 +161,12 @@ def make_loaders(viewer: Viewer) -> Loaders:
             out[team_id].append(user_id)
         return out
 
+    async def lead_columns(keys: list[int]) -> dict[int, list[str]]:
+        rows = await LeadColumnPreference.filter(user_id__in=keys, company_id=company_id).values_list(
+            "user_id", "columns"
+        )
+        return {user_id: list(columns) for user_id, columns in rows}
+
     return Loaders(
         person_by_id=DataLoader(_one(persons)),
         organization_by_id=DataLoader(_one(organizations)),
@@ -171,6 +180,7 @@ def make_loaders(viewer: Viewer) -> Loaders:
         change_log_by_lead_id=DataLoader(_many(change_log)),
         mentions_by_note_id=DataLoader(_many(mentions)),
         team_members_by_team_id=DataLoader(_many(team_members)),
+        lead_columns_by_user_id=DataLoader(_one(lead_columns)),
         **{
             name: DataLoader(_one(fetch) if name in SINGLE else _many(fetch))
             for name, fetch in deal_fetchers(viewer).items()

@@ -8,6 +8,7 @@ from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
 from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
 from models.job import Job, JobItem, JobItemStatus, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
+from models.lead_view import LeadColumnPreference, SavedFilter, SavedFilterFavorite
 from models.notification import Notification
 from models.product import DealProduct, Product
 
@@ -31,6 +32,7 @@ __all__ = [
     "JobItemStatus",
     "JobStatus",
     "Lead",
+    "LeadColumnPreference",
     "LeadLabel",
     "LeadLabelLink",
     "LeadSource",
@@ -42,6 +44,8 @@ __all__ = [
     "Pipeline",
     "Product",
     "Role",
+    "SavedFilter",
+    "SavedFilterFavorite",
     "Stage",
     "Team",
     "TeamMember",

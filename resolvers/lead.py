@@ -6,14 +6,17 @@ from typing import Any
 
 import strawberry
 
-from core.ids import decode_id, decode_input_id
+from core.errors import ErrorCode, fail
+from core.ids import decode_input_id
 from core.pagination import page_size
 from domain import lead as rules
 from domain import lead_bulk
 from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData
-from domain.lead_query import LeadQuery, LeadSortField, SortDirection, find_leads
+from domain.lead_query import LeadQuery, find_leads
+from domain.viewer import Viewer
 from resolvers.common import custom_values, given, id_list, mutate, optional_id
+from resolvers.lead_filter import lead_query
 from resolvers.organization import organization_data
 from resolvers.person import person_data
 from schema.base import InfoT, PageInfo
@@ -22,6 +25,7 @@ from schema.lead_input import (
     ArchiveLeadsPayload,
     BulkUpdateLeadsInput,
     CreateLeadInput,
+    DeleteLeadsInput,
     DeleteLeadsPayload,
     LeadIdsInput,
     LeadPayload,
@@ -29,22 +33,6 @@ from schema.lead_input import (
     UtmInput,
 )
 from schema.lead_input import BulkUpdateLeadsPayload as BulkPayload
-
-
-def lead_query(filter: LeadFilter | None, sort: LeadSort | None) -> LeadQuery:
-    f = filter or LeadFilter()
-    s = sort or LeadSort()
-    return LeadQuery(
-        archived=f.archived,
-        sources=list(f.sources or []),
-        label_ids=[decode_id(i, "LeadLabel") for i in f.label_ids or []],  # type: ignore[misc]
-        owner_user_ids=[decode_id(i, "User") for i in f.owner_ids or []],  # type: ignore[misc]
-        team_ids=[decode_id(i, "Team") for i in f.team_ids or []],  # type: ignore[misc]
-        predefined=list(f.predefined or []),
-        search=f.search,
-        sort=LeadSortField(s.field),
-        direction=SortDirection(s.direction),
-    )
 
 
 @strawberry.type
@@ -62,7 +50,7 @@ class LeadQueries:
     ) -> LeadConnection:
         viewer = info.context.require_viewer()
         after = after or None  # an empty cursor is no cursor
-        query = lead_query(filter, sort)
+        query = await lead_query(viewer, filter, sort)
         page = await find_leads(viewer, query, page_size(first), after, now=info.context.now)
         edges = [LeadEdge(cursor=c, node=Lead.from_model(m)) for m, c in zip(page.leads, page.cursors, strict=True)]
         return LeadConnection(
@@ -77,6 +65,17 @@ class LeadQueries:
             _query=query,
             _now=info.context.now,
         )
+
+
+async def _targets(
+    viewer: Viewer, ids: list[strawberry.ID] | None, filter: LeadFilter | None
+) -> tuple[list[Any] | None, LeadQuery | None]:
+    """The leads a bulk mutation names: ids, or a filter (the same LeadFilter as the list's)."""
+    if ids is not None and filter is not None:
+        raise fail("Give either ids or a filter, not both.", ErrorCode.CONFLICT, "input", "filter")
+    if filter is not None:
+        return None, await lead_query(viewer, filter, path=("input", "filter"))
+    return id_list(ids, "Lead", "input", "ids") if ids is not None else None, None
 
 
 def _utm(utm: UtmInput | None) -> dict[str, str | None]:
@@ -97,8 +96,6 @@ def _common_changes(data: UpdateLeadInput | BulkUpdateLeadsInput) -> dict[str, A
         changes["expected_close_date"] = data.expected_close_date
     if given(data.visibility):
         if data.visibility is None:
-            from core.errors import ErrorCode, fail
-
             raise fail("visibility cannot be empty.", ErrorCode.REQUIRED, "input", "visibility")
         changes["visibility"] = data.visibility
     if given(data.label_ids):
@@ -177,22 +174,25 @@ class LeadMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            ids = id_list(input.ids, "Lead", "input", "ids")
+            ids, query = await _targets(viewer, input.ids, input.filter)
             changes = _common_changes(input)
             if given(input.add_label_ids):
                 changes["add_label_ids"] = id_list(input.add_label_ids, "LeadLabel", "input", "add_label_ids")
             if given(input.remove_label_ids):
                 changes["remove_label_ids"] = id_list(input.remove_label_ids, "LeadLabel", "input", "remove_label_ids")
-            return {"updated_count": await lead_bulk.bulk_update_leads(viewer, ids, changes)}
+            return {"updated_count": await lead_bulk.bulk_update_leads(viewer, ids, changes, query=query)}
 
         return await mutate(BulkPayload, work)
 
-    @strawberry.mutation(description="Delete leads with their notes, activities and emails, all or nothing.")
-    async def delete_leads(self, info: InfoT, input: LeadIdsInput) -> DeleteLeadsPayload:
+    @strawberry.mutation(
+        description="Delete leads (by id or by filter) with their notes, activities and emails, all or nothing."
+    )
+    async def delete_leads(self, info: InfoT, input: DeleteLeadsInput) -> DeleteLeadsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            deleted = await lead_bulk.delete_leads(viewer, id_list(input.ids, "Lead", "input", "ids"))
+            ids, query = await _targets(viewer, input.ids, input.filter)
+            deleted = await lead_bulk.delete_leads(viewer, ids, query=query)
             return {"deleted_ids": [Lead.global_id(i) for i in deleted], "deleted_count": len(deleted)}
 
         return await mutate(DeleteLeadsPayload, work)

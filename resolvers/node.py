@@ -16,6 +16,7 @@ from domain.lead import get_lead
 from domain.note import get_note
 from domain.organization import get_organization
 from domain.person import get_person
+from domain.saved_filter import favorite_ids, get_saved_filter
 from domain.viewer import Viewer
 from jobs.runner import get_job
 from models import CustomField as CustomFieldModel
@@ -36,6 +37,7 @@ from schema.lead import Lead
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.saved_filter import SavedFilter
 
 MAX_NODES = 100
 
@@ -87,6 +89,14 @@ async def _custom_field(viewer: Viewer, key: Any) -> CustomField | None:
     return CustomField.from_model(row) if row else None
 
 
+async def _saved_filter(viewer: Viewer, key: Any) -> SavedFilter | None:
+    try:
+        saved = await get_saved_filter(viewer, key)
+    except DomainError:
+        return None  # another user's private filter looks exactly like a missing one
+    return SavedFilter.from_model(saved, bool(await favorite_ids(viewer, [saved.id])))
+
+
 async def _notification(viewer: Viewer, key: Any) -> Notification | None:
     row = await NotificationModel.get_or_none(id=key, user_id=viewer.user_id, company_id=viewer.company_id)
     return Notification.from_model(row) if row else None
@@ -109,6 +119,7 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Stage": _stage,
     "Product": _product,
     "CustomField": _custom_field,
+    "SavedFilter": _saved_filter,
 }
 
 

@@ -22,6 +22,7 @@ from core.config import Settings
 from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
+from resolvers.column import ColumnMutation, ColumnQueries
 from resolvers.contact import ContactQueries
 from resolvers.conversion import ConversionMutation
 from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
@@ -35,9 +36,11 @@ from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
+from resolvers.saved_filter import SavedFilterMutation, SavedFilterQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
+from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
@@ -47,6 +50,7 @@ from schema.lead import Lead
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.saved_filter import SavedFilter
 
 Query = merge_types(
     "Query",
@@ -60,6 +64,8 @@ Query = merge_types(
         JobQueries,
         DealQueries,
         CustomFieldQueries,
+        ColumnQueries,
+        SavedFilterQueries,
     ),
 )
 Mutation = merge_types(
@@ -77,6 +83,8 @@ Mutation = merge_types(
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,
+        ColumnMutation,
+        SavedFilterMutation,
     ),
 )
 
@@ -117,6 +125,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
             Stage,
             Product,
             CustomField,
+            SavedFilter,
+            *VALUE_TYPES,
         ],
         # Factories, so that each request gets fresh extension instances.
         extensions=[

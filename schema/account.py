@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from core.ids import to_global_id
 from models import Team as TeamModel
 from models import User as UserModel
 from schema.base import InfoT, Node, RoleEnum
+
+if TYPE_CHECKING:
+    from schema.column import LeadColumn
+
+LeadColumnRef = Annotated["LeadColumn", strawberry.lazy("schema.column")]
 
 
 @strawberry.type(description="Permissions of a user; admins have all of them.")
@@ -25,11 +32,13 @@ class User(Node):
     role: RoleEnum  # type: ignore[valid-type]
     is_active: bool
     permissions: UserPermissions
+    _id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:
         admin = user.is_admin
         return cls(
+            _id=user.id,
             id=strawberry.ID(to_global_id("User", user.id)),
             name=user.name,
             email=user.email,
@@ -41,6 +50,19 @@ class User(Node):
                 buy_credits=admin,
             ),
         )
+
+    @strawberry.field(
+        description=(
+            "The user's inbox columns in order (the defaults until they choose; `setLeadColumns`). "
+            "Only the viewer's own are readable: null for anyone else."
+        )
+    )
+    async def lead_columns(self, info: InfoT) -> list[LeadColumnRef] | None:
+        from schema.column import LeadColumn
+
+        if self._id != info.context.require_viewer().user_id:
+            return None
+        return [LeadColumn.of(c) for c in await info.context.viewer_columns()]
 
 
 @strawberry.type

@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from strawberry.dataloader import DataLoader
+
 from core.errors import NotAuthenticated
+from domain.column_preference import usable
+from domain.column_values import Cell, page_values
+from domain.columns import Column
 from domain.viewer import Viewer
 from loaders import Loaders, make_loaders
+from models import CustomFieldEntity, Lead
 
 
 @dataclass
@@ -32,3 +38,24 @@ class Context:
     @cached_property
     def loaders(self) -> Loaders:
         return make_loaders(self.require_viewer())
+
+    @cached_property
+    def column_values(self) -> DataLoader[tuple[Lead, tuple[str, ...]], list[Cell | None]]:
+        """Leads' values for column keys: every lead of a page asks at once, one page_values answers."""
+        viewer, loaders, now = self.require_viewer(), self.loaders, self.now
+
+        async def load(requests: list[tuple[Lead, tuple[str, ...]]]) -> list[list[Cell | None]]:
+            keys = list(dict.fromkeys(k for _, wanted in requests for k in wanted))
+            leads = list({lead.id: lead for lead, _ in requests}.values())
+            rows = await page_values(viewer, leads, keys, loaders, now)
+            by_lead = {lead.id: dict(zip(keys, row, strict=True)) for lead, row in zip(leads, rows, strict=True)}
+            return [[by_lead[lead.id][k] for k in wanted] for lead, wanted in requests]
+
+        return DataLoader(load, cache_key_fn=lambda request: (request[0].id, request[1]))
+
+    async def viewer_columns(self) -> list[Column]:
+        """The viewer's saved inbox columns that still exist, or the defaults."""
+        viewer = self.require_viewer()
+        saved = await self.loaders.lead_columns_by_user_id.load(viewer.user_id)
+        definitions = await self.loaders.custom_fields_by_entity.load_many(list(CustomFieldEntity))
+        return usable(saved, [d for found in definitions for d in found])

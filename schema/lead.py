@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.errors import PublicError
 from core.ids import to_global_id
 from domain.activity import activity_status
 from domain.custom_value import field_values
@@ -21,8 +22,10 @@ from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
 from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
 from schema.changelog import ChangeLogEntry
+from schema.column import ColumnValue, column_value
 from schema.custom_field import CustomFieldValue
 from schema.label import LeadLabel
+from schema.lead_filter import FilterGroupInput
 from schema.note import Note
 
 if TYPE_CHECKING:
@@ -51,6 +54,8 @@ PredefinedLeadFilterEnum = strawberry.enum(
         "WITH_SCHEDULED_ACTIVITY: at least one activity not yet done."
     ),
 )
+
+MAX_VALUE_COLUMNS = 100
 
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
@@ -81,6 +86,7 @@ class Lead(Node):
     _next_activity_id: strawberry.Private[int | None]
     _source_deal_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
+    _model: strawberry.Private[LeadModel]
     # Set on a merge preview only: the labels it would carry, and the other lead whose
     # notes, activities and emails it would inherit.
     _preview_labels: strawberry.Private[list[LeadLabelModel] | None] = None
@@ -117,6 +123,7 @@ class Lead(Node):
             _next_activity_id=lead.next_activity_id,
             _source_deal_id=lead.source_deal_id,
             _custom_fields=lead.custom_fields,
+            _model=lead,
         )
 
     @classmethod
@@ -225,6 +232,21 @@ class Lead(Node):
         values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
         return [CustomFieldValue.from_value(v) for v in values]
 
+    @strawberry.field(
+        description=(
+            "The lead's values for columns of the catalogue (`leadColumns`), in the order asked, null where it has "
+            "none; without `columns`, the viewer's own columns. A page of leads costs the same few database "
+            "statements whatever its size."
+        )
+    )
+    async def values(self, info: InfoT, columns: list[str] | None = None) -> list[ColumnValue | None]:
+        context = info.context
+        keys = tuple(columns) if columns is not None else tuple(c.key for c in await context.viewer_columns())
+        if len(keys) > MAX_VALUE_COLUMNS:
+            raise PublicError(f"At most {MAX_VALUE_COLUMNS} columns.", code="TOO_MANY_COLUMNS")
+        found = await context.column_values.load((self._model, keys))
+        return [column_value(key, cell) for key, cell in zip(keys, found, strict=True)]
+
     @strawberry.field(description="What changed on the lead, newest first; done activities appear here too.")
     async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:
         return [ChangeLogEntry.from_model(e) for e in await info.context.loaders.change_log_by_lead_id.load(self.uuid)]
@@ -254,7 +276,12 @@ class LeadConnection:
         return await count_leads(self._viewer, self._query, now=self._now)
 
 
-@strawberry.input(description="The inbox's quick filters, predefined filters and search, combined with AND.")
+@strawberry.input(
+    description=(
+        "The inbox's quick filters, predefined filters, search, custom conditions and a saved filter, "
+        "combined with AND."
+    )
+)
 class LeadFilter:
     archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
     sources: list[LeadSourceEnum] | None = None  # type: ignore[valid-type]
@@ -271,9 +298,21 @@ class LeadFilter:
     search: str | None = strawberry.field(
         default=None, description="Text in the title, person or organization name, an email or a phone number."
     )
+    conditions: FilterGroupInput | None = strawberry.field(
+        default=None, description="A custom filter: AND/OR groups of conditions over any column of `leadColumns`."
+    )
+    saved_filter_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A saved filter (`savedFilters`) applied as well, combined with AND."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="One sort column and a direction; ties are broken by id, empty values come last.")
 class LeadSort:
     field: LeadSortFieldEnum = LeadSortField.CREATED_AT  # type: ignore[valid-type]
+    column: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Any sortable column of `leadColumns` (person, organization and custom fields too), instead of `field`."
+        ),
+    )
     direction: SortDirectionEnum = SortDirection.DESC  # type: ignore[valid-type]

@@ -9,7 +9,7 @@ import strawberry
 from schema.base import MoneyInput, UserError, VisibilityEnum
 from schema.custom_field import CustomFieldValueInput
 from schema.duplicate import DuplicateResolutionEnum
-from schema.lead import Lead
+from schema.lead import Lead, LeadFilter
 from schema.organization_input import OrganizationFields
 from schema.person_input import PersonFields
 
@@ -87,9 +87,17 @@ class UpdateLeadInput:
     )
 
 
-@strawberry.input(description="The same changes applied to every lead named, all or nothing.")
+@strawberry.input(
+    description=(
+        "The same changes applied to every lead named by `ids` (at most 500), or to every lead `filter` matches "
+        "(at most 10,000), all or nothing."
+    )
+)
 class BulkUpdateLeadsInput:
-    ids: list[strawberry.ID]
+    ids: list[strawberry.ID] | None = None
+    filter: LeadFilter | None = strawberry.field(
+        default=None, description="Instead of ids: the leads of this filter (the list the caller sees)."
+    )
     owner_id: strawberry.ID | None = UNSET
     owner_team_id: strawberry.ID | None = UNSET
     value: MoneyInput | None = UNSET
@@ -108,6 +116,14 @@ class LeadIdsInput:
     ids: list[strawberry.ID]
 
 
+@strawberry.input(
+    description="The leads to delete: by id (at most 500), or every lead a filter matches (at most 10,000)."
+)
+class DeleteLeadsInput:
+    ids: list[strawberry.ID] | None = None
+    filter: LeadFilter | None = None
+
+
 @strawberry.type
 class LeadPayload:
     lead: Lead | None = None
@@ -116,7 +132,9 @@ class LeadPayload:
 
 @strawberry.type
 class BulkUpdateLeadsPayload:
-    updated_count: int = 0
+    updated_count: int = strawberry.field(
+        default=0, description="How many leads changed (those already so are not counted)."
+    )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -61,7 +61,7 @@ BULK_UPDATE = (
     "mutation($input: BulkUpdateLeadsInput!) { bulkUpdateLeads(input: $input) { updatedCount " + USER_ERRORS + " } }"
 )
 DELETE_LEADS = (
-    "mutation($input: LeadIdsInput!) { deleteLeads(input: $input) { deletedIds deletedCount " + USER_ERRORS + " } }"
+    "mutation($input: DeleteLeadsInput!) { deleteLeads(input: $input) { deletedIds deletedCount " + USER_ERRORS + " } }"
 )
 ARCHIVE_LEADS = (
     "mutation($input: LeadIdsInput!) { archiveLeads(input: $input)"

@@ -37,7 +37,7 @@ def mutation(name: str, input_type: str, result: str) -> str:
 
 
 UPDATE_LEAD = mutation("updateLead", "UpdateLeadInput", "lead { id }")
-DELETE_LEADS = mutation("deleteLeads", "LeadIdsInput", "deletedCount")
+DELETE_LEADS = mutation("deleteLeads", "DeleteLeadsInput", "deletedCount")
 BULK_UPDATE = mutation("bulkUpdateLeads", "BulkUpdateLeadsInput", "updatedCount")
 ARCHIVE_LEADS = mutation("archiveLeads", "LeadIdsInput", "leads { id }")
 UNARCHIVE_LEADS = mutation("unarchiveLeads", "LeadIdsInput", "leads { id }")

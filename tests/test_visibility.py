@@ -34,7 +34,7 @@ UPDATE_LEAD = "mutation($input: UpdateLeadInput!) { updateLead(input: $input) { 
 BULK_UPDATE = (
     "mutation($input: BulkUpdateLeadsInput!) { bulkUpdateLeads(input: $input) { updatedCount " + USER_ERRORS + " } }"
 )
-DELETE_LEADS = "mutation($input: LeadIdsInput!) { deleteLeads(input: $input) { deletedCount " + USER_ERRORS + " } }"
+DELETE_LEADS = "mutation($input: DeleteLeadsInput!) { deleteLeads(input: $input) { deletedCount " + USER_ERRORS + " } }"
 ARCHIVE_LEADS = "mutation($input: LeadIdsInput!) { archiveLeads(input: $input) { leads { id } " + USER_ERRORS + " } }"
 CREATE_NOTE = "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } " + USER_ERRORS + " } }"
 COMPLETE_ACTIVITY = (
