@@ -89,8 +89,14 @@ async def test_catalogue_lists_lead_person_organization_and_custom_columns(
     # Formula fields are deals only; deleted fields are gone.
     assert "cf.lead.twice" not in columns and "cf.person.gone" not in columns
     assert columns["lead.value"] == {
-        "key": "lead.value", "label": "Value", "type": "MONEY", "source": "LEAD", "sortable": True, "filterable": True, "options": [],
-    }  # fmt: skip
+        "key": "lead.value",
+        "label": "Value",
+        "type": "MONEY",
+        "source": "LEAD",
+        "sortable": True,
+        "filterable": True,
+        "options": [],
+    }
     assert columns["cf.lead.tier"]["options"] == [
         {"id": "1", "label": "Gold", "color": None},
         {"id": "2", "label": "Silver", "color": None},

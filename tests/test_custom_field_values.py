@@ -53,14 +53,12 @@ UPDATE_PERSON = (
     + " } }"
 )
 CREATE_ORG = (
-    "mutation($input: OrganizationFields!) { createOrganization(input: $input) { organization { id customFields { key value } } "
-    + ERRORS
-    + " } }"
+    "mutation($input: OrganizationFields!) { createOrganization(input: $input) {"
+    " organization { id customFields { key value } } " + ERRORS + " } }"
 )
 UPDATE_ORG = (
-    "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id customFields { key value } } "
-    + ERRORS
-    + " } }"
+    "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) {"
+    " organization { id customFields { key value } } " + ERRORS + " } }"
 )
 
 
