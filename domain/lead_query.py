@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -21,10 +22,10 @@ from core.errors import PublicError
 from core.pagination import Cursor, InvalidCursor
 from core.sql import Param, Sql, compose, join, marks, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
-from domain.columns import Column, load_columns
+from domain.columns import Column, is_custom, load_columns, resolve
 from domain.lead_filter import FilterGroup, compile_group
 from domain.viewer import Viewer
-from models import Lead, LeadSource
+from models import CustomField, Lead, LeadSource
 
 __all__ = ["db_date", "db_datetime", "db_uuid"]
 
@@ -106,6 +107,9 @@ class LeadQuery:
     @property
     def sort_key(self) -> str:
         return self.sort_column if self.sort_column is not None else SORT_COLUMNS[self.sort]
+
+    def names_custom_columns(self) -> bool:
+        return any(is_custom(k) for k in self.column_keys())
 
     def column_keys(self) -> list[str]:
         keys = self.conditions.column_keys() if self.conditions is not None else []
@@ -301,16 +305,28 @@ def sort_sql(viewer: Viewer, query: LeadQuery, columns: dict[str, Column]) -> Co
     return spec
 
 
-async def query_columns(viewer: Viewer, query: LeadQuery) -> dict[str, Column]:
-    """The columns a query filters and sorts on (reading custom field definitions only when named)."""
+async def query_columns(
+    viewer: Viewer, query: LeadQuery, definitions: Sequence[CustomField] | None = None
+) -> dict[str, Column]:
+    """The columns a query filters and sorts on. The custom field definitions are read only when
+    a custom column is named, and not at all when the caller has them already."""
+    if definitions is not None:
+        keys = list(dict.fromkeys(query.column_keys()))
+        return {c.key: c for c in resolve(keys, definitions)}
     return await load_columns(viewer.company_id, query.column_keys())
 
 
 async def find_leads(
-    viewer: Viewer, query: LeadQuery, first: int, after: str | None, *, now: dt.datetime | None = None
+    viewer: Viewer,
+    query: LeadQuery,
+    first: int,
+    after: str | None,
+    *,
+    now: dt.datetime | None = None,
+    definitions: Sequence[CustomField] | None = None,
 ) -> LeadPage:
     now = now or dt.datetime.now(dt.UTC)
-    columns = await query_columns(viewer, query)
+    columns = await query_columns(viewer, query, definitions)
     spec = sort_sql(viewer, query, columns)
     sort = spec.sort
     assert sort is not None
@@ -348,8 +364,14 @@ async def find_leads(
     return LeadPage(leads, cursors, has_next)
 
 
-async def count_leads(viewer: Viewer, query: LeadQuery, *, now: dt.datetime | None = None) -> int:
-    columns = await query_columns(viewer, query)
+async def count_leads(
+    viewer: Viewer,
+    query: LeadQuery,
+    *,
+    now: dt.datetime | None = None,
+    definitions: Sequence[CustomField] | None = None,
+) -> int:
+    columns = await query_columns(viewer, query, definitions)
     where = _filters(viewer, query, now or dt.datetime.now(dt.UTC), columns)
     rows = await fetch(*statement(raw("count(*) AS n"), where))
     return int(rows[0]["n"])

@@ -15,6 +15,7 @@ from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData
 from domain.lead_query import LeadQuery, find_leads
 from domain.viewer import Viewer
+from models import CustomFieldEntity
 from resolvers.common import custom_values, given, id_list, mutate, optional_id
 from resolvers.lead_filter import lead_query
 from resolvers.organization import organization_data
@@ -51,7 +52,12 @@ class LeadQueries:
         viewer = info.context.require_viewer()
         after = after or None  # an empty cursor is no cursor
         query = await lead_query(viewer, filter, sort)
-        page = await find_leads(viewer, query, page_size(first), after, now=info.context.now)
+        definitions = None
+        if query.names_custom_columns():
+            # Through the request's loader: the values of custom columns reuse what it read.
+            found = await info.context.loaders.custom_fields_by_entity.load_many(list(CustomFieldEntity))
+            definitions = [d for entity in found for d in entity]
+        page = await find_leads(viewer, query, page_size(first), after, now=info.context.now, definitions=definitions)
         edges = [LeadEdge(cursor=c, node=Lead.from_model(m)) for m, c in zip(page.leads, page.cursors, strict=True)]
         return LeadConnection(
             edges=edges,
@@ -64,6 +70,7 @@ class LeadQueries:
             _viewer=viewer,
             _query=query,
             _now=info.context.now,
+            _definitions=definitions,
         )
 
 

@@ -15,6 +15,7 @@ from domain.activity import activity_status
 from domain.custom_value import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
+from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity, LeadSource
 from models import Lead as LeadModel
 from models import LeadLabel as LeadLabelModel
@@ -265,6 +266,7 @@ class LeadConnection:
     _viewer: strawberry.Private[Viewer]
     _query: strawberry.Private[LeadQuery]
     _now: strawberry.Private[dt.datetime]
+    _definitions: strawberry.Private[list[CustomFieldModel] | None] = None
 
     @strawberry.field(description="The page's leads, without cursors.")
     def nodes(self) -> list[Lead]:
@@ -273,7 +275,7 @@ class LeadConnection:
     @strawberry.field(description="How many leads match the filter; computed only when asked for.")
     async def total_count(self) -> int:
         # The page's clock, so that "added more than three months ago" counts what it lists.
-        return await count_leads(self._viewer, self._query, now=self._now)
+        return await count_leads(self._viewer, self._query, now=self._now, definitions=self._definitions)
 
 
 @strawberry.input(
