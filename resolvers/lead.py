@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from core.errors import ErrorCode, fail
 from core.ids import decode_input_id
 from core.pagination import page_size
 from domain import lead as rules
 from domain import lead_bulk
+from domain.columns import is_custom, resolve
 from domain.duplicate import DuplicatePolicy
 from domain.lead import LeadData
 from domain.lead_query import LeadQuery, find_leads
@@ -36,6 +38,17 @@ from schema.lead_input import (
 from schema.lead_input import BulkUpdateLeadsPayload as BulkPayload
 
 
+def requested_columns(selections: list[Selection]) -> list[str]:
+    """The column keys the `values(columns:)` fields of a leads page ask for (through edges or nodes)."""
+    keys: list[str] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == "values":
+            keys += selection.arguments.get("columns") or []
+        elif selection.selections:
+            keys += requested_columns(selection.selections)
+    return list(dict.fromkeys(keys))
+
+
 @strawberry.type
 class LeadQueries:
     @strawberry.field(
@@ -52,11 +65,14 @@ class LeadQueries:
         viewer = info.context.require_viewer()
         after = after or None  # an empty cursor is no cursor
         query = await lead_query(viewer, filter, sort)
+        asked = requested_columns(info.selected_fields)
         definitions = None
-        if query.names_custom_columns():
-            # Through the request's loader: the values of custom columns reuse what it read.
+        if query.names_custom_columns() or any(is_custom(k) for k in asked):
+            # Through the request's loader: the values of the page's custom columns reuse what it read.
             found = await info.context.loaders.custom_fields_by_entity.load_many(list(CustomFieldEntity))
             definitions = [d for entity in found for d in entity]
+        # An unknown column is one clear error here, rather than one per lead of the page.
+        resolve(asked, definitions or [])
         page = await find_leads(viewer, query, page_size(first), after, now=info.context.now, definitions=definitions)
         edges = [LeadEdge(cursor=c, node=Lead.from_model(m)) for m, c in zip(page.leads, page.cursors, strict=True)]
         return LeadConnection(

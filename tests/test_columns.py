@@ -269,10 +269,16 @@ async def test_hidden_contacts_show_no_values(account: Account, make_account: An
 
 
 async def test_an_unknown_column_is_a_clear_error(account: Account) -> None:
-    lead = await make_lead(await account.viewer(), "One")
+    viewer = await account.viewer()
+    lead = await make_lead(viewer, "One")
+    await make_lead(viewer, "Two")
     body = await account.client.raw(NODE_VALUES, {"id": lead_gid(lead), "columns": ["lead.title", "cf.lead.nope"]})
     assert body["errors"][0]["extensions"]["code"] == "UNKNOWN_COLUMN"
     assert "cf.lead.nope" in body["errors"][0]["message"]
+    # In a page: one error for the page, not one per lead.
+    body = await account.client.raw(PAGE, {"first": 10, "columns": ["lead.title", "cf.lead.nope"]})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNKNOWN_COLUMN"]
+    assert body["data"] is None
 
 
 # --- The pinned statement count ----------------------------------------------------------
