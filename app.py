@@ -61,7 +61,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_db:
-            await init_db(settings.database_url, create_db=True)
+            await init_db(settings.database_url, create_db=True, shared=True)
         worker = Worker() if run_worker else None
         if worker:
             worker.start()

@@ -9,6 +9,7 @@ from cli.demo import fill_demo
 from domain.activity import refresh_next_activity
 from domain.note import find_mentions
 from domain.person import digits
+from domain.viewer import viewer_for_user
 from models import (
     Activity,
     ChangeLogEntry,
@@ -17,6 +18,7 @@ from models import (
     LeadSource,
     Note,
     NoteMention,
+    Notification,
     Organization,
     Person,
     Role,
@@ -127,3 +129,16 @@ async def test_demo_contacts_and_notes_are_consistent() -> None:
     for note in with_mention:
         assert by_note.get(note.id, []) == await find_mentions(company_id, note.content)
     assert set(by_note) <= {n.id for n in with_mention}
+
+    # Each mentioned user who may see the lead was notified, as domain.note does; no one else.
+    leads = {lead.id: lead for lead in await Lead.filter(company_id=company_id)}
+    note_leads = {n.id: leads[n.lead_id] for n in notes}
+    expected = set()
+    for note_id, user_id in mentioned:
+        lead = note_leads[note_id]
+        if (await viewer_for_user(user_id)).can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
+            expected.add((note_id, user_id))
+    assert len(expected) > 10
+    notified = await Notification.filter(company_id=company_id, kind="MENTIONED")
+    assert {(n.data["note_id"], n.user_id) for n in notified} == expected
+    assert all(n.subject_id == f"Lead:{note_leads[n.data['note_id']].id}" for n in notified)
