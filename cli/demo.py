@@ -26,6 +26,7 @@ from domain import changelog
 from domain.account import create_company, create_team, create_user
 from domain.person import digits
 from domain.viewer import Viewer, viewer_for_user
+from domain.duplicate import match_key
 from models import (
     Activity,
     ActivityType,
@@ -167,6 +168,7 @@ class _Generator:
                 id=org_id,
                 company_id=self.company_id,
                 name=name,
+                name_key=match_key(name),
                 address_street=f"{rng.choice(country.streets)} {rng.randrange(1, 140)}",
                 address_city=city,
                 address_postal_code=_pattern(rng, country.postal),
@@ -207,6 +209,7 @@ class _Generator:
                 id=person_id,
                 company_id=self.company_id,
                 name=f"{first} {last}",
+                name_key=match_key(f"{first} {last}"),
                 first_name=first,
                 last_name=last,
                 emails=emails,
@@ -277,6 +280,7 @@ class _Generator:
             id=lead_id,
             company_id=self.company_id,
             title=title,
+            title_key=match_key(title),
             person_id=person.id if person else None,
             organization_id=organization.id if organization else None,
             owner_user_id=user.id if user else None,
