@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
 
 from core.config import Settings
@@ -97,6 +92,8 @@ def should_mask(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings(database_url="")
+    depth_rule = depth_validator(settings.max_query_depth, None)
+    alias_rule = alias_validator(settings.max_aliases)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -118,10 +115,11 @@ def build_schema(settings: Settings | None = None) -> Schema:
             Product,
             CustomField,
         ],
-        # Factories, so that each request gets fresh extension instances.
+        # Factories, so that each request gets fresh extension instances. The depth and alias
+        # rules are built once: a rule class made per request would never hit the validation
+        # cache, which keys on the rule classes.
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules([depth_rule, alias_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
