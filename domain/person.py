@@ -12,8 +12,14 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
 from domain.duplicate import match_key
-from domain.lead_state import HIDDEN_MESSAGES, lead_states, person_category_changed
-from domain.lead_status import get_status
+from domain.lead_state import (
+    HIDDEN_MESSAGES,
+    category_enabled,
+    lead_states,
+    organization_category_id,
+    person_category_changed,
+)
+from domain.lead_status import get_status, initial_status_id
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import text
@@ -131,11 +137,13 @@ async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] 
     if values.get("organization_id") is not None:
         await get_organization(viewer, values["organization_id"], (*path, "organization_id"))
     async with in_transaction():
+        # In an organization whose category has lead status enabled, a person starts at the
+        # initial status (Open), as part of its creation.
+        category_id = await organization_category_id(viewer.company_id, values.get("organization_id"))
+        if await category_enabled(viewer.company_id, category_id):
+            values["lead_status_id"] = await initial_status_id(viewer.company_id)
         person = await Person.create(company_id=viewer.company_id, **values)
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "CREATED")])
-        if person.organization_id is not None:
-            await person_category_changed(viewer, viewer.company_id, person.id, None, person.organization_id)
-            await person.refresh_from_db(fields=["lead_status_id", "updated_at"])
     return person
 
 
