@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from core.ids import decode_id, to_global_id
 from domain.viewer import Viewer
-from models import Category, ChangeLogEntry, LeadStatus, Organization, Person, Visibility
+from models import Category, ChangeLogEntry, LeadStatus, Organization, Person
 from tests.conftest import Client
 from tests.factories import make_org, make_person
 
@@ -111,7 +113,6 @@ async def person_state(client: Client, person: Person) -> dict[str, Any]:
 
 async def status_log(person: Person | int) -> list[tuple[str | None, str | None]]:
     """The person's lead status changes, oldest first, as (old, new) names."""
-    import orjson
 
     person_id = person if isinstance(person, int) else person.id
     rows = await ChangeLogEntry.filter(entity_type="person", entity_id=str(person_id), field="lead_status").order_by(
@@ -124,6 +125,3 @@ async def status_log(person: Person | int) -> list[tuple[str | None, str | None]
         )
         for r in rows
     ]
-
-
-PRIVATE = Visibility.OWNER
