@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.ids import decode_id
 from core.pagination import page_size
 from domain.board import BoardColumn, column_pages
 from domain.contact_query import ContactPage
@@ -69,6 +70,16 @@ class LeadStatusBoard:
     @strawberry.field(description="How many persons are on the board: the sum of the column counts.")
     def total_count(self) -> int:
         return sum(c.count for c in self.columns)
+
+    @strawberry.field(
+        description=(
+            "One column, to page through it alone: the status's (null: persons without a status). Null when "
+            "the board has no such column."
+        )
+    )
+    def column(self, lead_status_id: strawberry.ID | None = None) -> LeadStatusBoardColumn | None:
+        key = decode_id(lead_status_id, "LeadStatus") if lead_status_id is not None else None
+        return next((c for c in self.columns if c._key == key), None)
 
     @classmethod
     def build(
