@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.db import conn, fetch, render
@@ -86,8 +87,8 @@ async def _save_members(viewer: Viewer, selection: Selection, conditions: list[C
 
 async def list_selections(viewer: Viewer) -> list[Selection]:
     """The viewer's own selections and those shared with the company, by name."""
-    rows = await Selection.filter(company_id=viewer.company_id).order_by("name", "id")
-    return [s for s in rows if s.owner_id == viewer.user_id or s.is_shared]
+    mine_or_shared = Q(owner_id=viewer.user_id) | Q(is_shared=True)
+    return await Selection.filter(mine_or_shared, company_id=viewer.company_id).order_by("name", "id")
 
 
 async def get_selection(viewer: Viewer, selection_id: int, path: tuple[str, ...] = ("input", "id")) -> Selection:
