@@ -38,6 +38,12 @@ class ErrorCode(str, Enum):
     # The record is soft-deleted: restore it before changing it.
     DELETED = "DELETED"
     INVALID_FORMULA = "INVALID_FORMULA"
+    # Lead status (SPEC §8): the person's organization has no category in a group with lead
+    # status enabled, so the status is hidden and cannot be changed; a retired status cannot
+    # be chosen; a person's category is its organization's and cannot be set on the person.
+    LEAD_STATUS_NOT_EDITABLE = "LEAD_STATUS_NOT_EDITABLE"
+    LEAD_STATUS_RETIRED = "LEAD_STATUS_RETIRED"
+    CATEGORY_INHERITED = "CATEGORY_INHERITED"
 
 
 class WarningCode(str, Enum):

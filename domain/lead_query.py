@@ -16,6 +16,7 @@ from typing import Any
 
 from core.db import fetch, is_postgres
 from core.pagination import Cursor, InvalidCursor
+from domain.lead_state import enabled_sql, person_joins
 from domain.viewer import Viewer
 from models import Lead, LeadSource
 
@@ -60,6 +61,8 @@ class SortSpec:
 
 JOIN_PERSON = "LEFT JOIN person p ON p.id = l.person_id"
 JOIN_ORGANIZATION = "LEFT JOIN organization o ON o.id = l.organization_id"
+# The linked person's organization, category and group: whether its lead status shows.
+JOIN_PERSON_CATEGORY = person_joins("p", "lpo", "lpc", "lpg")
 JOIN_OWNER = "LEFT JOIN app_user ou ON ou.id = l.owner_user_id LEFT JOIN team ot ON ot.id = l.owner_team_id"
 
 
@@ -93,6 +96,8 @@ class LeadQuery:
     owner_user_ids: list[int] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
     predefined: list[PredefinedLeadFilter] = field(default_factory=list)
+    # Leads whose linked person shows one of these lead statuses (SPEC §8).
+    lead_status_ids: list[int] = field(default_factory=list)
     search: str | None = None
     sort: LeadSortField = LeadSortField.CREATED_AT
     direction: SortDirection = SortDirection.DESC
@@ -186,6 +191,19 @@ def _filters(viewer: Viewer, query: LeadQuery, now: dt.datetime) -> _Sql:
             )
             params += [*query.team_ids, viewer.company_id, *query.team_ids]
         sql.add("(" + " OR ".join(parts) + ")", *params)
+    if query.lead_status_ids:
+        sql.join(JOIN_PERSON)
+        sql.join(JOIN_PERSON_CATEGORY)
+        enabled, enabled_params = enabled_sql("lpg")
+        # A status hidden by the organization's category does not count, nor does a person
+        # the viewer may not see (its status would be told through the filter).
+        condition, params = _visible_only(
+            viewer,
+            "p",
+            [f"({enabled} AND p.lead_status_id IN ({_marks(query.lead_status_ids)}))"],
+            [*enabled_params, *query.lead_status_ids],
+        )
+        sql.add(condition, *params)
     for predefined in dict.fromkeys(query.predefined):
         if predefined is PredefinedLeadFilter.ADDED_MORE_THAN_THREE_MONTHS_AGO:
             sql.add("l.created_at < ?", db_datetime(months_ago(now, 3)))

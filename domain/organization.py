@@ -10,7 +10,9 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.category import get_category
 from domain.duplicate import match_key
+from domain.lead_state import category_enabled, start_at_initial
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
@@ -47,6 +49,7 @@ class OrganizationData:
     longitude: Decimal | None = None
     owner_id: int | None = None
     visibility: Visibility | None = None
+    category_id: int | None = None
 
 
 def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
@@ -81,6 +84,8 @@ async def create_organization(
     )
     values.setdefault("owner_id", viewer.user_id)
     await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
+    if values.get("category_id") is not None:
+        await get_category(viewer, values["category_id"], (*path, "category_id"))
     async with in_transaction():
         org = await Organization.create(company_id=viewer.company_id, **values)
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, org.id, "CREATED")])
@@ -102,13 +107,20 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
     values = clean(changes, ("input",), creating=False)
     if "owner_id" in values:
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
+    if values.get("category_id") is not None:
+        await get_category(viewer, values["category_id"], ("input", "category_id"))
     before = {k: getattr(org, k) for k in values}
+    category_changed = "category_id" in values and values["category_id"] != org.category_id
     async with in_transaction():
         for k, v in values.items():
             setattr(org, k, v)
         await org.save()
         logged = {k: v for k, v in values.items() if k != "name_key"}
         await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged))
+        # Into a category with lead status enabled: every person of the organization starts
+        # at the initial status, whatever it held (SPEC §8). Out of one: statuses stay, hidden.
+        if category_changed and await category_enabled(viewer.company_id, org.category_id):
+            await start_at_initial(viewer, viewer.company_id, organization_id=org.id)
     return org
 
 

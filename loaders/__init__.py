@@ -14,10 +14,15 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from domain.lead_state import LeadState
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
+from loaders.lead_status import SINGLE as LEAD_STATUS_SINGLE
+from loaders.lead_status import lead_status_fetchers
 from models import (
     Activity,
+    Category,
+    CategoryGroup,
     ChangeLogEntry,
     CustomField,
     CustomFieldEntity,
@@ -89,6 +94,11 @@ class Loaders:
     products_by_deal_id: DataLoader[int, list[DealProduct]]
     product_by_id: DataLoader[int, Product | None]
     custom_fields_by_entity: DataLoader[CustomFieldEntity, list[CustomField]]
+    lead_state_by_person_id: DataLoader[int, LeadState | None]
+    category_by_id: DataLoader[int, Category | None]
+    category_group_by_id: DataLoader[int, CategoryGroup | None]
+    categories_by_group_id: DataLoader[int, list[Category]]
+    change_log_by_person_id: DataLoader[int, list[ChangeLogEntry]]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -174,5 +184,9 @@ def make_loaders(viewer: Viewer) -> Loaders:
         **{
             name: DataLoader(_one(fetch) if name in SINGLE else _many(fetch))
             for name, fetch in deal_fetchers(viewer).items()
+        },
+        **{
+            name: DataLoader(_one(fetch) if name in LEAD_STATUS_SINGLE else _many(fetch))
+            for name, fetch in lead_status_fetchers(viewer).items()
         },
     )

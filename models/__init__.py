@@ -8,13 +8,17 @@ from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
 from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
 from models.job import Job, JobItem, JobItemStatus, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
+from models.lead_status import Category, CategoryGroup, LeadStatus
 from models.notification import Notification
 from models.product import DealProduct, Product
+from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
 
 __all__ = [
     "Activity",
     "ActivityType",
     "ApiToken",
+    "Category",
+    "CategoryGroup",
     "ChangeLogEntry",
     "Company",
     "CustomField",
@@ -34,6 +38,7 @@ __all__ = [
     "LeadLabel",
     "LeadLabelLink",
     "LeadSource",
+    "LeadStatus",
     "Note",
     "NoteMention",
     "Notification",
@@ -42,6 +47,10 @@ __all__ = [
     "Pipeline",
     "Product",
     "Role",
+    "Selection",
+    "SelectionEntity",
+    "SelectionKind",
+    "SelectionMember",
     "Stage",
     "Team",
     "TeamMember",

@@ -40,6 +40,7 @@ def lead_query(filter: LeadFilter | None, sort: LeadSort | None) -> LeadQuery:
         owner_user_ids=[decode_id(i, "User") for i in f.owner_ids or []],  # type: ignore[misc]
         team_ids=[decode_id(i, "Team") for i in f.team_ids or []],  # type: ignore[misc]
         predefined=list(f.predefined or []),
+        lead_status_ids=[decode_id(i, "LeadStatus") for i in f.lead_status_ids or []],  # type: ignore[misc]
         search=f.search,
         sort=LeadSortField(s.field),
         direction=SortDirection(s.direction),

@@ -10,12 +10,15 @@ import strawberry
 from core.errors import DomainError, PublicError
 from core.ids import decode_id, from_global_id
 from domain.activity import get_activity
+from domain.category import get_category, get_group
 from domain.deal import get_deal
 from domain.label import get_label
 from domain.lead import get_lead
+from domain.lead_status import get_status
 from domain.note import get_note
 from domain.organization import get_organization
 from domain.person import get_person
+from domain.selection import get_selection
 from domain.viewer import Viewer
 from jobs.runner import get_job
 from models import CustomField as CustomFieldModel
@@ -33,9 +36,11 @@ from schema.deal import Deal, Pipeline, Product, Stage
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
+from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.selection import Selection
 
 MAX_NODES = 100
 
@@ -109,6 +114,11 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Stage": _stage,
     "Product": _product,
     "CustomField": _custom_field,
+    "LeadStatus": _via(get_status, LeadStatus),
+    "CategoryGroup": _via(get_group, CategoryGroup),
+    "Category": _via(get_category, Category),
+    # Another user's private selection is as missing as another company's.
+    "Selection": _via(get_selection, Selection),
 }
 
 

@@ -32,6 +32,7 @@ def person_data(fields: PersonFields, *path: str) -> PersonData:
         organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),  # type: ignore[arg-type]
         owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
         visibility=fields.visibility,
+        sets_category=given(fields.category_id),
     )
 
 
@@ -47,6 +48,8 @@ def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
         changes["organization_id"] = optional_id(data.organization_id, "Organization", "input", "organization_id")
     if given(data.owner_id):
         changes["owner_id"] = optional_id(data.owner_id, "User", "input", "owner_id")
+    if given(data.category_id):
+        changes["category_id"] = None  # refused by the rules, whatever the value: it is inherited
     return changes
 
 

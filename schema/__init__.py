@@ -25,11 +25,13 @@ from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.lead_status import LeadStatusMutation, LeadStatusQueries
 from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
+from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
@@ -39,9 +41,11 @@ from schema.email import Email
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
+from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.selection import Selection
 
 Query = merge_types(
     "Query",
@@ -55,6 +59,8 @@ Query = merge_types(
         JobQueries,
         DealQueries,
         CustomFieldQueries,
+        LeadStatusQueries,
+        SelectionQueries,
     ),
 )
 Mutation = merge_types(
@@ -72,6 +78,8 @@ Mutation = merge_types(
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,
+        LeadStatusMutation,
+        SelectionMutation,
     ),
 )
 
@@ -114,6 +122,10 @@ def build_schema(settings: Settings | None = None) -> Schema:
             Stage,
             Product,
             CustomField,
+            LeadStatus,
+            CategoryGroup,
+            Category,
+            Selection,
         ],
         # Factories, so that each request gets fresh extension instances. The depth and alias
         # rules are built once: a rule class made per request would never hit the validation

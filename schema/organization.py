@@ -12,6 +12,7 @@ import strawberry
 from core.ids import to_global_id
 from models import Organization as OrganizationModel
 from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.lead_status import Category
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -39,6 +40,7 @@ class Organization(Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     _owner_id: strawberry.Private[int | None]
+    _category_id: strawberry.Private[int | None]
 
     @classmethod
     def from_model(cls, org: OrganizationModel) -> Organization:
@@ -57,6 +59,7 @@ class Organization(Node):
             created_at=org.created_at,
             updated_at=org.updated_at,
             _owner_id=org.owner_id,
+            _category_id=org.category_id,
         )
 
     @strawberry.field
@@ -67,6 +70,15 @@ class Organization(Node):
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="What kind of organization it is; its persons inherit it, and its group decides their lead status."
+    )
+    async def category(self, info: InfoT) -> Category | None:
+        if self._category_id is None:
+            return None
+        category = await info.context.loaders.category_by_id.load(self._category_id)
+        return Category.from_model(category) if category else None
 
 
 @strawberry.type

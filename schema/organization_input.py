@@ -28,6 +28,9 @@ class OrganizationFields:
     address: AddressInput | None = None
     owner_id: strawberry.ID | None = None
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A category of the company (categoryGroups); its persons inherit it."
+    )
 
 
 @strawberry.input(description="Changes to an organization: only the fields given are changed.")
@@ -37,6 +40,13 @@ class UpdateOrganizationInput:
     address: AddressInput | None = UNSET
     owner_id: strawberry.ID | None = UNSET
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "Into a category whose group has lead status enabled, every person of the organization starts at "
+            "the initial status (Open); out of one, their statuses are kept but hidden. Null clears it."
+        ),
+    )
 
 
 @strawberry.type

@@ -21,6 +21,10 @@ class PersonFields:
     organization_id: strawberry.ID | None = None
     owner_id: strawberry.ID | None = None
     visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="Refused (CATEGORY_INHERITED): a person inherits its organization's category.",
+    )
 
 
 @strawberry.input(description="Changes to a person: only the fields given are changed.")
@@ -35,6 +39,10 @@ class UpdatePersonInput:
     organization_id: strawberry.ID | None = UNSET
     owner_id: strawberry.ID | None = UNSET
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="Refused (CATEGORY_INHERITED): a person inherits its organization's category.",
+    )
 
 
 @strawberry.type
