@@ -24,9 +24,9 @@ from cli import demo_data as words
 from core.db import conn, fetch, is_postgres, render
 from domain import changelog
 from domain.account import create_company, create_team, create_user
+from domain.duplicate import match_key
 from domain.person import digits
 from domain.viewer import Viewer, viewer_for_user
-from domain.duplicate import match_key
 from models import (
     Activity,
     ActivityType,
