@@ -38,6 +38,18 @@ class ErrorCode(str, Enum):
     # The record is soft-deleted: restore it before changing it.
     DELETED = "DELETED"
     INVALID_FORMULA = "INVALID_FORMULA"
+    # Prospector: the company has no lead-generation add-on (or its trial ended); the ledger
+    # holds fewer credits than the purchase costs; a report came too late, after the lead
+    # became a deal, or while another report on the same purchase waits for review; a
+    # report was reviewed already.
+    PROSPECTOR_NOT_ENABLED = "PROSPECTOR_NOT_ENABLED"
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
+    REPORT_WINDOW_CLOSED = "REPORT_WINDOW_CLOSED"
+    LEAD_CONVERTED = "LEAD_CONVERTED"
+    REPORT_ALREADY_OPEN = "REPORT_ALREADY_OPEN"
+    ALREADY_REVIEWED = "ALREADY_REVIEWED"
+    # The idempotency key was used before for a different request.
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 class WarningCode(str, Enum):

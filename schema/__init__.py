@@ -24,6 +24,7 @@ from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.contact import ContactQueries
 from resolvers.conversion import ConversionMutation
+from resolvers.credit import CreditMutation, CreditQueries
 from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
 from resolvers.deal import DealMutation, DealQueries
 from resolvers.duplicate import DuplicateQueries
@@ -60,6 +61,7 @@ Query = merge_types(
         JobQueries,
         DealQueries,
         CustomFieldQueries,
+        CreditQueries,
     ),
 )
 Mutation = merge_types(
@@ -77,6 +79,7 @@ Mutation = merge_types(
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,
+        CreditMutation,
     ),
 )
 
