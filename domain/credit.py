@@ -86,6 +86,10 @@ async def require_prospector(company_id: int, now: dt.datetime | None = None) ->
     return account
 
 
+async def prospector_enabled(viewer: Viewer, now: dt.datetime | None = None) -> bool:
+    return is_enabled(await get_account(viewer.company_id), now or utcnow())
+
+
 def not_enabled() -> Exception:
     return fail(
         "Prospector is part of the lead-generation add-on, which this company does not have"

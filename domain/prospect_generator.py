@@ -51,7 +51,7 @@ from domain.prospect_store import (
 from models import Department, EmployeeRange, Seniority
 
 BATCH = 10_000
-SMALL = (EmployeeRange.E1_10, EmployeeRange.E11_50)
+SMALL = (EmployeeRange.EMPLOYEES_1_10, EmployeeRange.EMPLOYEES_11_50)
 LOWER = {
     Seniority.SENIOR: Seniority.ENTRY,
     Seniority.MANAGER: Seniority.SENIOR,

@@ -158,25 +158,25 @@ INDUSTRIES: list[tuple[str, float]] = [
 # Most companies are small; a profile database holds more people of the big ones.
 EMPLOYEE_RANGES: list[tuple[EmployeeRange, float, float]] = [
     # (range, share of companies, relative number of profiles per company)
-    (EmployeeRange.E1_10, 30, 1),
-    (EmployeeRange.E11_50, 28, 3),
-    (EmployeeRange.E51_200, 20, 8),
-    (EmployeeRange.E201_500, 9, 15),
-    (EmployeeRange.E501_1000, 5, 25),
-    (EmployeeRange.E1001_5000, 5, 45),
-    (EmployeeRange.E5001_10000, 1.5, 70),
-    (EmployeeRange.E10001_PLUS, 1.5, 120),
+    (EmployeeRange.EMPLOYEES_1_10, 30, 1),
+    (EmployeeRange.EMPLOYEES_11_50, 28, 3),
+    (EmployeeRange.EMPLOYEES_51_200, 20, 8),
+    (EmployeeRange.EMPLOYEES_201_500, 9, 15),
+    (EmployeeRange.EMPLOYEES_501_1000, 5, 25),
+    (EmployeeRange.EMPLOYEES_1001_5000, 5, 45),
+    (EmployeeRange.EMPLOYEES_5001_10000, 1.5, 70),
+    (EmployeeRange.EMPLOYEES_10001_PLUS, 1.5, 120),
 ]
 # Revenue follows size, with some spread either way.
 REVENUE_BY_SIZE: dict[EmployeeRange, int] = {
-    EmployeeRange.E1_10: 0,
-    EmployeeRange.E11_50: 1,
-    EmployeeRange.E51_200: 2,
-    EmployeeRange.E201_500: 3,
-    EmployeeRange.E501_1000: 4,
-    EmployeeRange.E1001_5000: 5,
-    EmployeeRange.E5001_10000: 6,
-    EmployeeRange.E10001_PLUS: 6,
+    EmployeeRange.EMPLOYEES_1_10: 0,
+    EmployeeRange.EMPLOYEES_11_50: 1,
+    EmployeeRange.EMPLOYEES_51_200: 2,
+    EmployeeRange.EMPLOYEES_201_500: 3,
+    EmployeeRange.EMPLOYEES_501_1000: 4,
+    EmployeeRange.EMPLOYEES_1001_5000: 5,
+    EmployeeRange.EMPLOYEES_5001_10000: 6,
+    EmployeeRange.EMPLOYEES_10001_PLUS: 6,
 }
 REVENUE_RANGES = list(RevenueRange)
 

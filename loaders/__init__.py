@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
+from loaders.prospect import prospect_fetchers
 from models import (
     Activity,
     ChangeLogEntry,
@@ -24,6 +25,7 @@ from models import (
     Deal,
     DealProduct,
     Email,
+    Lead,
     LeadLabel,
     LeadLabelLink,
     Note,
@@ -32,6 +34,10 @@ from models import (
     Person,
     Pipeline,
     Product,
+    ProspectKind,
+    ProspectOrganization,
+    ProspectPerson,
+    ProspectReport,
     Stage,
     Team,
     User,
@@ -89,6 +95,13 @@ class Loaders:
     products_by_deal_id: DataLoader[int, list[DealProduct]]
     product_by_id: DataLoader[int, Product | None]
     custom_fields_by_entity: DataLoader[CustomFieldEntity, list[CustomField]]
+    # The Prospector (loaders/prospect.py): one row or value per key.
+    prospect_person_by_id: DataLoader[int, ProspectPerson | None]
+    prospect_organization_by_id: DataLoader[int, ProspectOrganization | None]
+    owned_prospect: DataLoader[tuple[ProspectKind, int], bool]
+    lead_by_id: DataLoader[uuid.UUID, Lead | None]
+    latest_report_by_purchase_id: DataLoader[int, ProspectReport | None]
+    deal_id_by_source_lead_id: DataLoader[uuid.UUID, int | None]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -175,4 +188,5 @@ def make_loaders(viewer: Viewer) -> Loaders:
             name: DataLoader(_one(fetch) if name in SINGLE else _many(fetch))
             for name, fetch in deal_fetchers(viewer).items()
         },
+        **{name: DataLoader(_one(fetch)) for name, fetch in prospect_fetchers(viewer).items()},
     )

@@ -43,26 +43,26 @@ class Department(str, Enum):
 class EmployeeRange(str, Enum):
     """Company size by head count."""
 
-    E1_10 = "1-10"
-    E11_50 = "11-50"
-    E51_200 = "51-200"
-    E201_500 = "201-500"
-    E501_1000 = "501-1000"
-    E1001_5000 = "1001-5000"
-    E5001_10000 = "5001-10000"
-    E10001_PLUS = "10001+"
+    EMPLOYEES_1_10 = "1-10"
+    EMPLOYEES_11_50 = "11-50"
+    EMPLOYEES_51_200 = "51-200"
+    EMPLOYEES_201_500 = "201-500"
+    EMPLOYEES_501_1000 = "501-1000"
+    EMPLOYEES_1001_5000 = "1001-5000"
+    EMPLOYEES_5001_10000 = "5001-10000"
+    EMPLOYEES_10001_PLUS = "10001+"
 
 
 class RevenueRange(str, Enum):
     """Yearly revenue in US dollars."""
 
-    R0_1M = "0-1M"
-    R1M_10M = "1M-10M"
-    R10M_50M = "10M-50M"
-    R50M_100M = "50M-100M"
-    R100M_500M = "100M-500M"
-    R500M_1B = "500M-1B"
-    R1B_PLUS = "1B+"
+    REVENUE_UNDER_1M = "0-1M"
+    REVENUE_1M_10M = "1M-10M"
+    REVENUE_10M_50M = "10M-50M"
+    REVENUE_50M_100M = "50M-100M"
+    REVENUE_100M_500M = "100M-500M"
+    REVENUE_500M_1B = "500M-1B"
+    REVENUE_1B_PLUS = "1B+"
 
 
 class ProspectOrganization(Model):

@@ -36,6 +36,7 @@ from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
+from resolvers.prospect import ProspectFilterMutation, ProspectQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
@@ -48,6 +49,8 @@ from schema.lead import Lead
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.prospect import ProspectOrganization, ProspectPerson
+from schema.prospect_filter import SavedProspectFilter
 
 Query = merge_types(
     "Query",
@@ -62,6 +65,7 @@ Query = merge_types(
         DealQueries,
         CustomFieldQueries,
         CreditQueries,
+        ProspectQueries,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +84,7 @@ Mutation = merge_types(
         ConversionMutation,
         CustomFieldMutation,
         CreditMutation,
+        ProspectFilterMutation,
     ),
 )
 
@@ -120,6 +125,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
             Stage,
             Product,
             CustomField,
+            ProspectPerson,
+            ProspectOrganization,
+            SavedProspectFilter,
         ],
         # Factories, so that each request gets fresh extension instances.
         extensions=[
