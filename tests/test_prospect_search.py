@@ -54,7 +54,8 @@ def jsonl(*records: dict[str, Any]) -> str:
 
 ORGS = [
     {"id": "o1", "name": "Nordic Robotics AB", "industry": "Manufacturing", "employee_range": "51-200",
-     "revenue_range": "10M-50M", "country": "SE", "city": "Gothenburg", "street": "Hamngatan 1", "phones": ["+46 31 100 00 00"]},
+     "revenue_range": "10M-50M", "country": "SE", "city": "Gothenburg", "street": "Hamngatan 1",
+     "phones": ["+46 31 100 00 00"]},
     {"id": "o2", "name": "Nordlys Software AS", "industry": "Software", "employee_range": "11-50",
      "revenue_range": "1M-10M", "country": "NO", "city": "Oslo"},
     {"id": "o3", "name": "Bright Data GmbH", "industry": "Software", "employee_range": "201-500",
