@@ -17,6 +17,7 @@ from strawberry.http.ides import GraphQL_IDE
 
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
+from domain.operator import OPERATOR_TOKEN_PREFIX, authenticate_operator
 from domain.viewer import authenticate
 from jobs.worker import Worker
 from schema import build_schema
@@ -28,8 +29,16 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         context = Context(request=request, response=response)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            context.viewer = await authenticate(token.strip())
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        operator_token = request.headers.get("x-operator-token", "").strip()
+        if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
+            operator_token, token = token, ""
+        if operator_token:
+            # Operators review reports; they are never a company's user (SPEC §1).
+            context.operator = await authenticate_operator(operator_token)
+            context.token_rejected = context.operator is None
+        if token:
+            context.viewer = await authenticate(token)
             context.token_rejected = context.viewer is None
         return context
 

@@ -28,6 +28,8 @@ from models import Product as ProductModel
 from models import ProspectKind
 from models import ProspectOrganization as ProspectOrganizationModel
 from models import ProspectPerson as ProspectPersonModel
+from models import ProspectPurchase as ProspectPurchaseModel
+from models import ProspectReport as ProspectReportModel
 from models import Stage as StageModel
 from models import Team as TeamModel
 from models import User as UserModel
@@ -44,6 +46,7 @@ from schema.organization import Organization
 from schema.person import Person
 from schema.prospect import ProspectOrganization, ProspectPerson
 from schema.prospect_filter import SavedProspectFilter
+from schema.prospect_purchase import ProspectPurchase, ProspectReport
 
 MAX_NODES = 100
 
@@ -126,6 +129,16 @@ async def _saved_prospect_filter(viewer: Viewer, key: Any) -> SavedProspectFilte
         return None
 
 
+async def _prospect_purchase(viewer: Viewer, key: Any) -> ProspectPurchase | None:
+    row = await ProspectPurchaseModel.get_or_none(id=key, company_id=viewer.company_id)
+    return ProspectPurchase.from_model(row) if row else None
+
+
+async def _prospect_report(viewer: Viewer, key: Any) -> ProspectReport | None:
+    row = await ProspectReportModel.get_or_none(id=key, company_id=viewer.company_id)
+    return ProspectReport.from_model(row) if row else None
+
+
 LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Lead": _via(get_lead, Lead),
     "Person": _via(get_person, Person),
@@ -146,6 +159,8 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "ProspectPerson": _prospect_person,
     "ProspectOrganization": _prospect_organization,
     "SavedProspectFilter": _saved_prospect_filter,
+    "ProspectPurchase": _prospect_purchase,
+    "ProspectReport": _prospect_report,
 }
 
 

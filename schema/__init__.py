@@ -37,6 +37,8 @@ from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
 from resolvers.prospect import ProspectFilterMutation, ProspectQueries
+from resolvers.prospect_purchase import ProspectPurchaseMutation, ProspectPurchaseQueries
+from resolvers.prospect_report import ProspectReportMutation, ProspectReportQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
@@ -51,6 +53,7 @@ from schema.organization import Organization
 from schema.person import Person
 from schema.prospect import ProspectOrganization, ProspectPerson
 from schema.prospect_filter import SavedProspectFilter
+from schema.prospect_purchase import ProspectPurchase, ProspectReport
 
 Query = merge_types(
     "Query",
@@ -66,6 +69,8 @@ Query = merge_types(
         CustomFieldQueries,
         CreditQueries,
         ProspectQueries,
+        ProspectPurchaseQueries,
+        ProspectReportQueries,
     ),
 )
 Mutation = merge_types(
@@ -85,6 +90,8 @@ Mutation = merge_types(
         CustomFieldMutation,
         CreditMutation,
         ProspectFilterMutation,
+        ProspectPurchaseMutation,
+        ProspectReportMutation,
     ),
 )
 
@@ -128,6 +135,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
             ProspectPerson,
             ProspectOrganization,
             SavedProspectFilter,
+            ProspectPurchase,
+            ProspectReport,
         ],
         # Factories, so that each request gets fresh extension instances.
         extensions=[
