@@ -160,6 +160,9 @@ class ProspectPurchase(Node):
 
     @strawberry.field(description="Its lead was converted to a deal (it can no longer be reported).")
     async def converted_to_deal(self, info: InfoT) -> bool:
+        return await self._converted(info)
+
+    async def _converted(self, info: InfoT) -> bool:
         if self._lead_id is None:
             return False
         return await info.context.loaders.deal_id_by_source_lead_id.load(self._lead_id) is not None
@@ -168,6 +171,15 @@ class ProspectPurchase(Node):
     async def report(self, info: InfoT) -> ProspectReport | None:
         row = await info.context.loaders.latest_report_by_purchase_id.load(self._id)
         return ProspectReport.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Whether it can be reported now: within the window, not a deal, no report open or confirmed."
+    )
+    async def can_report(self, info: InfoT) -> bool:
+        if info.context.now >= self.reportable_until or await self._converted(info):
+            return False
+        row = await info.context.loaders.latest_report_by_purchase_id.load(self._id)
+        return row is None or row.status == ReportStatus.REJECTED
 
     @strawberry.field
     async def report_state(self, info: InfoT) -> ReportState:
