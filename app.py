@@ -17,6 +17,7 @@ from strawberry.http.ides import GraphQL_IDE
 
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
+from domain.billing import RenewalScheduler
 from domain.operator import OPERATOR_TOKEN_PREFIX, authenticate_operator
 from domain.viewer import authenticate
 from jobs.worker import Worker
@@ -59,8 +60,9 @@ def create_app(
 ) -> Starlette:
     """The application; ``manage_db=False`` when the caller has connected the database itself.
 
-    The job worker runs inside the server process unless ``run_worker`` is False (by default
-    it runs whenever the app manages its database, that is, when it is the server).
+    The job worker and the billing renewal check run inside the server process unless
+    ``run_worker`` is False (by default they run whenever the app manages its database, that
+    is, when it is the server).
     """
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
@@ -72,11 +74,17 @@ def create_app(
         if manage_db:
             await init_db(settings.database_url, create_db=True)
         worker = Worker() if run_worker else None
+        # The due-date check of billing periods runs beside the job worker.
+        renewals = RenewalScheduler() if run_worker else None
         if worker:
             worker.start()
+        if renewals:
+            renewals.start()
         try:
             yield {}
         finally:
+            if renewals:
+                await renewals.stop()
             if worker:
                 await worker.stop()
             if manage_db:

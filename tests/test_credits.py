@@ -11,7 +11,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import credit
-from domain.billing import add_months, period_containing, renew_billing_period, renew_due, set_add_on
+from domain.billing import (
+    RenewalScheduler,
+    add_months,
+    period_containing,
+    renew_billing_period,
+    renew_due,
+    set_add_on,
+)
 from domain.credit import add_entry, balance, lock_account
 from models import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry, Role
 from tests.conftest import Account
@@ -300,3 +307,19 @@ def test_periods_count_whole_months_from_the_anchor() -> None:
         dt.datetime(2024, 3, 31, 12, 0, tzinfo=dt.UTC),
     )
     assert period_containing(anchor, dt.datetime(2024, 3, 31, 11, 0, tzinfo=dt.UTC))[0] == add_months(anchor, 2)
+
+
+async def test_the_server_renews_due_periods_on_its_own(account: Account) -> None:
+    await set_add_on(account.company_id, AddOnState.ON, dt.datetime.now(dt.UTC) - dt.timedelta(days=40))
+    scheduler = RenewalScheduler(interval=0.05)
+    scheduler.start()
+    try:
+        for _ in range(200):
+            if len(await kinds(account.company_id)) == 3:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await scheduler.stop()
+    assert await kinds(account.company_id) == [("PERIOD_GRANT", 10), ("EXPIRY", -10), ("PERIOD_GRANT", 10)]
+    row = await CreditAccount.get(company_id=account.company_id)
+    assert row.period_end is not None and row.period_end > dt.datetime.now(dt.UTC)
