@@ -25,6 +25,8 @@ from models import Department, EmployeeRange, ProspectKind, RevenueRange, Senior
 # count stops here and says so.
 COUNT_CAP = 10_000
 MAX_VALUES = 50
+# A job-title search matching more distinct titles than this filters by a subquery instead.
+MAX_TITLE_IDS = 500
 PERSON_ONLY = ("job_title", "seniorities", "departments", "company_name")
 ORGANIZATION_ONLY = ("revenue_ranges", "name")
 
@@ -112,16 +114,35 @@ def _in(column: str, values: list[Any], where: list[str], params: list[Any]) -> 
         params += [getattr(v, "value", v) for v in values]
 
 
-def _conditions(kind: ProspectKind, f: ProspectFilter) -> tuple[str, list[Any]]:
+async def _title_ids(job_title: str) -> list[int] | None:
+    """Ids of the titles holding every word, or None when there are too many to list."""
+    words = match_key(job_title).split()
+    likes = " AND ".join("title_key LIKE ? ESCAPE '\\'" for _ in words)
+    rows = await fetch(
+        f"SELECT id FROM prospect_title WHERE {likes} ORDER BY id LIMIT ?",
+        [*(_like(w) for w in words), MAX_TITLE_IDS + 1],
+    )
+    return [int(r["id"]) for r in rows] if len(rows) <= MAX_TITLE_IDS else None
+
+
+async def _conditions(kind: ProspectKind, f: ProspectFilter) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if kind == ProspectKind.PERSON:
         where.append("p.erased_at IS NULL")
         if f.job_title:
-            words = match_key(f.job_title).split()
-            likes = " AND ".join("t.title_key LIKE ? ESCAPE '\\'" for _ in words)
-            where.append(f"p.title_id IN (SELECT t.id FROM prospect_title t WHERE {likes})")
-            params += [_like(w) for w in words]
+            # The matching titles as a list of ids, so that the planner can weigh that list
+            # against the other filters with its statistics; a subquery it could not weigh.
+            title_ids = await _title_ids(f.job_title)
+            if title_ids is None:
+                words = match_key(f.job_title).split()
+                likes = " AND ".join("t.title_key LIKE ? ESCAPE '\\'" for _ in words)
+                where.append(f"p.title_id IN (SELECT t.id FROM prospect_title t WHERE {likes})")
+                params += [_like(w) for w in words]
+            elif not title_ids:
+                where.append("1 = 0")
+            else:
+                _in("p.title_id", title_ids, where, params)
         _in("p.seniority", f.seniorities, where, params)
         _in("p.department", f.departments, where, params)
         if f.company_name:
@@ -171,7 +192,7 @@ async def search_prospects(
     company_id: int, kind: ProspectKind, f: ProspectFilter, first: int, after: str | None
 ) -> ProspectPage:
     """One page of prospects of a kind in id order, with those the company bought marked."""
-    where, params = _conditions(kind, f)
+    where, params = await _conditions(kind, f)
     if after:
         cursor = Cursor.decode(after, _sort(kind))
         if not isinstance(cursor.id, int):
@@ -192,7 +213,7 @@ async def search_prospects(
 
 async def count_prospects(kind: ProspectKind, f: ProspectFilter) -> int:
     """How many prospects match, counted up to :data:`COUNT_CAP` (one more means "more")."""
-    where, params = _conditions(kind, f)
+    where, params = await _conditions(kind, f)
     table = "prospect_person" if kind == ProspectKind.PERSON else "prospect_organization"
     rows = await fetch(
         f"SELECT count(*) AS n FROM (SELECT 1 FROM {table} p WHERE {where} LIMIT ?) q", [*params, COUNT_CAP + 1]
