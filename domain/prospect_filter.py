@@ -55,6 +55,7 @@ async def save_filter(
 
 
 async def delete_filter(viewer: Viewer, filter_id: int) -> None:
+    await require_prospector(viewer.company_id)
     row = await get_saved_filter(viewer, filter_id)
     await row.delete()
 

@@ -129,7 +129,9 @@ async def purchase_prospects(
                     )
                 return await _replay(viewer, earlier)
 
-        profiles = await _profiles(refs)
+        # Error paths name each prospect's (first) place in the input.
+        where = {ref: str(request.refs.index(ref)) for ref in refs}
+        profiles = await _profiles(refs, where)
         owned = await _owned(viewer.company_id, refs)
         new = [r for r in refs if r not in owned]
         have = await balance(viewer.company_id)
@@ -143,12 +145,12 @@ async def purchase_prospects(
 
         errors: list[FieldError] = []
         bought: dict[ProspectRef, ProspectPurchase] = {}
-        for position, ref in enumerate(refs):
+        for ref in refs:
             if ref in owned:
                 continue
             choice = request.choices.get(ref, request.default)
             try:
-                added = await add_prospect(viewer, profiles[ref], choice, ("input", "prospect_ids", str(position)))
+                added = await add_prospect(viewer, profiles[ref], choice, ("input", "prospect_ids", where[ref]))
             except DomainError as error:
                 errors += error.errors
                 continue
@@ -208,7 +210,9 @@ async def _replay(viewer: Viewer, earlier: ProspectPurchaseRequest) -> PurchaseR
     return PurchaseResult(items, stored["credits_spent"], await balance(viewer.company_id), replayed=True)
 
 
-async def _profiles(refs: list[ProspectRef]) -> dict[ProspectRef, ProspectPerson | ProspectOrganization]:
+async def _profiles(
+    refs: list[ProspectRef], where: dict[ProspectRef, str]
+) -> dict[ProspectRef, ProspectPerson | ProspectOrganization]:
     """The profiles asked for; erased or unknown ones are NOT_FOUND, naming each."""
     person_ids = [r.id for r in refs if r.kind == ProspectKind.PERSON]
     org_ids = [r.id for r in refs if r.kind == ProspectKind.ORGANIZATION]
@@ -218,8 +222,8 @@ async def _profiles(refs: list[ProspectRef]) -> dict[ProspectRef, ProspectPerson
     for org in await ProspectOrganization.filter(id__in=org_ids):
         found[ProspectRef(ProspectKind.ORGANIZATION, org.id)] = org
     missing = [
-        FieldError("Prospect not found.", ErrorCode.NOT_FOUND, ("input", "prospect_ids", str(i)))
-        for i, r in enumerate(refs)
+        FieldError("Prospect not found.", ErrorCode.NOT_FOUND, ("input", "prospect_ids", where[r]))
+        for r in refs
         if r not in found
     ]
     if missing:

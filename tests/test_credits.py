@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from cli.prospects import register, run
+from core.errors import DomainError
 from domain import credit
 from domain.billing import (
     RenewalScheduler,
@@ -323,3 +326,23 @@ async def test_the_server_renews_due_periods_on_its_own(account: Account) -> Non
     assert await kinds(account.company_id) == [("PERIOD_GRANT", 10), ("EXPIRY", -10), ("PERIOD_GRANT", 10)]
     row = await CreditAccount.get(company_id=account.company_id)
     assert row.period_end is not None and row.period_end > dt.datetime.now(dt.UTC)
+
+
+async def test_cli_switches_the_add_on_and_renews(account: Account, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="leadbox")
+    register(parser.add_subparsers(dest="command", required=True))
+    await run(parser.parse_args(["billing", "add-on", "--company", str(account.company_id), "--state", "TRIAL"]))
+    assert capsys.readouterr().out.startswith(f"company {account.company_id}: add-on TRIAL, trial until ")
+    assert await balance(account.company_id) == 10
+    await run(parser.parse_args(["billing", "renew"]))
+    assert capsys.readouterr().out.strip() == "nothing due"
+    # Move the period a month back so that it is due, then renew this company only.
+    end = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    start = add_months(end, -1)
+    await CreditAccount.filter(company_id=account.company_id).update(
+        billing_anchor=start, period_start=start, period_end=end
+    )
+    await run(parser.parse_args(["billing", "renew", "--company", str(account.company_id)]))
+    assert capsys.readouterr().out.startswith(f"company {account.company_id}: 10 expired, 10 granted, until ")
+    with pytest.raises(DomainError, match="no company with id 999999"):
+        await run(parser.parse_args(["billing", "add-on", "--company", "999999", "--state", "ON"]))

@@ -18,6 +18,7 @@ from domain.credit import balance
 from domain.operator import create_operator_token
 from domain.prospect_report import review_report
 from models import (
+    AddOnState,
     ChangeLogEntry,
     CreditEntryKind,
     CreditLedgerEntry,
@@ -150,6 +151,9 @@ async def test_who_may_report_and_what_a_report_needs(
     assert [(e["field"], e["code"]) for e in other["userErrors"]] == [(["input", "details"], "REQUIRED")]
     neither = await account.client.mutate(REPORT, {"reason": "OTHER", "details": "x"})
     assert [e["code"] for e in neither["userErrors"]] == ["REQUIRED"]
+    await enable(account.company_id, AddOnState.OFF)
+    switched_off = await report(account, bought["purchase"])
+    assert [e["code"] for e in switched_off["userErrors"]] == ["PROSPECTOR_NOT_ENABLED"]
     assert await ProspectReport.all().count() == 0
 
 
@@ -255,3 +259,20 @@ async def test_the_cli_lists_and_decides_reports(
     assert await balance(account.company_id) == 10
     with pytest.raises(DomainError, match="was confirmed already"):
         await run(parser.parse_args(["prospects", "review", str(report_id), "--reject"]))
+
+
+async def test_operator_tokens_from_the_cli(
+    account: Account, bought: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="leadbox")
+    register(parser.add_subparsers(dest="command", required=True))
+    await run(parser.parse_args(["operator", "create-token", "--name", "Oscar Ops"]))
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("lbo_")
+    assert (await Client(account.client.http, token).execute(REPORTS))["prospectReports"] == []
+    await run(parser.parse_args(["operator", "revoke-token", token]))
+    assert capsys.readouterr().out.strip() == "revoked"
+    refused = await Client(account.client.http, token).raw(REPORTS)
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    with pytest.raises(DomainError, match="no active operator token"):
+        await run(parser.parse_args(["operator", "revoke-token", token]))

@@ -101,6 +101,12 @@ async def test_without_the_add_on_search_is_refused_with_a_clear_code(account: A
     assert body["errors"][0]["extensions"]["code"] == "PROSPECTOR_NOT_ENABLED"
     body = await account.client.raw(SAVED)
     assert body["errors"][0]["extensions"]["code"] == "PROSPECTOR_NOT_ENABLED"
+    body = await account.client.raw("query { myProspects { nodes { kind } } }")
+    assert body["errors"][0]["extensions"]["code"] == "PROSPECTOR_NOT_ENABLED"
+    saved = await account.client.mutate(SAVE, {"name": "x", "kind": "PERSON", "filter": {}})
+    assert [e["code"] for e in saved["userErrors"]] == ["PROSPECTOR_NOT_ENABLED"]
+    deleted = await account.client.mutate(DELETE, {"id": to_global_id("SavedProspectFilter", 1)})
+    assert deleted["userErrors"] == [{"code": "PROSPECTOR_NOT_ENABLED"}]
 
 
 async def test_person_filters(account: Account, database_loaded: dict[str, int]) -> None:
