@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
+from cli import prospects
 from core.config import settings_from_env
 from core.errors import DomainError
 
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     export.add_argument("--output", default="schema.graphql", metavar="PATH")
     export.add_argument("--check", action="store_true", help="exit 1 when the file differs instead of writing it")
+
+    # The operator's commands: the prospect database, billing periods, operator tokens.
+    prospects.register(commands)
     return parser
 
 
@@ -162,6 +166,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
     "create-team": _create_team,
     "migrate": _migrate,
     "demo": _demo,
+    **prospects.COMMANDS,
 }
 
 

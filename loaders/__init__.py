@@ -19,6 +19,7 @@ from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
 from loaders.lead_status import SINGLE as LEAD_STATUS_SINGLE
 from loaders.lead_status import lead_status_fetchers
+from loaders.prospect import prospect_fetchers
 from models import (
     Activity,
     Category,
@@ -29,6 +30,7 @@ from models import (
     Deal,
     DealProduct,
     Email,
+    Lead,
     LeadLabel,
     LeadLabelLink,
     Note,
@@ -37,6 +39,10 @@ from models import (
     Person,
     Pipeline,
     Product,
+    ProspectKind,
+    ProspectOrganization,
+    ProspectPerson,
+    ProspectReport,
     Stage,
     Team,
     User,
@@ -99,6 +105,13 @@ class Loaders:
     category_group_by_id: DataLoader[int, CategoryGroup | None]
     categories_by_group_id: DataLoader[int, list[Category]]
     change_log_by_person_id: DataLoader[int, list[ChangeLogEntry]]
+    # The Prospector (loaders/prospect.py): one row or value per key.
+    prospect_person_by_id: DataLoader[int, ProspectPerson | None]
+    prospect_organization_by_id: DataLoader[int, ProspectOrganization | None]
+    owned_prospect: DataLoader[tuple[ProspectKind, int], bool]
+    lead_by_id: DataLoader[uuid.UUID, Lead | None]
+    latest_report_by_purchase_id: DataLoader[int, ProspectReport | None]
+    deal_id_by_source_lead_id: DataLoader[uuid.UUID, int | None]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -189,4 +202,5 @@ def make_loaders(viewer: Viewer) -> Loaders:
             name: DataLoader(_one(fetch) if name in LEAD_STATUS_SINGLE else _many(fetch))
             for name, fetch in lead_status_fetchers(viewer).items()
         },
+        **{name: DataLoader(_one(fetch)) for name, fetch in prospect_fetchers(viewer).items()},
     )

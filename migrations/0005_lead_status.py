@@ -40,7 +40,9 @@ async def add_defaults(apps, schema_editor):
     companies = await client.execute_query_dict("SELECT id FROM company ORDER BY id")
     for company in companies:
         company_id = company["id"]
-        groups = await client.execute_query_dict(sql("SELECT id FROM category_group WHERE company_id = ?"), [company_id])
+        groups = await client.execute_query_dict(
+            sql("SELECT id FROM category_group WHERE company_id = ?"), [company_id]
+        )
         if not groups:
             position = 0
             for group_position, (group_name, enabled, names) in enumerate(DEFAULT_GROUPS):
@@ -74,102 +76,256 @@ async def add_defaults(apps, schema_editor):
                     [company_id, name, description, position, position == 0, stamp, stamp],
                 )
 
+
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_deals_products_custom_fields')]
+    dependencies = [("models", "0004_deals_products_custom_fields")]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name='CategoryGroup',
+            name="CategoryGroup",
             fields=[
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('company', fields.ForeignKeyField('models.Company', source_field='company_id', db_constraint=True, to_field='id', related_name='category_groups', on_delete=OnDelete.CASCADE)),
-                ('name', fields.CharField(max_length=100)),
-                ('lead_status_enabled', fields.BooleanField(default=False)),
-                ('position', fields.IntField(default=0)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "company",
+                    fields.ForeignKeyField(
+                        "models.Company",
+                        source_field="company_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="category_groups",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=100)),
+                ("lead_status_enabled", fields.BooleanField(default=False)),
+                ("position", fields.IntField(default=0)),
             ],
-            options={'table': 'category_group', 'app': 'models', 'unique_together': (('company', 'name'),), 'pk_attr': 'id'},
-            bases=['TimestampMixin', 'Model'],
+            options={
+                "table": "category_group",
+                "app": "models",
+                "unique_together": (("company", "name"),),
+                "pk_attr": "id",
+            },
+            bases=["TimestampMixin", "Model"],
         ),
         ops.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('company', fields.ForeignKeyField('models.Company', source_field='company_id', db_constraint=True, to_field='id', related_name='categories', on_delete=OnDelete.CASCADE)),
-                ('group', fields.ForeignKeyField('models.CategoryGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='categories', on_delete=OnDelete.NO_ACTION)),
-                ('name', fields.CharField(max_length=100)),
-                ('position', fields.IntField(default=0)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "company",
+                    fields.ForeignKeyField(
+                        "models.Company",
+                        source_field="company_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="categories",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "group",
+                    fields.ForeignKeyField(
+                        "models.CategoryGroup",
+                        source_field="group_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="categories",
+                        on_delete=OnDelete.NO_ACTION,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=100)),
+                ("position", fields.IntField(default=0)),
             ],
-            options={'table': 'category', 'app': 'models', 'unique_together': (('company', 'name'),), 'indexes': [Index(fields=['group_id'])], 'pk_attr': 'id'},
-            bases=['TimestampMixin', 'Model'],
+            options={
+                "table": "category",
+                "app": "models",
+                "unique_together": (("company", "name"),),
+                "indexes": [Index(fields=["group_id"])],
+                "pk_attr": "id",
+            },
+            bases=["TimestampMixin", "Model"],
         ),
         ops.CreateModel(
-            name='LeadStatus',
+            name="LeadStatus",
             fields=[
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('company', fields.ForeignKeyField('models.Company', source_field='company_id', db_constraint=True, to_field='id', related_name='lead_statuses', on_delete=OnDelete.CASCADE)),
-                ('name', fields.CharField(max_length=100)),
-                ('description', fields.TextField(default='', unique=False)),
-                ('position', fields.IntField(default=0)),
-                ('is_initial', fields.BooleanField(default=False)),
-                ('retired_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "company",
+                    fields.ForeignKeyField(
+                        "models.Company",
+                        source_field="company_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="lead_statuses",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=100)),
+                ("description", fields.TextField(default="", unique=False)),
+                ("position", fields.IntField(default=0)),
+                ("is_initial", fields.BooleanField(default=False)),
+                ("retired_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'lead_status', 'app': 'models', 'unique_together': (('company', 'name'),), 'pk_attr': 'id'},
-            bases=['TimestampMixin', 'Model'],
+            options={
+                "table": "lead_status",
+                "app": "models",
+                "unique_together": (("company", "name"),),
+                "pk_attr": "id",
+            },
+            bases=["TimestampMixin", "Model"],
         ),
         ops.CreateModel(
-            name='Selection',
+            name="Selection",
             fields=[
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('company', fields.ForeignKeyField('models.Company', source_field='company_id', db_constraint=True, to_field='id', related_name='selections', on_delete=OnDelete.CASCADE)),
-                ('name', fields.CharField(max_length=200)),
-                ('entity', fields.CharEnumField(description='PERSON: PERSON\nORGANIZATION: ORGANIZATION', enum_type=SelectionEntity, max_length=16)),
-                ('kind', fields.CharEnumField(description='STATIC: STATIC\nDYNAMIC: DYNAMIC', enum_type=SelectionKind, max_length=16)),
-                ('criteria', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
-                ('owner', fields.ForeignKeyField('models.User', source_field='owner_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
-                ('is_shared', fields.BooleanField(default=False)),
-                ('members_saved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "company",
+                    fields.ForeignKeyField(
+                        "models.Company",
+                        source_field="company_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="selections",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=200)),
+                (
+                    "entity",
+                    fields.CharEnumField(
+                        description="PERSON: PERSON\nORGANIZATION: ORGANIZATION",
+                        enum_type=SelectionEntity,
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "kind",
+                    fields.CharEnumField(
+                        description="STATIC: STATIC\nDYNAMIC: DYNAMIC", enum_type=SelectionKind, max_length=16
+                    ),
+                ),
+                ("criteria", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                (
+                    "owner",
+                    fields.ForeignKeyField(
+                        "models.User",
+                        source_field="owner_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("is_shared", fields.BooleanField(default=False)),
+                ("members_saved_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'selection', 'app': 'models', 'indexes': [Index(fields=['company_id', 'name'])], 'pk_attr': 'id'},
-            bases=['TimestampMixin', 'Model'],
+            options={
+                "table": "selection",
+                "app": "models",
+                "indexes": [Index(fields=["company_id", "name"])],
+                "pk_attr": "id",
+            },
+            bases=["TimestampMixin", "Model"],
         ),
         ops.CreateModel(
-            name='SelectionMember',
+            name="SelectionMember",
             fields=[
-                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('selection', fields.ForeignKeyField('models.Selection', source_field='selection_id', db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
-                ('person', fields.ForeignKeyField('models.Person', source_field='person_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
-                ('organization', fields.ForeignKeyField('models.Organization', source_field='organization_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ("id", fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "selection",
+                    fields.ForeignKeyField(
+                        "models.Selection",
+                        source_field="selection_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="members",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "person",
+                    fields.ForeignKeyField(
+                        "models.Person",
+                        source_field="person_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "organization",
+                    fields.ForeignKeyField(
+                        "models.Organization",
+                        source_field="organization_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
             ],
-            options={'table': 'selection_member', 'app': 'models', 'indexes': [Index(fields=['selection_id', 'person_id']), Index(fields=['selection_id', 'organization_id']), Index(fields=['person_id']), Index(fields=['organization_id'])], 'pk_attr': 'id', 'table_description': 'One member of a static selection: a person or an organization.'},
-            bases=['Model'],
+            options={
+                "table": "selection_member",
+                "app": "models",
+                "indexes": [
+                    Index(fields=["selection_id", "person_id"]),
+                    Index(fields=["selection_id", "organization_id"]),
+                    Index(fields=["person_id"]),
+                    Index(fields=["organization_id"]),
+                ],
+                "pk_attr": "id",
+                "table_description": "One member of a static selection: a person or an organization.",
+            },
+            bases=["Model"],
         ),
         ops.AddField(
-            model_name='Organization',
-            name='category',
-            field=fields.ForeignKeyField('models.Category', source_field='category_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.NO_ACTION),
+            model_name="Organization",
+            name="category",
+            field=fields.ForeignKeyField(
+                "models.Category",
+                source_field="category_id",
+                null=True,
+                db_constraint=True,
+                to_field="id",
+                related_name=False,
+                on_delete=OnDelete.NO_ACTION,
+            ),
         ),
         ops.AddIndex(
-            model_name='Organization',
-            index=Index(fields=['company_id', 'category_id']),
+            model_name="Organization",
+            index=Index(fields=["company_id", "category_id"]),
         ),
         ops.AddField(
-            model_name='Person',
-            name='lead_status',
-            field=fields.ForeignKeyField('models.LeadStatus', source_field='lead_status_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.NO_ACTION),
+            model_name="Person",
+            name="lead_status",
+            field=fields.ForeignKeyField(
+                "models.LeadStatus",
+                source_field="lead_status_id",
+                null=True,
+                db_constraint=True,
+                to_field="id",
+                related_name=False,
+                on_delete=OnDelete.NO_ACTION,
+            ),
         ),
         ops.AddIndex(
-            model_name='Person',
-            index=Index(fields=['company_id', 'lead_status_id']),
+            model_name="Person",
+            index=Index(fields=["company_id", "lead_status_id"]),
         ),
         ops.RunPython(add_defaults, ops.RunPython.noop),
     ]

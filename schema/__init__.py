@@ -19,6 +19,7 @@ from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.contact import ContactQueries
 from resolvers.conversion import ConversionMutation
+from resolvers.credit import CreditMutation, CreditQueries
 from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
 from resolvers.deal import DealMutation, DealQueries
 from resolvers.duplicate import DuplicateQueries
@@ -31,6 +32,9 @@ from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
+from resolvers.prospect import ProspectFilterMutation, ProspectQueries
+from resolvers.prospect_purchase import ProspectPurchaseMutation, ProspectPurchaseQueries
+from resolvers.prospect_report import ProspectReportMutation, ProspectReportQueries
 from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
@@ -45,6 +49,9 @@ from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.prospect import ProspectOrganization, ProspectPerson
+from schema.prospect_filter import SavedProspectFilter
+from schema.prospect_purchase import ProspectPurchase, ProspectReport
 from schema.selection import Selection
 
 Query = merge_types(
@@ -61,6 +68,10 @@ Query = merge_types(
         CustomFieldQueries,
         LeadStatusQueries,
         SelectionQueries,
+        CreditQueries,
+        ProspectQueries,
+        ProspectPurchaseQueries,
+        ProspectReportQueries,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +91,10 @@ Mutation = merge_types(
         CustomFieldMutation,
         LeadStatusMutation,
         SelectionMutation,
+        CreditMutation,
+        ProspectFilterMutation,
+        ProspectPurchaseMutation,
+        ProspectReportMutation,
     ),
 )
 
@@ -126,6 +141,11 @@ def build_schema(settings: Settings | None = None) -> Schema:
             CategoryGroup,
             Category,
             Selection,
+            ProspectPerson,
+            ProspectOrganization,
+            SavedProspectFilter,
+            ProspectPurchase,
+            ProspectReport,
         ],
         # Factories, so that each request gets fresh extension instances. The depth and alias
         # rules are built once: a rule class made per request would never hit the validation
