@@ -17,6 +17,8 @@ from strawberry.http.ides import GraphQL_IDE
 
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
+from domain.billing import RenewalScheduler
+from domain.operator import OPERATOR_TOKEN_PREFIX, authenticate_operator
 from domain.viewer import authenticate
 from jobs.worker import Worker
 from schema import build_schema
@@ -28,8 +30,16 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         context = Context(request=request, response=response)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            context.viewer = await authenticate(token.strip())
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        operator_token = request.headers.get("x-operator-token", "").strip()
+        if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
+            operator_token, token = token, ""
+        if operator_token:
+            # Operators review reports; they are never a company's user (SPEC §1).
+            context.operator = await authenticate_operator(operator_token)
+            context.token_rejected = context.operator is None
+        if token:
+            context.viewer = await authenticate(token)
             context.token_rejected = context.viewer is None
         return context
 
@@ -50,8 +60,9 @@ def create_app(
 ) -> Starlette:
     """The application; ``manage_db=False`` when the caller has connected the database itself.
 
-    The job worker runs inside the server process unless ``run_worker`` is False (by default
-    it runs whenever the app manages its database, that is, when it is the server).
+    The job worker and the billing renewal check run inside the server process unless
+    ``run_worker`` is False (by default they run whenever the app manages its database, that
+    is, when it is the server).
     """
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
@@ -61,13 +72,19 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_db:
-            await init_db(settings.database_url, create_db=True)
+            await init_db(settings.database_url, create_db=True, shared=True)
         worker = Worker() if run_worker else None
+        # The due-date check of billing periods runs beside the job worker.
+        renewals = RenewalScheduler() if run_worker else None
         if worker:
             worker.start()
+        if renewals:
+            renewals.start()
         try:
             yield {}
         finally:
+            if renewals:
+                await renewals.stop()
             if worker:
                 await worker.stop()
             if manage_db:

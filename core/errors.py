@@ -45,6 +45,24 @@ class ErrorCode(str, Enum):
     # fit its columns (saved filters, bulk changes by filter).
     UNKNOWN_COLUMN = "UNKNOWN_COLUMN"
     INVALID_FILTER = "INVALID_FILTER"
+    # Lead status (SPEC §8): the person's organization has no category in a group with lead
+    # status enabled, so the status is hidden and cannot be changed; a retired status cannot
+    # be chosen; a person's category is its organization's and cannot be set on the person.
+    LEAD_STATUS_NOT_EDITABLE = "LEAD_STATUS_NOT_EDITABLE"
+    LEAD_STATUS_RETIRED = "LEAD_STATUS_RETIRED"
+    CATEGORY_INHERITED = "CATEGORY_INHERITED"
+    # Prospector: the company has no lead-generation add-on (or its trial ended); the ledger
+    # holds fewer credits than the purchase costs; a report came too late, after the lead
+    # became a deal, or while another report on the same purchase waits for review; a
+    # report was reviewed already.
+    PROSPECTOR_NOT_ENABLED = "PROSPECTOR_NOT_ENABLED"
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
+    REPORT_WINDOW_CLOSED = "REPORT_WINDOW_CLOSED"
+    LEAD_CONVERTED = "LEAD_CONVERTED"
+    REPORT_ALREADY_OPEN = "REPORT_ALREADY_OPEN"
+    ALREADY_REVIEWED = "ALREADY_REVIEWED"
+    # The idempotency key was used before for a different request.
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 class WarningCode(str, Enum):

@@ -8,7 +8,9 @@ from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, fail
 from core.security import new_token, token_digest
+from domain.category import create_default_categories
 from domain.label import create_default_labels
+from domain.lead_status import create_default_statuses
 from models import ApiToken, Company, Pipeline, Role, Stage, Team, TeamMember, User
 
 DEFAULT_STAGES = (
@@ -21,13 +23,15 @@ DEFAULT_STAGES = (
 
 
 async def create_company(name: str) -> Company:
-    """A new tenant with its default labels and a default pipeline."""
+    """A new tenant with its default labels, pipeline, category groups and lead statuses."""
     name = name.strip()
     if not name:
         raise fail("name is required.", ErrorCode.REQUIRED, "name")
     async with in_transaction():
         company = await Company.create(name=name)
         await create_default_labels(company.id)
+        await create_default_categories(company.id)
+        await create_default_statuses(company.id)
         pipeline = await Pipeline.create(company_id=company.id, name="Sales pipeline", is_default=True)
         await Stage.bulk_create(
             [

@@ -31,7 +31,7 @@ from domain.custom_field import definitions
 from domain.custom_value import formula_values, without_formulas
 from domain.deal import ENTITY as DEAL_ENTITY
 from domain.deal import check_open_deal_capacity, deal_global_id, get_live_deal
-from domain.duplicate import match_key
+from domain.duplicate import DuplicatePolicy, Resolution, check_lead, match_key
 from domain.lead import ENTITY as LEAD_ENTITY
 from domain.pipeline import placement
 from domain.validation import money
@@ -46,6 +46,7 @@ from models import (
     Lead,
     LeadSource,
     Note,
+    Person,
     Pipeline,
     Stage,
     Visibility,
@@ -228,6 +229,7 @@ async def convert_deal_to_lead(
     path: tuple[str, ...] = ("input", "id"),
     *,
     fields: list[CustomField] | None = None,
+    lead_duplicate: Resolution | None = None,
 ) -> DealConversion:
     """Turn one deal into a lead owned by the viewer and soft-delete the deal, all or nothing.
 
@@ -239,6 +241,10 @@ async def convert_deal_to_lead(
         fields = await deal_field_definitions(viewer)
     async with in_transaction():
         deal = await get_live_deal(viewer, deal_id, path, for_update=True)
+        # The new lead is checked like any other (SPEC §6): a lead with the same title and
+        # person is reported as DUPLICATE unless the caller accepts it.
+        person_name = (await Person.get(id=deal.person_id)).name if deal.person_id is not None else None
+        await check_lead(viewer, deal.title, person_name, DuplicatePolicy(lead=lead_duplicate), (*path, "title"))
         computed = formula_values(fields, deal.custom_fields, deal.value_amount)
         lead = await Lead.create(
             company_id=viewer.company_id,
@@ -281,7 +287,9 @@ async def convert_deal_to_lead(
     return DealConversion(deal.id, lead, formula_not_carried=any(v is not None for v in computed.values()))
 
 
-async def convert_deals_to_leads(viewer: Viewer, ids: Sequence[int]) -> list[DealConversion]:
+async def convert_deals_to_leads(
+    viewer: Viewer, ids: Sequence[int], lead_duplicate: Resolution | None = None
+) -> list[DealConversion]:
     """Convert at most 100 deals, each in its own transaction, reporting each one's outcome."""
     check_convert_permission(viewer)
     wanted = check_ids(ids, ("input", "ids"))
@@ -289,7 +297,10 @@ async def convert_deals_to_leads(viewer: Viewer, ids: Sequence[int]) -> list[Dea
     results: list[DealConversion] = []
     for i, deal_id in enumerate(wanted):
         try:
-            results.append(await convert_deal_to_lead(viewer, deal_id, ("input", "ids", str(i)), fields=fields))
+            path = ("input", "ids", str(i))
+            results.append(
+                await convert_deal_to_lead(viewer, deal_id, path, fields=fields, lead_duplicate=lead_duplicate)
+            )
         except DomainError as error:
             results.append(DealConversion(deal_id, errors=error.errors))
     return results

@@ -24,6 +24,7 @@ from core.sql import Param, Sql, compose, join, marks, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
 from domain.columns import Column, is_custom, load_columns, resolve
 from domain.lead_filter import FilterGroup, compile_group
+from domain.lead_state import enabled_sql, person_joins
 from domain.viewer import Viewer
 from models import CustomField, Lead, LeadSource
 
@@ -75,6 +76,10 @@ class PredefinedLeadFilter(str, Enum):
     WITH_VALUE = "WITH_VALUE"
 
 
+# The linked person's organization, category and group: whether its lead status shows.
+JOIN_PERSON_CATEGORY = person_joins("p", "lpo", "lpc", "lpg")
+
+
 class UnsortableColumn(PublicError):
     def __init__(self, key: str) -> None:
         super().__init__(f"The list cannot be sorted by {key}.", code="INVALID_SORT")
@@ -88,6 +93,8 @@ class LeadQuery:
     owner_user_ids: list[int] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
     predefined: list[PredefinedLeadFilter] = field(default_factory=list)
+    # Leads whose linked person shows one of these lead statuses (SPEC §8).
+    lead_status_ids: list[int] = field(default_factory=list)
     search: str | None = None
     # A custom filter: an AND/OR tree of conditions on columns (domain.lead_filter).
     conditions: FilterGroup | None = None
@@ -220,6 +227,19 @@ def _chosen(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[st
                 )
             )
         where.append(compose("(", join(" OR ", parts), ")"))
+    if query.lead_status_ids:
+        enabled, enabled_params = enabled_sql("lpg")
+        # A status hidden by the organization's category does not count, nor does a person
+        # the viewer may not see (its status would be told through the filter).
+        status = compose(
+            "(",
+            Sql(enabled, tuple(enabled_params)),
+            " AND p.lead_status_id IN (",
+            marks(query.lead_status_ids),
+            "))",
+        )
+        status = Sql(status.text, status.params, (JOIN_PERSON, JOIN_PERSON_CATEGORY))
+        where.append(_visible_only(viewer, "p", status))
     where += [_predefined(p, now) for p in dict.fromkeys(query.predefined)]
     search = (query.search or "").strip()
     if search:
@@ -231,7 +251,7 @@ def _chosen(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[st
     return where
 
 
-JOIN_ORDER = [JOIN_PERSON, JOIN_ORGANIZATION, JOIN_OWNER]
+JOIN_ORDER = [JOIN_PERSON, JOIN_PERSON_CATEGORY, JOIN_ORGANIZATION, JOIN_OWNER]
 
 
 def statement(select: Sql, where: list[Sql], tail: Sql | None = None) -> tuple[str, list[Any]]:

@@ -10,8 +10,10 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.category import get_category
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
+from domain.lead_state import category_enabled, start_at_initial
 from domain.refs import check_owner_user
 from domain.validation import text
 from domain.viewer import Viewer
@@ -50,6 +52,7 @@ class OrganizationData:
     visibility: Visibility | None = None
     # Values of the entity's custom fields, by key (SPEC §9).
     custom_fields: dict[str, Any] | None = None
+    category_id: int | None = None
 
 
 def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
@@ -87,6 +90,8 @@ async def create_organization(
     )
     values.setdefault("owner_id", viewer.user_id)
     await check_owner_user(viewer, values["owner_id"], (*path, "owner_id"))
+    if values.get("category_id") is not None:
+        await get_category(viewer, values["category_id"], (*path, "category_id"))
     async with in_transaction():
         org = await Organization.create(company_id=viewer.company_id, **values)
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, org.id, "CREATED")])
@@ -110,11 +115,14 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
     values = clean(changes, ("input",), creating=False)
     if "owner_id" in values:
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
+    if values.get("category_id") is not None:
+        await get_category(viewer, values["category_id"], ("input", "category_id"))
     merged, custom_entries = await changed_values(
         viewer, CustomFieldEntity.ORGANIZATION, org, ENTITY, custom, ("input", "custom_fields")
     )
     before = {k: getattr(org, k) for k in values}
     logged = {k: v for k, v in values.items() if k != "name_key"}
+    category_changed = "category_id" in values and values["category_id"] != org.category_id
     if merged is not None:
         values["custom_fields"] = merged
     async with in_transaction():
@@ -124,6 +132,10 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
         await changelog.write(
             changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged) + custom_entries
         )
+        # Into a category with lead status enabled: every person of the organization starts
+        # at the initial status, whatever it held (SPEC §8). Out of one: statuses stay, hidden.
+        if category_changed and await category_enabled(viewer.company_id, org.category_id):
+            await start_at_initial(viewer, viewer.company_id, organization_id=org.id)
     return org
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, fields
 from typing import Any
@@ -12,6 +13,14 @@ from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
+from domain.lead_state import (
+    HIDDEN_MESSAGES,
+    category_enabled,
+    lead_states,
+    organization_category_id,
+    person_category_changed,
+)
+from domain.lead_status import get_status, initial_status_id
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import text
@@ -44,6 +53,8 @@ class PersonData:
     visibility: Visibility | None = None
     # Values of the entity's custom fields, by key (SPEC §9).
     custom_fields: dict[str, Any] | None = None
+    # Set when the client tried to give the person a category: refused, it is inherited.
+    sets_category: bool = False
 
 
 def digits(phone: str) -> str:
@@ -79,6 +90,15 @@ def split_name(name: str) -> tuple[str, str | None]:
 def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> dict[str, Any]:
     errors: list[FieldError] = []
     out = dict(changes)
+    if "category_id" in out:
+        out.pop("category_id")
+        errors.append(
+            FieldError(
+                "A person's category is its organization's: change the category of the organization instead.",
+                ErrorCode.CATEGORY_INHERITED,
+                (*path, "category_id"),
+            )
+        )
     for name, limit in (("name", 255), ("first_name", 120), ("last_name", 120), ("job_title", 255)):
         if name in out:
             out[name], errs = text(out[name], (*path, name), required=name == "name", max_length=limit)
@@ -107,8 +127,14 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
 
 
 async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] = ("input",)) -> Person:
-    raw = {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not None}
+    raw = {
+        f.name: getattr(data, f.name)
+        for f in fields(data)
+        if getattr(data, f.name) is not None and f.name != "sets_category"
+    }
     custom = raw.pop("custom_fields", None)
+    if data.sets_category:
+        raw["category_id"] = None
     values = clean(raw, path, creating=True)
     values["custom_fields"] = merge(
         {}, await clean_values(viewer, CustomFieldEntity.PERSON, custom or {}, (*path, "custom_fields"))
@@ -118,6 +144,11 @@ async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] 
     if values.get("organization_id") is not None:
         await get_organization(viewer, values["organization_id"], (*path, "organization_id"))
     async with in_transaction():
+        # In an organization whose category has lead status enabled, a person starts at the
+        # initial status (Open), as part of its creation.
+        category_id = await organization_category_id(viewer.company_id, values.get("organization_id"))
+        if await category_enabled(viewer.company_id, category_id):
+            values["lead_status_id"] = await initial_status_id(viewer.company_id)
         person = await Person.create(company_id=viewer.company_id, **values)
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "CREATED")])
     return person
@@ -144,6 +175,7 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
     )
     before = {k: getattr(person, k) for k in values}
     logged = {k: v for k, v in values.items() if k not in DERIVED}
+    moved = "organization_id" in values and values["organization_id"] != person.organization_id
     if merged is not None:
         values["custom_fields"] = merged
     async with in_transaction():
@@ -152,6 +184,45 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         await person.save()
         await changelog.write(
             changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged) + custom_entries
+        )
+        if moved:
+            await person_category_changed(
+                viewer, viewer.company_id, person.id, before["organization_id"], person.organization_id
+            )
+            await person.refresh_from_db(fields=["lead_status_id", "updated_at"])
+    return person
+
+
+async def set_lead_status(viewer: Viewer, person_id: int, status_id: int) -> Person:
+    """Change a person's lead status: only while it is visible (its organization's category has
+    lead status enabled) and to a status not retired. Logged; choosing the held one is no change."""
+    person = await get_person(viewer, person_id, ("input", "person_id"))
+    status = await get_status(viewer, status_id, ("input", "lead_status_id"))
+    async with in_transaction():
+        state = (await lead_states(viewer.company_id, [person.id]))[person.id]
+        reason = state.hidden_reason
+        if reason is not None:
+            raise fail(
+                f"The lead status cannot be changed. {HIDDEN_MESSAGES[reason]}",
+                ErrorCode.LEAD_STATUS_NOT_EDITABLE,
+                "input",
+                "person_id",
+            )
+        if status.retired_at is not None:
+            raise fail(
+                f"The lead status {status.name!r} is retired and can no longer be chosen.",
+                ErrorCode.LEAD_STATUS_RETIRED,
+                "input",
+                "lead_status_id",
+            )
+        if state.stored is not None and state.stored.id == status.id:
+            return person
+        old = state.stored.name if state.stored else None
+        person.lead_status_id = status.id
+        person.updated_at = dt.datetime.now(dt.UTC)
+        await Person.filter(id=person.id).update(lead_status_id=status.id, updated_at=person.updated_at)
+        await changelog.write(
+            [changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "UPDATED", "lead_status", old, status.name)]
         )
     return person
 

@@ -31,7 +31,7 @@ ENTITY = "saved_filter"
 
 
 def query_to_json(query: LeadQuery) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "sources": [s.value for s in query.sources],
         "label_ids": list(query.label_ids),
         "owner_user_ids": list(query.owner_user_ids),
@@ -40,6 +40,9 @@ def query_to_json(query: LeadQuery) -> dict[str, Any]:
         "search": query.search,
         "conditions": query.conditions.to_json() if query.conditions is not None else None,
     }
+    if query.lead_status_ids:
+        data["lead_status_ids"] = list(query.lead_status_ids)
+    return data
 
 
 def query_from_json(data: dict[str, Any]) -> LeadQuery:
@@ -50,6 +53,7 @@ def query_from_json(data: dict[str, Any]) -> LeadQuery:
         owner_user_ids=list(data.get("owner_user_ids", [])),
         team_ids=list(data.get("team_ids", [])),
         predefined=[PredefinedLeadFilter(p) for p in data.get("predefined", [])],
+        lead_status_ids=list(data.get("lead_status_ids", [])),
         search=data.get("search"),
         conditions=group_from_json(conditions) if conditions else None,
     )

@@ -12,6 +12,7 @@ from core.errors import WarningCode
 from domain.conversion import FORMULA_WARNING, check_convert_permission, convert_deal_to_lead, deal_field_definitions
 from domain.deal import deal_global_id
 from domain.deal_query import DealQuery, matching_deal_ids
+from domain.duplicate import Resolution
 from domain.viewer import Viewer
 from jobs import register
 from jobs.runner import create_job
@@ -34,7 +35,10 @@ class ConvertDealsToLeads:
         fields = self._fields.get(job.id)
         if fields is None:
             self._fields = {job.id: (fields := await deal_field_definitions(viewer))}
-        outcome = await convert_deal_to_lead(viewer, int(item.key), ("deal",), fields=fields)
+        accept = job.params.get("lead_duplicate")
+        outcome = await convert_deal_to_lead(
+            viewer, int(item.key), ("deal",), fields=fields, lead_duplicate=Resolution(accept) if accept else None
+        )
         assert outcome.lead is not None
         return {"lead_id": str(outcome.lead.id), "formula_not_carried": outcome.formula_not_carried}
 
@@ -61,9 +65,10 @@ class ConvertDealsToLeads:
 register(ConvertDealsToLeads())
 
 
-async def start_conversion_job(viewer: Viewer, query: DealQuery) -> Job:
+async def start_conversion_job(viewer: Viewer, query: DealQuery, lead_duplicate: Resolution | None = None) -> Job:
     """Convert every deal the filter finds now, in the background; the creator is notified at the end."""
     check_convert_permission(viewer)
     query.include_deleted = False
     ids = await matching_deal_ids(viewer, query)
-    return await create_job(viewer, KIND, {"filter": query.to_params()}, [str(i) for i in ids])
+    params = {"filter": query.to_params(), "lead_duplicate": lead_duplicate.value if lead_duplicate else None}
+    return await create_job(viewer, KIND, params, [str(i) for i in ids])

@@ -14,16 +14,23 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from domain.lead_state import LeadState
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
+from loaders.lead_status import SINGLE as LEAD_STATUS_SINGLE
+from loaders.lead_status import lead_status_fetchers
+from loaders.prospect import prospect_fetchers
 from models import (
     Activity,
+    Category,
+    CategoryGroup,
     ChangeLogEntry,
     CustomField,
     CustomFieldEntity,
     Deal,
     DealProduct,
     Email,
+    Lead,
     LeadColumnPreference,
     LeadLabel,
     LeadLabelLink,
@@ -33,6 +40,10 @@ from models import (
     Person,
     Pipeline,
     Product,
+    ProspectKind,
+    ProspectOrganization,
+    ProspectPerson,
+    ProspectReport,
     Stage,
     Team,
     User,
@@ -92,6 +103,18 @@ class Loaders:
     custom_fields_by_entity: DataLoader[CustomFieldEntity, list[CustomField]]
     # A user's saved inbox column keys (None: never saved, the defaults apply).
     lead_columns_by_user_id: DataLoader[int, list[str] | None]
+    lead_state_by_person_id: DataLoader[int, LeadState | None]
+    category_by_id: DataLoader[int, Category | None]
+    category_group_by_id: DataLoader[int, CategoryGroup | None]
+    categories_by_group_id: DataLoader[int, list[Category]]
+    change_log_by_person_id: DataLoader[int, list[ChangeLogEntry]]
+    # The Prospector (loaders/prospect.py): one row or value per key.
+    prospect_person_by_id: DataLoader[int, ProspectPerson | None]
+    prospect_organization_by_id: DataLoader[int, ProspectOrganization | None]
+    owned_prospect: DataLoader[tuple[ProspectKind, int], bool]
+    lead_by_id: DataLoader[uuid.UUID, Lead | None]
+    latest_report_by_purchase_id: DataLoader[int, ProspectReport | None]
+    deal_id_by_source_lead_id: DataLoader[uuid.UUID, int | None]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -185,4 +208,9 @@ def make_loaders(viewer: Viewer) -> Loaders:
             name: DataLoader(_one(fetch) if name in SINGLE else _many(fetch))
             for name, fetch in deal_fetchers(viewer).items()
         },
+        **{
+            name: DataLoader(_one(fetch) if name in LEAD_STATUS_SINGLE else _many(fetch))
+            for name, fetch in lead_status_fetchers(viewer).items()
+        },
+        **{name: DataLoader(_one(fetch)) for name, fetch in prospect_fetchers(viewer).items()},
     )

@@ -7,6 +7,7 @@ from tortoise.models import Model
 
 from models.account import Company, User
 from models.base import TimestampMixin, Visibility
+from models.lead_status import Category, LeadStatus
 
 
 class Organization(TimestampMixin, Model):
@@ -28,13 +29,18 @@ class Organization(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields = fields.JSONField(default=dict)
+    # Its persons inherit it; its group decides whether they have a lead status (SPEC §8).
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name=False, null=True, on_delete=fields.NO_ACTION
+    )
 
     company_id: int
     owner_id: int | None
+    category_id: int | None
 
     class Meta:
         table = "organization"
-        indexes = (("company_id", "name"), ("company_id", "name_key"))
+        indexes = (("company_id", "name"), ("company_id", "name_key"), ("company_id", "category_id"))
 
 
 class Person(TimestampMixin, Model):
@@ -63,11 +69,22 @@ class Person(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields = fields.JSONField(default=dict)
+    # The stored lead status; shown only while the organization's category has lead status
+    # enabled, and kept (hidden) when it has not (domain.lead_status).
+    lead_status: fields.ForeignKeyNullableRelation[LeadStatus] = fields.ForeignKeyField(
+        "models.LeadStatus", related_name=False, null=True, on_delete=fields.NO_ACTION
+    )
 
     company_id: int
     organization_id: int | None
     owner_id: int | None
+    lead_status_id: int | None
 
     class Meta:
         table = "person"
-        indexes = (("company_id", "name"), ("company_id", "name_key"), ("organization_id",))
+        indexes = (
+            ("company_id", "name"),
+            ("company_id", "name_key"),
+            ("organization_id",),
+            ("company_id", "lead_status_id"),
+        )

@@ -75,9 +75,10 @@ class ConversionMutation:
             if (input.ids is None) == (input.filter is None):
                 raise fail("Give either ids or a filter.", ErrorCode.INVALID, "input")
             if input.filter is not None:
-                job = await start_conversion_job(viewer, deal_query(input.filter, None))
+                job = await start_conversion_job(viewer, deal_query(input.filter, None), input.lead_duplicate)
                 return {"job": Job.from_model(job)}
-            outcomes = await rules.convert_deals_to_leads(viewer, id_list(input.ids, "Deal", "input", "ids"))
+            ids = id_list(input.ids, "Deal", "input", "ids")
+            outcomes = await rules.convert_deals_to_leads(viewer, ids, input.lead_duplicate)
             return {
                 "results": [
                     DealConversionResult(

@@ -49,6 +49,7 @@ async def lead_query(
         owner_user_ids=_ids(f.owner_ids, "User", path, "owner_ids"),
         team_ids=_ids(f.team_ids, "Team", path, "team_ids"),
         predefined=list(f.predefined or []),
+        lead_status_ids=_ids(f.lead_status_ids, "LeadStatus", path, "lead_status_ids"),
         search=f.search,
         conditions=group_from_input(f.conditions) if f.conditions is not None else None,
         sort=LeadSortField(s.field),
@@ -79,6 +80,8 @@ def filter_json(definition: dict[str, Any]) -> dict[str, Any]:
         "predefined": definition.get("predefined", []),
         "search": definition.get("search"),
     }
+    if definition.get("lead_status_ids"):
+        out["leadStatusIds"] = [to_global_id("LeadStatus", i) for i in definition["lead_status_ids"]]
     if definition.get("conditions"):
         out["conditions"] = definition["conditions"]
     return out

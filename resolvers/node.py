@@ -10,19 +10,30 @@ import strawberry
 from core.errors import DomainError, PublicError
 from core.ids import decode_id, from_global_id
 from domain.activity import get_activity
+from domain.category import get_category, get_group
+from domain.credit import prospector_enabled
 from domain.deal import get_deal
 from domain.label import get_label
 from domain.lead import get_lead
+from domain.lead_status import get_status
 from domain.note import get_note
 from domain.organization import get_organization
 from domain.person import get_person
+from domain.prospect_filter import get_saved_filter as get_saved_prospect_filter
+from domain.prospect_query import owned_prospects
 from domain.saved_filter import favorite_ids, get_saved_filter
+from domain.selection import get_selection
 from domain.viewer import Viewer
 from jobs.runner import get_job
 from models import CustomField as CustomFieldModel
 from models import Notification as NotificationModel
 from models import Pipeline as PipelineModel
 from models import Product as ProductModel
+from models import ProspectKind
+from models import ProspectOrganization as ProspectOrganizationModel
+from models import ProspectPerson as ProspectPersonModel
+from models import ProspectPurchase as ProspectPurchaseModel
+from models import ProspectReport as ProspectReportModel
 from models import Stage as StageModel
 from models import Team as TeamModel
 from models import User as UserModel
@@ -34,10 +45,15 @@ from schema.deal import Deal, Pipeline, Product, Stage
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
+from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.prospect import ProspectOrganization, ProspectPerson
+from schema.prospect_filter import SavedProspectFilter
+from schema.prospect_purchase import ProspectPurchase, ProspectReport
 from schema.saved_filter import SavedFilter
+from schema.selection import Selection
 
 MAX_NODES = 100
 
@@ -102,6 +118,42 @@ async def _notification(viewer: Viewer, key: Any) -> Notification | None:
     return Notification.from_model(row) if row else None
 
 
+async def _prospect_person(viewer: Viewer, key: Any) -> ProspectPerson | None:
+    if not await prospector_enabled(viewer):
+        return None
+    row = await ProspectPersonModel.get_or_none(id=key, erased_at=None)
+    if row is None:
+        return None
+    return ProspectPerson.from_model(row, bool(await owned_prospects(viewer.company_id, ProspectKind.PERSON, [key])))
+
+
+async def _prospect_organization(viewer: Viewer, key: Any) -> ProspectOrganization | None:
+    if not await prospector_enabled(viewer):
+        return None
+    row = await ProspectOrganizationModel.get_or_none(id=key)
+    if row is None:
+        return None
+    owned = await owned_prospects(viewer.company_id, ProspectKind.ORGANIZATION, [key])
+    return ProspectOrganization.from_model(row, bool(owned))
+
+
+async def _saved_prospect_filter(viewer: Viewer, key: Any) -> SavedProspectFilter | None:
+    try:
+        return SavedProspectFilter.from_model(await get_saved_prospect_filter(viewer, key))
+    except DomainError:
+        return None
+
+
+async def _prospect_purchase(viewer: Viewer, key: Any) -> ProspectPurchase | None:
+    row = await ProspectPurchaseModel.get_or_none(id=key, company_id=viewer.company_id)
+    return ProspectPurchase.from_model(row) if row else None
+
+
+async def _prospect_report(viewer: Viewer, key: Any) -> ProspectReport | None:
+    row = await ProspectReportModel.get_or_none(id=key, company_id=viewer.company_id)
+    return ProspectReport.from_model(row) if row else None
+
+
 LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Lead": _via(get_lead, Lead),
     "Person": _via(get_person, Person),
@@ -120,6 +172,16 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Product": _product,
     "CustomField": _custom_field,
     "SavedFilter": _saved_filter,
+    "LeadStatus": _via(get_status, LeadStatus),
+    "CategoryGroup": _via(get_group, CategoryGroup),
+    "Category": _via(get_category, Category),
+    # Another user's private selection is as missing as another company's.
+    "Selection": _via(get_selection, Selection),
+    "ProspectPerson": _prospect_person,
+    "ProspectOrganization": _prospect_organization,
+    "SavedProspectFilter": _saved_prospect_filter,
+    "ProspectPurchase": _prospect_purchase,
+    "ProspectReport": _prospect_report,
 }
 
 

@@ -31,6 +31,7 @@ def organization_data(fields: OrganizationFields, *path: str) -> OrganizationDat
         owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
         visibility=fields.visibility,
         custom_fields=custom_values(fields.custom_fields, *path),
+        category_id=optional_id(fields.category_id, "Category", *path, "category_id"),  # type: ignore[arg-type]
     )
     if fields.address is not None:
         for key, value in address_changes(fields.address).items():
@@ -63,6 +64,8 @@ class OrganizationMutation:
                 changes["visibility"] = input.visibility
             if given(input.owner_id):
                 changes["owner_id"] = optional_id(input.owner_id, "User", "input", "owner_id")
+            if given(input.category_id):
+                changes["category_id"] = optional_id(input.category_id, "Category", "input", "category_id")
             if given(input.address):
                 changes |= address_changes(input.address)
             if given(input.custom_fields):

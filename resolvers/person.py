@@ -33,6 +33,7 @@ def person_data(fields: PersonFields, *path: str) -> PersonData:
         owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
         visibility=fields.visibility,
         custom_fields=custom_values(fields.custom_fields, *path),
+        sets_category=given(fields.category_id),
     )
 
 
@@ -50,6 +51,8 @@ def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
         changes["owner_id"] = optional_id(data.owner_id, "User", "input", "owner_id")
     if given(data.custom_fields):
         changes["custom_fields"] = custom_values(data.custom_fields, "input")
+    if given(data.category_id):
+        changes["category_id"] = None  # refused by the rules, whatever the value: it is inherited
     return changes
 
 

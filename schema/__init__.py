@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
 
 from core.config import Settings
@@ -25,18 +20,24 @@ from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
 from resolvers.contact import ContactQueries
 from resolvers.conversion import ConversionMutation
+from resolvers.credit import CreditMutation, CreditQueries
 from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
 from resolvers.deal import DealMutation, DealQueries
 from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.lead_status import LeadStatusMutation, LeadStatusQueries
 from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
 from resolvers.note import NoteMutation
 from resolvers.organization import OrganizationMutation
 from resolvers.person import PersonMutation
+from resolvers.prospect import ProspectFilterMutation, ProspectQueries
+from resolvers.prospect_purchase import ProspectPurchaseMutation, ProspectPurchaseQueries
+from resolvers.prospect_report import ProspectReportMutation, ProspectReportQueries
 from resolvers.saved_filter import SavedFilterMutation, SavedFilterQueries
+from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
@@ -47,10 +48,15 @@ from schema.email import Email
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
+from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
+from schema.prospect import ProspectOrganization, ProspectPerson
+from schema.prospect_filter import SavedProspectFilter
+from schema.prospect_purchase import ProspectPurchase, ProspectReport
 from schema.saved_filter import SavedFilter
+from schema.selection import Selection
 
 Query = merge_types(
     "Query",
@@ -66,6 +72,12 @@ Query = merge_types(
         CustomFieldQueries,
         ColumnQueries,
         SavedFilterQueries,
+        LeadStatusQueries,
+        SelectionQueries,
+        CreditQueries,
+        ProspectQueries,
+        ProspectPurchaseQueries,
+        ProspectReportQueries,
     ),
 )
 Mutation = merge_types(
@@ -85,6 +97,12 @@ Mutation = merge_types(
         CustomFieldMutation,
         ColumnMutation,
         SavedFilterMutation,
+        LeadStatusMutation,
+        SelectionMutation,
+        CreditMutation,
+        ProspectFilterMutation,
+        ProspectPurchaseMutation,
+        ProspectReportMutation,
     ),
 )
 
@@ -105,6 +123,8 @@ def should_mask(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings(database_url="")
+    depth_rule = depth_validator(settings.max_query_depth, None)
+    alias_rule = alias_validator(settings.max_aliases)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -127,11 +147,21 @@ def build_schema(settings: Settings | None = None) -> Schema:
             CustomField,
             SavedFilter,
             *VALUE_TYPES,
+            LeadStatus,
+            CategoryGroup,
+            Category,
+            Selection,
+            ProspectPerson,
+            ProspectOrganization,
+            SavedProspectFilter,
+            ProspectPurchase,
+            ProspectReport,
         ],
-        # Factories, so that each request gets fresh extension instances.
+        # Factories, so that each request gets fresh extension instances. The depth and alias
+        # rules are built once: a rule class made per request would never hit the validation
+        # cache, which keys on the rule classes.
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules([depth_rule, alias_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

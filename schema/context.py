@@ -13,6 +13,7 @@ from core.errors import NotAuthenticated
 from domain.column_preference import usable
 from domain.column_values import Cell, page_values
 from domain.columns import Column
+from domain.operator import Operator
 from domain.viewer import Viewer
 from loaders import Loaders, make_loaders
 from models import CustomFieldEntity, Lead
@@ -23,6 +24,8 @@ class Context:
     request: Any = None
     response: Any = None
     viewer: Viewer | None = None
+    # Set for a request with an operator token: an operator is no company's user.
+    operator: Operator | None = None
     # Set when a bearer token was sent but is unknown or revoked, to say so precisely.
     token_rejected: bool = False
     # One clock reading per request, so every row of a page is judged against the same "now".
@@ -30,6 +33,8 @@ class Context:
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
+            if self.operator is not None:
+                raise NotAuthenticated("An operator token reads no company's data; use a user's token.")
             if self.token_rejected:
                 raise NotAuthenticated("The bearer token is unknown, revoked, or its user is inactive.")
             raise NotAuthenticated()

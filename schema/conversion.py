@@ -7,6 +7,7 @@ import strawberry
 from core.errors import WarningCode
 from schema.base import MoneyInput, UserError, VisibilityEnum
 from schema.deal import Deal, DealFilter
+from schema.duplicate import DuplicateResolutionEnum
 from schema.job import Job
 from schema.lead import Lead
 
@@ -51,6 +52,13 @@ class ConvertLeadsToDealsPayload:
 class ConvertDealsToLeadsInput:
     ids: list[strawberry.ID] | None = None
     filter: DealFilter | None = None
+    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description=(
+            "CREATE to make the lead even where a lead with the same title and person exists; "
+            "without it such a deal is reported as DUPLICATE and left as it is."
+        ),
+    )
 
 
 @strawberry.type(description="What became of one deal.")

@@ -297,6 +297,13 @@ class LeadFilter:
         default=None, description="Leads owned by any of these teams or by one of their members."
     )
     predefined: list[PredefinedLeadFilterEnum] | None = None  # type: ignore[valid-type]
+    lead_status_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Leads whose linked person shows any of these lead statuses (a status hidden by the "
+            "organization's category does not count)."
+        ),
+    )
     search: str | None = strawberry.field(
         default=None, description="Text in the title, person or organization name, an email or a phone number."
     )

@@ -15,6 +15,7 @@ from models import CustomFieldEntity
 from models import Organization as OrganizationModel
 from schema.base import InfoT, Node, PageInfo, VisibilityEnum
 from schema.custom_field import CustomFieldValue
+from schema.lead_status import Category
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -43,6 +44,7 @@ class Organization(Node):
     updated_at: dt.datetime
     _owner_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
+    _category_id: strawberry.Private[int | None]
 
     @classmethod
     def from_model(cls, org: OrganizationModel) -> Organization:
@@ -62,6 +64,7 @@ class Organization(Node):
             updated_at=org.updated_at,
             _owner_id=org.owner_id,
             _custom_fields=org.custom_fields or {},
+            _category_id=org.category_id,
         )
 
     @strawberry.field(description="Every organization custom field with this organization's value.")
@@ -78,6 +81,15 @@ class Organization(Node):
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="What kind of organization it is; its persons inherit it, and its group decides their lead status."
+    )
+    async def category(self, info: InfoT) -> Category | None:
+        if self._category_id is None:
+            return None
+        category = await info.context.loaders.category_by_id.load(self._category_id)
+        return Category.from_model(category) if category else None
 
 
 @strawberry.type

@@ -32,6 +32,9 @@ class OrganizationFields:
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=None, description="Values of organization custom fields, by key."
     )
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A category of the company (categoryGroups); its persons inherit it."
+    )
 
 
 @strawberry.input(description="Changes to an organization: only the fields given are changed.")
@@ -43,6 +46,13 @@ class UpdateOrganizationInput:
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
+    )
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "Into a category whose group has lead status enabled, every person of the organization starts at "
+            "the initial status (Open); out of one, their statuses are kept but hidden. Null clears it."
+        ),
     )
 
 

@@ -13,7 +13,9 @@ from domain.custom_value import field_values
 from models import CustomFieldEntity
 from models import Person as PersonModel
 from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.changelog import ChangeLogEntry
 from schema.custom_field import CustomFieldValue
+from schema.lead_status import Category, LeadStatus, LeadStatusHiddenReasonEnum
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -54,6 +56,7 @@ class Person(Node):
     visibility: VisibilityEnum  # type: ignore[valid-type]
     created_at: dt.datetime
     updated_at: dt.datetime
+    _pk: strawberry.Private[int]
     _organization_id: strawberry.Private[int | None]
     _owner_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
@@ -71,6 +74,7 @@ class Person(Node):
             visibility=person.visibility,
             created_at=person.created_at,
             updated_at=person.updated_at,
+            _pk=person.id,
             _organization_id=person.organization_id,
             _owner_id=person.owner_id,
             _custom_fields=person.custom_fields or {},
@@ -107,6 +111,45 @@ class Person(Node):
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(description="The organization's category: a person inherits it and cannot set its own.")
+    async def category(self, info: InfoT) -> Category | None:
+        state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
+        return Category.from_model(state.category) if state and state.category else None
+
+    @strawberry.field(
+        description=(
+            "The person's lead status, while its organization's category is in a group with lead status "
+            "enabled; null otherwise (see leadStatusHiddenReason and storedLeadStatus)."
+        )
+    )
+    async def lead_status(self, info: InfoT) -> LeadStatus | None:
+        state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
+        return LeadStatus.from_model(state.visible) if state and state.visible else None
+
+    @strawberry.field(description="Why leadStatus is null although lead status exists; null while it shows.")
+    async def lead_status_hidden_reason(self, info: InfoT) -> LeadStatusHiddenReasonEnum | None:  # type: ignore[valid-type]
+        state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
+        return state.hidden_reason if state else None
+
+    @strawberry.field(
+        description=(
+            "The status stored on the person, shown or not: kept while the organization's category has lead "
+            "status disabled, readable here but not editable."
+        )
+    )
+    async def stored_lead_status(self, info: InfoT) -> LeadStatus | None:
+        state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
+        return LeadStatus.from_model(state.stored) if state and state.stored else None
+
+    @strawberry.field(description="Whether setLeadStatus can change this person's status now.")
+    async def lead_status_editable(self, info: InfoT) -> bool:
+        state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
+        return bool(state and state.enabled)
+
+    @strawberry.field(description="What changed on the person, newest first, lead status changes included.")
+    async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:
+        return [ChangeLogEntry.from_model(e) for e in await info.context.loaders.change_log_by_person_id.load(self._pk)]
 
 
 @strawberry.type

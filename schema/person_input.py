@@ -25,6 +25,10 @@ class PersonFields:
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=None, description="Values of person custom fields, by key."
     )
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="Refused (CATEGORY_INHERITED): a person inherits its organization's category.",
+    )
 
 
 @strawberry.input(description="Changes to a person: only the fields given are changed.")
@@ -41,6 +45,10 @@ class UpdatePersonInput:
     visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
+    )
+    category_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="Refused (CATEGORY_INHERITED): a person inherits its organization's category.",
     )
 
 

@@ -184,3 +184,16 @@ async def test_graphiql_is_served_to_browsers(account: Account) -> None:
 async def test_health(account: Account) -> None:
     response = await account.client.http.get("/health")
     assert response.json() == {"status": "ok"}
+
+
+async def test_a_repeated_query_is_validated_once(account: Account) -> None:
+    """The validation cache keys on the rule classes: they must be the same every request."""
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cache = _get_validate_cache(256)
+    query = "query Repeated { viewer { id name } }"
+    await account.client.execute(query)
+    hits = cache.cache_info().hits
+    await account.client.execute(query)
+    await account.client.execute(query)
+    assert cache.cache_info().hits == hits + 2

@@ -561,3 +561,21 @@ async def test_one_lead_converted_twice_at_once_makes_one_deal(account: Account,
     refused = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(refused) == 1 and refused[0].errors[0].code.value == "NOT_FOUND"
     assert await Deal.filter(source_lead_id=lead.id).count() == 1
+
+
+async def test_a_deal_duplicating_a_lead_is_reported_until_accepted(account: Account) -> None:
+    viewer = await account.viewer()
+    person_id = await make_person(viewer, "Bo Ek")
+    await make_lead(viewer, "Fleet renewal", person_id=person_id)
+    deal = await make_deal(viewer, "  fleet RENEWAL ", person_id=person_id)
+    payload = await account.client.mutate(TO_LEADS, {"ids": [deal_gid(deal.id)]})
+    (result,) = payload["results"]
+    assert result["lead"] is None
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [("DUPLICATE", ["input", "ids", "0", "title"])]
+    assert (await Deal.get(id=deal.id)).deleted_at is None
+    assert await Lead.filter(company_id=account.company_id).count() == 1
+
+    payload = await account.client.mutate(TO_LEADS, {"ids": [deal_gid(deal.id)], "leadDuplicate": "CREATE"})
+    (result,) = payload["results"]
+    assert result["userErrors"] == [] and result["lead"]["source"] == "DEAL"
+    assert await Lead.filter(company_id=account.company_id).count() == 2

@@ -7,8 +7,10 @@ from collections import Counter
 
 from cli.demo import fill_demo
 from domain.activity import refresh_next_activity
+from domain.duplicate import match_key
 from domain.note import find_mentions
 from domain.person import digits
+from domain.viewer import viewer_for_user
 from models import (
     Activity,
     ChangeLogEntry,
@@ -17,6 +19,7 @@ from models import (
     LeadSource,
     Note,
     NoteMention,
+    Notification,
     Organization,
     Person,
     Role,
@@ -110,10 +113,13 @@ async def test_demo_contacts_and_notes_are_consistent() -> None:
         assert person.email_search == " ".join(e["value"].lower() for e in person.emails)
         assert person.phone_search == " ".join(digits(p["value"]) for p in person.phones)
         assert sum(1 for e in person.emails if e["primary"]) == (1 if person.emails else 0)
+    # Duplicate checks look rows up by their match keys: the demo's rows must have them.
+    assert all(person.name_key == match_key(person.name) for person in persons)
     assert sum(1 for p in persons if p.emails) > 0.8 * len(persons)
     assert sum(1 for p in persons if p.phones) > 0.6 * len(persons)
     organizations = await Organization.filter(company_id=company_id)
     assert all(o.address_street and o.address_city and o.address_postal_code for o in organizations)
+    assert all(o.name_key == match_key(o.name) for o in organizations)
     assert any(o.latitude is not None for o in organizations)
     assert any(o.latitude is None for o in organizations)
 
@@ -127,3 +133,17 @@ async def test_demo_contacts_and_notes_are_consistent() -> None:
     for note in with_mention:
         assert by_note.get(note.id, []) == await find_mentions(company_id, note.content)
     assert set(by_note) <= {n.id for n in with_mention}
+
+    # Each mentioned user who may see the lead was notified, as domain.note does; no one else.
+    leads = {lead.id: lead for lead in await Lead.filter(company_id=company_id)}
+    assert all(lead.title_key == match_key(lead.title) for lead in leads.values())
+    note_leads = {n.id: leads[n.lead_id] for n in notes}
+    expected = set()
+    for note_id, user_id in mentioned:
+        lead = note_leads[note_id]
+        if (await viewer_for_user(user_id)).can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
+            expected.add((note_id, user_id))
+    assert len(expected) > 10
+    notified = await Notification.filter(company_id=company_id, kind="MENTIONED")
+    assert {(n.data["note_id"], n.user_id) for n in notified} == expected
+    assert all(n.subject_id == f"Lead:{note_leads[n.data['note_id']].id}" for n in notified)

@@ -1,0 +1,524 @@
+"""The demo company: a realistic, deterministic Leads Inbox to try the API on.
+
+Rows are made in memory from a seeded :class:`random.Random` and written with ``bulk_create``
+in one transaction: the per-row domain functions would take minutes for a few thousand leads.
+What those functions keep consistent is kept here too: persons' search columns
+(:func:`domain.person.clean`), each lead's next activity
+(:func:`domain.activity.refresh_next_activity`), mentions, and the change log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from cli import demo_data as words
+from core.db import conn, fetch, is_postgres, render
+from domain import changelog
+from domain.account import create_company, create_team, create_user
+from domain.duplicate import match_key
+from domain.person import digits
+from domain.viewer import Viewer, viewer_for_user
+from models import (
+    Activity,
+    ActivityType,
+    ChangeLogEntry,
+    Email,
+    EmailDirection,
+    Lead,
+    LeadLabel,
+    LeadLabelLink,
+    LeadSource,
+    Note,
+    NoteMention,
+    Notification,
+    Organization,
+    Person,
+    Role,
+    Team,
+    User,
+    Visibility,
+)
+
+DEFAULT_SEED = 20240601
+BATCH = 1000
+M = TypeVar("M", bound=Model)
+
+
+def _pattern(rng: random.Random, pattern: str) -> str:
+    """Fill a pattern: "9" becomes a digit, "A" a capital letter."""
+    return "".join(
+        str(rng.randrange(10)) if ch == "9" else chr(65 + rng.randrange(26)) if ch == "A" else ch for ch in pattern
+    )
+
+
+def _stamp(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.datetime:
+    """A moment between start and end, never on a whole second.
+
+    SQLite stores datetimes as ISO text, and Python drops ".000000" from a whole second, which
+    would make such a row sort out of place among the others.
+    """
+    span = max(int((end - start).total_seconds()), 1)
+    moment = start + dt.timedelta(seconds=rng.randrange(span))
+    return moment.replace(microsecond=rng.randrange(1, 1_000_000))
+
+
+async def _reserve_ids(table: str, count: int) -> list[int]:
+    """Ids for rows about to be inserted, so that other rows can point at them at once.
+
+    PostgreSQL hands them out from the table's sequence, safe alongside other writers. SQLite
+    continues after the largest id: the caller has already written in this transaction, so
+    SQLite's write lock keeps every other writer out until it commits.
+    """
+    if count == 0:
+        return []
+    if is_postgres():
+        rows = await fetch(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)", [count]
+        )
+        return [int(r["id"]) for r in rows]
+    rows = await fetch(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}")
+    start = int(rows[0]["top"]) + 1
+    return list(range(start, start + count))
+
+
+async def _insert(model: type[M], rows: Sequence[M]) -> None:
+    if rows:
+        await model.bulk_create(list(rows), batch_size=BATCH)
+
+
+@dataclass
+class _Org:
+    row: Organization
+    country: words.Country
+    domain: str
+    persons: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """Everything the demo writes after the company, its users, teams and labels."""
+
+    organizations: list[Organization] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
+    leads: list[Lead] = field(default_factory=list)
+    links: list[LeadLabelLink] = field(default_factory=list)
+    # Notes and activities as keyword arguments: they become rows once their ids are reserved
+    # (tortoise inserts an id only when the instance was constructed with one).
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    log: list[ChangeLogEntry] = field(default_factory=list)
+    # Mentions wait for their note's id, given only once every note is known.
+    mentions_of: list[tuple[dict[str, Any], int, Lead]] = field(default_factory=list)
+    # Each lead's activities not done, to find its next one once activities have ids.
+    pending: dict[uuid.UUID, list[dict[str, Any]]] = field(default_factory=dict)
+    # The moment each lead was last changed: bulk_create stamps "now" on auto_now fields.
+    lead_updated: list[tuple[dt.datetime, uuid.UUID]] = field(default_factory=list)
+
+
+class _Generator:
+    def __init__(
+        self,
+        rng: random.Random,
+        now: dt.datetime,
+        company_id: int,
+        users: list[User],
+        teams: list[Team],
+        labels: list[LeadLabel],
+    ) -> None:
+        self.rng = rng
+        self.now = now
+        self.year_ago = now - dt.timedelta(days=365)
+        self.company_id = company_id
+        self.users = users
+        self.regulars = [u for u in users if u.role == Role.REGULAR]
+        self.teams = teams
+        self.labels = labels
+        self.plan = _Plan()
+        # The country of each person, for the currency of their leads.
+        self.countries: dict[int, words.Country] = {}
+
+    def log(self, entity: str, key: object, action: str, actor: int | None, at: dt.datetime, **what: Any) -> None:
+        entry = changelog.entry(None, self.company_id, entity, key, action, what.get("field"), None, what.get("new"))
+        entry.actor_id = actor
+        entry.created_at = at
+        self.plan.log.append(entry)
+
+    def organizations(self, ids: list[int]) -> list[_Org]:
+        rng, taken, out = self.rng, set[str](), []
+        for org_id in ids:
+            country = rng.choices(words.COUNTRIES, words.COUNTRY_WEIGHTS)[0]
+            name = ""
+            while not name or name in taken:
+                name = f"{rng.choice(words.ORG_STEMS)} {rng.choice(words.ORG_TRADES)} {rng.choice(country.legal_forms)}"
+            taken.add(name)
+            city, lat, lon = rng.choice(country.cities)
+            mapped = rng.random() < 0.7
+            created = _stamp(rng, self.year_ago - dt.timedelta(days=180), self.now - dt.timedelta(days=1))
+            row = Organization(
+                id=org_id,
+                company_id=self.company_id,
+                name=name,
+                name_key=match_key(name),
+                address_street=f"{rng.choice(country.streets)} {rng.randrange(1, 140)}",
+                address_city=city,
+                address_postal_code=_pattern(rng, country.postal),
+                address_country=country.name,
+                # Somewhere in the city: a few kilometres around its centre.
+                latitude=Decimal(f"{lat + rng.uniform(-0.05, 0.05):.6f}") if mapped else None,
+                longitude=Decimal(f"{lon + rng.uniform(-0.08, 0.08):.6f}") if mapped else None,
+                owner_id=rng.choice(self.users).id,
+                created_at=created,
+            )
+            slug = words.ascii_slug(name.rsplit(" ", 1)[0])
+            out.append(_Org(row, country, f"{slug}.example"))
+            self.plan.organizations.append(row)
+            self.log("organization", org_id, "CREATED", row.owner_id, created)
+        return out
+
+    def persons(self, ids: list[int], orgs: list[_Org]) -> list[Person]:
+        rng = self.rng
+        for person_id in ids:
+            # Most people work somewhere the company knows; a few come on their own.
+            org = rng.choice(orgs) if rng.random() < 0.85 else None
+            country = org.country if org else rng.choices(words.COUNTRIES, words.COUNTRY_WEIGHTS)[0]
+            first, last = rng.choice(country.first_names), rng.choice(country.last_names)
+            local = f"{words.ascii_slug(first)}.{words.ascii_slug(last)}"
+            emails: list[dict[str, Any]] = []
+            if rng.random() < 0.9:
+                work = f"{local}@{org.domain}" if org else f"{local}{rng.randrange(10, 99)}@mail.example"
+                emails.append({"value": work, "label": "work", "primary": True})
+                if rng.random() < 0.15:
+                    emails.append({"value": f"{local}@home.example", "label": "home", "primary": False})
+            phones: list[dict[str, Any]] = []
+            if rng.random() < 0.75:
+                phones.append({"value": _pattern(rng, country.phones[-1]), "label": "mobile", "primary": True})
+                if rng.random() < 0.3:
+                    phones.append({"value": _pattern(rng, country.phones[0]), "label": "work", "primary": False})
+            created = _stamp(rng, org.row.created_at if org else self.year_ago, self.now - dt.timedelta(hours=1))
+            person = Person(
+                id=person_id,
+                company_id=self.company_id,
+                name=f"{first} {last}",
+                name_key=match_key(f"{first} {last}"),
+                first_name=first,
+                last_name=last,
+                emails=emails,
+                phones=phones,
+                # The same derivation as domain.person.clean, which the search filters rely on.
+                email_search=" ".join(e["value"].lower() for e in emails),
+                phone_search=" ".join(digits(p["value"]) for p in phones),
+                job_title=rng.choice(words.JOB_TITLES) if rng.random() < 0.8 else None,
+                organization_id=org.row.id if org else None,
+                owner_id=rng.choice(self.users).id,
+                created_at=created,
+            )
+            if org:
+                org.persons.append(person)
+            self.countries[person_id] = country
+            self.plan.persons.append(person)
+            self.log("person", person_id, "CREATED", person.owner_id, created)
+        return self.plan.persons
+
+    def owner(self) -> tuple[User | None, Team | None, Visibility]:
+        rng = self.rng
+        if rng.random() < 0.12:
+            return None, rng.choice(self.teams), rng.choice((Visibility.COMPANY, Visibility.TEAM))
+        user = rng.choice(self.regulars) if rng.random() < 0.85 else rng.choice(self.users)
+        visibility = rng.choices((Visibility.COMPANY, Visibility.TEAM, Visibility.OWNER), (80, 12, 8))[0]
+        return user, None, visibility
+
+    def value(self, country: words.Country) -> tuple[Decimal | None, str | None]:
+        rng = self.rng
+        if rng.random() < 0.3:
+            return None, None
+        currency = "USD" if rng.random() < 0.15 else country.currency
+        # Round figures, as sales people enter them; SEK amounts are about ten times larger.
+        hundreds = rng.randrange(10, 1500) * (10 if currency == "SEK" else 1)
+        return Decimal(hundreds * 100).quantize(Decimal("0.01")), currency
+
+    def lead(self, lead_id: uuid.UUID, orgs: list[_Org], loners: list[Person]) -> None:
+        rng = self.rng
+        # Most leads are a person at an organization, some an organization alone, a few a
+        # person on their own.
+        roll = rng.random()
+        person: Person | None = None
+        organization: Organization | None = None
+        if roll > 0.92 and loners:
+            person = rng.choice(loners)
+            country = self.countries[person.id]
+        else:
+            org = rng.choice(orgs)
+            organization, country = org.row, org.country
+            if roll < 0.7 and org.persons:
+                person = rng.choice(org.persons)
+        topic = rng.choice(words.LEAD_TOPICS)
+        if organization is not None:
+            title = f"{organization.name.rsplit(' ', 1)[0]}: {topic}"
+        else:
+            assert person is not None
+            title = f"{person.name}: {topic}"
+        source = LeadSource(rng.choices([s for s, _ in words.SOURCES], [w for _, w in words.SOURCES])[0])
+        user, team, visibility = self.owner()
+        amount, currency = self.value(country)
+        created = _stamp(rng, self.year_ago, self.now - dt.timedelta(minutes=5))
+        creator = (user or rng.choice(self.users)).id
+        age_days = (self.now - created).days
+        archived = age_days > 30 and rng.random() < 0.1
+        archived_at = _stamp(rng, created, self.now) if archived else None
+        web = source in (LeadSource.WEB_FORM, LeadSource.WEB_VISITORS)
+        lead = Lead(
+            id=lead_id,
+            company_id=self.company_id,
+            title=title,
+            title_key=match_key(title),
+            person_id=person.id if person else None,
+            organization_id=organization.id if organization else None,
+            owner_user_id=user.id if user else None,
+            owner_team_id=team.id if team else None,
+            value_amount=amount,
+            value_currency=currency,
+            expected_close_date=(created + dt.timedelta(days=rng.randrange(14, 200))).date()
+            if rng.random() < 0.6
+            else None,
+            source=source,
+            visibility=visibility,
+            was_seen=age_days > 3 or rng.random() < 0.3,
+            is_archived=archived,
+            archived_at=archived_at,
+            utm_source=rng.choice(words.UTM_SOURCES) if web else None,
+            utm_medium=rng.choice(words.UTM_MEDIUMS) if web else None,
+            utm_campaign=rng.choice(words.UTM_CAMPAIGNS) if web else None,
+            created_by_id=creator,
+            created_at=created,
+        )
+        self.plan.leads.append(lead)
+        self.log("lead", lead_id, "CREATED", creator, created, field="source", new=source)
+        for label in rng.sample(self.labels, rng.choices((0, 1, 2), (35, 50, 15))[0]):
+            self.plan.links.append(LeadLabelLink(lead_id=lead_id, label_id=label.id))
+        updated = max([created, *([archived_at] if archived_at else [])])
+        updated = max(updated, self.notes(lead, person, country, topic))
+        updated = max(updated, self.activities(lead, person))
+        if person is not None and person.emails and rng.random() < 0.15:
+            sent = _stamp(rng, created, self.now)
+            self.plan.emails.append(
+                Email(
+                    company_id=self.company_id,
+                    lead_id=lead_id,
+                    person_id=person.id,
+                    direction=EmailDirection.SENT,
+                    from_address=f"sales@{words.USER_DOMAIN}",
+                    to_addresses=[person.emails[0]["value"]],
+                    subject=f"About the {topic.lower()}",
+                    body=f"Hi {person.first_name},\n\nThank you for your time today; more details attached.",
+                    sent_at=sent,
+                    created_at=sent,
+                )
+            )
+        if archived_at is not None:
+            self.log("lead", lead_id, "ARCHIVED", creator, archived_at)
+        self.plan.lead_updated.append((updated, lead_id))
+
+    def notes(self, lead: Lead, person: Person | None, country: words.Country, topic: str) -> dt.datetime:
+        rng, latest = self.rng, lead.created_at
+        for _ in range(rng.choices((0, 1, 2, 3), (30, 40, 20, 10))[0]):
+            author = rng.choice(self.users)
+            values = {
+                "first": person.first_name if person else "they",
+                "month": rng.choice(words.MONTHS),
+                "topic": topic.lower(),
+                "country": country.name,
+            }
+            mentioned: User | None = None
+            if rng.random() < 0.2:
+                mentioned = rng.choice([u for u in self.users if u.id != author.id])
+                content = rng.choice(words.MENTION_NOTES).format(user=mentioned.name, **values)
+            else:
+                content = rng.choice(words.NOTES).format(**values)
+            at = _stamp(rng, lead.created_at, self.now)
+            note = {
+                "company_id": self.company_id,
+                "lead_id": lead.id,
+                "author_id": author.id,
+                "content": content,
+                "created_at": at,
+            }
+            self.plan.notes.append(note)
+            if mentioned is not None:
+                self.plan.mentions_of.append((note, mentioned.id, lead))
+            latest = max(latest, at)
+        return latest
+
+    def activities(self, lead: Lead, person: Person | None) -> dt.datetime:
+        rng, latest = self.rng, lead.created_at
+        pending: list[dict[str, Any]] = []
+        for _ in range(rng.choices((0, 1, 2, 3), (25, 35, 25, 15))[0]):
+            subject, kind = rng.choice(words.ACTIVITIES)
+            created = _stamp(rng, lead.created_at, self.now)
+            # Past ones mostly done, some forgotten (overdue); a few today; the rest planned.
+            roll = rng.random()
+            if roll < 0.45:
+                due = (created + dt.timedelta(days=rng.randrange(0, 20))).date()
+                due = min(due, self.now.date() - dt.timedelta(days=1))
+                done = rng.random() < 0.8
+            elif roll < 0.55:
+                due, done = self.now.date(), False
+            else:
+                due, done = self.now.date() + dt.timedelta(days=rng.randrange(1, 60)), False
+            timed = rng.random() < 0.6
+            activity: dict[str, Any] = {
+                "company_id": self.company_id,
+                "lead_id": lead.id,
+                "person_id": person.id if person else None,
+                "type": ActivityType(kind),
+                "subject": subject,
+                "due_date": due,
+                "due_time": dt.time(rng.randrange(8, 17), rng.choice((0, 15, 30, 45)), tzinfo=dt.UTC)
+                if timed
+                else None,
+                "duration_minutes": rng.choice((15, 30, 60)) if timed else None,
+                "done": done,
+                "assignee_id": lead.owner_user_id or rng.choice(self.users).id,
+                "created_by_id": lead.created_by_id,
+                "created_at": created,
+            }
+            self.plan.activities.append(activity)
+            self.log("lead", lead.id, "ACTIVITY_SCHEDULED", lead.created_by_id, created, field="activity", new=subject)
+            latest = max(latest, created)
+            if done:
+                done_at = _stamp(rng, created, self.now)
+                activity["done_at"] = done_at
+                self.log(
+                    "lead", lead.id, "ACTIVITY_DONE", activity["assignee_id"], done_at, field="activity", new=subject
+                )
+                latest = max(latest, done_at)
+            else:
+                pending.append(activity)
+        self.plan.pending[lead.id] = pending
+        return latest
+
+
+def next_activity(pending: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The earliest activity not done, in the order of domain.activity.refresh_next_activity."""
+    if not pending:
+        return None
+    return min(pending, key=lambda a: (a["due_date"], a["due_time"] is not None, a["due_time"] or dt.time(), a["id"]))
+
+
+async def fill_demo(
+    company_name: str = "Demo Sales AB",
+    *,
+    leads: int = 3000,
+    seed: int = DEFAULT_SEED,
+    now: dt.datetime | None = None,
+) -> tuple[int, int]:
+    """Create the demo company and return ``(company_id, admin_user_id)``.
+
+    ``leads`` sets the size: organizations and persons scale with it (3000 leads come with
+    about 600 organizations and 2500 persons). The same seed gives the same data, relative to
+    ``now``, which defaults to the current time.
+    """
+    rng = random.Random(seed)
+    now = now or dt.datetime.now(dt.UTC)
+    async with in_transaction():
+        company = await create_company(company_name)
+        users: list[User] = []
+        for name, admin, _ in words.USERS:
+            email = f"{words.ascii_slug(name).replace('-', '.')}@{words.USER_DOMAIN}"
+            role = Role.ADMIN if admin else Role.REGULAR
+            users.append(await create_user(company.id, name, email, role, can_add_prospector_leads=admin))
+        teams = []
+        for index, team_name in enumerate(words.TEAMS):
+            members = [u.id for u, (_, _, of) in zip(users, words.USERS, strict=True) if index in of]
+            teams.append(await create_team(company.id, team_name, members))
+        await LeadLabel.create(company_id=company.id, name=words.EXTRA_LABEL[0], color=words.EXTRA_LABEL[1])
+        labels = await LeadLabel.filter(company_id=company.id).order_by("id")
+
+        gen = _Generator(rng, now, company.id, users, teams, labels)
+        orgs = gen.organizations(await _reserve_ids("organization", max(leads // 5, 1)))
+        persons = gen.persons(await _reserve_ids("person", leads * 5 // 6), orgs)
+        loners = [p for p in persons if p.organization_id is None]
+        for _ in range(leads):
+            gen.lead(uuid.UUID(int=rng.getrandbits(128), version=4), orgs, loners)
+
+        plan = gen.plan
+        for activity, activity_id in zip(
+            plan.activities, await _reserve_ids("activity", len(plan.activities)), strict=True
+        ):
+            activity["id"] = activity_id
+        for note, note_id in zip(plan.notes, await _reserve_ids("note", len(plan.notes)), strict=True):
+            note["id"] = note_id
+            gen.log(
+                "lead", note["lead_id"], "NOTE_ADDED", note["author_id"], note["created_at"], field="note", new=note_id
+            )
+        mentions = [NoteMention(note_id=note["id"], user_id=user_id) for note, user_id, _ in plan.mentions_of]
+        viewers = {u.id: await viewer_for_user(u.id) for u in users}
+        notifications = [
+            _mention_notification(rng, now, note, viewers[user_id], lead, users)
+            for note, user_id, lead in plan.mentions_of
+            # As domain.note does: only users who may see the lead hear of it.
+            if viewers[user_id].can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)
+        ]
+        for lead in plan.leads:
+            upcoming = next_activity(plan.pending[lead.id])
+            lead.next_activity_id = upcoming["id"] if upcoming else None
+            lead.next_activity_date = upcoming["due_date"] if upcoming else None
+
+        await _insert(Organization, plan.organizations)
+        await _insert(Person, plan.persons)
+        await _insert(Lead, plan.leads)
+        await _insert(LeadLabelLink, plan.links)
+        await _insert(Activity, [Activity(**a) for a in plan.activities])
+        await _insert(Note, [Note(**n) for n in plan.notes])
+        await _insert(NoteMention, mentions)
+        await _insert(Notification, notifications)
+        await _insert(Email, plan.emails)
+        await _insert(ChangeLogEntry, plan.log)
+        await _restore_timestamps(company.id, plan.lead_updated)
+    return company.id, users[0].id
+
+
+def _mention_notification(
+    rng: random.Random, now: dt.datetime, note: dict[str, Any], viewer: Viewer, lead: Lead, users: list[User]
+) -> Notification:
+    """What domain.note tells a mentioned user; those older than two weeks have been read."""
+    author = next(u for u in users if u.id == note["author_id"])
+    at: dt.datetime = note["created_at"]
+    read = now - at > dt.timedelta(days=14)
+    return Notification(
+        company_id=viewer.company_id,
+        user_id=viewer.user_id,
+        kind="MENTIONED",
+        message=f'{author.name} mentioned you in a note on the lead "{lead.title}".',
+        subject_id=f"Lead:{lead.id}",
+        data={"note_id": note["id"], "author_id": author.id},
+        created_at=at,
+        read_at=_stamp(rng, at, at + dt.timedelta(days=3)) if read else None,
+    )
+
+
+async def _restore_timestamps(company_id: int, lead_updated: list[tuple[dt.datetime, uuid.UUID]]) -> None:
+    """Put back the historic ``updated_at`` values that bulk_create replaced with "now".
+
+    tortoise stamps ``auto_now`` fields on every insert of a model instance; an UPDATE
+    through the connection is the one way to keep the past. Contacts, notes and activities
+    were last changed when made; each lead when its last note, activity or archiving happened.
+    """
+    for table in ("organization", "person", "note", "activity"):
+        await conn().execute_query(
+            render(f"UPDATE {table} SET updated_at = created_at WHERE company_id = ?", 1), [company_id]
+        )
+    id_field = Lead._meta.fields_map["id"]
+    rows = [[stamp, id_field.to_db_value(lead_id, Lead)] for stamp, lead_id in lead_updated]
+    sql = render("UPDATE lead SET updated_at = ? WHERE id = ?", 2)
+    for start in range(0, len(rows), BATCH):
+        await conn().execute_many(sql, rows[start : start + BATCH])

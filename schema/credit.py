@@ -1,0 +1,147 @@
+"""Prospector credits: the balance, the allowance, the billing period and the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core.ids import to_global_id
+from core.pagination import page_size
+from domain.credit import is_enabled, ledger_page
+from models import AddOnState, CreditAccount, CreditEntryKind
+from models import CreditLedgerEntry as CreditLedgerEntryModel
+from schema.base import InfoT, PageInfo, UserError
+
+if TYPE_CHECKING:
+    from schema.account import User
+
+UserRef = Annotated["User", strawberry.lazy("schema.account")]
+
+AddOnStateEnum = strawberry.enum(
+    AddOnState,
+    name="AddOnState",
+    description="The company's lead-generation add-on, which Prospector belongs to: ON, on TRIAL, or OFF.",
+)
+CreditEntryKindEnum = strawberry.enum(CreditEntryKind, name="CreditEntryKind")
+
+
+@strawberry.type(description="One change of the company's credits; the ledger is only ever added to.")
+class CreditEntry:
+    id: strawberry.ID
+    kind: CreditEntryKindEnum  # type: ignore[valid-type]
+    amount: int = strawberry.field(description="Positive when credits were added, negative when taken.")
+    period_start: dt.datetime | None = strawberry.field(description="Start of the billing period it belongs to.")
+    note: str
+    created_at: dt.datetime
+    _user_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, entry: CreditLedgerEntryModel) -> CreditEntry:
+        return cls(
+            id=strawberry.ID(to_global_id("CreditEntry", entry.id)),
+            kind=entry.kind,
+            amount=entry.amount,
+            period_start=entry.period_start,
+            note=entry.note,
+            created_at=entry.created_at,
+            _user_id=entry.user_id,
+        )
+
+    @strawberry.field(description="Who did it (an admin buying credits, the buyer of a prospect); null for billing.")
+    async def user(self, info: InfoT) -> UserRef | None:
+        from schema.account import User
+
+        if self._user_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self._user_id)
+        return User.from_model(user) if user else None
+
+
+@strawberry.type
+class CreditEntryEdge:
+    cursor: str
+    node: CreditEntry
+
+
+@strawberry.type
+class CreditEntryConnection:
+    edges: list[CreditEntryEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[CreditEntry]:
+        return [edge.node for edge in self.edges]
+
+
+@strawberry.type(description="The company's Prospector credits.")
+class Credits:
+    add_on: AddOnStateEnum  # type: ignore[valid-type]
+    enabled: bool = strawberry.field(description="Whether Prospector can be used now (add-on on, or trial running).")
+    trial_ends_at: dt.datetime | None
+    balance: int = strawberry.field(description="The sum of the ledger; never below zero.")
+    monthly_allowance: int = strawberry.field(description="Credits granted each billing period.")
+    period_start: dt.datetime | None
+    period_end: dt.datetime | None = strawberry.field(
+        description="When the unused credits expire and the next allowance is granted."
+    )
+    _company_id: strawberry.Private[int]
+
+    @classmethod
+    def from_account(cls, account: CreditAccount, balance: int, now: dt.datetime) -> Credits:
+        return cls(
+            add_on=account.add_on,
+            enabled=is_enabled(account, now),
+            trial_ends_at=account.trial_ends_at,
+            balance=balance,
+            monthly_allowance=account.monthly_allowance,
+            period_start=account.period_start,
+            period_end=account.period_end,
+            _company_id=account.company_id,
+        )
+
+    @strawberry.field(description="The ledger, newest first.")
+    async def entries(self, first: int | None = None, after: str | None = None) -> CreditEntryConnection:
+        after = after or None
+        page = await ledger_page(self._company_id, page_size(first), after)
+        edges = [
+            CreditEntryEdge(cursor=c, node=CreditEntry.from_model(e))
+            for e, c in zip(page.entries, page.cursors, strict=True)
+        ]
+        return CreditEntryConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+@strawberry.input(description="One-time extra credits for the current period (admins).")
+class BuyCreditsInput:
+    amount: int
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="A retry with the same key returns the first purchase and buys nothing more."
+    )
+
+
+@strawberry.input(description="The monthly allowance; a raise is granted for the current period at once (admins).")
+class SetCreditQuotaInput:
+    monthly_allowance: int
+
+
+@strawberry.type
+class BuyCreditsPayload:
+    entry: CreditEntry | None = None
+    credits: Credits | None = None
+    replayed: bool = strawberry.field(default=False, description="True when the idempotency key was used before.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SetCreditQuotaPayload:
+    credits: Credits | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
