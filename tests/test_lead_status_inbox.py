@@ -100,3 +100,30 @@ async def test_the_status_column_costs_one_statement_per_page(
         # The persons' lead states: one statement more than the inbox page without the column.
         assert count_statements.count == pinned + 1, (size, count_statements.statements)
         assert sum("JOIN lead_status" in s for s in count_statements.statements) == 1
+
+
+SAVE = """
+mutation ($input: CreateSavedFilterInput!) {
+  createSavedFilter(input: $input) { savedFilter { id filter } userErrors { field message code } }
+}
+"""
+
+
+async def test_a_saved_filter_keeps_the_status_filter(account: Account) -> None:
+    await inbox(account)
+    ids = [gid("LeadStatus", await status_id(account.company_id, "Qualified"))]
+    saved = (await account.client.execute(SAVE, {"input": {"name": "Qualified", "filter": {"leadStatusIds": ids}}}))[
+        "createSavedFilter"
+    ]
+    assert saved["userErrors"] == []
+    assert saved["savedFilter"]["filter"]["leadStatusIds"] == ids
+    data = (await account.client.execute(LEADS, {"filter": {"savedFilterId": saved["savedFilter"]["id"]}}))["leads"]
+    assert ([n["title"] for n in data["nodes"]], data["totalCount"]) == (["Lead of Ada"], 1)
+
+
+async def test_the_status_filter_combines_with_custom_conditions(account: Account) -> None:
+    await inbox(account)
+    ids = [gid("LeadStatus", await status_id(account.company_id, s)) for s in ("Qualified", "Contacting")]
+    conditions = {"conditions": [{"column": "lead.title", "operator": "CONTAINS", "value": "Bob"}]}
+    data = (await account.client.execute(LEADS, {"filter": {"leadStatusIds": ids, "conditions": conditions}}))["leads"]
+    assert ([n["title"] for n in data["nodes"]], data["totalCount"]) == (["Lead of Bob"], 1)
