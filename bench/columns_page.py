@@ -36,7 +36,7 @@ Most of a request is GraphQL itself: 50 rows of 15 typed values are 750 abstract
 and about 3,000 fields for graphql-core to complete. The page query sorted by a custom
 number reads and sorts the JSON of all 20,000 leads (about 40 ms of SQL on SQLite); an index
 on the expression would answer it at once, but it would have to be created per key, at run
-time, for keys each company names for itself, so there is none (see the report).
+time, for keys each company names for itself, so there is none.
 
 The statements, whatever the page size: the token, the page, the custom field definitions, then
 at once the persons, organizations, labels, next activities and owner teams, then the users.
