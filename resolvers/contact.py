@@ -6,19 +6,10 @@ import strawberry
 
 from core.ids import decode_id
 from core.pagination import page_size
-from domain.contact_query import ContactPage, count_contacts, find_organizations, find_persons
+from domain.contact_query import count_contacts, find_organizations, find_persons
 from schema.base import InfoT, PageInfo
 from schema.organization import Organization, OrganizationConnection, OrganizationEdge
 from schema.person import Person, PersonConnection, PersonEdge
-
-
-def _page_info(page: ContactPage, after: str | None) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.has_next_page,
-        has_previous_page=after is not None,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
-    )
 
 
 @strawberry.type
@@ -40,7 +31,7 @@ class ContactQueries:
             edges=[
                 PersonEdge(cursor=c, node=Person.from_model(p)) for p, c in zip(page.rows, page.cursors, strict=True)
             ],
-            page_info=_page_info(page, after),
+            page_info=PageInfo.of(page.cursors, page.has_next_page, after),
             _count=lambda: count_contacts(viewer, "person", search, org_id),  # type: ignore[arg-type]
         )
 
@@ -56,6 +47,6 @@ class ContactQueries:
                 OrganizationEdge(cursor=c, node=Organization.from_model(o))
                 for o, c in zip(page.rows, page.cursors, strict=True)
             ],
-            page_info=_page_info(page, after),
+            page_info=PageInfo.of(page.cursors, page.has_next_page, after),
             _count=lambda: count_contacts(viewer, "organization", search),
         )

@@ -64,12 +64,7 @@ class DealQueries:
         edges = [DealEdge(cursor=c, node=Deal.from_model(d)) for d, c in zip(page.deals, page.cursors, strict=True)]
         return DealConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.of([e.cursor for e in edges], page.has_next_page, after),
             _viewer=viewer,
             _query=query,
         )

@@ -77,12 +77,7 @@ class LeadQueries:
         edges = [LeadEdge(cursor=c, node=Lead.from_model(m)) for m, c in zip(page.leads, page.cursors, strict=True)]
         return LeadConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.of([e.cursor for e in edges], page.has_next_page, after),
             _viewer=viewer,
             _query=query,
             _now=info.context.now,

@@ -57,12 +57,7 @@ async def find_prospects(
     ]
     return ProspectConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], page.has_next_page, after),
         _kind=kind,
         _filter=f,
     )

@@ -53,6 +53,16 @@ class PageInfo:
     start_cursor: str | None
     end_cursor: str | None
 
+    @classmethod
+    def of(cls, cursors: list[str], has_next_page: bool, after: str | None) -> PageInfo:
+        """The page info of a forward (first/after) keyset page with these cursors."""
+        return cls(
+            has_next_page=has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+
 
 @strawberry.type(description="An amount of money in one currency (ISO 4217).")
 class Money:

@@ -50,12 +50,7 @@ class LeadStatusBoardColumn:
             edges=[
                 PersonEdge(cursor=c, node=Person.from_model(p)) for p, c in zip(page.rows, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.of(page.cursors, page.has_next_page, after),
             _count=total,
         )
 

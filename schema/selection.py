@@ -155,12 +155,7 @@ class Selection(Node):
         ]
         return SelectionMemberConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.of(page.cursors, page.has_next_page, after),
             _selection=self._model,
         )
 
