@@ -22,6 +22,8 @@ class Settings:
       sending (default false).
     - ``LEADBOX_MAIL_FROM``: the address messages are sent from, shown with the sending user's
       name; unset, the sending user's own address. Replies go to the sending user either way.
+    - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
+      ``var/files`` under the working directory).
     """
 
     database_url: str
@@ -38,6 +40,8 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str | None = None
+    # Uploaded import files and written exports.
+    files_dir: str = "var/files"
 
 
 def _flag(value: str | None) -> bool:
@@ -54,4 +58,5 @@ def settings_from_env() -> Settings:
         smtp_password=env.get("LEADBOX_SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
+        files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
     )
