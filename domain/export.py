@@ -70,6 +70,8 @@ from models import CustomField
 
 # Leads read and written per page: a page's rows and values are all that is held at once.
 PAGE_ROWS = 1000
+# Rows written between two turns given to the rest of the event loop.
+YIELD_ROWS = 100
 MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Cells the export makes itself (numbers, dates, yes/no): never formulas, never escaped.
@@ -308,7 +310,11 @@ async def write_export(
                     viewer, request.query, page_rows, after, now=request.now, definitions=definitions
                 )
                 values = await page_values(viewer, page.leads, request.keys, _page_loaders(viewer, kept), request.now)
-                sink.rows(values)
+                for start in range(0, len(values), YIELD_ROWS):
+                    sink.rows(values[start : start + YIELD_ROWS])
+                    # Writing is CPU work (XLSX above all) in the server's event loop: let the
+                    # requests waiting there through between slices.
+                    await asyncio.sleep(0)
                 rows += len(values)
                 pages += 1
                 if after_page is not None:
