@@ -28,8 +28,9 @@ class ExportLeadsPayload:
     job: Job | None = strawberry.field(
         default=None,
         description=(
-            "The job writing the file. Once COMPLETED, its result holds `rows`, `format`, `fileSize` and "
-            "`downloadPath`: GET that path with your bearer token to download the file."
+            "The job writing the file. While it runs, its result holds `rowsWritten`; once COMPLETED, `rows`, "
+            "`format`, `fileSize`, `fileName` and `downloadPath`: GET that path with your bearer token to "
+            "download the file."
         ),
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
