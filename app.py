@@ -1,4 +1,5 @@
-"""The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser) and `/health`."""
+"""The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser), `/exports/{id}`
+(an export's file) and `/health`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -17,20 +18,26 @@ from strawberry.http.ides import GraphQL_IDE
 
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
+from core.errors import DomainError, ErrorCode
 from domain.billing import RenewalScheduler
 from domain.operator import OPERATOR_TOKEN_PREFIX, authenticate_operator
 from domain.viewer import authenticate
+from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
 from schema.context import Context
 
 
+def bearer_token(request: Request | WebSocket) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header; empty without one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 class LeadboxGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(request=request, response=response)
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else ""
+        token = bearer_token(request)
         operator_token = request.headers.get("x-operator-token", "").strip()
         if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
             operator_token, token = token, ""
@@ -49,6 +56,29 @@ class LeadboxGraphQL(GraphQL[Context, None]):
 
 async def health(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+async def download_export(request: Request) -> Response:
+    """An export's file, for its creator (or an admin of its company) with their bearer token.
+
+    401 without a valid token; 404 when the id names no export the caller may see (another
+    company's looks the same as none); 409 while the export has not finished.
+    """
+    token = bearer_token(request)
+    viewer = await authenticate(token) if token else None
+    if viewer is None:
+        return JSONResponse(
+            {"error": "Authentication required: send 'Authorization: Bearer <token>'."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    try:
+        path, name, media_type = await export_file(viewer, request.path_params["job_id"])
+    except DomainError as error:
+        first = error.errors[0]
+        status = 409 if first.code == ErrorCode.CONFLICT else 404
+        return JSONResponse({"error": first.message, "code": first.code.value}, status_code=status)
+    return FileResponse(path, media_type=media_type, filename=name)
 
 
 async def home(_: Request) -> Response:
@@ -95,6 +125,7 @@ def create_app(
             Route("/", home),
             Route("/health", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/exports/{job_id}", download_export, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

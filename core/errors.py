@@ -45,6 +45,8 @@ class ErrorCode(str, Enum):
     # fit its columns (saved filters, bulk changes by filter).
     UNKNOWN_COLUMN = "UNKNOWN_COLUMN"
     INVALID_FILTER = "INVALID_FILTER"
+    # A sort on a column that cannot be sorted (an export's sort).
+    INVALID_SORT = "INVALID_SORT"
     # Lead status (SPEC §8): the person's organization has no category in a group with lead
     # status enabled, so the status is hidden and cannot be changed; a retired status cannot
     # be chosen; a person's category is its organization's and cannot be set on the person.

@@ -19,10 +19,9 @@ from core.db import db_uuid, execute, is_postgres
 from core.errors import ErrorCode, fail
 from core.sql import Param, compose, marks
 from domain import changelog
-from domain.columns import UnknownColumn
 from domain.custom_value import clean_values, merge, value_changes
 from domain.lead import ENTITY, _check_refs, _clean_scalars, _owner_exclusive, now, visible_leads
-from domain.lead_filter import InvalidFilter
+from domain.lead_filter import filter_errors
 from domain.lead_labels import chunks, replace_labels
 from domain.lead_query import LeadQuery, matching_leads
 from domain.refs import check_labels
@@ -41,12 +40,8 @@ async def target_leads(
     if ids is not None:
         return await visible_leads(viewer, ids, (*path, "ids"))
     assert query is not None
-    try:
+    with filter_errors(*path, "filter"):
         leads = await matching_leads(viewer, query, MAX_BULK_FILTER + 1)
-    except UnknownColumn as exc:
-        raise fail(exc.message, ErrorCode.INVALID_FILTER, *path, "filter", "conditions") from exc
-    except InvalidFilter as exc:
-        raise fail(exc.detail, ErrorCode.INVALID_FILTER, *path, "filter", "conditions", *exc.path) from exc
     if len(leads) > MAX_BULK_FILTER:
         raise fail(
             f"The filter matches more than {MAX_BULK_FILTER} leads; narrow it down.",

@@ -11,14 +11,16 @@ The tree is stored as JSON with saved filters (:meth:`FilterGroup.to_json`, :fun
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core.errors import PublicError
+from core.errors import ErrorCode, PublicError, fail
 from core.sql import Sql, compose, join
-from domain.columns import Column, ColumnType
+from domain.columns import Column, ColumnType, UnknownColumn
 from domain.filter_sql import condition_sql
 from domain.viewer import Viewer
 
@@ -187,3 +189,16 @@ def compile_group(
     if not parts:
         return None
     return compose("(", join(f" {group.op.value} ", parts), ")")
+
+
+@contextlib.contextmanager
+def filter_errors(*path: str) -> Iterator[None]:
+    """Inside it, a filter that does not fit its columns (a condition naming no column, an
+    operator or value the column does not take) is an ``INVALID_FILTER`` userError pointing
+    into the conditions of the filter input at ``path``, as every mutation taking a filter says it."""
+    try:
+        yield
+    except UnknownColumn as exc:
+        raise fail(exc.message, ErrorCode.INVALID_FILTER, *path, "conditions") from exc
+    except InvalidFilter as exc:
+        raise fail(exc.detail, ErrorCode.INVALID_FILTER, *path, "conditions", *exc.path) from exc

@@ -21,12 +21,20 @@ class JobHandler(Protocol):
     # marked started before the effect and is never retried after a crash, so that nothing
     # happens twice; False when the effect and the item's outcome commit together.
     external: ClassVar[bool]
+    # A handler may also set ``repeatable = True``: its item's effect is idempotent and long (an
+    # export rewriting its file from the start), so the runner runs it outside a transaction,
+    # holding no lock meanwhile, and marks it DONE afterwards; after a crash it is simply redone.
 
     async def run_item(self, viewer: Viewer, job: Job, item: JobItem) -> dict[str, Any] | None:
         """Do one item. Raise a DomainError to record the item as failed with its reason."""
 
     async def finish(self, viewer: Viewer, job: Job) -> dict[str, Any]:
         """The job's result once every item is done."""
+
+
+class LeaseLost(Exception):
+    """Raised by a long item that found its job canceled or taken over by another worker: the
+    runner leaves the item as it was and stops (see ``repeatable`` in :mod:`jobs.runner`)."""
 
 
 HANDLERS: dict[str, JobHandler] = {}

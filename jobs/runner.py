@@ -8,6 +8,7 @@ single write lock: a second worker either waits and then finds it done, or skips
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import traceback
@@ -20,12 +21,14 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError
 from domain.notification import notify
 from domain.viewer import Viewer, viewer_for_user
-from jobs import HANDLERS
+from jobs import HANDLERS, LeaseLost
 from models import Job, JobItem, JobItemStatus, JobStatus
 
 log = logging.getLogger("leadbox.jobs")
 LEASE = dt.timedelta(seconds=60)
 ACTIVE = (JobStatus.CREATED, JobStatus.RUNNING)
+# The lease of the job the current task runs, for items that renew it themselves (keep_lease).
+_lease: contextvars.ContextVar[dt.timedelta] = contextvars.ContextVar("job_lease", default=LEASE)
 
 
 def now() -> dt.datetime:
@@ -69,6 +72,7 @@ async def _renew(job: Job, worker: str, lease: dt.timedelta) -> bool:
 async def run_job(job: Job, worker: str, lease: dt.timedelta = LEASE) -> Job:
     """Work the job's remaining items, then complete it and tell its creator."""
     handler = HANDLERS[job.kind]
+    _lease.set(lease)
     if job.created_by_id is None:
         await _finish(job, JobStatus.FAILED, error="The user who started this job no longer exists.")
         return await Job.get(id=job.id)
@@ -110,6 +114,17 @@ async def run_job(job: Job, worker: str, lease: dt.timedelta = LEASE) -> Job:
 
 async def _run_item(handler: Any, viewer: Viewer, job: Job, item: JobItem) -> None:
     try:
+        if getattr(handler, "repeatable", False):
+            try:
+                result = await handler.run_item(viewer, job, item)
+            except LeaseLost:
+                return
+            async with in_transaction():
+                if await JobItem.filter(id=item.id, status=JobItemStatus.PENDING).update(
+                    status=JobItemStatus.DONE, result=result
+                ):
+                    await Job.filter(id=job.id).update(done=F("done") + 1)
+            return
         if handler.external:
             if not await JobItem.filter(id=item.id, status=JobItemStatus.PENDING).update(status=JobItemStatus.STARTED):
                 return
@@ -130,6 +145,13 @@ async def _run_item(handler: Any, viewer: Viewer, job: Job, item: JobItem) -> No
             status=JobItemStatus.FAILED, code=first.code.value, error=str(error)
         )
         await Job.filter(id=job.id).update(failed=F("failed") + 1)
+
+
+async def keep_lease(job: Job) -> None:
+    """For a long item: extend the lease of the worker running ``job`` (by the lease it runs
+    with); :class:`LeaseLost` when the job was canceled or another worker took it over meanwhile."""
+    if job.locked_by is None or not await _renew(job, job.locked_by, _lease.get()):
+        raise LeaseLost()
 
 
 async def _recount(job: Job) -> None:

@@ -24,6 +24,7 @@ from resolvers.credit import CreditMutation, CreditQueries
 from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
 from resolvers.deal import DealMutation, DealQueries
 from resolvers.duplicate import DuplicateQueries
+from resolvers.export import ExportMutation
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
@@ -92,6 +93,7 @@ Mutation = merge_types(
         ActivityMutation,
         JobMutation,
         BulkEmailMutation,
+        ExportMutation,
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,
