@@ -174,6 +174,30 @@ async def execute(sql: str, params: Sequence[Any] = ()) -> int:
     return count
 
 
+async def reserve_ids(table: str, count: int) -> list[int]:
+    """Ids for rows about to be inserted in bulk, so that other rows can point at them at once.
+
+    PostgreSQL hands them out from the table's sequence, safe alongside other writers. SQLite
+    continues after the largest id: the caller must have written in the same transaction
+    already, so that SQLite's write lock keeps every other writer out until it commits.
+    """
+    if count == 0:
+        return []
+    if is_postgres():
+        rows = await fetch(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)", [count]
+        )
+        return [int(r["id"]) for r in rows]
+    # Past the AUTOINCREMENT counter too, so that an id of a deleted row is never handed out again.
+    rows = await fetch(
+        f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0),"
+        " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) AS top",
+        [table],
+    )
+    start = int(rows[0]["top"]) + 1
+    return list(range(start, start + count))
+
+
 def _config_for_cli() -> dict[str, Any]:
     from core.config import settings_from_env
 

@@ -14,6 +14,7 @@ import uuid
 from jobs import (
     bulk_email,  # noqa: F401
     deal_conversion,  # noqa: F401  (registers its kind of job)
+    import_leads,  # noqa: F401
 )
 from jobs.runner import LEASE, claim_job, run_job
 

@@ -27,6 +27,7 @@ from resolvers.duplicate import DuplicateQueries
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.lead_import import LeadImportMutation
 from resolvers.lead_status import LeadStatusMutation, LeadStatusQueries
 from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
@@ -92,6 +93,7 @@ Mutation = merge_types(
         ActivityMutation,
         JobMutation,
         BulkEmailMutation,
+        LeadImportMutation,
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,
