@@ -10,8 +10,9 @@ import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
@@ -36,6 +37,21 @@ class LeadboxGraphQL(GraphQL[Context, None]):
     """
 
     settings: Settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            await response(scope, receive, send)
+        finally:
+            # Close the spooled copies of uploaded files (the base view leaves them open).
+            await request.close()
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         # Refuse a body far beyond the upload limit before spooling it to disk; a file just

@@ -139,9 +139,10 @@ def header_columns(
 
 
 def plan_batches(
-    path: Path, fmt: FileFormat, batch_rows: int = BATCH_ROWS
+    path: Path, fmt: FileFormat, batch_rows: int | None = None
 ) -> tuple[tuple[int, list[str | None]], list[str], int]:
     """The header row, the batches' keys and the number of data rows, in one pass over the file."""
+    batch_rows = batch_rows or BATCH_ROWS
     rows = read_rows(path, fmt)
     header = next(rows, None)
     if header is None or not any(header[1]):
