@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from app import create_app
+from cli import parse_args, run_command
 from core.config import Settings
 from core.ids import to_global_id
 from domain import lead_import
@@ -380,3 +381,27 @@ async def test_an_interrupted_import_resumes_without_doubling(
     assert await Organization.filter(company_id=account.company_id, name__startswith="Org").count() == 3
     assert await Person.filter(company_id=account.company_id, name__startswith="Person").count() == 4
     assert payload["job"]["id"] == to_global_id("Job", claimed.id)
+
+
+async def test_the_cli_imports_a_file_to_the_end(
+    account: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = await setup_company(account)
+    monkeypatch.setenv("LEADBOX_FILES_DIR", str(tmp_path / "cli-files"))
+    source = tmp_path / "leads.csv"
+    source.write_bytes(csv_bytes(*mixed_rows(given["owner"])))
+    maps = [f"--map={m['column']}={m['target']}" for m in MAPPING]
+    argv = ["import", str(source), "--company", "Acme", "--user", given["owner"], *maps, "--default-currency", "EUR"]
+    assert await run_command(parse_args(argv)) == 0
+    out = capsys.readouterr().out
+    assert "8 rows, 4 leads created, 4 rows failed" in out
+    assert "organizations: 1 created, 3 linked" in out
+    assert "row 3: INVALID_EMAIL (person.email)" in out
+    assert await Lead.filter(company_id=account.company_id, source=LeadSource.IMPORT).count() == 4
+
+    # CREATE makes new contacts; a target that does not exist refuses the import (status 2).
+    assert await run_command(parse_args([*argv, "--duplicates", "create"])) == 0
+    assert "organizations: 4 created, 0 linked" in capsys.readouterr().out
+    assert await run_command(parse_args([*argv[:6], "--map", "Title=lead.nope"])) == 2
+    assert "no column 'lead.nope'" in capsys.readouterr().err
+    assert await run_command(parse_args([*argv[:2], "--company", "Nobody Inc", *argv[4:]])) == 2
