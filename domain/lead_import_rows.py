@@ -84,6 +84,7 @@ ORGANIZATION_PATHS = {
 }
 CF_ENTITIES = {prefix: entity for entity, prefix in CF_PREFIX.items()}
 WRITE_CHUNK = 500
+CONTACT_SOURCES = frozenset({"person", "organization"})
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,9 @@ async def check_row(context: BatchContext, row: int, cells: list[str | None]) ->
     )
     lead, label_ids = _lead(context, cell, problems)
     lead["custom_fields"] = merge({}, cleaned.get(CustomFieldEntity.LEAD_DEAL, {}))
-    if person is None and organization is None and not problems:
+    # A row without a contact says so, unless its person or organization was there but refused.
+    contact_refused = any(p.target and p.target.split(".")[0] in CONTACT_SOURCES for p in problems)
+    if person is None and organization is None and not contact_refused:
         if lead.get("title"):
             problems.append(
                 Problem(

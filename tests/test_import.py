@@ -322,6 +322,16 @@ async def test_mapping_errors_refuse_the_import(account: Account, tmp_path: Path
     assert payload["userErrors"][0]["code"] == "INVALID_FILE"
     payload = await upload(account, b"x" * (MAX_UPLOAD + 1))
     assert [e["code"] for e in payload["userErrors"]] == ["FILE_TOO_LARGE"]
+    # A body far past the limit is refused before it is read; a file that is no upload is refused too.
+    response = await account.client.http.post(
+        "/graphql",
+        data={"operations": json.dumps({"query": IMPORT, "variables": {"input": {"mapping": MAPPING, "file": None}}})},
+        files={"0": ("big.csv", b"x" * (MAX_UPLOAD + (2 << 20)), "text/csv")},
+        headers={"Authorization": f"Bearer {account.token}"},
+    )
+    assert response.status_code == 413
+    body = await account.client.raw(IMPORT, {"input": {"mapping": MAPPING, "file": "leads.csv"}})
+    assert [e["code"] for e in body["data"]["importLeads"]["userErrors"]] == ["INVALID_FILE"]
     assert await Job.all().count() == 0
     assert uploads(tmp_path) == []
 
