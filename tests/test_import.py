@@ -415,3 +415,17 @@ async def test_the_cli_imports_a_file_to_the_end(
     assert await run_command(parse_args([*argv[:6], "--map", "Title=lead.nope"])) == 2
     assert "no column 'lead.nope'" in capsys.readouterr().err
     assert await run_command(parse_args([*argv[:2], "--company", "Nobody Inc", *argv[4:]])) == 2
+
+
+async def test_a_batch_costs_the_same_statements_whatever_its_rows(account: Account, count_statements: Any) -> None:
+    await setup_company(account)
+    counts = []
+    for size in (5, 60):
+        rows = [f"T{size}-{i},P{size}-{i},p{i}@x.test,Org {size}-{i % 3},,1,EUR,,Hot,{i}," for i in range(size)]
+        payload = await upload(account, csv_bytes(*rows))
+        assert payload["userErrors"] == []
+        before = count_statements.count
+        await Worker().run_pending()
+        counts.append(count_statements.count - before)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 40, count_statements.statements[-counts[0] :]
