@@ -50,7 +50,15 @@ class JobReportEdge:
 class JobReportConnection:
     edges: list[JobReportEdge]
     page_info: PageInfo
-    total_count: int
+    _job_id: strawberry.Private[int]
+
+    @strawberry.field(description="The page's entries, without cursors.")
+    def nodes(self) -> list[JobReportEntry]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many entries the report has; computed only when asked for.")
+    async def total_count(self) -> int:
+        return await JobReportEntryModel.filter(job_id=self._job_id).count()
 
 
 REPORT_SORT = "ROW:ASC"
@@ -104,7 +112,6 @@ class Job(Node):
     async def report(self, first: int | None = None, after: str | None = None) -> JobReportConnection:
         size = page_size(first)
         query = JobReportEntryModel.filter(job_id=self._id)
-        total = await query.count()
         if after:
             cursor = Cursor.decode(after, REPORT_SORT)
             if not isinstance(cursor.key, int) or not isinstance(cursor.id, int):
@@ -119,7 +126,7 @@ class Job(Node):
                 for c, r in zip(cursors, page, strict=True)
             ],
             page_info=PageInfo.of(cursors, len(rows) > size, after),
-            total_count=total,
+            _job_id=self._id,
         )
 
 
