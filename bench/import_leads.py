@@ -15,21 +15,25 @@ row is accounted for (leads created + rows failed = rows).
 
 A PostgreSQL database named in ``--database-url`` must exist and be empty; it is left filled.
 
-Measured on the shared 2-core development machine while four other engineers' test suites
-and benchmarks were running (load average 3 to 4), so these are upper bounds; single runs of
+Measured on the shared 2-core development machine while other engineers' test suites and
+benchmarks ran beside it (load average 5 to 7), so the wall times are upper bounds; the CPU
+time of the importing process (where SQLite also works) is the steadier figure. Single runs of
 100,000 rows (11.5 MB, 4,859 bad rows), duplicates LINK, 500 rows a batch:
 
-| backend | plan + queue | whole import | rows per second |
-|---|---|---|---|
-| SQLite (WAL, temporary file) | 0.34 s | 77.5 s | 1,290 |
-| PostgreSQL 15, local | 0.43 s | 194.8 s | 513 |
+| backend | plan + queue | whole import (wall) | rows per second | CPU of the importing process |
+|---|---|---|---|---|
+| SQLite (WAL, temporary file) | 0.54 s | 104.8 s | 954 | 42.6 s |
+| PostgreSQL 15, local | 0.41 s | 245.6 s | 407 | 21.8 s |
 
 Both ended with 95,141 leads and 95,141 persons created, 77,833 organizations created and
 17,308 linked (to the 2,000 existing ones or to one an earlier row created), and 4,859 rows in
-the report. A batch costs about 15 statements whatever its size; the time goes to building the
-rows (the create rules' checks, tortoise model instances) and, on PostgreSQL, to the server
-inserting them with their indexes and foreign keys. The earlier design (one item and one
-transaction per row) managed 122 rows/s on SQLite.
+the report. A batch costs 15 statements whatever its size (tests/test_import.py pins it). On
+PostgreSQL the import mostly waits for the server: about 540,000 rows inserted with their
+indexes and foreign-key checks. An earlier run of the same code before rows were inserted
+without tortoise instances took 77.5 s on SQLite and 194.8 s on PostgreSQL at a load average
+of about 3, which says more about the load than about the change; at 10,000 rows, run back to
+back, that change took the import from 10.9-14.4 s to 7.2-7.5 s on SQLite. The earlier design
+(one item and one transaction per row) managed 122 rows/s on SQLite.
 """
 
 from __future__ import annotations
