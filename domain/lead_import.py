@@ -4,7 +4,7 @@
 catalogue before anything runs, then creates an ``import_leads`` job with one item per batch
 of :data:`BATCH_ROWS` data rows (the item's key names the batch's first and last row). The job
 (:mod:`jobs.import_leads`) writes each batch in the transaction that records the item done,
-through :func:`domain.lead_import_rows.write_batch`, so an interrupted import resumes at the
+through :func:`domain.lead_import_batch.write_batch`, so an interrupted import resumes at the
 first batch not committed and never doubles a row.
 
 Mapping targets are column keys of ``leadColumns`` that :func:`domain.columns.importable`
