@@ -24,7 +24,8 @@ class ImportMappingInput:
     column: str = strawberry.field(description="The column's header text in the file's first row.")
     target: str = strawberry.field(
         description="A column key of `leadColumns` an import can write: `lead.title`, `lead.value` (an amount), "
-        "`lead.valueCurrency`, `lead.owner` (a user's email), `lead.labels` (names, comma-separated), "
+        "`lead.valueCurrency`, `lead.owner` (a user's email), `lead.labels` (names, comma-separated; a name no "
+        "label has is reported, not created), "
         "`lead.expectedCloseDate` (YYYY-MM-DD), `lead.visibility`, `lead.utm*`, `person.name`, "
         "`person.firstName`, `person.lastName`, `person.email`, `person.phone`, `person.jobTitle`, "
         "`organization.name`, `organization.address.*`, and custom fields `cf.lead.<key>`, "
