@@ -39,6 +39,7 @@ from models import (
 )
 from tests.conftest import Account
 from tests.factories import make_org, make_person
+from tests.lead_status_helpers import org_in, person_in, stored_status
 
 MAX_UPLOAD = 64 * 1024
 
@@ -429,3 +430,21 @@ async def test_a_batch_costs_the_same_statements_whatever_its_rows(account: Acco
         counts.append(count_statements.count - before)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 40, count_statements.statements[-counts[0] :]
+
+
+async def test_new_persons_get_the_lead_status_create_person_gives(account: Account) -> None:
+    viewer = await account.viewer()
+    await org_in(viewer, "Lead", "Leadco")
+    await org_in(viewer, "Customer", "Custco")
+    mapping = [m for m in MAPPING if m["column"] in ("Person", "Organization")]
+    rows = ["x,Nina New,,Leadco,,,,,,,", "x,Carl Cust,,Custco,,,,,,,", "x,Fay Fresh,,Freshco,,,,,,,"]
+    job = await run_import(account, csv_bytes(*rows), mapping=mapping)
+    assert job["result"]["leadsCreated"] == 3
+    by_hand = await person_in(viewer, await Organization.get(name="Leadco"), "Hand Made")
+    assert await stored_status(by_hand) is not None
+    imported = {
+        p.name: p
+        for p in await Person.filter(company_id=account.company_id, name__in=["Nina New", "Carl Cust", "Fay Fresh"])
+    }
+    assert await stored_status(imported["Nina New"]) == await stored_status(by_hand)
+    assert imported["Carl Cust"].lead_status_id is None and imported["Fay Fresh"].lead_status_id is None
