@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
@@ -35,8 +37,41 @@ def bearer_token(request: Request | WebSocket) -> str:
 
 
 class LeadboxGraphQL(GraphQL[Context, None]):
+    """The GraphQL view, with multipart requests (file uploads, for ``importLeads``) enabled.
+
+    A multipart form is a "simple" request that a browser may send cross-site without asking
+    first; it carries no credentials here, though: leadbox reads only the Authorization header,
+    which such a form cannot set (and which makes a request preflighted), so an upload from
+    another site is anonymous and refused.
+    """
+
+    settings: Settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            await response(scope, receive, send)
+        finally:
+            # Close the spooled copies of uploaded files (the base view leaves them open).
+            await request.close()
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        # Refuse a body far beyond the upload limit before spooling it to disk; a file just
+        # over the limit reaches the mutation, which answers FILE_TOO_LARGE.
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit() or int(length) > self.settings.max_upload_bytes + (1 << 20):
+            raise HTTPException(413, "The request body is too large, or its length is not given.")
+        return await super().parse_multipart(request)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context(request=request, response=response)
+        context = Context(request=request, response=response, settings=self.settings)
         token = bearer_token(request)
         operator_token = request.headers.get("x-operator-token", "").strip()
         if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
@@ -97,7 +132,10 @@ def create_app(
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
     graphql_ide: GraphQL_IDE = "graphiql"
-    graphql = LeadboxGraphQL(build_schema(settings), graphql_ide=graphql_ide, allow_queries_via_get=True)
+    graphql = LeadboxGraphQL(
+        build_schema(settings), graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
+    )
+    graphql.settings = settings
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:

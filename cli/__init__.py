@@ -1,4 +1,5 @@
-"""The ``leadbox`` command line: serve the API, fill the demo, manage companies, users and tokens.
+"""The ``leadbox`` command line: serve the API, fill the demo, manage companies, users and tokens,
+import leads.
 
 Every command that touches the database connects to ``DATABASE_URL`` (SQLite file
 ``leadbox.sqlite3`` in the current directory by default), applies pending migrations first,
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
-from cli import prospects
+from cli import lead_import, prospects
 from core.config import settings_from_env
 from core.errors import DomainError
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", default="schema.graphql", metavar="PATH")
     export.add_argument("--check", action="store_true", help="exit 1 when the file differs instead of writing it")
 
+    lead_import.register(commands)
     # The operator's commands: the prospect database, billing periods, operator tokens.
     prospects.register(commands)
     return parser
@@ -167,6 +169,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
     "migrate": _migrate,
     "demo": _demo,
     **prospects.COMMANDS,
+    **lead_import.COMMANDS,
 }
 
 

@@ -21,7 +21,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from cli import demo_data as words
-from core.db import conn, fetch, is_postgres, render
+from core.db import conn, render, reserve_ids
 from domain import changelog
 from domain.account import create_company, create_team, create_user
 from domain.duplicate import match_key
@@ -72,22 +72,8 @@ def _stamp(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.datet
 
 
 async def _reserve_ids(table: str, count: int) -> list[int]:
-    """Ids for rows about to be inserted, so that other rows can point at them at once.
-
-    PostgreSQL hands them out from the table's sequence, safe alongside other writers. SQLite
-    continues after the largest id: the caller has already written in this transaction, so
-    SQLite's write lock keeps every other writer out until it commits.
-    """
-    if count == 0:
-        return []
-    if is_postgres():
-        rows = await fetch(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)", [count]
-        )
-        return [int(r["id"]) for r in rows]
-    rows = await fetch(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}")
-    start = int(rows[0]["top"]) + 1
-    return list(range(start, start + count))
+    # The demo writes the company first, in the same transaction: see core.db.reserve_ids.
+    return await reserve_ids(table, count)
 
 
 async def _insert(model: type[M], rows: Sequence[M]) -> None:

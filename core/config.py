@@ -24,6 +24,7 @@ class Settings:
       name; unset, the sending user's own address. Replies go to the sending user either way.
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
+    - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
     """
 
     database_url: str
@@ -42,6 +43,7 @@ class Settings:
     mail_from: str | None = None
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
+    max_upload_bytes: int = 50 << 20
 
 
 def _flag(value: str | None) -> bool:
@@ -59,4 +61,5 @@ def settings_from_env() -> Settings:
         smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
+        max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
     )

@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
-from tortoise import Tortoise, connections
+from tortoise import Tortoise, connections, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import OperationalError
+from tortoise.fields.data import CharEnumFieldInstance
 
 MODEL_MODULES = ["models"]
 
@@ -172,6 +173,78 @@ async def execute(sql: str, params: Sequence[Any] = ()) -> int:
     """Run an UPDATE or DELETE written with ``?`` placeholders; returns the number of rows changed."""
     count, _ = await conn().execute_query(render(sql, len(params)), list(params))
     return count
+
+
+async def reserve_ids(table: str, count: int) -> list[int]:
+    """Ids for rows about to be inserted in bulk, so that other rows can point at them at once.
+
+    PostgreSQL hands them out from the table's sequence, safe alongside other writers. SQLite
+    continues after the largest id: the caller must have written in the same transaction
+    already, so that SQLite's write lock keeps every other writer out until it commits.
+    """
+    if count == 0:
+        return []
+    if is_postgres():
+        rows = await fetch(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)", [count]
+        )
+        return [int(r["id"]) for r in rows]
+    # Past the AUTOINCREMENT counter too, so that an id of a deleted row is never handed out again.
+    rows = await fetch(
+        f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0),"
+        " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) AS top",
+        [table],
+    )
+    start = int(rows[0]["top"]) + 1
+    return list(range(start, start + count))
+
+
+# Field types whose values :func:`insert_rows` converts with the field's own ``to_db_value``.
+CONVERTED = (fields.JSONField, fields.DecimalField, fields.UUIDField, CharEnumFieldInstance)
+
+
+async def insert_rows(model: Any, rows: Sequence[dict[str, Any]], *, batch: int = 500) -> None:
+    """Insert plain rows (field name → Python value), one ``executemany`` per ``batch`` rows,
+    without building model instances: an import writes hundreds of thousands of rows, and
+    building a tortoise instance costs more than inserting it.
+
+    Values are converted as tortoise converts them (each field's ``to_db_value``), and no
+    validation runs: the caller has checked them. A field a row leaves out takes its default
+    (a callable default is called per row); ``auto_now``/``auto_now_add`` fields get one moment
+    for the whole call. A generated field (an id) is written only when the rows give it.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    names = [n for n in meta.fields_db_projection if not meta.fields_map[n].generated or n in rows[0]]
+    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
+    sql = render(f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({", ".join("?" * len(names))})', len(names))
+    stamp = dt.datetime.now(dt.UTC)
+    fields = [meta.fields_map[n] for n in names]
+    missing: list[Any] = []
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            missing.append(lambda: stamp)
+        elif callable(field.default):
+            missing.append(field.default)
+        else:
+            missing.append(lambda value=field.default: value)
+    # Text, numbers, dates and flags go to the driver as they are (SQLite's adapters and
+    # asyncpg's codecs take them); JSON, decimals, UUIDs and enums need the field's conversion.
+    convert = [
+        (lambda value, field=field: field.to_db_value(value, None)) if isinstance(field, CONVERTED) else None
+        for field in fields
+    ]
+    values = [
+        [
+            (value if to_db is None or value is None else to_db(value))
+            for name, make, to_db in zip(names, missing, convert, strict=True)
+            for value in (row[name] if name in row else make(),)
+        ]
+        for row in rows
+    ]
+    for start in range(0, len(values), batch):
+        await conn().execute_many(sql, values[start : start + batch])
 
 
 def _config_for_cli() -> dict[str, Any]:

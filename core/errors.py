@@ -63,6 +63,20 @@ class ErrorCode(str, Enum):
     LEAD_CONVERTED = "LEAD_CONVERTED"
     REPORT_ALREADY_OPEN = "REPORT_ALREADY_OPEN"
     ALREADY_REVIEWED = "ALREADY_REVIEWED"
+    # Imports (importLeads): the upload and its column mapping, then each row's problems.
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    INVALID_FILE = "INVALID_FILE"
+    COLUMN_NOT_IMPORTABLE = "COLUMN_NOT_IMPORTABLE"
+    HEADER_NOT_FOUND = "HEADER_NOT_FOUND"
+    MISSING_TITLE = "MISSING_TITLE"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_MONEY = "INVALID_MONEY"
+    INVALID_DATE = "INVALID_DATE"
+    UNKNOWN_OWNER = "UNKNOWN_OWNER"
+    UNKNOWN_LABEL = "UNKNOWN_LABEL"
+    # Several existing contacts match the row's name: an import cannot ask which one to link.
+    AMBIGUOUS_DUPLICATE = "AMBIGUOUS_DUPLICATE"
     # The idempotency key was used before for a different request.
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 

@@ -39,16 +39,30 @@ def entry(
     old: Any = None,
     new: Any = None,
 ) -> ChangeLogEntry:
-    return ChangeLogEntry(
-        company_id=company_id,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        action=action,
-        field=field,
-        old_value=orjson.dumps(loggable(old)).decode() if old is not None else None,
-        new_value=orjson.dumps(loggable(new)).decode() if new is not None else None,
-        actor_id=viewer.user_id if viewer else None,
-    )
+    return ChangeLogEntry(**entry_values(viewer, company_id, entity_type, entity_id, action, field, old, new))
+
+
+def entry_values(
+    viewer: Viewer | None,
+    company_id: int,
+    entity_type: str,
+    entity_id: object,
+    action: str,
+    field: str | None = None,
+    old: Any = None,
+    new: Any = None,
+) -> dict[str, Any]:
+    """An entry's fields as a plain row, for writers inserting many at once (imports)."""
+    return {
+        "company_id": company_id,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "action": action,
+        "field": field,
+        "old_value": orjson.dumps(loggable(old)).decode() if old is not None else None,
+        "new_value": orjson.dumps(loggable(new)).decode() if new is not None else None,
+        "actor_id": viewer.user_id if viewer else None,
+    }
 
 
 def field_changes(

@@ -198,6 +198,64 @@ CF_TYPES = {
 }
 
 
+# What an import (domain.lead_import) may write: the catalogue's columns that a file's cell can
+# fill. The rest are kept by the service (source, dates, activity) or follow from others (a
+# person's organization is the row's organization). The owner is given as a user's email.
+IMPORTABLE_KEYS = frozenset(
+    {
+        "lead.title",
+        "lead.value",
+        "lead.owner",
+        "lead.labels",
+        "lead.expectedCloseDate",
+        "lead.visibility",
+        "lead.utmSource",
+        "lead.utmMedium",
+        "lead.utmCampaign",
+        "lead.utmTerm",
+        "lead.utmContent",
+        "person.name",
+        "person.firstName",
+        "person.lastName",
+        "person.email",
+        "person.phone",
+        "person.jobTitle",
+        "organization.name",
+        "organization.address.street",
+        "organization.address.city",
+        "organization.address.postalCode",
+        "organization.address.country",
+    }
+)
+# Import targets that are no column of their own: the list shows the currency inside "Value".
+IMPORT_ONLY_COLUMNS: dict[str, Column] = {
+    "lead.valueCurrency": Column("lead.valueCurrency", "Value currency", T.TEXT, L, False, False),
+}
+# Custom fields whose cell text says what to store; references to users, persons and
+# organizations by database id are not something a spreadsheet holds.
+IMPORTABLE_CUSTOM_TYPES = frozenset(
+    {
+        CustomFieldType.TEXT,
+        CustomFieldType.LARGE_TEXT,
+        CustomFieldType.NUMBER,
+        CustomFieldType.MONETARY,
+        CustomFieldType.DATE,
+        CustomFieldType.TIME,
+        CustomFieldType.SINGLE_OPTION,
+        CustomFieldType.MULTIPLE_OPTIONS,
+        CustomFieldType.PHONE,
+        CustomFieldType.ADDRESS,
+    }
+)
+
+
+def importable(column: Column) -> bool:
+    """Whether an import may write this column."""
+    if column.custom_field is not None:
+        return CustomFieldType(column.custom_field.type) in IMPORTABLE_CUSTOM_TYPES
+    return column.key in IMPORTABLE_KEYS or column.key in IMPORT_ONLY_COLUMNS
+
+
 def is_custom(key: str) -> bool:
     return key.startswith("cf.")
 

@@ -112,6 +112,30 @@ async def _contacts(viewer: Viewer, model: Any, key: str, limit: int, only_id: i
     return [model._init_from_db(**row) for row in rows]
 
 
+async def contacts_by_key(viewer: Viewer, model: Any, keys: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """For many match keys at once (an import's batch): the visible persons or organizations of
+    the viewer's company having each key, oldest first, as ``{"id", "name"}``; one statement
+    per 500 keys."""
+    wanted = sorted({k for k in keys if k})
+    out: dict[str, list[dict[str, Any]]] = {}
+    table = model._meta.db_table
+    visible, visible_params = viewer.visibility_sql("c", "owner_id")
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        where = ["c.company_id = ?", f"c.name_key IN ({','.join('?' * len(chunk))})"]
+        params: list[Any] = [viewer.company_id, *chunk]
+        if visible:
+            where.append(visible)
+            params += visible_params
+        rows = await fetch(
+            f"SELECT c.id, c.name, c.name_key FROM {table} c WHERE {' AND '.join(where)} ORDER BY c.created_at, c.id",
+            params,
+        )
+        for row in rows:
+            out.setdefault(row["name_key"], []).append({"id": row["id"], "name": row["name"]})
+    return out
+
+
 async def person_candidates(
     viewer: Viewer, name: str | None, limit: int = MAX_CANDIDATES, *, only_id: int | None = None
 ) -> list[Person]:

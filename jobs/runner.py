@@ -63,6 +63,14 @@ async def claim_job(worker: str, lease: dt.timedelta = LEASE) -> Job | None:
     return None
 
 
+async def claim_this_job(job_id: int, worker: str, lease: dt.timedelta = LEASE) -> Job | None:
+    """Take one given job, as :func:`claim_job` would (the CLI runs the job it just created)."""
+    stamp = now()
+    free = Q(locked_until=None) | Q(locked_until__lt=stamp)
+    taken = await Job.filter(free, id=job_id, status__in=ACTIVE).update(locked_by=worker, locked_until=stamp + lease)
+    return await Job.get(id=job_id) if taken else None
+
+
 async def _renew(job: Job, worker: str, lease: dt.timedelta) -> bool:
     """Extend our lease; False when the job was canceled or taken over meanwhile."""
     renewed = await Job.filter(id=job.id, locked_by=worker, status__in=ACTIVE).update(locked_until=now() + lease)

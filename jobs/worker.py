@@ -15,6 +15,7 @@ from jobs import (
     bulk_email,  # noqa: F401
     deal_conversion,  # noqa: F401  (registers its kind of job)
     export_leads,  # noqa: F401
+    import_leads,  # noqa: F401
 )
 from jobs.runner import LEASE, claim_job, run_job
 

@@ -76,3 +76,24 @@ class JobItem(Model):
         table = "job_item"
         unique_together = (("job_id", "position"),)
         indexes = (("job_id", "status", "position"),)
+
+
+class JobReportEntry(Model):
+    """One problem a job met with one part of its input, e.g. an import's row that made no
+    lead: the row number as the user sees it in a spreadsheet, a stable code, the column
+    (mapping target) when it concerns one, and a message."""
+
+    id = fields.BigIntField(primary_key=True)
+    job: fields.ForeignKeyRelation[Job] = fields.ForeignKeyField(
+        "models.Job", related_name="report", on_delete=fields.CASCADE
+    )
+    row = fields.IntField()
+    code = fields.CharField(max_length=32)
+    field = fields.CharField(max_length=255, null=True)
+    message = fields.TextField()
+
+    job_id: int
+
+    class Meta:
+        table = "job_report_entry"
+        indexes = (("job_id", "row", "id"),)

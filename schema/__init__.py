@@ -28,6 +28,7 @@ from resolvers.export import ExportMutation
 from resolvers.job import JobMutation, JobQueries
 from resolvers.label import LabelMutation, LabelQueries
 from resolvers.lead import LeadMutation, LeadQueries
+from resolvers.lead_import import LeadImportMutation
 from resolvers.lead_status import LeadStatusMutation, LeadStatusQueries
 from resolvers.merge import MergeMutation
 from resolvers.node import NodeQueries
@@ -94,6 +95,7 @@ Mutation = merge_types(
         JobMutation,
         BulkEmailMutation,
         ExportMutation,
+        LeadImportMutation,
         DealMutation,
         ConversionMutation,
         CustomFieldMutation,

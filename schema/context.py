@@ -9,6 +9,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from core.config import Settings, settings_from_env
 from core.errors import NotAuthenticated
 from domain.column_preference import usable
 from domain.column_values import Cell, page_values
@@ -28,6 +29,8 @@ class Context:
     operator: Operator | None = None
     # Set when a bearer token was sent but is unknown or revoked, to say so precisely.
     token_rejected: bool = False
+    # The server's settings (where uploads go, how large they may be).
+    settings: Settings = field(default_factory=settings_from_env)
     # One clock reading per request, so every row of a page is judged against the same "now".
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
