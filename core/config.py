@@ -24,6 +24,9 @@ class Settings:
       name; unset, the sending user's own address. Replies go to the sending user either way.
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
+    - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
+      through the ordinary GraphQL execution; by default the registered inbox operations
+      (fastpath/) are answered by their compiled plan.
     """
 
     database_url: str
@@ -42,6 +45,8 @@ class Settings:
     mail_from: str | None = None
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
+    # The compiled path for registered operations (fastpath/).
+    compiled_operations: bool = True
 
 
 def _flag(value: str | None) -> bool:
@@ -59,4 +64,5 @@ def settings_from_env() -> Settings:
         smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
+        compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
     )
