@@ -52,9 +52,7 @@ class Both:
         assert response.status_code == 200, response.text
         return response
 
-    async def same(
-        self, token: str, query: str, variables: dict[str, Any], *, compiled: bool = True
-    ) -> dict[str, Any]:
+    async def same(self, token: str, query: str, variables: dict[str, Any], *, compiled: bool = True) -> dict[str, Any]:
         """Both answers, checked equal byte for byte; the parsed body."""
         body = {"query": query, "variables": variables}
         fast = await self.post(self.compiled, token, body)
@@ -207,7 +205,12 @@ async def test_null_columns_are_the_viewers_saved_columns(account: Account, both
     await make_inbox(account)
     body = await both.same(account.token, INBOX, inbox_vars(columns=None))
     node = body["data"]["leads"]["edges"][0]["node"]
-    assert [v["column"] for v in node["values"] if v] == ["lead.title", "lead.activityStatus", "lead.source", "lead.createdAt"]
+    assert [v["column"] for v in node["values"] if v] == [
+        "lead.title",
+        "lead.activityStatus",
+        "lead.source",
+        "lead.createdAt",
+    ]
     saved = ["cf.person.score", "organization.owner", "cf.organization.key_contact", "lead.createdBy"]
     await account.client.execute(
         "mutation ($input: SetLeadColumnsInput!) { setLeadColumns(input: $input) { userErrors { code } } }",
@@ -240,7 +243,11 @@ async def test_regular_users_see_what_visibility_allows(account: Account, make_a
 async def test_another_company_sees_none_of_the_leads(account: Account, other_account: Account, both: Both) -> None:
     await make_inbox(account)
     body = await both.same(other_account.token, INBOX_COUNT, inbox_vars(columns=[c.key for c in STATIC_COLUMNS]))
-    assert body["data"]["leads"] == {"totalCount": 0, "edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    assert body["data"]["leads"] == {
+        "totalCount": 0,
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
 
 
 @pytest.mark.parametrize("size", [5, 200])
@@ -309,9 +316,7 @@ async def test_known_by_text_whitespace_aside_or_by_hash(account: Account, both:
     by_text = await http.post("/graphql", json={"query": INBOX, "variables": inbox_vars()}, headers=headers)
     assert by_hash.headers.get(EXECUTION_HEADER) == "compiled" and by_hash.content == by_text.content
     # Declined (a bad cursor): the ordinary execution gets the registered text.
-    declined = await http.post(
-        "/graphql", json={**persisted, "variables": inbox_vars(after="nope")}, headers=headers
-    )
+    declined = await http.post("/graphql", json={**persisted, "variables": inbox_vars(after="nope")}, headers=headers)
     assert declined.json()["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
     # Another operation name, a document with one more field: not compiled, same answers.
     await both.same(account.token, INBOX.replace("title\n", "title\n        uuid\n", 1), inbox_vars(), compiled=False)
