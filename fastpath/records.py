@@ -128,31 +128,32 @@ def _typed(kind: Any) -> Callable[[Any], Any]:
 
 
 class Record:
-    """A row with the model's attribute names, each value converted when first read (a page
-    row has ~20 lead columns; a selection reads a few of them)."""
+    """A row with the model's attribute names (domain.column_values reads it as it reads a model)."""
 
-    def __init__(self, values: dict[str, Any], convert: dict[str, Converter] | None = None, prefix: str = "") -> None:
-        self._raw = values
-        self._convert = convert or {}
-        # A joined table's columns are ``<alias>__<column>`` in the page row.
-        self._prefix = prefix
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for what is not set yet: convert, then keep.
-        try:
-            value = self._raw[self._prefix + name]
-        except KeyError:
-            raise AttributeError(name) from None
-        fn = self._convert.get(name)
-        if fn is not None:
-            value = fn(value)
-        setattr(self, name, value)
-        return value
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
 
 
 def record(model: type[Model], values: dict[str, Any]) -> Record:
-    """A record of ``model`` from raw column values."""
-    return Record(values, converters(model))
+    """A record of ``model`` from raw column values, converted as tortoise converts them."""
+    convert = converters(model)
+    return Record({c: (v if (fn := convert.get(c)) is None else fn(v)) for c, v in values.items()})
+
+
+Spec = list[tuple[str, str, Converter]]
+
+
+def _spec(keys: list[str], prefix: str, convert: dict[str, Converter]) -> Spec:
+    """(attribute, key in the page row, converter) of one table's columns in the page row."""
+    if prefix:
+        return [(k[len(prefix) :], k, convert.get(k[len(prefix) :])) for k in keys if k.startswith(prefix)]
+    return [(k, k, convert.get(k)) for k in keys if "__" not in k]
+
+
+def _build(row: dict[str, Any], spec: Spec) -> Record:
+    found = Record.__new__(Record)
+    found.__dict__ = {a: (row[k] if fn is None else fn(row[k])) for a, k, fn in spec}
+    return found
 
 
 def labels_sql() -> Sql:
@@ -187,27 +188,37 @@ class PageRecords:
 
     __slots__ = ("activity", "cells", "labels", "lead", "org", "owner_team", "owner_user", "person")
 
-    def __init__(self, row: dict[str, Any], viewer: Viewer) -> None:
+    def __init__(self, row: dict[str, Any], viewer: Viewer, specs: dict[str, Spec]) -> None:
         company = viewer.company_id
-        self.lead = Record(row, converters(Lead))
-        self.person = _visible(Person, row, "p", viewer)
-        self.org = _visible(Organization, row, "o", viewer)
-        self.owner_user = _owned(User, row, "ou", company)
-        self.owner_team = _owned(Team, row, "ot", company)
-        self.activity = _owned(Activity, row, "na", company)
+        self.lead = _build(row, specs[""])
+        self.person = _visible(row, "p", specs, viewer)
+        self.org = _visible(row, "o", specs, viewer)
+        self.owner_user = _owned(row, "ou", specs, company)
+        self.owner_team = _owned(row, "ot", specs, company)
+        self.activity = _owned(row, "na", specs, company)
         self.labels = _labels(row.get("x__labels"))
         self.cells: dict[str, Any] = {}
 
 
-def _owned(model: type[Model], row: dict[str, Any], alias: str, company_id: int) -> Record | None:
+def page_records(rows: list[dict[str, Any]], viewer: Viewer) -> list[PageRecords]:
+    if not rows:
+        return []
+    keys = list(rows[0])
+    specs = {"": _spec(keys, "", converters(Lead))}
+    for alias, model, _, _ in JOINED:
+        specs[alias] = _spec(keys, f"{alias}__", converters(model))
+    return [PageRecords(row, viewer, specs) for row in rows]
+
+
+def _owned(row: dict[str, Any], alias: str, specs: dict[str, Spec], company_id: int) -> Record | None:
     # The loaders read only the viewer's company's rows; so does this path.
     if row[f"{alias}__id"] is None or row[f"{alias}__company_id"] != company_id:
         return None
-    return Record(row, converters(model), f"{alias}__")
+    return _build(row, specs[alias])
 
 
-def _visible(model: type[Model], row: dict[str, Any], alias: str, viewer: Viewer) -> Record | None:
-    found = _owned(model, row, alias, viewer.company_id)
+def _visible(row: dict[str, Any], alias: str, specs: dict[str, Spec], viewer: Viewer) -> Record | None:
+    found = _owned(row, alias, specs, viewer.company_id)
     return found if found is not None and viewer.can_see(found.visibility, found.owner_id) else None
 
 
