@@ -1,16 +1,18 @@
-"""From a validated `leads` document to a plan: which values it needs and how to write each one.
+"""From a validated `leads` document to a plan: which values it needs and the code that writes them.
 
 :func:`compile_operation` walks the operation's selection (fragments and inline fragments
-resolved, fields merged by response key, in the order graphql-core would write them) and builds,
-for each object type of the Lead family, a list of ``(response key, getter)``: a getter reads one
-value from the records of a page row (fastpath.records) and returns it in its JSON form, with the
+resolved, fields merged by response key, in the order graphql-core writes them) and generates,
+for each selected object of the Lead family, one Python function returning that object's dict:
+one expression per response key over the source record (fastpath.records), with the
 serialisation strawberry's scalars use (``isoformat`` for dates and times, ``str`` for decimals,
-global ids through core.ids, an enum by its name). Writing a row is then one dict comprehension
-per object, with no per-value completion.
+global ids through core.ids, an enum by its name). Writing a page is then a few plain function
+calls per row, with no per-value completion. ``Plan.source`` holds the generated code.
 
-Whatever the compiler does not know (another root field, a directive, a field outside the table
-below such as ``notes`` or ``customFields``) raises :class:`Unsupported`: that document is not
-registered and keeps the ordinary execution.
+The generated text holds only response keys (GraphQL names, checked by the parser, written with
+``repr``), type names and the fixed expressions of the tables below; only registered documents
+are compiled. Whatever the compiler does not know (another root field, a directive, a field
+outside the tables such as ``notes`` or ``customFields``) raises :class:`Unsupported`: that
+document is not registered and keeps the ordinary execution.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -38,8 +39,7 @@ from core.ids import to_global_id
 from domain import column_values as cells
 from domain.activity import activity_status
 
-Getter = Callable[[Any, "Run"], Any]
-Fields = list[tuple[str, Getter]]
+Fields = list[tuple[str, Any]]
 
 
 class Unsupported(Exception):
@@ -48,7 +48,7 @@ class Unsupported(Exception):
 
 @dataclass
 class Run:
-    """What the getters need beyond the row: the request's clock and the keys of each ``values``."""
+    """What the writers need beyond the row: the request's clock and the keys of each ``values``."""
 
     now: dt.datetime
     value_keys: list[tuple[str, ...]] = field(default_factory=list)
@@ -69,37 +69,82 @@ class Plan:
     operation: OperationDefinitionNode
     leads_node: FieldNode
     response_key: str
-    connection: Fields
-    # The `values` fields of the Lead selection, in the order their getters index Run.value_keys.
+    connection: Callable[[Page, Run], dict[str, Any]]
+    # The `values` fields of the Lead selection, in the order their writers index Run.value_keys.
     values_nodes: list[FieldNode]
     counts: bool
+    # The generated Python, for reading and debugging.
+    source: str
 
     def write(self, page: Page, run: Run) -> dict[str, Any]:
-        return {"data": {self.response_key: obj(self.connection, page, run)}}
+        return {"data": {self.response_key: self.connection(page, run)}}
 
 
-def obj(fields: Fields, source: Any, run: Run) -> dict[str, Any]:
-    return {key: get(source, run) for key, get in fields}
-
-
-def _iso(value: dt.date | dt.time | None) -> str | None:
+def iso(value: dt.date | dt.time | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _dec(value: Decimal | None) -> str | None:
+def dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _name(value: Enum) -> str:
-    return value.name
+def primary(items: list[dict[str, Any]] | None) -> str | None:
+    return next((i["value"] for i in items or [] if i.get("primary")), None)
+
+
+def contact_values(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    return [{"value": i["value"], "label": i.get("label", ""), "primary": bool(i.get("primary"))} for i in items or []]
+
+
+def owner_value(row: Any, run: Run, user: Callable[..., Any], team: Callable[..., Any]) -> Any:
+    lead = row.lead
+    if lead.owner_user_id is not None:
+        return None if row.owner_user is None else user(row.owner_user, run)
+    if lead.owner_team_id is not None:
+        return None if row.owner_team is None else team(row.owner_team, run)
+    return None
+
+
+def status_name(row: Any, run: Run) -> str:
+    activity = row.activity if row.lead.next_activity_id is not None else None
+    if activity is None:
+        return activity_status(None, None, run.now).name
+    return activity_status(activity.due_date, activity.due_time, run.now).name
+
+
+HELPERS: dict[str, Any] = {
+    "gid": to_global_id,
+    "iso": iso,
+    "dec": dec,
+    "primary": primary,
+    "contact_values": contact_values,
+    "owner_value": owner_value,
+    "status_name": status_name,
+}
 
 
 class Compiler:
+    """Generates one Python function per selected object: ``def w3_Person(s, run): return {...}``
+    with one expression per response key, over the source ``s`` (fastpath.records)."""
+
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
         self.schema = schema
         self.fragments = fragments
         self.values_nodes: list[FieldNode] = []
         self.counts = False
+        self.namespace: dict[str, Any] = dict(HELPERS)
+        self.sources: list[str] = []
+        self.names = 0
+
+    def name(self, prefix: str) -> str:
+        self.names += 1
+        return f"{prefix}{self.names}"
+
+    def add(self, value: Any, prefix: str = "h") -> str:
+        """Make ``value`` reachable from generated code; its name there."""
+        name = self.name(prefix)
+        self.namespace[name] = value
+        return name
 
     # --- selections ------------------------------------------------------------------
 
@@ -136,50 +181,43 @@ class Compiler:
             visit(selection_set)
         return out
 
-    def fields(self, type_name: str, sets: list[SelectionSetNode], table: dict[str, Any]) -> Fields:
-        out: Fields = []
+    def writer(self, type_name: str, sets: list[SelectionSetNode], table: dict[str, Any]) -> str:
+        """The name of a generated function writing ``type_name``'s selection from a source."""
+        parts = []
         for key, nodes in self.collect(type_name, sets).items():
             name = nodes[0].name.value
             if name == "__typename":
-                out.append((key, lambda _s, _r, t=type_name: t))
-                continue
-            make = table.get(name)
-            if make is None:
-                raise Unsupported(f"{type_name}.{name}")
-            sub = [n.selection_set for n in nodes if n.selection_set is not None]
-            out.append((key, make(self, sub, nodes)))
-        return out
-
-    # --- the connection ----------------------------------------------------------------
-
-    def connection(self, sets: list[SelectionSetNode]) -> Fields:
-        return self.fields("LeadConnection", sets, CONNECTION)
-
-    def lead(self, sets: list[SelectionSetNode]) -> Fields:
-        return self.fields("Lead", sets, LEAD)
+                expression = repr(type_name)
+            else:
+                entry = table.get(name)
+                if entry is None:
+                    raise Unsupported(f"{type_name}.{name}")
+                sub = [n.selection_set for n in nodes if n.selection_set is not None]
+                expression = entry if isinstance(entry, str) else entry(self, sub, nodes)
+            parts.append(f"        {key!r}: {expression},")
+        function = self.name(f"w_{type_name}_")
+        source = f"def {function}(s, run):\n    return {{\n" + "\n".join(parts) + "\n    }\n"
+        exec(compile(source, f"<fastpath {function}>", "exec"), self.namespace)
+        self.sources.append(source)
+        return function
 
 
-def _leaf(read: Callable[[Any], Any]) -> Callable[..., Getter]:
-    return lambda _c, _sub, _nodes: lambda source, _run: read(source)
+def _object(type_name: str, table: dict[str, Any], pick: str) -> Callable[..., str]:
+    """An object field (null when ``pick`` is None)."""
 
-
-def _object(type_name: str, table_name: str, pick: Callable[[Any], Any]) -> Callable[..., Getter]:
-    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-        fields = compiler.fields(type_name, sub, TABLES[table_name])
-
-        def get(source: Any, run: Run) -> Any:
-            found = pick(source)
-            return None if found is None else {key: g(found, run) for key, g in fields}
-
-        return get
+    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        function = compiler.writer(type_name, sub, table)
+        if pick == "s":
+            return f"{function}(s, run)"
+        var = compiler.name("v")
+        return f"(None if ({var} := {pick}) is None else {function}({var}, run))"
 
     return make
 
 
-def _list(type_name: str, table_name: str, pick: Callable[[Any], Any]) -> Callable[..., Getter]:
-    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-        fields = compiler.fields(type_name, sub, TABLES[table_name])
-        return lambda source, run: [{key: g(item, run) for key, g in fields} for item in pick(source)]
+def _list(type_name: str, table: dict[str, Any], items: str) -> Callable[..., str]:
+    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        return f"[{compiler.writer(type_name, sub, table)}(x, run) for x in {items}]"
 
     return make
 
@@ -187,249 +225,145 @@ def _list(type_name: str, table_name: str, pick: Callable[[Any], Any]) -> Callab
 # --- Connection, edge, page info ------------------------------------------------------
 
 
-def _edges(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    fields = compiler.fields("LeadEdge", sub, EDGE)
-    return lambda page, run: [obj(fields, edge, run) for edge in page.edges]
-
-
-def _nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    fields = compiler.lead(sub)
-    return lambda page, run: [obj(fields, row, run) for _, row in page.edges]
-
-
-def _node(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    fields = compiler.lead(sub)
-    return lambda edge, run: obj(fields, edge[1], run)
-
-
-def _total(compiler: Compiler, _sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
+def _total(compiler: Compiler, _sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
     compiler.counts = True
-    return lambda _page, run: run.total_count
+    return "run.total_count"
 
 
-CONNECTION: dict[str, Any] = {
-    "edges": _edges,
-    "nodes": _nodes,
-    "pageInfo": _object("PageInfo", "PageInfo", lambda page: page),
-    "totalCount": _total,
-}
-EDGE: dict[str, Any] = {"cursor": _leaf(lambda edge: edge[0]), "node": _node}
+def _nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+    return f"[{compiler.writer('Lead', sub, LEAD)}(e[1], run) for e in s.edges]"
+
+
 PAGE_INFO: dict[str, Any] = {
-    "hasNextPage": _leaf(lambda page: page.has_next_page),
-    "hasPreviousPage": _leaf(lambda page: page.after is not None),
-    "startCursor": _leaf(lambda page: page.edges[0][0] if page.edges else None),
-    "endCursor": _leaf(lambda page: page.edges[-1][0] if page.edges else None),
+    "hasNextPage": "s.has_next_page",
+    "hasPreviousPage": "s.after is not None",
+    "startCursor": "(s.edges[0][0] if s.edges else None)",
+    "endCursor": "(s.edges[-1][0] if s.edges else None)",
 }
 
-# --- Lead -------------------------------------------------------------------------------
+# --- Lead (source: fastpath.records.PageRecords) -------------------------------------------
 
 
-def _money(lead: Any) -> Any:
-    return lead if lead.value_amount is not None and lead.value_currency else None
+def _owner(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+    user = compiler.writer("User", sub, USER)
+    team = compiler.writer("Team", sub, TEAM)
+    return f"owner_value(s, run, {user}, {team})"
 
 
-def _owner(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    user = compiler.fields("User", sub, USER)
-    team = compiler.fields("Team", sub, TEAM)
-
-    def get(row: Any, run: Run) -> Any:
-        lead = row.lead
-        if lead.owner_user_id is not None:
-            return None if row.owner_user is None else obj(user, row.owner_user, run)
-        if lead.owner_team_id is not None:
-            return None if row.owner_team is None else obj(team, row.owner_team, run)
-        return None
-
-    return get
-
-
-def _next_activity(row: Any) -> Any:
-    return row.activity if row.lead.next_activity_id is not None else None
-
-
-def _activity_status(row: Any, run: Run) -> str:
-    activity = row.activity if row.lead.next_activity_id is not None else None
-    if activity is None:
-        return activity_status(None, None, run.now).name
-    return activity_status(activity.due_date, activity.due_time, run.now).name
-
-
-def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> Getter:
+def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
     index = len(compiler.values_nodes)
     compiler.values_nodes.append(nodes[0])
-    by_type = {name: compiler.fields(name, sub, VALUE_TABLES[name]) for name in VALUE_TABLES}
+    by_type = {name: compiler.namespace[compiler.writer(name, sub, VALUE_TABLES[name])] for name in VALUE_TABLES}
+    writers = {kind: by_type[name] for kind, name in CELL_TYPES.items()}
 
-    def get(row: Any, run: Run) -> Any:
-        out = []
+    def values(row: Any, run: Run) -> list[Any]:
         found = row.cells
+        out = []
         for key in run.value_keys[index]:
             cell = found[key]
-            out.append(None if cell is None else obj(by_type[CELL_TYPES[type(cell)]], (key, cell), run))
+            out.append(None if cell is None else writers[type(cell)]((key, cell), run))
         return out
 
-    return get
+    return f"{compiler.add(values, 'values')}(s, run)"
 
 
-def _gid(type_name: str) -> Callable[[Any], str]:
-    return lambda record: to_global_id(type_name, record.id)
-
-
-LEAD: dict[str, Any] = {
-    "id": _leaf(lambda row: to_global_id("Lead", row.lead.id)),
-    "uuid": _leaf(lambda row: str(row.lead.id)),
-    "title": _leaf(lambda row: row.lead.title),
-    "value": _object("Money", "Money", lambda row: _money(row.lead)),
-    "expectedCloseDate": _leaf(lambda row: _iso(row.lead.expected_close_date)),
-    "source": _leaf(lambda row: _name(row.lead.source)),
-    "visibility": _leaf(lambda row: _name(row.lead.visibility)),
-    "wasSeen": _leaf(lambda row: row.lead.was_seen),
-    "isArchived": _leaf(lambda row: row.lead.is_archived),
-    "archivedAt": _leaf(lambda row: _iso(row.lead.archived_at)),
-    "createdAt": _leaf(lambda row: _iso(row.lead.created_at)),
-    "updatedAt": _leaf(lambda row: _iso(row.lead.updated_at)),
-    "utmSource": _leaf(lambda row: row.lead.utm_source),
-    "utmMedium": _leaf(lambda row: row.lead.utm_medium),
-    "utmCampaign": _leaf(lambda row: row.lead.utm_campaign),
-    "utmTerm": _leaf(lambda row: row.lead.utm_term),
-    "utmContent": _leaf(lambda row: row.lead.utm_content),
-    "person": _object("Person", "Person", lambda row: row.person if row.lead.person_id is not None else None),
-    "organization": _object(
-        "Organization", "Organization", lambda row: row.org if row.lead.organization_id is not None else None
-    ),
-    "owner": _owner,
-    "labels": _list("LeadLabel", "LeadLabel", lambda row: row.labels),
-    "nextActivity": _object("Activity", "Activity", _next_activity),
-    "activityStatus": lambda _c, _sub, _nodes: _activity_status,
-    "values": _values,
-}
-MONEY: dict[str, Any] = {
-    "amount": _leaf(lambda lead: str(lead.value_amount)),
-    "currency": _leaf(lambda lead: lead.value_currency),
-}
-
-
-def _primary(items: list[dict[str, Any]] | None) -> str | None:
-    return next((i["value"] for i in items or [] if i.get("primary")), None)
-
-
-def _contact_values(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    return [{"value": i["value"], "label": i.get("label", ""), "primary": bool(i.get("primary"))} for i in items or []]
-
-
-def _contact_list(pick: Callable[[Any], Any]) -> Callable[..., Getter]:
-    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-        fields = compiler.fields("ContactValue", sub, CONTACT_VALUE)
-        return lambda person, run: [obj(fields, item, run) for item in _contact_values(pick(person))]
-
-    return make
-
-
-CONTACT_VALUE: dict[str, Any] = {
-    "value": _leaf(lambda item: item["value"]),
-    "label": _leaf(lambda item: item["label"]),
-    "primary": _leaf(lambda item: item["primary"]),
-}
+USER: dict[str, Any] = {"id": "gid('User', s.id)", "name": "s.name"}
+TEAM: dict[str, Any] = {"id": "gid('Team', s.id)", "name": "s.name"}
+LABEL: dict[str, Any] = {"id": "gid('LeadLabel', s.id)", "name": "s.name", "color": "s.color"}
+MONEY: dict[str, Any] = {"amount": "str(s.value_amount)", "currency": "s.value_currency"}
+CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "primary": "s['primary']"}
 # A person or organization a custom field refers to is read with its id and name only.
-REF_PERSON: dict[str, Any] = {"id": _leaf(_gid("Person")), "name": _leaf(lambda p: p.name)}
-REF_ORGANIZATION: dict[str, Any] = {"id": _leaf(_gid("Organization")), "name": _leaf(lambda o: o.name)}
+REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
+REF_ORGANIZATION: dict[str, Any] = {"id": "gid('Organization', s.id)", "name": "s.name"}
 PERSON: dict[str, Any] = {
     **REF_PERSON,
-    "firstName": _leaf(lambda p: p.first_name),
-    "lastName": _leaf(lambda p: p.last_name),
-    "jobTitle": _leaf(lambda p: p.job_title),
-    "primaryEmail": _leaf(lambda p: _primary(p.emails)),
-    "primaryPhone": _leaf(lambda p: _primary(p.phones)),
-    "emails": _contact_list(lambda p: p.emails),
-    "phones": _contact_list(lambda p: p.phones),
-    "visibility": _leaf(lambda p: _name(p.visibility)),
+    "firstName": "s.first_name",
+    "lastName": "s.last_name",
+    "jobTitle": "s.job_title",
+    "primaryEmail": "primary(s.emails)",
+    "primaryPhone": "primary(s.phones)",
+    "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
+    "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
+    "visibility": "s.visibility.name",
 }
 ADDRESS: dict[str, Any] = {
-    "street": _leaf(lambda o: o.address_street),
-    "city": _leaf(lambda o: o.address_city),
-    "postalCode": _leaf(lambda o: o.address_postal_code),
-    "country": _leaf(lambda o: o.address_country),
-    "latitude": _leaf(lambda o: _dec(o.latitude)),
-    "longitude": _leaf(lambda o: _dec(o.longitude)),
+    "street": "s.address_street",
+    "city": "s.address_city",
+    "postalCode": "s.address_postal_code",
+    "country": "s.address_country",
+    "latitude": "dec(s.latitude)",
+    "longitude": "dec(s.longitude)",
 }
 ORGANIZATION: dict[str, Any] = {
     **REF_ORGANIZATION,
-    "address": _object("Address", "Address", lambda o: o),
-    "visibility": _leaf(lambda o: _name(o.visibility)),
-}
-USER: dict[str, Any] = {"id": _leaf(_gid("User")), "name": _leaf(lambda u: u.name)}
-TEAM: dict[str, Any] = {"id": _leaf(_gid("Team")), "name": _leaf(lambda t: t.name)}
-LABEL: dict[str, Any] = {
-    "id": _leaf(_gid("LeadLabel")),
-    "name": _leaf(lambda label: label.name),
-    "color": _leaf(lambda label: label.color),
+    "address": _object("Address", ADDRESS, "s"),
+    "visibility": "s.visibility.name",
 }
 ACTIVITY: dict[str, Any] = {
-    "id": _leaf(_gid("Activity")),
-    "type": _leaf(lambda a: _name(a.type)),
-    "subject": _leaf(lambda a: a.subject),
-    "dueDate": _leaf(lambda a: _iso(a.due_date)),
-    "dueTime": _leaf(lambda a: _iso(a.due_time)),
-    "durationMinutes": _leaf(lambda a: a.duration_minutes),
-    "note": _leaf(lambda a: a.note),
-    "done": _leaf(lambda a: a.done),
-    "doneAt": _leaf(lambda a: _iso(a.done_at)),
-    "createdAt": _leaf(lambda a: _iso(a.created_at)),
+    "id": "gid('Activity', s.id)",
+    "type": "s.type.name",
+    "subject": "s.subject",
+    "dueDate": "iso(s.due_date)",
+    "dueTime": "iso(s.due_time)",
+    "durationMinutes": "s.duration_minutes",
+    "note": "s.note",
+    "done": "s.done",
+    "doneAt": "iso(s.done_at)",
+    "createdAt": "iso(s.created_at)",
+}
+LEAD: dict[str, Any] = {
+    "id": "gid('Lead', s.lead.id)",
+    "uuid": "str(s.lead.id)",
+    "title": "s.lead.title",
+    "value": _object("Money", MONEY, "(s.lead if s.lead.value_amount is not None and s.lead.value_currency else None)"),
+    "expectedCloseDate": "iso(s.lead.expected_close_date)",
+    "source": "s.lead.source.name",
+    "visibility": "s.lead.visibility.name",
+    "wasSeen": "s.lead.was_seen",
+    "isArchived": "s.lead.is_archived",
+    "archivedAt": "iso(s.lead.archived_at)",
+    "createdAt": "iso(s.lead.created_at)",
+    "updatedAt": "iso(s.lead.updated_at)",
+    "utmSource": "s.lead.utm_source",
+    "utmMedium": "s.lead.utm_medium",
+    "utmCampaign": "s.lead.utm_campaign",
+    "utmTerm": "s.lead.utm_term",
+    "utmContent": "s.lead.utm_content",
+    "person": _object("Person", PERSON, "(s.person if s.lead.person_id is not None else None)"),
+    "organization": _object("Organization", ORGANIZATION, "(s.org if s.lead.organization_id is not None else None)"),
+    "owner": _owner,
+    "labels": _list("LeadLabel", LABEL, "s.labels"),
+    "nextActivity": _object("Activity", ACTIVITY, "(s.activity if s.lead.next_activity_id is not None else None)"),
+    "activityStatus": "status_name(s, run)",
+    "values": _values,
+}
+EDGE: dict[str, Any] = {"cursor": "s[0]", "node": _object("Lead", LEAD, "s[1]")}
+CONNECTION: dict[str, Any] = {
+    "edges": _list("LeadEdge", EDGE, "s.edges"),
+    "nodes": _nodes,
+    "pageInfo": _object("PageInfo", PAGE_INFO, "s"),
+    "totalCount": _total,
 }
 
 # --- Column values (source: (column key, cell)) -----------------------------------------
 
-
-def _cell(read: Callable[[Any], Any]) -> Callable[..., Getter]:
-    return _leaf(lambda pair: read(pair[1]))
-
-
-def _cell_object(type_name: str, table: dict[str, Any], pick: Callable[[Any], Any]) -> Callable[..., Getter]:
-    def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-        fields = compiler.fields(type_name, sub, table)
-        return lambda pair, run: obj(fields, pick(pair[1]), run)
-
-    return make
-
-
-def _choices(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    fields = compiler.fields("ColumnChoice", sub, CHOICE)
-    return lambda pair, run: [obj(fields, option, run) for option in pair[1].options]
-
-
-def _labels_cell(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Getter:
-    fields = compiler.fields("LeadLabel", sub, LABEL)
-    return lambda pair, run: [obj(fields, label, run) for label in pair[1].labels]
-
-
-CHOICE: dict[str, Any] = {
-    "id": _leaf(lambda option: option.id),
-    "label": _leaf(lambda option: option.label),
-    "color": _leaf(lambda option: option.color),
-}
-COMMON: dict[str, Any] = {"column": _leaf(lambda pair: pair[0]), "display": _cell(lambda c: c.display())}
+CHOICE: dict[str, Any] = {"id": "s.id", "label": "s.label", "color": "s.color"}
+COMMON: dict[str, Any] = {"column": "s[0]", "display": "s[1].display()"}
 VALUE_TABLES: dict[str, dict[str, Any]] = {
-    "TextValue": {**COMMON, "text": _cell(lambda c: c.text)},
-    "NumberValue": {**COMMON, "number": _cell(lambda c: str(c.number))},
-    "MoneyValue": {**COMMON, "amount": _cell(lambda c: str(c.amount)), "currency": _cell(lambda c: c.currency)},
-    "DateValue": {**COMMON, "date": _cell(lambda c: c.date.isoformat())},
-    "DateTimeValue": {**COMMON, "dateTime": _cell(lambda c: c.moment.isoformat())},
-    "TimeValue": {**COMMON, "time": _cell(lambda c: c.time.isoformat())},
-    "BooleanValue": {**COMMON, "boolean": _cell(lambda c: c.value)},
-    "OptionValue": {
-        **COMMON,
-        "id": _cell(lambda c: c.option.id),
-        "label": _cell(lambda c: c.option.label),
-        "color": _cell(lambda c: c.option.color),
-    },
-    "OptionsValue": {**COMMON, "options": _choices},
-    "UserValue": {**COMMON, "user": _cell_object("User", USER, lambda c: c.user)},
-    "TeamValue": {**COMMON, "team": _cell_object("Team", TEAM, lambda c: c.team)},
-    "PersonValue": {**COMMON, "person": _cell_object("Person", REF_PERSON, lambda c: c.person)},
-    "OrganizationValue": {
-        **COMMON,
-        "organization": _cell_object("Organization", REF_ORGANIZATION, lambda c: c.organization),
-    },
-    "LabelsValue": {**COMMON, "labels": _labels_cell},
+    "TextValue": {**COMMON, "text": "s[1].text"},
+    "NumberValue": {**COMMON, "number": "str(s[1].number)"},
+    "MoneyValue": {**COMMON, "amount": "str(s[1].amount)", "currency": "s[1].currency"},
+    "DateValue": {**COMMON, "date": "s[1].date.isoformat()"},
+    "DateTimeValue": {**COMMON, "dateTime": "s[1].moment.isoformat()"},
+    "TimeValue": {**COMMON, "time": "s[1].time.isoformat()"},
+    "BooleanValue": {**COMMON, "boolean": "s[1].value"},
+    "OptionValue": {**COMMON, "id": "s[1].option.id", "label": "s[1].option.label", "color": "s[1].option.color"},
+    "OptionsValue": {**COMMON, "options": _list("ColumnChoice", CHOICE, "s[1].options")},
+    "UserValue": {**COMMON, "user": _object("User", USER, "s[1].user")},
+    "TeamValue": {**COMMON, "team": _object("Team", TEAM, "s[1].team")},
+    "PersonValue": {**COMMON, "person": _object("Person", REF_PERSON, "s[1].person")},
+    "OrganizationValue": {**COMMON, "organization": _object("Organization", REF_ORGANIZATION, "s[1].organization")},
+    "LabelsValue": {**COMMON, "labels": _list("LeadLabel", LABEL, "s[1].labels")},
 }
 CELL_TYPES: dict[type, str] = {
     cells.TextCell: "TextValue",
@@ -447,15 +381,6 @@ CELL_TYPES: dict[type, str] = {
     cells.OrganizationCell: "OrganizationValue",
     cells.LabelsCell: "LabelsValue",
 }
-TABLES: dict[str, dict[str, Any]] = {
-    "PageInfo": PAGE_INFO,
-    "Money": MONEY,
-    "Person": PERSON,
-    "Organization": ORGANIZATION,
-    "Address": ADDRESS,
-    "LeadLabel": LABEL,
-    "Activity": ACTIVITY,
-}
 
 
 def compile_operation(
@@ -472,5 +397,6 @@ def compile_operation(
     ((key, nodes),) = root.items()
     if len(nodes) != 1 or nodes[0].name.value != "leads" or nodes[0].selection_set is None:
         raise Unsupported("the root field is not leads")
-    connection = compiler.connection([nodes[0].selection_set])
-    return Plan(operation, nodes[0], key, connection, compiler.values_nodes, compiler.counts)
+    connection = compiler.namespace[compiler.writer("LeadConnection", [nodes[0].selection_set], CONNECTION)]
+    source = "\n".join(compiler.sources)
+    return Plan(operation, nodes[0], key, connection, compiler.values_nodes, compiler.counts, source)
