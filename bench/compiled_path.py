@@ -38,13 +38,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import logging
+import os
 import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +140,86 @@ async def concurrent(client: httpx.AsyncClient, token: str, variables: dict[str,
     return f"{len(latencies) / elapsed:.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
 
 
+def floor_app() -> Any:
+    """The floor: one SQL statement (the same page statement) and orjson on plain Starlette, for
+    the user in ``BENCH_USER_ID``; served by uvicorn in ``--http`` mode."""
+    import orjson
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from domain.lead_query import LeadQuery, find_lead_rows
+    from fastpath.records import page_select
+
+    state: dict[str, Any] = {}
+
+    async def page(_: Any) -> Response:
+        rows = await find_lead_rows(state["viewer"], LeadQuery(), FIRST, None, extra=page_select())
+        return Response(orjson.dumps(rows.rows, default=str), media_type="application/json")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        await init_db(os.environ["DATABASE_URL"], shared=True)
+        state["viewer"] = await viewer_for_user(int(os.environ["BENCH_USER_ID"]))
+        yield
+        await close_db()
+
+    return Starlette(routes=[Route("/graphql", page, methods=["POST"])], lifespan=lifespan)
+
+
+async def http_load(port: int, token: str, body: bytes, seconds: float, connections: int = 8) -> str:
+    """``connections`` keep-alive clients posting ``body`` for ``seconds``: requests/s, p50, p99."""
+    request = (
+        f"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    latencies: list[float] = []
+    sizes: set[int] = set()
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200"), head
+            length = next(
+                int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+            )
+            sizes.add(len(await reader.readexactly(length)))
+            latencies.append(time.perf_counter() - started)
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000
+    return f"{len(latencies) / elapsed:6.0f} requests/s, p50 {p50:6.1f} ms, p99 {p99:6.1f} ms ({max(sizes)} bytes)"
+
+
+async def serve_and_load(target: str, env: dict[str, str], port: int, token: str, body: bytes, seconds: float) -> str:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", target, "--factory", "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    try:
+        for _ in range(100):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.2)
+        await http_load(port, token, body, 2)  # warm-up
+        return await http_load(port, token, body, seconds)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leads", type=int, default=20_000)
@@ -143,6 +227,9 @@ async def main() -> None:
     parser.add_argument("--concurrent", type=int, default=400, help="Q1 requests by 8 concurrent clients")
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
     parser.add_argument("--profile", action="store_true", help="cProfile the compiled Q1")
+    parser.add_argument(
+        "--http", type=float, default=0, help="seconds of Q1 load by 8 connections on a uvicorn server per path"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="leadbox-bench-") as folder:
@@ -209,11 +296,22 @@ async def main() -> None:
                         fast, token, query, variables, args.runs, counter
                     )
                     assert compiled, name
-                    print(
-                        f"{name:<28} {slow_ms:8.1f} ms {slow_n:>5} {fast_ms:8.1f} ms {fast_n:>5}  {slow_body == fast_body}"
-                    )
+                    same = slow_body == fast_body
+                    print(f"{name:<28} {slow_ms:8.1f} ms {slow_n:>5} {fast_ms:8.1f} ms {fast_n:>5}  {same}")
                 q1 = workloads(user_ids, label_ids)["Q1 first page"][1]
                 print("Q1, 8 concurrent clients, compiled:", await concurrent(fast, token, q1, args.concurrent))
+                if args.http:
+                    import orjson
+
+                    body = orjson.dumps({"query": INBOX, "variables": q1})
+                    env = {"DATABASE_URL": url, "BENCH_USER_ID": str(admin.id)}
+                    for name, target, more in (
+                        ("floor", "bench.compiled_path:floor_app", {}),
+                        ("compiled", "app:create_app", {"LEADBOX_COMPILED_OPERATIONS": "1"}),
+                        ("ordinary", "app:create_app", {"LEADBOX_COMPILED_OPERATIONS": "0"}),
+                    ):
+                        found = await serve_and_load(target, {**env, **more}, 8765, token, body, args.http)
+                        print(f"Q1 over HTTP, 8 connections, {name:<9} {found}")
                 if args.profile:
                     profile = cProfile.Profile()
                     profile.enable()

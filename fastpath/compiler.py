@@ -75,6 +75,8 @@ class Plan:
     counts: bool
     # The generated Python, for reading and debugging.
     source: str
+    # What each lead lists besides its own row: "notes", "activities" (one statement each).
+    children: frozenset[str] = frozenset()
 
     def write(self, page: Page, run: Run) -> dict[str, Any]:
         return {"data": {self.response_key: self.connection(page, run)}}
@@ -132,6 +134,8 @@ class Compiler:
         self.fragments = fragments
         self.values_nodes: list[FieldNode] = []
         self.counts = False
+        # Lists of each lead read by one more statement: "notes", "activities".
+        self.children: set[str] = set()
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0
@@ -267,6 +271,16 @@ def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNo
     return f"{compiler.add(values, 'values')}(s, run)"
 
 
+def _children(kind: str, type_name: str) -> Callable[..., str]:
+    def make(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
+        if any(n.arguments for n in nodes):
+            raise Unsupported(f"arguments of {kind}")
+        compiler.children.add(kind)
+        return f"[{compiler.writer(type_name, sub, TABLES[type_name])}(x, run) for x in s.{kind}]"
+
+    return make
+
+
 USER: dict[str, Any] = {"id": "gid('User', s.id)", "name": "s.name"}
 TEAM: dict[str, Any] = {"id": "gid('Team', s.id)", "name": "s.name"}
 LABEL: dict[str, Any] = {"id": "gid('LeadLabel', s.id)", "name": "s.name", "color": "s.color"}
@@ -311,6 +325,16 @@ ACTIVITY: dict[str, Any] = {
     "doneAt": "iso(s.done_at)",
     "createdAt": "iso(s.created_at)",
 }
+# A lead's own notes and activities (fastpath.records.fill_children) carry their user as ``s.user``.
+NOTE: dict[str, Any] = {
+    "id": "gid('Note', s.id)",
+    "content": "s.content",
+    "createdAt": "iso(s.created_at)",
+    "updatedAt": "iso(s.updated_at)",
+    "author": _object("User", USER, "s.user"),
+}
+LEAD_ACTIVITY: dict[str, Any] = {**ACTIVITY, "assignee": _object("User", USER, "s.user")}
+TABLES: dict[str, dict[str, Any]] = {"Note": NOTE, "Activity": LEAD_ACTIVITY}
 LEAD: dict[str, Any] = {
     "id": "gid('Lead', s.lead.id)",
     "uuid": "str(s.lead.id)",
@@ -336,6 +360,8 @@ LEAD: dict[str, Any] = {
     "nextActivity": _object("Activity", ACTIVITY, "(s.activity if s.lead.next_activity_id is not None else None)"),
     "activityStatus": "status_name(s, run)",
     "values": _values,
+    "notes": _children("notes", "Note"),
+    "activities": _children("activities", "Activity"),
 }
 EDGE: dict[str, Any] = {"cursor": "s[0]", "node": _object("Lead", LEAD, "s[1]")}
 CONNECTION: dict[str, Any] = {
@@ -399,4 +425,13 @@ def compile_operation(
         raise Unsupported("the root field is not leads")
     connection = compiler.namespace[compiler.writer("LeadConnection", [nodes[0].selection_set], CONNECTION)]
     source = "\n".join(compiler.sources)
-    return Plan(operation, nodes[0], key, connection, compiler.values_nodes, compiler.counts, source)
+    return Plan(
+        operation,
+        nodes[0],
+        key,
+        connection,
+        compiler.values_nodes,
+        compiler.counts,
+        source,
+        frozenset(compiler.children),
+    )

@@ -31,7 +31,7 @@ from domain.custom_field import all_definitions
 from domain.lead_query import count_leads, find_lead_rows
 from domain.viewer import Viewer
 from fastpath.compiler import Page, Run
-from fastpath.records import PageRecords, page_records, page_select, record, referenced, utc_now
+from fastpath.records import PageRecords, fill_children, page_records, page_select, record, referenced, utc_now
 from fastpath.registry import Known
 from models import CustomField, LeadColumnPreference
 from schema.lead import MAX_VALUE_COLUMNS
@@ -94,6 +94,8 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
 
     page = await find_lead_rows(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
     rows = page_records(page.rows, viewer)
+    for kind in sorted(plan.children):
+        await fill_children(viewer, rows, [row["id"] for row in page.rows], kind)
     if columns:
         await _fill_cells(viewer, rows, columns, now)
     run = Run(now=now, value_keys=value_keys)

@@ -24,7 +24,7 @@ from core.sql import Sql, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.lead_query import JOIN_NEXT_ACTIVITY
 from domain.viewer import Viewer
-from models import Activity, Lead, Organization, Person, Team, User
+from models import Activity, Lead, Note, Organization, Person, Team, User
 
 Converter = Callable[[Any], Any] | None
 
@@ -186,7 +186,18 @@ class PageRecords:
     """One page row split into records: the lead, its visible person and organization, owner,
     next activity and labels (sorted as the labels loader sorts them)."""
 
-    __slots__ = ("activity", "cells", "labels", "lead", "org", "owner_team", "owner_user", "person")
+    __slots__ = (
+        "activities",
+        "activity",
+        "cells",
+        "labels",
+        "lead",
+        "notes",
+        "org",
+        "owner_team",
+        "owner_user",
+        "person",
+    )
 
     def __init__(self, row: dict[str, Any], viewer: Viewer, specs: dict[str, Spec]) -> None:
         company = viewer.company_id
@@ -198,6 +209,8 @@ class PageRecords:
         self.activity = _owned(row, "na", specs, company)
         self.labels = _labels(row.get("x__labels"))
         self.cells: dict[str, Any] = {}
+        self.notes: list[Record] = []
+        self.activities: list[Record] = []
 
 
 def page_records(rows: list[dict[str, Any]], viewer: Viewer) -> list[PageRecords]:
@@ -270,3 +283,38 @@ def lead_uuid(value: Any) -> uuid.UUID:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# A lead's notes and activities, in the order of the loaders (notes_by_lead_id, activities_by_lead_id).
+CHILDREN = {
+    "notes": ("note", "author_id", "n.created_at DESC, n.id DESC", Note),
+    "activities": ("activity", "assignee_id", "n.done, n.due_date, n.due_time, n.id", Activity),
+}
+
+
+async def fill_children(viewer: Viewer, rows: list[PageRecords], raw_ids: list[Any], kind: str) -> None:
+    """Every lead's notes (with their authors) or activities (with their assignees) in one statement."""
+    table, user_column, order, model = CHILDREN[kind]
+    if not rows:
+        return
+    marks = ",".join("?" * len(raw_ids))
+    found = await fetch(
+        f"SELECT n.*, u.id AS u__id, u.company_id AS u__company_id, u.name AS u__name, u.email AS u__email"
+        f" FROM {table} n LEFT JOIN app_user u ON u.id = n.{user_column}"
+        f" WHERE n.company_id = ? AND n.lead_id IN ({marks}) ORDER BY {order}",
+        [viewer.company_id, *raw_ids],
+    )
+    by_lead: dict[uuid.UUID, list[Record]] = {}
+    if found:
+        keys = list(found[0])
+        item_spec = _spec(keys, "", converters(model))
+        user_spec = _spec(keys, "u__", converters(User))
+        for row in found:
+            item = _build(row, item_spec)
+            # The user as the loader gives it: of the viewer's company, or none.
+            item.user = (
+                None if row["u__id"] is None or row["u__company_id"] != viewer.company_id else _build(row, user_spec)
+            )
+            by_lead.setdefault(lead_uuid(item.lead_id), []).append(item)
+    for r in rows:
+        setattr(r, kind, by_lead.get(lead_uuid(r.lead.id), []))

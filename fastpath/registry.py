@@ -26,9 +26,9 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from core.config import Settings
 from fastpath.compiler import Plan, Unsupported, compile_operation
-from fastpath.documents import INBOX, INBOX_COUNT
+from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
 
-DOCUMENTS = (INBOX, INBOX_COUNT)
+DOCUMENTS = (INBOX, INBOX_COUNT, LEAD_DETAIL)
 
 
 def normalise(text: str) -> str:

@@ -22,7 +22,7 @@ from app import create_app
 from core.config import Settings
 from domain.account import create_team, create_user
 from domain.columns import STATIC_COLUMNS
-from fastpath.documents import INBOX, INBOX_COUNT
+from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
 from fastpath.http import EXECUTION_HEADER
 from fastpath.registry import sha256
 from models import Lead, LeadLabel, LeadSource, Person, Role, Visibility
@@ -73,7 +73,7 @@ class Both:
         for _ in range(50):
             body = await self.same(token, query, {**variables, "after": after})
             page = body["data"]["leads"]
-            nodes += [e["node"] for e in page["edges"]]
+            nodes += [e["node"] for e in page["edges"]] if "edges" in page else page["nodes"]
             if not page["pageInfo"]["hasNextPage"]:
                 return nodes
             after = page["pageInfo"]["endCursor"]
@@ -335,3 +335,42 @@ async def test_activity_status_of_each_kind(account: Account, both: Both) -> Non
         await Activity.filter(lead_id=lead_id).update(due_date=today + dt.timedelta(days=due))
     body = await both.same(account.token, INBOX, inbox_vars(first=20))
     assert {e["node"]["activityStatus"] for e in body["data"]["leads"]["edges"]} >= {"OVERDUE", "TODAY", "PLANNED"}
+
+
+async def test_lead_detail_with_notes_and_activities(
+    account: Account, both: Both, count_statements: StatementCounter
+) -> None:
+    from models import Activity, Note
+
+    inbox = await make_inbox(account)
+    today = dt.datetime.now(dt.UTC).date()
+    for i, lead_id in enumerate(inbox.leads[:6]):
+        for n in range(i % 3):
+            await Note.create(
+                company_id=account.company_id, lead_id=lead_id, author_id=inbox.users[n], content=f"Note {n}"
+            )
+        await Activity.create(
+            company_id=account.company_id,
+            lead_id=lead_id,
+            subject="Lunch",
+            type="LUNCH",
+            due_date=today + dt.timedelta(days=i),
+            due_time=dt.time(9 + i, 15),
+            done=i % 2 == 0,
+            assignee_id=inbox.users[i % len(inbox.users)],
+            note="Bring the contract",
+            duration_minutes=45,
+        )
+    await Note.create(company_id=account.company_id, lead_id=inbox.leads[0], author_id=None, content="Anonymous")
+    nodes = await both.walk(account.token, LEAD_DETAIL, {"first": 4})
+    assert (
+        len(nodes) == 14
+        and any(n["notes"] for n in nodes)
+        and any(a["assignee"] for n in nodes for a in n["activities"])
+    )
+    filter = {"labelIds": [gid("LeadLabel", label) for label in inbox.labels[:3]]}
+    await both.same(account.token, LEAD_DETAIL, {"first": 10, "filter": filter})
+    count_statements.statements.clear()
+    await both.same(account.token, LEAD_DETAIL, {"first": 10})
+    compiled = count_statements.statements[: _first_of_second(count_statements.statements)]
+    assert len(compiled) == 4, compiled  # token, page, notes, activities
