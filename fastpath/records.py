@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 from tortoise import fields
+from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
 from core.db import dialect, fetch, is_postgres
@@ -105,6 +106,15 @@ def _parsing(field: Any) -> Callable[[Any], Any]:
     parser takes ~30 µs a value, ``fromisoformat`` about 1 µs, and a datetime or date given to
     ``to_python_value`` goes through the same time zone handling. Text it cannot read goes to tortoise."""
     convert = field.to_python_value
+    if isinstance(field, CharEnumFieldInstance):
+        # enum_type(value) looks the value up by a slower path; a dict gives the same member.
+        members = {m.value: m for m in field.enum_type}
+
+        def member(value: Any) -> Any:
+            found = members.get(value)
+            return found if found is not None else convert(value)
+
+        return member
     if isinstance(field, fields.DatetimeField):
         parse: Callable[[str], Any] = dt.datetime.fromisoformat
     elif isinstance(field, fields.DateField):
