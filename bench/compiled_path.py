@@ -1,4 +1,4 @@
-"""The inbox workloads (Q1-Q4 of bench/workloads.py) by the ordinary execution and by the compiled path.
+"""The inbox workloads (Q1-Q5 of bench/workloads.py) by the ordinary execution and by the compiled path.
 
     python bench/compiled_path.py                      # a fresh SQLite file, 20,000 leads
     python bench/compiled_path.py --leads 5000 --profile
@@ -63,7 +63,7 @@ from core.db import close_db, conn, init_db, is_postgres
 from domain.account import create_company, create_team, create_token, create_user
 from domain.custom_field import OptionData, create_custom_field
 from domain.viewer import viewer_for_user
-from fastpath.documents import INBOX, INBOX_COUNT
+from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
 from fastpath.http import EXECUTION_HEADER
 from models import CustomFieldEntity, CustomFieldType, Role
 
@@ -91,6 +91,7 @@ def workloads(users: list[str], labels: list[str]) -> dict[str, tuple[str, dict[
         ),
         "Q3 next page by cursor": (INBOX, {**base, "after": "page-2"}),
         "Q4 first page + totalCount": (INBOX_COUNT, base),
+        "Q5 lead detail, 10 leads": (LEAD_DETAIL, {"first": 10, "after": None, "filter": None}),
     }
 
 
