@@ -18,6 +18,7 @@ document is not registered and keeps the ordinary execution.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,7 +116,9 @@ def status_name(row: Any, run: Run) -> str:
 
 
 HELPERS: dict[str, Any] = {
-    "gid": to_global_id,
+    # Users, teams, labels and options repeat across rows and requests; a lead's id does not
+    # repeat within a page, and the cache stays small.
+    "gid": functools.lru_cache(maxsize=8192)(to_global_id),
     "iso": iso,
     "dec": dec,
     "primary": primary,
