@@ -374,3 +374,18 @@ async def test_lead_detail_with_notes_and_activities(
     await both.same(account.token, LEAD_DETAIL, {"first": 10})
     compiled = count_statements.statements[: _first_of_second(count_statements.statements)]
     assert len(compiled) == 4, compiled  # token, page, notes, activities
+
+
+async def test_get_requests_and_the_switch(account: Account, both: Both, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import settings_from_env
+
+    await make_inbox(account)
+    params = {"query": INBOX, "variables": orjson.dumps(inbox_vars()).decode()}
+    headers = {"Authorization": f"Bearer {account.token}"}
+    fast = await both.compiled.get("/graphql", params=params, headers=headers)
+    slow = await both.ordinary.get("/graphql", params=params, headers=headers)
+    assert fast.headers.get(EXECUTION_HEADER) is None and fast.content == slow.content and "errors" not in fast.json()
+    monkeypatch.setenv("LEADBOX_COMPILED_OPERATIONS", "0")
+    assert settings_from_env().compiled_operations is False
+    monkeypatch.delenv("LEADBOX_COMPILED_OPERATIONS")
+    assert settings_from_env().compiled_operations is True
