@@ -24,18 +24,22 @@ Measured on the shared 2-core machine while three other helpers ran test suites 
 | Q2 owner + label + value filter, custom sort | 359 ms (9) / 168 ms (4) | 266 ms (9) / 174 ms (4) |
 | Q3 next page by cursor | 353 ms (10) / 63 ms (4) | 523 ms (10) / 83 ms (4) |
 | Q4 first page + totalCount | 409 ms (11) / 80 ms (5) | 448 ms (11) / 83 ms (5) |
+| Q5 lead detail, 10 leads with notes and activities | 25 ms (7) / 6.4 ms (4) | not measured |
+
+(A second SQLite run: Q1 421 / 74 ms, Q2 407 / 130 ms, Q3 299 / 51 ms, Q4 343 / 70 ms.)
 
 Q1 over HTTP, one uvicorn process, 8 keep-alive connections from this script, 10-15 s:
 
 | server | SQLite | PostgreSQL 15 |
 |---|---|---|
-| floor (same page statement + orjson) | 42 req/s, p50 186 ms, p99 386 ms | 70 req/s, p50 108 ms, p99 233 ms |
-| compiled path | 16 req/s, p50 513 ms, p99 798 ms | 19 req/s, p50 393 ms, p99 756 ms |
-| ordinary execution | 2 req/s, p50 4069 ms, p99 4736 ms | 3 req/s, p50 2700 ms, p99 3774 ms |
+| floor (page SQL + orjson) | 42 / 58 req/s, p50 186 / 129 ms, p99 386 / 225 ms | 70 req/s, p50 108, p99 233 ms |
+| compiled path | 16 / 25 req/s, p50 513 / 312 ms, p99 798 / 619 ms | 19 req/s, p50 393 ms, p99 756 ms |
+| ordinary | 2 / 3 req/s, p50 4069 / 2458 ms, p99 4736 / 2794 ms | 3 req/s, p50 2700 ms, p99 3774 ms |
 
-So the compiled path answers Q1 5-6 times faster than the ordinary execution and serves 6-8 times
-the requests per second, but on this loaded machine reaches 27-38% of the floor's requests per
-second, not the 50% issue 7 asks; the same ratio on an idle machine is still to be measured.
+(SQLite: two runs, load average 4.8 and 3.2.) So the compiled path answers Q1 5-6 times faster than
+the ordinary execution and serves 6-8 times the requests per second, but on this loaded machine it
+reaches 27-43% of the floor's requests per second, short of the 50% issue 7 asks, and its p99 is
+far above 50 ms; the same ratio on an idle machine is still to be measured.
 Q2's time is mostly its SQL (the custom-field sort reads the JSON of all 20,000 leads).
 
 Where the compiled Q1's time goes (cProfile and timers around each phase, SQLite, 100 rows): the
