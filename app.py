@@ -22,8 +22,10 @@ from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
 from domain.billing import RenewalScheduler
-from domain.operator import OPERATOR_TOKEN_PREFIX, authenticate_operator
+from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
+from fastpath.http import CompiledOperations
+from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -72,10 +74,9 @@ class LeadboxGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(request=request, response=response, settings=self.settings)
-        token = bearer_token(request)
-        operator_token = request.headers.get("x-operator-token", "").strip()
-        if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
-            operator_token, token = token, ""
+        token, operator_token = request_tokens(
+            request.headers.get("authorization", ""), request.headers.get("x-operator-token", "")
+        )
         if operator_token:
             # Operators review reports; they are never a company's user (SPEC §1).
             context.operator = await authenticate_operator(operator_token)
@@ -132,10 +133,16 @@ def create_app(
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
     graphql_ide: GraphQL_IDE = "graphiql"
+    schema = build_schema(settings)
     graphql = LeadboxGraphQL(
-        build_schema(settings), graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
+        schema, graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
     )
     graphql.settings = settings
+    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
+    # and anything it declines, by strawberry as always.
+    endpoint = (
+        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -162,7 +169,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -25,6 +25,9 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
+      through the ordinary GraphQL execution; by default the registered inbox operations
+      (fastpath/) are answered by their compiled plan.
     """
 
     database_url: str
@@ -44,6 +47,8 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # The compiled path for registered operations (fastpath/).
+    compiled_operations: bool = True
 
 
 def _flag(value: str | None) -> bool:
@@ -62,4 +67,5 @@ def settings_from_env() -> Settings:
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
+        compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
     )

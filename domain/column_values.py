@@ -376,3 +376,43 @@ def _custom_cell(column: Column, value: Any, refs: _Refs) -> Cell | None:
         return PersonCell(person) if person else None
     organization = refs.orgs.get(value)
     return OrganizationCell(organization) if organization else None
+
+
+# For a caller that has the page's records already (the compiled inbox, fastpath/): the same
+# cells from any objects with the models' attributes, and the ids the columns refer to.
+Row = _Row
+Refs = _Refs
+
+
+def cell(column: Column, row: _Row, refs: _Refs) -> Cell | None:
+    """The value of one column for one lead, from records already read."""
+    return _cell(column, row, refs)
+
+
+def reference_ids(
+    columns: Sequence[Column], leads: Sequence[Any], persons: Sequence[Any], orgs: Sequence[Any]
+) -> tuple[list[int], list[int], list[int]]:
+    """The users, persons and organizations that ``columns`` name beyond the page's own contacts
+    (custom reference fields, owners, a person's organization, the creator), as page_values reads them."""
+    wanted = {c.key for c in columns}
+    user_ids = [
+        *([le.created_by_id for le in leads] if "lead.createdBy" in wanted else []),
+        *([p.owner_id for p in persons] if "person.owner" in wanted else []),
+        *([o.owner_id for o in orgs] if "organization.owner" in wanted else []),
+        *_refs(columns, leads, ColumnSource.LEAD, "user"),
+        *_refs(columns, persons, ColumnSource.PERSON, "user"),
+        *_refs(columns, orgs, ColumnSource.ORGANIZATION, "user"),
+    ]
+    person_ids = [
+        *_refs(columns, leads, ColumnSource.LEAD, "person"),
+        *_refs(columns, persons, ColumnSource.PERSON, "person"),
+        *_refs(columns, orgs, ColumnSource.ORGANIZATION, "person"),
+    ]
+    org_ids = [
+        *([p.organization_id for p in persons] if "person.organization" in wanted else []),
+        *_refs(columns, leads, ColumnSource.LEAD, "org"),
+        *_refs(columns, persons, ColumnSource.PERSON, "org"),
+        *_refs(columns, orgs, ColumnSource.ORGANIZATION, "org"),
+    ]
+    clean = lambda ids: sorted({i for i in ids if i is not None})  # noqa: E731
+    return clean(user_ids), clean(person_ids), clean(org_ids)

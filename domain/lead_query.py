@@ -251,7 +251,9 @@ def _chosen(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[st
     return where
 
 
-JOIN_ORDER = [JOIN_PERSON, JOIN_PERSON_CATEGORY, JOIN_ORGANIZATION, JOIN_OWNER]
+# The lead's next activity, for a page that shows it (the compiled inbox, fastpath/).
+JOIN_NEXT_ACTIVITY = "LEFT JOIN activity na ON na.id = l.next_activity_id AND na.company_id = l.company_id"
+JOIN_ORDER = [JOIN_PERSON, JOIN_PERSON_CATEGORY, JOIN_ORGANIZATION, JOIN_OWNER, JOIN_NEXT_ACTIVITY]
 
 
 def statement(select: Sql, where: list[Sql], tail: Sql | None = None) -> tuple[str, list[Any]]:
@@ -266,6 +268,15 @@ def statement(select: Sql, where: list[Sql], tail: Sql | None = None) -> tuple[s
 @dataclass
 class LeadPage:
     leads: list[Lead]
+    cursors: list[str]
+    has_next_page: bool
+
+
+@dataclass
+class LeadRows:
+    """A page as the database returned it: ``lead l`` columns plus whatever ``extra`` selected."""
+
+    rows: list[dict[str, Any]]
     cursors: list[str]
     has_next_page: bool
 
@@ -345,6 +356,26 @@ async def find_leads(
     now: dt.datetime | None = None,
     definitions: Sequence[CustomField] | None = None,
 ) -> LeadPage:
+    page = await find_lead_rows(viewer, query, first, after, now=now, definitions=definitions)
+    leads = [Lead._init_from_db(**row) for row in page.rows]
+    return LeadPage(leads, page.cursors, page.has_next_page)
+
+
+async def find_lead_rows(
+    viewer: Viewer,
+    query: LeadQuery,
+    first: int,
+    after: str | None,
+    *,
+    now: dt.datetime | None = None,
+    definitions: Sequence[CustomField] | None = None,
+    extra: Sql | None = None,
+) -> LeadRows:
+    """One keyset page as raw rows: ``l.*``, then the columns of ``extra`` (with its joins) if given.
+
+    The compiled inbox (fastpath/) reads the page's person, organization, owner, next activity
+    and labels through ``extra`` in the same statement; :func:`find_leads` makes models of the rows.
+    """
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
     spec = sort_sql(viewer, query, columns)
@@ -371,17 +402,18 @@ async def find_leads(
     if spec.nullable:
         order = compose("(", sort, " IS NULL) ASC, ", order)
     tail = compose(" ORDER BY ", order, " LIMIT ", Param(first + 1))
-    rows = await fetch(*statement(compose("l.*, ", sort, " AS sort_key"), where, tail))
+    select = (
+        compose("l.*, ", sort, " AS sort_key") if extra is None else compose("l.*, ", sort, " AS sort_key, ", extra)
+    )
+    rows = await fetch(*statement(select, where, tail))
     has_next = len(rows) > first
     rows = rows[:first]
-    leads: list[Lead] = []
     cursors: list[str] = []
     for row in rows:
         sort_key = row.pop("sort_key")
-        lead = Lead._init_from_db(**row)
-        leads.append(lead)
-        cursors.append(Cursor(query.sort_name, sort_key, str(lead.id)).encode())
-    return LeadPage(leads, cursors, has_next)
+        lead_id = row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"])
+        cursors.append(Cursor(query.sort_name, sort_key, str(lead_id)).encode())
+    return LeadRows(rows, cursors, has_next)
 
 
 async def count_leads(

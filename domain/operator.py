@@ -17,6 +17,17 @@ from models import OperatorToken
 OPERATOR_TOKEN_PREFIX = "lbo_"
 
 
+def request_tokens(authorization: str, operator_header: str) -> tuple[str, str]:
+    """The user token and the operator token a request carries (either may be empty): a bearer
+    token in ``Authorization``, an operator token in ``X-Operator-Token`` or as that bearer token."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    operator_token = operator_header.strip()
+    if not operator_token and token.startswith(OPERATOR_TOKEN_PREFIX):
+        operator_token, token = token, ""
+    return token, operator_token
+
+
 @dataclass(frozen=True)
 class Operator:
     token_id: int

@@ -1,0 +1,125 @@
+"""Answer a registered `leads` operation for a viewer: the same rules, fewer steps.
+
+The variables are coerced by graphql-core and turned into the resolver's inputs by strawberry
+(the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
+domain query and domain.lead_query.find_lead_rows reads the page: filters, sorts, cursors and
+visibility are the ordinary path's code. Statements: the custom field definitions when a column
+or the query names a custom field (or the viewer's saved columns are used), the viewer's saved
+columns when ``columns`` is null, the page, the records the values refer to when a column needs
+any (custom user, person or organization fields, owners of contacts, creator), and the count
+when ``totalCount`` is selected.
+
+Anything that would be an error on the ordinary path (a bad variable, cursor, id, page size or
+column) raises here, and the caller answers with the ordinary execution instead, so errors are
+exactly what they have always been.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLObjectType, get_argument_values, get_variable_values
+from strawberry import Schema
+from strawberry.types.arguments import convert_arguments
+
+from core.db import fetch
+from core.pagination import page_size
+from domain import column_values
+from domain.column_preference import usable
+from domain.columns import Column, is_custom, resolve
+from domain.custom_field import all_definitions
+from domain.lead_query import count_leads, find_lead_rows
+from domain.viewer import Viewer
+from fastpath.compiler import Page, Run
+from fastpath.records import PageRecords, fill_children, page_records, page_select, record, referenced, utc_now
+from fastpath.registry import Known
+from models import CustomField, LeadColumnPreference
+from schema.lead import MAX_VALUE_COLUMNS
+
+
+class Declined(Exception):
+    """The compiled path will not answer this request; the ordinary execution will."""
+
+
+async def saved_columns(viewer: Viewer) -> list[str] | None:
+    rows = await fetch(
+        "SELECT columns FROM lead_column_preference WHERE user_id = ? AND company_id = ?",
+        [viewer.user_id, viewer.company_id],
+    )
+    return list(record(LeadColumnPreference, rows[0]).columns) if rows else None
+
+
+async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[str, Any] | None) -> dict[str, Any]:
+    """The response body (``{"data": ...}``) of a registered operation."""
+    plan = known.plan
+    gschema = schema._schema
+    if variables is not None and not isinstance(variables, dict):
+        raise Declined("variables")
+    coerced = get_variable_values(gschema, plan.operation.variable_definitions, variables or {})
+    if isinstance(coerced, list):
+        raise Declined("variables do not fit")
+    query_type = gschema.query_type
+    assert query_type is not None
+    raw_args = get_argument_values(query_type.fields["leads"], plan.leads_node, coerced)
+    leads_field = schema.get_field_for_type("leads", query_type.name)
+    assert leads_field is not None
+    args = convert_arguments(
+        raw_args, leads_field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
+    )
+    # Imported here: resolvers.lead_filter needs the schema package loaded first.
+    from resolvers.lead_filter import lead_query
+
+    now = utc_now()
+    after = args.get("after") or None  # an empty cursor is no cursor
+    first = page_size(args.get("first"))
+    query = await lead_query(viewer, args.get("filter"), args.get("sort"))
+
+    lead_type = gschema.get_type("Lead")
+    assert isinstance(lead_type, GraphQLObjectType)
+    asked: list[list[str] | None] = [
+        get_argument_values(lead_type.fields["values"], node, coerced).get("columns") for node in plan.values_nodes
+    ]
+    definitions: list[CustomField] | None = None
+    explicit = [k for keys in asked if keys is not None for k in keys]
+    if query.names_custom_columns() or any(is_custom(k) for k in explicit) or any(k is None for k in asked):
+        definitions = await all_definitions(viewer.company_id)
+    viewer_keys: list[str] | None = None
+    if any(keys is None for keys in asked):
+        viewer_keys = [c.key for c in usable(await saved_columns(viewer), definitions or [])]
+    value_keys = [tuple(keys if keys is not None else viewer_keys or []) for keys in asked]
+    if any(len(keys) > MAX_VALUE_COLUMNS for keys in value_keys):
+        raise Declined("too many columns")
+    wanted = list(dict.fromkeys(k for keys in value_keys for k in keys))
+    columns = resolve(wanted, definitions or [])  # UnknownColumn: the ordinary path says so
+
+    page = await find_lead_rows(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
+    rows = page_records(page.rows, viewer)
+    for kind in sorted(plan.children):
+        await fill_children(viewer, rows, [row["id"] for row in page.rows], kind)
+    if columns:
+        await _fill_cells(viewer, rows, columns, now)
+    run = Run(now=now, value_keys=value_keys)
+    if plan.counts:
+        run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
+    return plan.write(Page(list(zip(page.cursors, rows, strict=True)), page.has_next_page, after), run)
+
+
+async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:
+    leads = [r.lead for r in rows]
+    persons = [r.person for r in rows if r.person is not None]
+    orgs = [r.org for r in rows if r.org is not None]
+    user_ids, person_ids, org_ids = column_values.reference_ids(columns, leads, persons, orgs)
+    users, more_persons, more_orgs = await referenced(viewer, user_ids, person_ids, org_ids)
+    for r in rows:
+        if r.owner_user is not None:
+            users.setdefault(r.owner_user.id, r.owner_user)
+    refs = column_values.Refs(
+        users=users,  # type: ignore[arg-type]
+        teams={r.owner_team.id: r.owner_team for r in rows if r.owner_team is not None},  # type: ignore[misc]
+        persons={**{p.id: p for p in persons}, **more_persons},  # type: ignore[dict-item]
+        orgs={**{o.id: o for o in orgs}, **more_orgs},  # type: ignore[dict-item]
+    )
+    unique = list(dict.fromkeys(columns))
+    for r in rows:
+        context = column_values.Row(r.lead, r.person, r.org, r.labels, r.activity, now)  # type: ignore[arg-type]
+        r.cells = {c.key: column_values.cell(c, context, refs) for c in unique}

@@ -1,0 +1,391 @@
+"""The compiled path for the inbox operations (issue 7): every answer byte for byte the ordinary
+execution's, a few statements whatever the page size, and the ordinary errors when it declines.
+
+Each request is sent twice: to the app (compiled path on) and to an app with
+``compiled_operations=False``; the two bodies must be the same bytes, and the first must carry
+the compiled path's header (or, for a request it declines, not carry it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from app import create_app
+from core.config import Settings
+from domain.account import create_team, create_user
+from domain.columns import STATIC_COLUMNS
+from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
+from fastpath.http import EXECUTION_HEADER
+from fastpath.registry import sha256
+from models import Lead, LeadLabel, LeadSource, Person, Role, Visibility
+from tests.column_factories import CF_KEYS, define_fields, seed_column_inbox
+from tests.conftest import Account, StatementCounter
+from tests.factories import gid
+
+EVERY_COLUMN = [c.key for c in STATIC_COLUMNS] + CF_KEYS
+BENCH_COLUMNS = ["cf.lead.fleet", "cf.lead.tier", "cf.lead.decide_on", "cf.lead.budget", "cf.lead.manager"]
+
+
+@pytest.fixture
+async def ordinary(database: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The same application with the compiled path switched off."""
+    app = create_app(Settings(database_url=database, compiled_operations=False), manage_db=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://leadbox.test") as client:
+        yield client
+
+
+@dataclass
+class Both:
+    compiled: httpx.AsyncClient
+    ordinary: httpx.AsyncClient
+
+    async def post(self, client: httpx.AsyncClient, token: str, body: dict[str, Any]) -> httpx.Response:
+        response = await client.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.text
+        return response
+
+    async def same(self, token: str, query: str, variables: dict[str, Any], *, compiled: bool = True) -> dict[str, Any]:
+        """Both answers, checked equal byte for byte; the parsed body."""
+        body = {"query": query, "variables": variables}
+        fast = await self.post(self.compiled, token, body)
+        slow = await self.post(self.ordinary, token, body)
+        assert fast.headers.get(EXECUTION_HEADER) == ("compiled" if compiled else None)
+        assert slow.headers.get(EXECUTION_HEADER) is None
+        assert orjson.dumps(fast.json(), option=orjson.OPT_SORT_KEYS) == orjson.dumps(
+            slow.json(), option=orjson.OPT_SORT_KEYS
+        )
+        assert fast.content == slow.content
+        parsed: dict[str, Any] = fast.json()
+        return parsed
+
+    async def walk(self, token: str, query: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every page by cursor, each compared; the leads in order."""
+        nodes: list[dict[str, Any]] = []
+        after = None
+        for _ in range(50):
+            body = await self.same(token, query, {**variables, "after": after})
+            page = body["data"]["leads"]
+            nodes += [e["node"] for e in page["edges"]] if "edges" in page else page["nodes"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return nodes
+            after = page["pageInfo"]["endCursor"]
+        raise AssertionError("too many pages")
+
+
+@pytest.fixture
+def both(http: httpx.AsyncClient, ordinary: httpx.AsyncClient) -> Both:
+    return Both(http, ordinary)
+
+
+@dataclass
+class Inbox:
+    users: list[int]
+    teams: list[int]
+    leads: list[uuid.UUID]
+    labels: list[int]
+
+
+async def bare_lead(company_id: int, title: str, **fields: Any) -> uuid.UUID:
+    """A lead with nothing linked: no person, organization, owner, labels, activity or values."""
+    lead = await Lead.create(id=uuid.uuid4(), company_id=company_id, title=title, source=LeadSource.IMPORT, **fields)
+    return lead.id
+
+
+async def make_inbox(account: Account, count: int = 6) -> Inbox:
+    viewer = await account.viewer()
+    await define_fields(viewer)
+    users = [account.user_id] + [
+        (await create_user(account.company_id, f"Seller {i}", f"s{i}@{account.company_id}.test", Role.REGULAR)).id
+        for i in range(3)
+    ]
+    teams = [(await create_team(account.company_id, f"Team {i}", users[i::2])).id for i in range(2)]
+    # Two batches: the same custom values twice, so sorts meet ties.
+    leads = await seed_column_inbox(account.company_id, count, users, teams)
+    leads += await seed_column_inbox(account.company_id, count, users, teams)
+    leads.append(await bare_lead(account.company_id, "Bare lead"))
+    leads.append(await bare_lead(account.company_id, "Bare lead, seen", was_seen=True))
+    labels = list(await LeadLabel.filter(company_id=account.company_id).values_list("id", flat=True))
+    return Inbox(users, teams, leads, labels)
+
+
+def inbox_vars(**more: Any) -> dict[str, Any]:
+    return {"first": 5, "after": None, "filter": None, "sort": None, "columns": EVERY_COLUMN, **more}
+
+
+async def test_default_inbox_every_column_through_every_page(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    nodes = await both.walk(account.token, INBOX, inbox_vars())
+    assert len(nodes) == 14
+    bare = next(n for n in nodes if n["title"] == "Bare lead")
+    assert bare["person"] is None and bare["organization"] is None and bare["owner"] is None
+    assert bare["labels"] == [] and bare["nextActivity"] is None and bare["activityStatus"] == "NONE"
+    seeded = next(n for n in nodes if n["person"] is not None)
+    assert {v["__typename"] for v in seeded["values"] if v} >= {
+        "TextValue",
+        "NumberValue",
+        "MoneyValue",
+        "DateValue",
+        "OptionValue",
+        "OptionsValue",
+        "UserValue",
+        "BooleanValue",
+        "LabelsValue",
+        "PersonValue",
+        "OrganizationValue",
+        "TeamValue",
+        "DateTimeValue",
+        "TimeValue",
+    }
+
+
+async def test_bench_columns_and_one_hundred_rows(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    body = await both.same(account.token, INBOX, inbox_vars(first=100, columns=BENCH_COLUMNS))
+    assert len(body["data"]["leads"]["edges"]) == 14
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_filtered_and_sorted_by_a_custom_number_with_ties_and_nulls(
+    account: Account, both: Both, direction: str
+) -> None:
+    inbox = await make_inbox(account)
+    sort = {"column": "cf.lead.fleet", "direction": direction}
+    nodes = await both.walk(account.token, INBOX, inbox_vars(first=3, sort=sort))
+    assert len(nodes) == 14  # ties (two batches) and empty values (bare leads) all listed once
+    filter = {
+        "ownerIds": [gid("User", u) for u in inbox.users],
+        "teamIds": [gid("Team", t) for t in inbox.teams],
+        "labelIds": [gid("LeadLabel", label) for label in inbox.labels],
+        "conditions": {"conditions": [{"column": "lead.value", "operator": "BETWEEN", "values": [101, 104]}]},
+    }
+    nodes = await both.walk(account.token, INBOX, inbox_vars(first=2, sort=sort, filter=filter))
+    assert len(nodes) == 8 and all(101 <= float(n["value"]["amount"]) <= 104 for n in nodes)
+
+
+async def test_condition_tree_search_and_named_sorts(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    tree = {
+        "op": "OR",
+        "conditions": [{"column": "cf.lead.tier", "operator": "IS_ONE_OF", "values": [1]}],
+        "groups": [
+            {
+                "conditions": [
+                    {"column": "cf.lead.fleet", "operator": "GREATER_THAN", "value": 3},
+                    {"column": "person.name", "operator": "IS_NOT_EMPTY"},
+                ]
+            }
+        ],
+    }
+    nodes = await both.walk(account.token, INBOX, inbox_vars(first=4, filter={"conditions": tree}))
+    assert nodes
+    nodes = await both.walk(account.token, INBOX, inbox_vars(filter={"search": "Person 00"}))
+    assert nodes
+    for sort in ({"field": "TITLE", "direction": "ASC"}, {"field": "OWNER"}, {"column": "person.name"}):
+        await both.walk(account.token, INBOX, inbox_vars(first=4, sort=sort))
+
+
+async def test_total_count(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    body = await both.same(account.token, INBOX_COUNT, inbox_vars(columns=BENCH_COLUMNS))
+    assert body["data"]["leads"]["totalCount"] == 14
+    filter = {"conditions": {"conditions": [{"column": "cf.lead.fleet", "operator": "LESS_THAN", "value": 2}]}}
+    body = await both.same(account.token, INBOX_COUNT, inbox_vars(filter=filter))
+    assert body["data"]["leads"]["totalCount"] == 4
+
+
+async def test_null_columns_are_the_viewers_saved_columns(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    body = await both.same(account.token, INBOX, inbox_vars(columns=None))
+    node = body["data"]["leads"]["edges"][0]["node"]
+    assert [v["column"] for v in node["values"] if v] == [
+        "lead.title",
+        "lead.activityStatus",
+        "lead.source",
+        "lead.createdAt",
+    ]
+    saved = ["cf.person.score", "organization.owner", "cf.organization.key_contact", "lead.createdBy"]
+    await account.client.execute(
+        "mutation ($input: SetLeadColumnsInput!) { setLeadColumns(input: $input) { userErrors { code } } }",
+        {"input": {"keys": saved}},
+    )
+    body = await both.same(account.token, INBOX, inbox_vars(first=20, columns=None))
+    seeded = next(e["node"] for e in body["data"]["leads"]["edges"] if e["node"]["person"])
+    assert [v["column"] for v in seeded["values"]] == saved
+
+
+async def test_regular_users_see_what_visibility_allows(account: Account, make_account: Any, both: Both) -> None:
+    inbox = await make_inbox(account)
+    seller = await make_account(company_id=account.company_id, name="Sam Seller", role=Role.REGULAR)
+    mate = inbox.users[1]
+    await create_team(account.company_id, "Sellers", [seller.user_id, mate])
+    leads = inbox.leads
+    await Lead.filter(id__in=leads[0:3]).update(visibility=Visibility.OWNER)
+    await Lead.filter(id__in=leads[3:6]).update(visibility=Visibility.TEAM, owner_user_id=mate, owner_team_id=None)
+    await Lead.filter(id=leads[6]).update(visibility=Visibility.OWNER, owner_user_id=seller.user_id, owner_team_id=None)
+    hidden = await Lead.filter(id__in=leads[7:10]).values_list("person_id", flat=True)
+    await Person.filter(id__in=list(hidden)).update(visibility=Visibility.OWNER)
+    nodes = await both.walk(seller.token, INBOX, inbox_vars(first=4))
+    titles = {n["title"] for n in nodes}
+    assert len(nodes) == 11 and all(n["person"] is None for n in nodes if n["title"].endswith(("007", "008", "009")))
+    assert titles
+    body = await both.same(seller.token, INBOX_COUNT, inbox_vars(columns=None))
+    assert body["data"]["leads"]["totalCount"] == 11
+
+
+async def test_another_company_sees_none_of_the_leads(account: Account, other_account: Account, both: Both) -> None:
+    await make_inbox(account)
+    body = await both.same(other_account.token, INBOX_COUNT, inbox_vars(columns=[c.key for c in STATIC_COLUMNS]))
+    assert body["data"]["leads"] == {
+        "totalCount": 0,
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
+
+
+@pytest.mark.parametrize("size", [5, 200])
+async def test_statements_do_not_grow_with_the_page(
+    account: Account, both: Both, count_statements: StatementCounter, size: int
+) -> None:
+    await make_inbox(account, count=100)
+    count_statements.statements.clear()
+    body = await both.same(account.token, INBOX, inbox_vars(first=size, columns=BENCH_COLUMNS))
+    assert len(body["data"]["leads"]["edges"]) == min(size, 202)
+    # The ordinary execution's statements are counted too; the compiled request came first.
+    compiled = count_statements.statements[: _first_of_second(count_statements.statements)]
+    # token, custom field definitions, page, the users the manager field names
+    assert len(compiled) == 4, compiled
+
+
+def _first_of_second(statements: list[str]) -> int:
+    """Where the second request (the ordinary one) starts: its token lookup."""
+    tokens = [i for i, s in enumerate(statements) if "api_token" in s]
+    assert len(tokens) == 2
+    return tokens[1]
+
+
+async def test_regular_user_statements(
+    account: Account, make_account: Any, both: Both, count_statements: StatementCounter
+) -> None:
+    await make_inbox(account)
+    seller = await make_account(company_id=account.company_id, name="Sam Seller", role=Role.REGULAR)
+    count_statements.statements.clear()
+    await both.same(seller.token, INBOX, inbox_vars(first=100, columns=BENCH_COLUMNS))
+    compiled = count_statements.statements[: _first_of_second(count_statements.statements)]
+    assert len(compiled) == 5, compiled  # the teams of the user, besides the four
+
+
+async def test_declined_requests_give_the_ordinary_errors(account: Account, both: Both) -> None:
+    await make_inbox(account)
+    cases = [
+        inbox_vars(after="not-a-cursor"),
+        inbox_vars(columns=["lead.title", "no.such.column"]),
+        inbox_vars(first=501),
+        inbox_vars(filter={"labelIds": ["bad-id"]}),
+        inbox_vars(columns=["lead.title"] * 101),
+        {"first": "five"},
+    ]
+    for variables in cases:
+        body = await both.same(account.token, INBOX, variables, compiled=False)
+        assert body["errors"]
+    # A cursor made for another sort.
+    page = await both.same(account.token, INBOX, inbox_vars())
+    cursor = page["data"]["leads"]["pageInfo"]["endCursor"]
+    body = await both.same(account.token, INBOX, inbox_vars(after=cursor, sort={"field": "TITLE"}), compiled=False)
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+    # No token, an unknown one: the ordinary authentication errors.
+    for token in ("", "unknown"):
+        body = await both.same(token, INBOX, inbox_vars(), compiled=False)
+        assert body["errors"]
+
+
+async def test_known_by_text_whitespace_aside_or_by_hash(account: Account, both: Both, http: httpx.AsyncClient) -> None:
+    await make_inbox(account)
+    squeezed = " ".join(INBOX.split())
+    await both.same(account.token, squeezed, inbox_vars())
+    headers = {"Authorization": f"Bearer {account.token}"}
+    persisted = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(INBOX)}}}
+    by_hash = await http.post("/graphql", json={**persisted, "variables": inbox_vars()}, headers=headers)
+    by_text = await http.post("/graphql", json={"query": INBOX, "variables": inbox_vars()}, headers=headers)
+    assert by_hash.headers.get(EXECUTION_HEADER) == "compiled" and by_hash.content == by_text.content
+    # Declined (a bad cursor): the ordinary execution gets the registered text.
+    declined = await http.post("/graphql", json={**persisted, "variables": inbox_vars(after="nope")}, headers=headers)
+    assert declined.json()["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+    # Another operation name, a document with one more field: not compiled, same answers.
+    await both.same(account.token, INBOX.replace("title\n", "title\n        uuid\n", 1), inbox_vars(), compiled=False)
+    other = await http.post(
+        "/graphql", json={"query": INBOX, "variables": inbox_vars(), "operationName": "Other"}, headers=headers
+    )
+    assert other.headers.get(EXECUTION_HEADER) is None
+
+
+async def test_activity_status_of_each_kind(account: Account, both: Both) -> None:
+    from models import Activity
+
+    inbox = await make_inbox(account)
+    today = dt.datetime.now(dt.UTC).date()
+    for lead_id, due in zip(inbox.leads[:3], (-2, 0, 5), strict=True):
+        await Activity.filter(lead_id=lead_id).update(due_date=today + dt.timedelta(days=due))
+    body = await both.same(account.token, INBOX, inbox_vars(first=20))
+    assert {e["node"]["activityStatus"] for e in body["data"]["leads"]["edges"]} >= {"OVERDUE", "TODAY", "PLANNED"}
+
+
+async def test_lead_detail_with_notes_and_activities(
+    account: Account, both: Both, count_statements: StatementCounter
+) -> None:
+    from models import Activity, Note
+
+    inbox = await make_inbox(account)
+    today = dt.datetime.now(dt.UTC).date()
+    for i, lead_id in enumerate(inbox.leads[:6]):
+        for n in range(i % 3):
+            await Note.create(
+                company_id=account.company_id, lead_id=lead_id, author_id=inbox.users[n], content=f"Note {n}"
+            )
+        await Activity.create(
+            company_id=account.company_id,
+            lead_id=lead_id,
+            subject="Lunch",
+            type="LUNCH",
+            due_date=today + dt.timedelta(days=i),
+            due_time=dt.time(9 + i, 15),
+            done=i % 2 == 0,
+            assignee_id=inbox.users[i % len(inbox.users)],
+            note="Bring the contract",
+            duration_minutes=45,
+        )
+    await Note.create(company_id=account.company_id, lead_id=inbox.leads[0], author_id=None, content="Anonymous")
+    nodes = await both.walk(account.token, LEAD_DETAIL, {"first": 4})
+    assert (
+        len(nodes) == 14
+        and any(n["notes"] for n in nodes)
+        and any(a["assignee"] for n in nodes for a in n["activities"])
+    )
+    filter = {"labelIds": [gid("LeadLabel", label) for label in inbox.labels[:3]]}
+    await both.same(account.token, LEAD_DETAIL, {"first": 10, "filter": filter})
+    count_statements.statements.clear()
+    await both.same(account.token, LEAD_DETAIL, {"first": 10})
+    compiled = count_statements.statements[: _first_of_second(count_statements.statements)]
+    assert len(compiled) == 4, compiled  # token, page, notes, activities
+
+
+async def test_get_requests_and_the_switch(account: Account, both: Both, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import settings_from_env
+
+    await make_inbox(account)
+    params = {"query": INBOX, "variables": orjson.dumps(inbox_vars()).decode()}
+    headers = {"Authorization": f"Bearer {account.token}"}
+    fast = await both.compiled.get("/graphql", params=params, headers=headers)
+    slow = await both.ordinary.get("/graphql", params=params, headers=headers)
+    assert fast.headers.get(EXECUTION_HEADER) is None and fast.content == slow.content and "errors" not in fast.json()
+    monkeypatch.setenv("LEADBOX_COMPILED_OPERATIONS", "0")
+    assert settings_from_env().compiled_operations is False
+    monkeypatch.delenv("LEADBOX_COMPILED_OPERATIONS")
+    assert settings_from_env().compiled_operations is True
