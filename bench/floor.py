@@ -26,8 +26,8 @@ floor can assume of the seeded data):
 from __future__ import annotations
 
 import argparse
-import contextlib
 import base64
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import AsyncIterator
@@ -63,7 +63,7 @@ WITH viewer AS (
   SELECT u.company_id FROM api_token t JOIN app_user u ON u.id = t.user_id
   WHERE t.token_hash = :token AND t.revoked_at IS NULL AND u.is_active = 1
 ),
-tier AS (
+tier AS MATERIALIZED (
   SELECT json_extract(o.value, '$.id') AS id, json_extract(o.value, '$.label') AS label,
          json_extract(o.value, '$.color') AS color
   FROM custom_field f, json_each(f.options) o
@@ -178,6 +178,13 @@ def _pg_b64(expr: str) -> str:
 
 PG_ISO = "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
 
+# core.pagination.Cursor's JSON for the default sort: the key as a tagged datetime, the id as text.
+PG_CURSOR = (
+    """'{"s":"CREATED_AT:DESC","k":["dt","' || """
+    + PG_ISO.format("l.created_at")
+    + """ || '"],"i":["","' || l.id || '"]}'"""
+)
+
 PG_PAGE = f"""
 WITH viewer AS (
   SELECT u.company_id FROM api_token t JOIN app_user u ON u.id = t.user_id
@@ -197,8 +204,7 @@ page AS (
 ),
 edges AS (
   SELECT l.n,
-    {_pg_b64("'{" + '"s":"CREATED_AT:DESC","k":["dt","' + "' || " + PG_ISO.format("l.created_at") + " || '" + '"],"i":["","' + "' || l.id || '" + '"]' + "}'")}
-      AS cursor,
+    {_pg_b64(PG_CURSOR)} AS cursor,
     json_build_object(
       'id', {_pg_b64("'Lead:' || l.id")},
       'title', l.title,
@@ -265,8 +271,8 @@ edges AS (
 SELECT
   (SELECT company_id FROM viewer) AS company_id,
   json_build_object('data', json_build_object('leads', json_build_object(
-    'edges', COALESCE((SELECT json_agg(json_build_object('cursor', e.cursor, 'node', e.node) ORDER BY e.n) FROM edges e),
-                      '[]'::json),
+    'edges', COALESCE((SELECT json_agg(json_build_object('cursor', e.cursor, 'node', e.node) ORDER BY e.n)
+                       FROM edges e), '[]'::json),
     'pageInfo', json_build_object(
       'hasNextPage', (SELECT count(*) FROM page) > $2,
       'endCursor', (SELECT cursor FROM edges ORDER BY n DESC LIMIT 1)))))::text AS body
@@ -326,7 +332,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
     args = parser.parse_args()
-    uvicorn.run(create_floor_app(args.database_url), host=args.host, port=args.port, access_log=False, log_level="warning")
+    app = create_floor_app(args.database_url)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -80,23 +80,142 @@ DATA_DIR = ROOT / "bench" / ".data"
 CHUNK = 20_000
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
-FIRST = (
-    "Anna Erik Maria Lars Karin Johan Eva Anders Sofia Per Emma Nils Lena Olof Ida Jonas Clara Hugo Alice Oscar"
-    " Julia Felix Marie Paul Lea Jan Sara Tim Nora Ben Zoé Chloé Mateo Lucía Jürgen Åsa Björn Ingrid Luca Giulia"
-).split()
-LAST = (
-    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson Müller Schmidt"
-    " Schneider Fischer Weber Meyer Wagner Becker Dubois Martin Bernard Durand Rossi Russo Ferrari Smith Jones"
-    " Taylor Brown Wilson García López Novák Kowalski Nowak Jensen Hansen Virtanen Lindström Ek"
-).split()
-ORG_WORDS = (
-    "Nordic Alpine Blue River Granite Silver Oak Pine Harbor Summit Vertex Delta Polar Amber Cedar Falcon"
-    " Crown Bright Iron Meadow Coastal Urban Prime Atlas Orbit Lumen Nova Quantum"
-).split()
-ORG_NOUNS = (
-    "Systems Logistics Foods Energy Partners Labs Consulting Media Robotics Health Capital Works Retail"
-    " Analytics Studios Industries Networks Solutions Motors Textiles"
-).split()
+FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Eva",
+    "Anders",
+    "Sofia",
+    "Per",
+    "Emma",
+    "Nils",
+    "Lena",
+    "Olof",
+    "Ida",
+    "Jonas",
+    "Clara",
+    "Hugo",
+    "Alice",
+    "Oscar",
+    "Julia",
+    "Felix",
+    "Marie",
+    "Paul",
+    "Lea",
+    "Jan",
+    "Sara",
+    "Tim",
+    "Nora",
+    "Ben",
+    "Zoé",
+    "Chloé",
+    "Mateo",
+    "Lucía",
+    "Jürgen",
+    "Åsa",
+    "Björn",
+    "Ingrid",
+    "Luca",
+    "Giulia",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Dubois",
+    "Martin",
+    "Bernard",
+    "Durand",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Wilson",
+    "García",
+    "López",
+    "Novák",
+    "Kowalski",
+    "Nowak",
+    "Jensen",
+    "Hansen",
+    "Virtanen",
+    "Lindström",
+    "Ek",
+]
+ORG_WORDS = [
+    "Nordic",
+    "Alpine",
+    "Blue",
+    "River",
+    "Granite",
+    "Silver",
+    "Oak",
+    "Pine",
+    "Harbor",
+    "Summit",
+    "Vertex",
+    "Delta",
+    "Polar",
+    "Amber",
+    "Cedar",
+    "Falcon",
+    "Crown",
+    "Bright",
+    "Iron",
+    "Meadow",
+    "Coastal",
+    "Urban",
+    "Prime",
+    "Atlas",
+    "Orbit",
+    "Lumen",
+    "Nova",
+    "Quantum",
+]
+ORG_NOUNS = [
+    "Systems",
+    "Logistics",
+    "Foods",
+    "Energy",
+    "Partners",
+    "Labs",
+    "Consulting",
+    "Media",
+    "Robotics",
+    "Health",
+    "Capital",
+    "Works",
+    "Retail",
+    "Analytics",
+    "Studios",
+    "Industries",
+    "Networks",
+    "Solutions",
+    "Motors",
+    "Textiles",
+]
 ORG_SUFFIX = ("AB", "GmbH", "Ltd", "SA", "BV", "Oy", "AS", "Inc", "")
 CITIES = (
     ("Stockholm", "SE", "11"),
@@ -422,9 +541,7 @@ class Generator:
         self.ids.person += 1
         first, last = rng.choice(FIRST), rng.choice(LAST)
         name = f"{first} {last}"
-        org_id = (
-            self.first_organization + rng.randrange(self.organizations) if rng.random() < 0.75 else None
-        )
+        org_id = self.first_organization + rng.randrange(self.organizations) if rng.random() < 0.75 else None
         handle = match_key(f"{first}.{last}").replace(" ", "")
         emails = [{"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}]
         if rng.random() < 0.3:
@@ -432,8 +549,11 @@ class Generator:
         phones = []
         if rng.random() < 0.8:
             phones.append(
-                {"value": f"+46 70 {rng.randrange(100, 999)} {rng.randrange(10, 99)} {person_id % 100:02d}",
-                 "label": "work", "primary": True}
+                {
+                    "value": f"+46 70 {rng.randrange(100, 999)} {rng.randrange(10, 99)} {person_id % 100:02d}",
+                    "label": "work",
+                    "primary": True,
+                }
             )
         created = self._stamp()
         first_name, last_name = split_name(name)
@@ -557,7 +677,11 @@ class Generator:
             due = max(created.date(), self.today - dt.timedelta(days=rng.randrange(0, 200))) + dt.timedelta(
                 days=rng.randrange(0, 120)
             )
-            due_time = dt.time(rng.randrange(7, 18), rng.choice((0, 15, 30, 45)), tzinfo=dt.UTC) if rng.random() < 0.5 else None
+            due_time = (
+                dt.time(rng.randrange(7, 18), rng.choice((0, 15, 30, 45)), tzinfo=dt.UTC)
+                if rng.random() < 0.5
+                else None
+            )
             done = rng.random() < (0.7 if due < self.today else 0.1)
             stamp = self._stamp(created)
             chunk.activities.append(
@@ -767,13 +891,17 @@ async def seed(
     other_leads: int = 200,
     now: dt.datetime | None = None,
     log: Any = None,
+    connect: bool = True,
 ) -> Manifest:
-    """Fill an empty database (created and migrated here) and return its manifest."""
+    """Fill an empty database and return its manifest. ``connect`` makes this function open
+    (creating and migrating the database) and close tortoise's connection itself; without it,
+    tortoise must already be connected to ``database_url`` (as in the tests)."""
     say = log or (lambda message: None)
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    await init_db(database_url, create_db=True)
+    if connect:
+        await init_db(database_url, create_db=True)
     try:
         big, admin_token, regular_token = await make_company("Bench Co", 40, 6, full=True)
         small, other_token, _ = await make_company("Small Co", 3, 1, full=False)
@@ -782,7 +910,8 @@ async def seed(
             await CreditAccount.filter(company_id=company_id).update(add_on=AddOnState.ON)
         ids = await _next_ids()
     finally:
-        await close_db()
+        if connect:
+            await close_db()
     timings["setup"] = time.perf_counter() - started
 
     step = time.perf_counter()
@@ -803,12 +932,14 @@ async def seed(
 
     step = time.perf_counter()
     if prospects:
-        await init_db(database_url)
+        if connect:
+            await init_db(database_url)
         try:
             await generate_prospects(prospects, seed=seed)
             await fetch("ANALYZE")
         finally:
-            await close_db()
+            if connect:
+                await close_db()
     timings["prospects"] = time.perf_counter() - step
     say(f"{prospects:,} prospect profiles in {timings['prospects']:.1f} s")
     timings["total"] = time.perf_counter() - started
