@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import random
 import sqlite3
@@ -444,6 +445,12 @@ async def make_company(name: str, users: int, teams: int, *, full: bool) -> tupl
     return setup, admin_token, regular_token
 
 
+@functools.lru_cache(maxsize=65536)
+def cached_key(text: str) -> str:
+    """:func:`domain.duplicate.match_key`, remembered: names come from small vocabularies."""
+    return match_key(text)
+
+
 # --- the rows ------------------------------------------------------------------------------------
 
 
@@ -508,7 +515,9 @@ class Generator:
             org_id = self.ids.organization
             self.ids.organization += 1
             suffix = rng.choice(ORG_SUFFIX)
-            name = f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_NOUNS)}{' ' + suffix if suffix else ''} {org_id}"
+            # Numbered, so that names do not all repeat; the key of the words is remembered.
+            words = f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_NOUNS)}{' ' + suffix if suffix else ''}"
+            name = f"{words} {org_id}"
             city, country, postal = rng.choice(CITIES)
             created = self._stamp()
             custom = {setup.organization_field: rng.randrange(1, 5000)} if rng.random() < 0.6 else {}
@@ -517,7 +526,7 @@ class Generator:
                     org_id,
                     setup.company_id,
                     name,
-                    match_key(name),
+                    f"{cached_key(words)} {org_id}",
                     f"{rng.choice(STREETS)} {rng.randrange(1, 200)}",
                     city,
                     f"{postal}{rng.randrange(100, 999)}",
@@ -542,7 +551,7 @@ class Generator:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         name = f"{first} {last}"
         org_id = self.first_organization + rng.randrange(self.organizations) if rng.random() < 0.75 else None
-        handle = match_key(f"{first}.{last}").replace(" ", "")
+        handle = cached_key(f"{first}.{last}").replace(" ", "")
         emails = [{"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}]
         if rng.random() < 0.3:
             emails.append({"value": f"{handle}.{person_id}@home.example", "label": "home", "primary": False})
@@ -567,7 +576,7 @@ class Generator:
                 person_id,
                 setup.company_id,
                 name,
-                match_key(name),
+                cached_key(name),
                 first_name,
                 last_name,
                 emails,
@@ -645,7 +654,7 @@ class Generator:
                         lead_id,
                         setup.company_id,
                         title,
-                        match_key(title),
+                        cached_key(title),
                         person_id,
                         org_id,
                         None if team else rng.choice(setup.user_ids),
@@ -720,22 +729,51 @@ class Generator:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(" ")
-    if isinstance(value, dt.date | dt.time | uuid.UUID | Decimal):
-        return str(value) if not isinstance(value, dt.date | dt.time) else value.isoformat()
-    if isinstance(value, dict | list):
-        return orjson.dumps(value).decode()
-    return value
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
-def _pg_value(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return orjson.dumps(value).decode()
-    return value
+def _stamp_text(value: dt.datetime | None) -> str | None:
+    # The generator's stamps are UTC already; tortoise stores ISO text with a space.
+    return None if value is None else value.isoformat(" ")
+
+
+def _iso(value: dt.date | dt.time | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+# How each column's Python value is stored, by column name (the same meaning in every table).
+SQLITE_CONVERTERS: dict[str, Any] = {
+    **dict.fromkeys(("created_at", "updated_at", "archived_at", "done_at"), _stamp_text),
+    **dict.fromkeys(("expected_close_date", "next_activity_date", "due_date", "due_time"), _iso),
+    **dict.fromkeys(("lead_id", "value_amount"), _text),
+    **dict.fromkeys(("was_seen", "is_archived", "done"), _int),
+    **dict.fromkeys(JSON_COLUMNS, _json),
+}
+
+
+def _converter(table: str, columns: Sequence[str], converters: dict[str, Any]) -> Any:
+    """A function turning one row into its stored form, touching only the columns that need it."""
+    plan = [
+        (i, _text if (table == "lead" and name == "id") else converters.get(name)) for i, name in enumerate(columns)
+    ]
+    plan = [(i, f) for i, f in plan if f is not None]
+
+    def convert(row: tuple[Any, ...]) -> list[Any]:
+        out = list(row)
+        for i, f in plan:
+            out[i] = f(out[i])
+        return out
+
+    return convert
 
 
 class Writer:
@@ -771,7 +809,8 @@ class SqliteWriter(Writer):
     async def write(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         assert self.db is not None
         sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
-        self.db.executemany(sql, ([_sqlite_value(v) for v in row] for row in rows))
+        convert = _converter(table, columns, SQLITE_CONVERTERS)
+        self.db.executemany(sql, map(convert, rows))
 
     async def commit(self) -> None:
         assert self.db is not None
@@ -813,7 +852,8 @@ class PostgresWriter(Writer):
 
     async def write(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         assert self.db is not None
-        records = [tuple(_pg_value(v) for v in row) for row in rows]
+        convert = _converter(table, columns, dict.fromkeys(JSON_COLUMNS, _json))
+        records = [tuple(convert(row)) for row in rows]
         await self.db.copy_records_to_table(table, records=records, columns=list(columns))
 
     async def commit(self) -> None:
@@ -850,16 +890,20 @@ async def _next_ids() -> Ids:
     )
 
 
-async def _write_company(writer: Writer, gen: Generator, report: dict[str, int]) -> None:
+async def _write_company(writer: Writer, gen: Generator, report: dict[str, int], say: Any) -> None:
     for rows in gen.organization_rows():
         await writer.write("organization", ORGANIZATION_COLUMNS, rows)
         report["organization"] = report.get("organization", 0) + len(rows)
+    started, done = time.perf_counter(), 0
     for chunk in gen.lead_chunks():
         for table, columns, rows in chunk.tables():
             if rows:
                 await writer.write(table, columns, rows)
                 report[table] = report.get(table, 0) + len(rows)
         await writer.commit()
+        done += len(chunk.leads)
+        if done % 200_000 == 0:
+            say(f"  {done:,} of {gen.leads:,} leads in {time.perf_counter() - started:.0f} s")
 
 
 # --- the whole run -------------------------------------------------------------------------------
@@ -921,8 +965,8 @@ async def seed(
         writer = SqliteWriter(database_url.split("://", 1)[1])
     await writer.open()
     report: dict[str, int] = {}
-    await _write_company(writer, Generator(big, leads, seed, now, ids), report)
-    await _write_company(writer, Generator(small, other_leads, seed, now, ids), report)
+    await _write_company(writer, Generator(big, leads, seed, now, ids), report, say)
+    await _write_company(writer, Generator(small, other_leads, seed, now, ids), report, say)
     timings["rows"] = time.perf_counter() - step
     say("rows: " + ", ".join(f"{t} {n:,}" for t, n in report.items()) + f" in {timings['rows']:.1f} s")
     step = time.perf_counter()
