@@ -254,9 +254,11 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
 
-    def rss_mb(self) -> float:
+    def rss_mb(self, field: str = "VmRSS") -> float:
+        """Resident memory in MB: ``VmRSS`` (all of it) or ``RssAnon`` (without file pages,
+        such as the SQLite database pages the connection maps into memory)."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return float("nan")
 
@@ -403,6 +405,7 @@ class Result:
     rss_warm: float
     rss_half: float
     rss_end: float
+    anon_end: float
     rss_requests: int
     big_run: Run
     floor_rss: float
@@ -454,6 +457,7 @@ async def run_backend(
         rss_half = app.rss_mb()
         second_half = await load(app.port, workloads["Q1"], 8, requests=requests - half)
         rss_end = app.rss_mb()
+        anon_end = app.rss_mb("RssAnon")
         loads.append(os.getloadavg()[0])
         big = Run(
             latencies=first_half.latencies + second_half.latencies,
@@ -473,6 +477,7 @@ async def run_backend(
         rss_warm=rss_warm,
         rss_half=rss_half,
         rss_end=rss_end,
+        anon_end=anon_end,
         rss_requests=requests,
         big_run=big,
         floor_rss=floor_rss,
@@ -511,7 +516,8 @@ def table(result: Result) -> str:
         f"Server RSS: {result.rss_warm:.0f} MB after warm-up, {result.rss_half:.0f} MB after"
         f" {result.rss_requests // 2:,} more Q1 requests, {result.rss_end:.0f} MB after {result.rss_requests:,}"
         f" (those ran at {big.rps:.1f} req/s, p50 {big.percentile(0.5):.1f} ms, p99 {big.percentile(0.99):.1f} ms,"
-        f" {big.errors} errors); the floor's RSS {result.floor_rss:.0f} MB.",
+        f" {big.errors} errors); at the end {result.anon_end:.0f} MB of it anonymous (the rest is file pages,"
+        f" such as SQLite's memory-mapped database); the floor's RSS {result.floor_rss:.0f} MB.",
         f"Load average (1 min) during the run: min {min(result.load):.2f}, median"
         f" {statistics.median(result.load):.2f}, max {max(result.load):.2f};"
         f" the load generator took {result.client_cpu_per_request_ms:.2f} ms CPU per request.",
