@@ -951,7 +951,10 @@ async def seed(
     (creating and migrating the database) and close tortoise's connection itself; without it,
     tortoise must already be connected to ``database_url`` (as in the tests)."""
     say = log or (lambda message: None)
-    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    # The data depends on "now" (dates spread around it, activities done or not against
+    # today), so it is pinned to a day: seeded on the same day (or with the same --today),
+    # SQLite and PostgreSQL hold the very same rows.
+    now = now or dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), dt.UTC)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if connect:
@@ -1051,10 +1054,18 @@ def main() -> None:
     parser.add_argument("--pg-server", default=DEFAULT_PG, help="the PostgreSQL server for --backend postgres")
     parser.add_argument("--prospects", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="the day the data is made around (YYYY-MM-DD)")
     args = parser.parse_args()
     url = args.database_url or database_for(args.backend, args.leads, args.pg_server)
     manifest = asyncio.run(
-        fresh_seed(url, args.leads, seed=args.seed, prospects=args.prospects, log=lambda m: print(m, flush=True))
+        fresh_seed(
+            url,
+            args.leads,
+            seed=args.seed,
+            prospects=args.prospects,
+            now=dt.datetime.combine(args.today, dt.time(), dt.UTC) if args.today else None,
+            log=lambda m: print(m, flush=True),
+        )
     )
     print(f"seeded {url}: " + ", ".join(f"{k} {v:.1f} s" for k, v in manifest.timings.items()))
     print(f"manifest: {manifest_path(url)}")

@@ -581,7 +581,7 @@ def machine(pg_server: str) -> str:
     )
 
 
-def write_report(results: list[Result], header: str, command: str) -> str:
+def write_report(results: list[Result], header: str, command: str, output: Path) -> str:
     text = "\n".join(
         [
             "# Benchmarks",
@@ -597,7 +597,7 @@ def write_report(results: list[Result], header: str, command: str) -> str:
             scaling(results),
         ]
     )
-    (ROOT / "BENCHMARKS.md").write_text(text.rstrip() + "\n")
+    output.write_text(text.rstrip() + "\n")
     return text
 
 
@@ -623,6 +623,7 @@ def main() -> None:
     parser.add_argument("--prospects", type=int, default=100_000, help="prospect profiles when seeding")
     parser.add_argument("--pg-server", default=DEFAULT_PG)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md", help="where the report goes")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.leads]
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
@@ -638,7 +639,7 @@ def main() -> None:
             m = ensure_seeded(url, leads, args.prospects, args.reseed, say)
             results.append(asyncio.run(run_backend(url, m, args.duration, args.requests, say)))
     command = "python bench/suite.py " + " ".join(sys.argv[1:])
-    print(write_report(results, header, command))
+    print(write_report(results, header, command, args.output))
 
 
 if __name__ == "__main__":

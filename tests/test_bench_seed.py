@@ -8,6 +8,7 @@ activities).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from decimal import Decimal
@@ -17,7 +18,7 @@ import httpx
 import orjson
 import pytest
 
-from bench.seed import COLUMNS, Manifest, seed
+from bench.seed import COLUMNS, CompanySetup, Generator, Ids, Manifest, seed
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH
 from core.ids import decode_id, to_global_id
 from domain.activity import refresh_next_activity
@@ -175,3 +176,15 @@ async def test_the_prospect_search_has_profiles(seeded: Manifest, http: httpx.As
     assert await ProspectPerson.all().count() == 400
     data = await client(http, seeded.admin_token).execute(PROSPECT_SEARCH, {"first": 50})
     assert len(data["prospects"]["edges"]) == 50
+
+
+def test_the_same_seed_and_day_give_the_same_rows() -> None:
+    setup = CompanySetup(7, list(range(1, 11)), [1, 2], [1, 2, 3, 4], {"tier": [1, 2, 3, 4]}, "birthday", "employees")
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+
+    def rows(seed_value: int) -> list[Any]:
+        gen = Generator(setup, 500, seed_value, now, Ids())
+        return list(gen.organization_rows()) + [chunk.tables() for chunk in gen.lead_chunks()]
+
+    assert rows(1) == rows(1)
+    assert rows(1) != rows(2)
