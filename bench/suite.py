@@ -12,7 +12,8 @@ varied variables:
 
 - Q1 the default inbox (100 leads, 20 columns; the same variables each time, it is the page
   every user opens first); the floor answers the same page;
-- Q2 one owner + one label + a value range, sorted by the custom number field;
+- Q2 one owner + one label + a value range, sorted by the custom number field (the range is
+  the same at every size: a few rows at 10,000 leads, a full page at 1,000,000);
 - Q3 a later page of the inbox, by a cursor taken from earlier pages;
 - Q4 Q1 with ``totalCount`` (the count of the whole default inbox, as Q1's variables);
 - Q5 ten leads with their notes and activities, owner varying;
