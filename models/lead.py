@@ -114,8 +114,9 @@ class Lead(TimestampMixin, Model):
             ("company_id", "is_archived", "next_activity_date", "id"),
             ("company_id", "is_archived", "source", "id"),
             ("company_id", "title_key"),
-            ("company_id", "owner_user_id"),
-            ("company_id", "owner_team_id"),
+            # An owner filter with the default (newest first) sort reads its page in index order.
+            ("company_id", "owner_user_id", "is_archived", "created_at", "id"),
+            ("company_id", "owner_team_id", "is_archived", "created_at", "id"),
             ("person_id",),
             ("organization_id",),
         )
