@@ -136,7 +136,7 @@ async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Col
         persons={**{p.id: p for p in persons}, **more_persons},  # type: ignore[dict-item]
         orgs={**{o.id: o for o in orgs}, **more_orgs},  # type: ignore[dict-item]
     )
-    unique = list(dict.fromkeys(columns))
+    readers = [(c.key, column_values.cell_reader(c)) for c in dict.fromkeys(columns)]
     for r in rows:
         context = column_values.Row(r.lead, r.person, r.org, r.labels, r.activity, now)  # type: ignore[arg-type]
-        r.cells = {c.key: column_values.cell(c, context, refs) for c in unique}
+        r.cells = {key: read(context, refs) for key, read in readers}
