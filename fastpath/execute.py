@@ -108,7 +108,8 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
     rows = page_records(keys, found, viewer)
     if found:
         sort_at, id_at = keys.index("sort_key"), keys.index("id")
-        cursors = [page_cursor(query, row[sort_at], row[id_at]) for row in found]
+        # The lead id as its record converted it (the writers read it too).
+        cursors = [page_cursor(query, row[sort_at], r.lead.id) for row, r in zip(found, rows, strict=True)]
         for kind in sorted(plan.children):
             await fill_children(viewer, rows, [row[id_at] for row in found], kind)
     else:
