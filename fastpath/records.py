@@ -1,11 +1,13 @@
 """The page's rows as plain records: one SELECT for the page, one for what its values refer to.
 
-The page statement is the inbox's own keyset query (domain.lead_query.find_lead_rows) with more
+The page statement is the inbox's own keyset query (domain.lead_query.page_statement) with more
 columns: the linked person and organization, the owning user or team, the next activity, and the
 lead's labels aggregated into JSON (``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL).
-Each value is converted exactly as tortoise converts it when it makes a model (the same field
-converters, so a date, a decimal or a time reads the same on both paths), into light records with
-the models' attribute names, which domain.column_values reads as it reads models.
+Its rows are read as the driver returns them (:func:`fetch_rows`: no dict per row) and wrapped in
+records with the models' attribute names (:func:`row_record`), which domain.column_values reads
+as it reads models. A value is converted when it is first read, exactly as tortoise converts it
+when it makes a model (the same field converters, so a date, a decimal or a time reads the same
+on both paths); the columns nobody reads are never converted.
 """
 
 from __future__ import annotations
