@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -155,6 +156,12 @@ def create_app(
             worker.start()
         if renewals:
             renewals.start()
+        # What exists once the app is up (schema, compiled operations, modules) lives as long as
+        # the process: frozen, it is left out of the collector's full passes, which a 130 KB inbox
+        # page (tens of thousands of objects) otherwise triggers every few requests, each walking
+        # all of it (measured in process: ~50 ms a pass; full passes 1.5 -> 0.35 ms a request).
+        gc.collect()
+        gc.freeze()
         try:
             yield {}
         finally:

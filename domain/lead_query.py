@@ -373,9 +373,31 @@ async def find_lead_rows(
 ) -> LeadRows:
     """One keyset page as raw rows: ``l.*``, then the columns of ``extra`` (with its joins) if given.
 
-    The compiled inbox (fastpath/) reads the page's person, organization, owner, next activity
-    and labels through ``extra`` in the same statement; :func:`find_leads` makes models of the rows.
+    :func:`find_leads` makes models of the rows; the compiled inbox (fastpath/) runs
+    :func:`page_statement` itself, reading the page's person, organization, owner, next activity
+    and labels through ``extra`` in the same statement.
     """
+    rows = await fetch(
+        *await page_statement(viewer, query, first, after, now=now, definitions=definitions, extra=extra)
+    )
+    has_next = len(rows) > first
+    rows = rows[:first]
+    cursors = [page_cursor(query, row.pop("sort_key"), row["id"]) for row in rows]
+    return LeadRows(rows, cursors, has_next)
+
+
+async def page_statement(
+    viewer: Viewer,
+    query: LeadQuery,
+    first: int,
+    after: str | None,
+    *,
+    now: dt.datetime | None = None,
+    definitions: Sequence[CustomField] | None = None,
+    extra: Sql | None = None,
+) -> tuple[str, list[Any]]:
+    """The SQL and parameters of one keyset page: ``l.*``, ``sort_key`` (for :func:`page_cursor`),
+    then the columns of ``extra``; ``first + 1`` rows at most (the last one tells a next page)."""
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
     spec = sort_sql(viewer, query, columns)
@@ -405,15 +427,13 @@ async def find_lead_rows(
     select = (
         compose("l.*, ", sort, " AS sort_key") if extra is None else compose("l.*, ", sort, " AS sort_key, ", extra)
     )
-    rows = await fetch(*statement(select, where, tail))
-    has_next = len(rows) > first
-    rows = rows[:first]
-    cursors: list[str] = []
-    for row in rows:
-        sort_key = row.pop("sort_key")
-        lead_id = row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"])
-        cursors.append(Cursor(query.sort_name, sort_key, str(lead_id)).encode())
-    return LeadRows(rows, cursors, has_next)
+    return statement(select, where, tail)
+
+
+def page_cursor(query: LeadQuery, sort_key: Any, lead_id: Any) -> str:
+    """The cursor of a page row from its ``sort_key`` and lead id."""
+    lead_id = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(lead_id)
+    return Cursor(query.sort_name, sort_key, str(lead_id)).encode()
 
 
 async def count_leads(

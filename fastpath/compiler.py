@@ -92,7 +92,10 @@ def dec(value: Decimal | None) -> str | None:
 
 
 def primary(items: list[dict[str, Any]] | None) -> str | None:
-    return next((i["value"] for i in items or [] if i.get("primary")), None)
+    for item in items or ():
+        if item.get("primary"):
+            return item["value"]  # type: ignore[no-any-return]
+    return None
 
 
 def contact_values(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

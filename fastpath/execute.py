@@ -2,7 +2,7 @@
 
 The variables are coerced by graphql-core and turned into the resolver's inputs by strawberry
 (the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
-domain query and domain.lead_query.find_lead_rows reads the page: filters, sorts, cursors and
+domain query and domain.lead_query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
 or the query names a custom field (or the viewer's saved columns are used), the viewer's saved
 columns when ``columns`` is null, the page, the records the values refer to when a column needs
@@ -28,10 +28,19 @@ from domain import column_values
 from domain.column_preference import usable
 from domain.columns import Column, is_custom, resolve
 from domain.custom_field import all_definitions
-from domain.lead_query import count_leads, find_lead_rows
+from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
 from fastpath.compiler import Page, Run
-from fastpath.records import PageRecords, fill_children, page_records, page_select, record, referenced, utc_now
+from fastpath.records import (
+    PageRecords,
+    fetch_rows,
+    fill_children,
+    page_records,
+    page_select,
+    record,
+    referenced,
+    utc_now,
+)
 from fastpath.registry import Known
 from models import CustomField, LeadColumnPreference
 from schema.lead import MAX_VALUE_COLUMNS
@@ -92,16 +101,25 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
     wanted = list(dict.fromkeys(k for keys in value_keys for k in keys))
     columns = resolve(wanted, definitions or [])  # UnknownColumn: the ordinary path says so
 
-    page = await find_lead_rows(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
-    rows = page_records(page.rows, viewer)
-    for kind in sorted(plan.children):
-        await fill_children(viewer, rows, [row["id"] for row in page.rows], kind)
+    statement = await page_statement(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
+    keys, found = await fetch_rows(*statement)
+    has_next_page = len(found) > first
+    found = found[:first]
+    rows = page_records(keys, found, viewer)
+    if found:
+        sort_at, id_at = keys.index("sort_key"), keys.index("id")
+        # The lead id as its record converted it (the writers read it too).
+        cursors = [page_cursor(query, row[sort_at], r.lead.id) for row, r in zip(found, rows, strict=True)]
+        for kind in sorted(plan.children):
+            await fill_children(viewer, rows, [row[id_at] for row in found], kind)
+    else:
+        cursors = []
     if columns:
         await _fill_cells(viewer, rows, columns, now)
     run = Run(now=now, value_keys=value_keys)
     if plan.counts:
         run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
-    return plan.write(Page(list(zip(page.cursors, rows, strict=True)), page.has_next_page, after), run)
+    return plan.write(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)
 
 
 async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:
@@ -119,7 +137,7 @@ async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Col
         persons={**{p.id: p for p in persons}, **more_persons},  # type: ignore[dict-item]
         orgs={**{o.id: o for o in orgs}, **more_orgs},  # type: ignore[dict-item]
     )
-    unique = list(dict.fromkeys(columns))
+    readers = [(c.key, column_values.cell_reader(c)) for c in dict.fromkeys(columns)]
     for r in rows:
         context = column_values.Row(r.lead, r.person, r.org, r.labels, r.activity, now)  # type: ignore[arg-type]
-        r.cells = {c.key: column_values.cell(c, context, refs) for c in unique}
+        r.cells = {key: read(context, refs) for key, read in readers}

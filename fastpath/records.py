@@ -1,11 +1,13 @@
 """The page's rows as plain records: one SELECT for the page, one for what its values refer to.
 
-The page statement is the inbox's own keyset query (domain.lead_query.find_lead_rows) with more
+The page statement is the inbox's own keyset query (domain.lead_query.page_statement) with more
 columns: the linked person and organization, the owning user or team, the next activity, and the
 lead's labels aggregated into JSON (``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL).
-Each value is converted exactly as tortoise converts it when it makes a model (the same field
-converters, so a date, a decimal or a time reads the same on both paths), into light records with
-the models' attribute names, which domain.column_values reads as it reads models.
+Its rows are read as the driver returns them (:func:`fetch_rows`: no dict per row) and wrapped in
+records with the models' attribute names (:func:`row_record`), which domain.column_values reads
+as it reads models. A value is converted when it is first read, exactly as tortoise converts it
+when it makes a model (the same field converters, so a date, a decimal or a time reads the same
+on both paths); the columns nobody reads are never converted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tortoise import fields
 from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
-from core.db import dialect, fetch, is_postgres
+from core.db import conn, dialect, fetch, is_postgres, render
 from core.sql import Sql, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.lead_query import JOIN_NEXT_ACTIVITY
@@ -150,20 +152,75 @@ def record(model: type[Model], values: dict[str, Any]) -> Record:
     return Record({c: (v if (fn := convert.get(c)) is None else fn(v)) for c, v in values.items()})
 
 
-Spec = list[tuple[str, str, Converter]]
+class _Column:
+    """One column of a row record: converted on first read, then kept in the instance's
+    ``__dict__`` (a non-data descriptor, so later reads are plain attribute reads). A row has ~110
+    columns and a page reads ~25 of them; the others are never converted."""
+
+    __slots__ = ("convert", "index", "name")
+
+    def __init__(self, name: str, index: int, convert: Converter) -> None:
+        self.name = name
+        self.index = index
+        self.convert = convert
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        value = record._row[self.index]
+        if self.convert is not None:
+            value = self.convert(value)
+        record.__dict__[self.name] = value
+        return value
 
 
-def _spec(keys: list[str], prefix: str, convert: dict[str, Converter]) -> Spec:
-    """(attribute, key in the page row, converter) of one table's columns in the page row."""
-    if prefix:
-        return [(k[len(prefix) :], k, convert.get(k[len(prefix) :])) for k in keys if k.startswith(prefix)]
-    return [(k, k, convert.get(k)) for k in keys if "__" not in k]
+class RowRecord:
+    """A record over a row as the driver gives it (read by position); see :func:`row_record`."""
+
+    # The position of "id" and "company_id" in the row, for the checks made before reading.
+    _id_at: int
+    _company_at: int | None
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        self._row = row
 
 
-def _build(row: dict[str, Any], spec: Spec) -> Record:
-    found = Record.__new__(Record)
-    found.__dict__ = {a: (row[k] if fn is None else fn(row[k])) for a, k, fn in spec}
+_record_types: dict[tuple[type[Model], str, str, tuple[str, ...]], type[RowRecord]] = {}
+
+
+def row_record(model: type[Model], keys: Sequence[str], prefix: str = "") -> type[RowRecord]:
+    """The record type of ``model``'s columns in rows of columns ``keys``: those named
+    ``<prefix>column`` (no prefix: those without ``__``), converted as tortoise converts them. One
+    type per statement shape, made once."""
+    cache_key = (model, dialect(), prefix, tuple(keys))
+    found = _record_types.get(cache_key)
+    if found is None:
+        convert = converters(model)
+        if prefix:
+            named = {k[len(prefix) :]: i for i, k in enumerate(keys) if k.startswith(prefix)}
+        else:
+            named = {k: i for i, k in enumerate(keys) if "__" not in k and k != "sort_key"}
+        attributes: dict[str, Any] = {name: _Column(name, i, convert.get(name)) for name, i in named.items()}
+        attributes["_id_at"] = named["id"]
+        attributes["_company_at"] = named.get("company_id")
+        found = type(f"{model.__name__}Record", (RowRecord,), attributes)
+        _record_types[cache_key] = found
     return found
+
+
+async def fetch_rows(sql: str, params: Sequence[Any]) -> tuple[list[str], list[Sequence[Any]]]:
+    """The column names and the rows as the driver returns them (sqlite3.Row, asyncpg.Record: read
+    by position), without the dict per row of ``execute_query_dict``. Logged as tortoise logs a
+    statement, so statement counts see it."""
+    client = conn()
+    text = render(sql, len(params))
+    async with client.acquire_connection() as connection:
+        client.log.debug("%s: %s", text, params)
+        if is_postgres():
+            rows = await connection.fetch(text, *params)
+        else:
+            rows = await connection.execute_fetchall(text.replace("\x00", "'||CHAR(0)||'"), list(params))
+    return (list(rows[0].keys()) if rows else []), list(rows)
 
 
 def labels_sql() -> Sql:
@@ -209,39 +266,42 @@ class PageRecords:
         "person",
     )
 
-    def __init__(self, row: dict[str, Any], viewer: Viewer, specs: dict[str, Spec]) -> None:
+    def __init__(
+        self, row: Sequence[Any], viewer: Viewer, types: dict[str, type[RowRecord]], labels_at: int | None
+    ) -> None:
         company = viewer.company_id
-        self.lead = _build(row, specs[""])
-        self.person = _visible(row, "p", specs, viewer)
-        self.org = _visible(row, "o", specs, viewer)
-        self.owner_user = _owned(row, "ou", specs, company)
-        self.owner_team = _owned(row, "ot", specs, company)
-        self.activity = _owned(row, "na", specs, company)
-        self.labels = _labels(row.get("x__labels"))
+        self.lead = types[""](row)
+        self.person = _visible(row, types["p"], viewer)
+        self.org = _visible(row, types["o"], viewer)
+        self.owner_user = _owned(row, types["ou"], company)
+        self.owner_team = _owned(row, types["ot"], company)
+        self.activity = _owned(row, types["na"], company)
+        self.labels = [] if labels_at is None else _labels(row[labels_at])
         self.cells: dict[str, Any] = {}
-        self.notes: list[Record] = []
-        self.activities: list[Record] = []
+        self.notes: list[Any] = []
+        self.activities: list[Any] = []
 
 
-def page_records(rows: list[dict[str, Any]], viewer: Viewer) -> list[PageRecords]:
+def page_records(keys: list[str], rows: list[Sequence[Any]], viewer: Viewer) -> list[PageRecords]:
+    """The records of page rows read by :func:`fetch_rows` with :func:`page_select`'s columns."""
     if not rows:
         return []
-    keys = list(rows[0])
-    specs = {"": _spec(keys, "", converters(Lead))}
+    types = {"": row_record(Lead, keys)}
     for alias, model, _, _ in JOINED:
-        specs[alias] = _spec(keys, f"{alias}__", converters(model))
-    return [PageRecords(row, viewer, specs) for row in rows]
+        types[alias] = row_record(model, keys, f"{alias}__")
+    labels_at = keys.index("x__labels") if "x__labels" in keys else None
+    return [PageRecords(row, viewer, types, labels_at) for row in rows]
 
 
-def _owned(row: dict[str, Any], alias: str, specs: dict[str, Spec], company_id: int) -> Record | None:
+def _owned(row: Sequence[Any], kind: type[RowRecord], company_id: int) -> RowRecord | None:
     # The loaders read only the viewer's company's rows; so does this path.
-    if row[f"{alias}__id"] is None or row[f"{alias}__company_id"] != company_id:
+    if row[kind._id_at] is None or (kind._company_at is not None and row[kind._company_at] != company_id):
         return None
-    return _build(row, specs[alias])
+    return kind(row)
 
 
-def _visible(row: dict[str, Any], alias: str, specs: dict[str, Spec], viewer: Viewer) -> Record | None:
-    found = _owned(row, alias, specs, viewer.company_id)
+def _visible(row: Sequence[Any], kind: type[RowRecord], viewer: Viewer) -> RowRecord | None:
+    found = _owned(row, kind, viewer.company_id)
     return found if found is not None and viewer.can_see(found.visibility, found.owner_id) else None
 
 
@@ -308,23 +368,19 @@ async def fill_children(viewer: Viewer, rows: list[PageRecords], raw_ids: list[A
     if not rows:
         return
     marks = ",".join("?" * len(raw_ids))
-    found = await fetch(
+    keys, found = await fetch_rows(
         f"SELECT n.*, u.id AS u__id, u.company_id AS u__company_id, u.name AS u__name, u.email AS u__email"
         f" FROM {table} n LEFT JOIN app_user u ON u.id = n.{user_column}"
         f" WHERE n.company_id = ? AND n.lead_id IN ({marks}) ORDER BY {order}",
         [viewer.company_id, *raw_ids],
     )
-    by_lead: dict[uuid.UUID, list[Record]] = {}
+    by_lead: dict[uuid.UUID, list[Any]] = {}
     if found:
-        keys = list(found[0])
-        item_spec = _spec(keys, "", converters(model))
-        user_spec = _spec(keys, "u__", converters(User))
+        item_type, user_type = row_record(model, keys), row_record(User, keys, "u__")
         for row in found:
-            item = _build(row, item_spec)
+            item: Any = item_type(row)
             # The user as the loader gives it: of the viewer's company, or none.
-            item.user = (
-                None if row["u__id"] is None or row["u__company_id"] != viewer.company_id else _build(row, user_spec)
-            )
+            item.user = _owned(row, user_type, viewer.company_id)
             by_lead.setdefault(lead_uuid(item.lead_id), []).append(item)
     for r in rows:
         setattr(r, kind, by_lead.get(lead_uuid(r.lead.id), []))
