@@ -517,8 +517,8 @@ def table(result: Result) -> str:
         f"Server RSS: {result.rss_warm:.0f} MB after warm-up, {result.rss_half:.0f} MB after"
         f" {result.rss_requests // 2:,} more Q1 requests, {result.rss_end:.0f} MB after {result.rss_requests:,}"
         f" (those ran at {big.rps:.1f} req/s, p50 {big.percentile(0.5):.1f} ms, p99 {big.percentile(0.99):.1f} ms,"
-        f" {big.errors} errors); at the end {result.anon_end:.0f} MB of it anonymous (the rest is file pages,"
-        f" such as SQLite's memory-mapped database); the floor's RSS {result.floor_rss:.0f} MB.",
+        f" {big.errors} errors); at the end {result.anon_end:.0f} MB of it anonymous (the rest is file-backed pages:"
+        f" the interpreter, shared libraries); the floor's RSS {result.floor_rss:.0f} MB.",
         f"Load average (1 min) during the run: min {min(result.load):.2f}, median"
         f" {statistics.median(result.load):.2f}, max {max(result.load):.2f};"
         f" the load generator took {result.client_cpu_per_request_ms:.2f} ms CPU per request.",
