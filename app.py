@@ -33,12 +33,6 @@ from schema import build_schema
 from schema.context import Context
 
 
-def bearer_token(request: Request | WebSocket) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header; empty without one."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
 class LeadboxGraphQL(GraphQL[Context, None]):
     """The GraphQL view, with multipart requests (file uploads, for ``importLeads``) enabled.
 
@@ -101,7 +95,8 @@ async def download_export(request: Request) -> Response:
     401 without a valid token; 404 when the id names no export the caller may see (another
     company's looks the same as none); 409 while the export has not finished.
     """
-    token = bearer_token(request)
+    # An operator token is never a company user's, so it cannot download an export either.
+    token, _ = request_tokens(request.headers.get("authorization", ""), "")
     viewer = await authenticate(token) if token else None
     if viewer is None:
         return JSONResponse(

@@ -22,10 +22,9 @@ from graphql import GraphQLObjectType, get_argument_values, get_variable_values
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
-from core.db import fetch
 from core.pagination import page_size
 from domain import column_values
-from domain.column_preference import usable
+from domain.column_preference import saved_keys, usable
 from domain.columns import Column, is_custom, resolve
 from domain.custom_field import all_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
@@ -37,25 +36,16 @@ from fastpath.records import (
     fill_children,
     page_records,
     page_select,
-    record,
     referenced,
     utc_now,
 )
 from fastpath.registry import Known
-from models import CustomField, LeadColumnPreference
+from models import CustomField
 from schema.lead import MAX_VALUE_COLUMNS
 
 
 class Declined(Exception):
     """The compiled path will not answer this request; the ordinary execution will."""
-
-
-async def saved_columns(viewer: Viewer) -> list[str] | None:
-    rows = await fetch(
-        "SELECT columns FROM lead_column_preference WHERE user_id = ? AND company_id = ?",
-        [viewer.user_id, viewer.company_id],
-    )
-    return list(record(LeadColumnPreference, rows[0]).columns) if rows else None
 
 
 async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[str, Any] | None) -> dict[str, Any]:
@@ -94,7 +84,7 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
         definitions = await all_definitions(viewer.company_id)
     viewer_keys: list[str] | None = None
     if any(keys is None for keys in asked):
-        viewer_keys = [c.key for c in usable(await saved_columns(viewer), definitions or [])]
+        viewer_keys = [c.key for c in usable(await saved_keys(viewer), definitions or [])]
     value_keys = [tuple(keys if keys is not None else viewer_keys or []) for keys in asked]
     if any(len(keys) > MAX_VALUE_COLUMNS for keys in value_keys):
         raise Declined("too many columns")
