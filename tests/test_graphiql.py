@@ -42,8 +42,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def browser_or_skip() -> None:
-    """Skip on a developer machine without chromium; in CI (which installs it) never skip."""
+@pytest.fixture
+def chromium() -> str:
+    """The browser's path. Skip on a developer machine without it; in CI (which installs it) fail."""
     missing = not Path(CHROMIUM).exists()
     try:
         import playwright.async_api  # noqa: F401
@@ -54,6 +55,7 @@ def browser_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+    return CHROMIUM
 
 
 @pytest.fixture
@@ -100,16 +102,15 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-async def browser_page(server: str) -> AsyncIterator[tuple[Any, list[str], list[str]]]:
+async def browser_page(chromium: str, server: str) -> AsyncIterator[tuple[Any, list[str], list[str]]]:
     """A chromium page that may reach the server only, with lists of what it tried elsewhere and
     of what went wrong on the page (script errors, Content-Security-Policy violations)."""
-    browser_or_skip()
     from playwright.async_api import async_playwright
 
     elsewhere: list[str] = []
     problems: list[str] = []
     async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = await driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         try:
             context = await browser.new_context(viewport={"width": 1400, "height": 900})
 
