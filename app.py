@@ -1,5 +1,5 @@
 """The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser), `/exports/{id}`
-(an export's file) and `/health`."""
+(an export's file), `/health` and `/graphiql/static/...` (the files GraphiQL loads)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
 from schema.context import Context
+from web import graphiql
 
 
 class LeadboxGraphQL(GraphQL[Context, None]):
@@ -83,6 +84,10 @@ class LeadboxGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # leadbox's own page, loading only same-origin files (web/), instead of strawberry's CDN one.
+        return graphiql.page(request.url.path)
 
 
 async def health(_: Request) -> Response:
@@ -173,6 +178,7 @@ def create_app(
             Route("/health", health),
             Route("/graphql", endpoint, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
+            graphiql.static_mount(),
         ],
         lifespan=lifespan,
     )

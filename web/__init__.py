@@ -1,0 +1,1 @@
+"""What a browser gets from leadbox: the GraphiQL page and the files it loads, all same-origin."""
