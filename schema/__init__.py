@@ -43,6 +43,7 @@ from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
+from schema.base import SCALAR_OVERRIDES
 from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
@@ -132,6 +133,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        scalar_overrides=SCALAR_OVERRIDES,
         types=[
             Lead,
             Person,

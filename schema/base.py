@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from strawberry.schema.types.base_scalars import (
+    DateDefinition,
+    DateTimeDefinition,
+    DecimalDefinition,
+    TimeDefinition,
+    UUIDDefinition,
+)
 from strawberry.types import Info
 
 from core.errors import DomainError, ErrorCode
@@ -20,6 +30,44 @@ if TYPE_CHECKING:
     InfoT = Info[Context, None]
 else:
     InfoT = Info
+
+
+def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
+    """Give the GraphQL values of an enum made with ``strawberry.enum`` their descriptions.
+
+    For enums defined outside the schema (models, domain), whose members cannot carry
+    ``strawberry.enum_value``. Call it right after ``strawberry.enum``.
+    """
+    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    names = {value.name for value in definition.values}
+    unknown = set(descriptions) - names
+    if unknown:
+        raise ValueError(f"{definition.name} has no value {', '.join(sorted(unknown))}")
+    for value in definition.values:
+        value.description = descriptions.get(value.name, value.description)
+
+
+# The built-in scalars with descriptions a partner can use: how each is written in JSON.
+SCALAR_OVERRIDES = {
+    Decimal: dataclasses.replace(
+        DecimalDefinition,
+        description=(
+            'An exact decimal number, written as a string ("1250.00") so that no precision is lost; '
+            "inputs also accept a JSON number. Money amounts have at most two decimal places."
+        ),
+    ),
+    uuid.UUID: dataclasses.replace(
+        UUIDDefinition, description='A UUID in its canonical text form, e.g. "1b4e28ba-2fa1-11d2-883f-0016d3cca427".'
+    ),
+    dt.date: dataclasses.replace(DateDefinition, description='A calendar date, ISO 8601: "2025-03-31".'),
+    dt.datetime: dataclasses.replace(
+        DateTimeDefinition,
+        description='A moment, ISO 8601 with its UTC offset; the API answers in UTC: "2025-03-31T14:05:00+00:00".',
+    ),
+    dt.time: dataclasses.replace(
+        TimeDefinition, description='A time of day, ISO 8601: "14:30:00" (read as UTC) in, "14:30:00+00:00" out.'
+    ),
+}
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="UserErrorCode", description="Stable codes of userErrors.")
 VisibilityEnum = strawberry.enum(
