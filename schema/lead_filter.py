@@ -49,7 +49,7 @@ describe_values(
 class ConditionInput:
     column: str = strawberry.field(description="A filterable column key of `leadColumns`, e.g. `person.name`.")
     operator: FilterOperatorEnum = strawberry.field(  # type: ignore[valid-type]
-        description="One of the column's `operators`."
+        description="An operator the column's type takes (see FilterOperator)."
     )
     value: JSON | None = strawberry.field(
         default=None,
