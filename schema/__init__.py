@@ -111,6 +111,16 @@ Mutation = merge_types(
     ),
 )
 
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
+    "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
+    "far as your role and the records' visibility let you see."
+)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything you can change. Each mutation takes one `input` and returns a payload with the result and "
+    "`userErrors`; a non-empty `userErrors` means nothing was changed unless the payload says otherwise."
+)
+
 
 def should_mask(error: GraphQLError) -> bool:
     """Mask everything but what is meant for the client.
