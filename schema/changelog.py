@@ -23,7 +23,7 @@ class ChangeLogEntry:
     action: str = strawberry.field(description="CREATED, UPDATED, ARCHIVED, UNARCHIVED, NOTE_ADDED, ACTIVITY_DONE, ...")
     field: str | None = strawberry.field(
         description=(
-            "The field that changed (as stored, e.g. `title`, `owner_user_id`, `cf.<key>`); null for a "
+            "The field that changed (as stored, e.g. `title`, `owner_user_id`, `custom_fields.<key>`); null for a "
             "whole-record action."
         ),
     )
