@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,46 +16,70 @@ from schema.activity import Activity, ActivityTypeEnum
 from schema.base import IdInput, InfoT, UserError
 
 
-@strawberry.input
+@strawberry.input(description="A new activity on a lead, deal, person or organization you can see.")
 class ScheduleActivityInput:
     target_id: strawberry.ID = strawberry.field(description="The lead, deal, person or organization.")
-    subject: str
-    due_date: dt.date
-    type: ActivityTypeEnum | None = None  # type: ignore[valid-type]
+    subject: str = strawberry.field(description="What it is about; required, at most 255 characters.")
+    due_date: dt.date = strawberry.field(description="The day it is due.")
+    type: ActivityTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="TASK when left out."
+    )
     due_time: dt.time | None = strawberry.field(default=None, description="UTC; leave out for all day.")
-    duration_minutes: int | None = None
-    note: str | None = None
-    assignee_id: strawberry.ID | None = strawberry.field(default=None, description="Defaults to the caller.")
+    duration_minutes: int | None = strawberry.field(default=None, description="Planned length, 1 to 44640 minutes.")
+    note: str | None = strawberry.field(default=None, description="Free text about the activity.")
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An active user of the company; defaults to the caller."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an activity: only the fields given change.")
 class UpdateActivityInput:
-    id: strawberry.ID
-    subject: str | None = strawberry.UNSET
-    type: ActivityTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    due_date: dt.date | None = strawberry.UNSET
-    due_time: dt.time | None = strawberry.UNSET
-    duration_minutes: int | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
-    assignee_id: strawberry.ID | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The activity.")
+    subject: str | None = strawberry.field(default=strawberry.UNSET, description="A new subject; cannot be emptied.")
+    type: ActivityTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="A new type; null keeps the current one."
+    )
+    due_date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="A new day; cannot be null.")
+    due_time: dt.time | None = strawberry.field(
+        default=strawberry.UNSET, description="A new time (UTC); null makes it an all-day activity."
+    )
+    duration_minutes: int | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 44640 minutes; null clears it."
+    )
+    note: str | None = strawberry.field(default=strawberry.UNSET, description="New free text; null empties it.")
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Another active user of the company."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="An activity to mark done or not done.")
 class CompleteActivityInput:
-    id: strawberry.ID
-    done: bool = True
+    id: strawberry.ID = strawberry.field(description="The activity.")
+    done: bool = strawberry.field(default=True, description="False reopens a done activity.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of an activity mutation.")
 class ActivityPayload:
-    activity: Activity | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    activity: Activity | None = strawberry.field(
+        default=None, description="The activity as saved; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: INVALID_ID, NOT_FOUND (the activity, its target or the assignee), REQUIRED, "
+            "TOO_LONG, INVALID (duration). Empty on success."
+        ),
+    )
 
 
 @strawberry.type
 class ActivityMutation:
-    @strawberry.mutation(description="Schedule an activity on a lead, person or organization.")
-    async def schedule_activity(self, info: InfoT, input: ScheduleActivityInput) -> ActivityPayload:
+    @strawberry.mutation(description="Schedule an activity on a lead, deal, person or organization that you can see.")
+    async def schedule_activity(
+        self,
+        info: InfoT,
+        input: Annotated[ScheduleActivityInput, strawberry.argument(description="The activity and what it is on.")],
+    ) -> ActivityPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -76,8 +100,12 @@ class ActivityMutation:
 
         return await mutate(ActivityPayload, work)
 
-    @strawberry.mutation
-    async def update_activity(self, info: InfoT, input: UpdateActivityInput) -> ActivityPayload:
+    @strawberry.mutation(description="Change an activity of a record you can see.")
+    async def update_activity(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateActivityInput, strawberry.argument(description="The activity and the changes.")],
+    ) -> ActivityPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -94,7 +122,13 @@ class ActivityMutation:
         return await mutate(ActivityPayload, work)
 
     @strawberry.mutation(description="Mark an activity done (it then shows in the change log), or not done again.")
-    async def complete_activity(self, info: InfoT, input: CompleteActivityInput) -> ActivityPayload:
+    async def complete_activity(
+        self,
+        info: InfoT,
+        input: Annotated[
+            CompleteActivityInput, strawberry.argument(description="The activity and whether it is done.")
+        ],
+    ) -> ActivityPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -103,8 +137,10 @@ class ActivityMutation:
 
         return await mutate(ActivityPayload, work)
 
-    @strawberry.mutation
-    async def delete_activity(self, info: InfoT, input: IdInput) -> ActivityPayload:
+    @strawberry.mutation(description="Delete an activity of a record you can see; `activity` is null on success.")
+    async def delete_activity(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The activity to delete.")]
+    ) -> ActivityPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -31,7 +31,9 @@ class ColumnQueries:
 @strawberry.type
 class ColumnMutation:
     @strawberry.mutation(description="Choose and order the columns of your own inbox (`viewer { leadColumns }`).")
-    async def set_lead_columns(self, info: InfoT, input: SetLeadColumnsInput) -> SetLeadColumnsPayload:
+    async def set_lead_columns(
+        self, info: InfoT, input: Annotated[SetLeadColumnsInput, strawberry.argument(description="Your columns.")]
+    ) -> SetLeadColumnsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core.ids import decode_id
 from core.pagination import page_size
 from domain.contact_query import count_contacts, find_organizations, find_persons
-from schema.base import InfoT, PageInfo
+from schema.base import AFTER, FIRST, InfoT, PageInfo
 from schema.organization import Organization, OrganizationConnection, OrganizationEdge
 from schema.person import Person, PersonConnection, PersonEdge
 
@@ -18,10 +20,14 @@ class ContactQueries:
     async def persons(
         self,
         info: InfoT,
-        first: int | None = None,
-        after: str | None = None,
-        search: str | None = None,
-        organization_id: strawberry.ID | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Text in the person's name or an email address.")
+        ] = None,
+        organization_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the persons of this organization.")
+        ] = None,
     ) -> PersonConnection:
         viewer = info.context.require_viewer()
         after = after or None
@@ -37,7 +43,11 @@ class ContactQueries:
 
     @strawberry.field(description="Organizations by name; `search` matches the name.")
     async def organizations(
-        self, info: InfoT, first: int | None = None, after: str | None = None, search: str | None = None
+        self,
+        info: InfoT,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: Annotated[str | None, strawberry.argument(description="Text in the organization's name.")] = None,
     ) -> OrganizationConnection:
         viewer = info.context.require_viewer()
         after = after or None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -35,7 +35,13 @@ class ConversionMutation:
             "Contacts, custom fields, notes, activities and emails move to the deal; the lead leaves the inbox."
         )
     )
-    async def convert_leads_to_deals(self, info: InfoT, input: ConvertLeadsToDealsInput) -> ConvertLeadsToDealsPayload:
+    async def convert_leads_to_deals(
+        self,
+        info: InfoT,
+        input: Annotated[
+            ConvertLeadsToDealsInput, strawberry.argument(description="The leads and the deals' settings.")
+        ],
+    ) -> ConvertLeadsToDealsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -67,7 +73,11 @@ class ConversionMutation:
             "values cannot be carried and are reported in `warnings`."
         )
     )
-    async def convert_deals_to_leads(self, info: InfoT, input: ConvertDealsToLeadsInput) -> ConvertDealsToLeadsPayload:
+    async def convert_deals_to_leads(
+        self,
+        info: InfoT,
+        input: Annotated[ConvertDealsToLeadsInput, strawberry.argument(description="The deals: ids or a filter.")],
+    ) -> ConvertDealsToLeadsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -42,7 +42,11 @@ class CreditQueries:
 @strawberry.type
 class CreditMutation:
     @strawberry.mutation(description="Buy one-time extra credits for the current period. Admins only.")
-    async def buy_credits(self, info: InfoT, input: BuyCreditsInput) -> BuyCreditsPayload:
+    async def buy_credits(
+        self,
+        info: InfoT,
+        input: Annotated[BuyCreditsInput, strawberry.argument(description="How many credits, and an idempotency key.")],
+    ) -> BuyCreditsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -56,7 +60,11 @@ class CreditMutation:
         return await mutate(BuyCreditsPayload, work)
 
     @strawberry.mutation(description="Change the monthly credit allowance (at least 10). Admins only.")
-    async def set_credit_quota(self, info: InfoT, input: SetCreditQuotaInput) -> SetCreditQuotaPayload:
+    async def set_credit_quota(
+        self,
+        info: InfoT,
+        input: Annotated[SetCreditQuotaInput, strawberry.argument(description="The new monthly allowance.")],
+    ) -> SetCreditQuotaPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -47,7 +47,10 @@ class CustomFieldQueries:
     async def custom_fields(
         self,
         info: InfoT,
-        entity: CustomFieldEntityEnum,  # type: ignore[valid-type]
+        entity: Annotated[
+            CustomFieldEntityEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="Whose fields: LEAD_DEAL, PERSON or ORGANIZATION."),
+        ],
         include_deleted: Annotated[
             bool, strawberry.argument(description="Deleted fields too (not yet purged).")
         ] = False,
@@ -62,7 +65,9 @@ class CustomFieldQueries:
 @strawberry.type
 class CustomFieldMutation:
     @strawberry.mutation(description="Define a custom field (admins only). Its key never changes afterwards.")
-    async def create_custom_field(self, info: InfoT, input: CreateCustomFieldInput) -> CustomFieldPayload:
+    async def create_custom_field(
+        self, info: InfoT, input: Annotated[CreateCustomFieldInput, strawberry.argument(description="The new field.")]
+    ) -> CustomFieldPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -80,7 +85,11 @@ class CustomFieldMutation:
         return await mutate(CustomFieldPayload, work)
 
     @strawberry.mutation(description="Rename a field, or edit its options or formula (admins only). The key stays.")
-    async def update_custom_field(self, info: InfoT, input: UpdateCustomFieldInput) -> CustomFieldPayload:
+    async def update_custom_field(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateCustomFieldInput, strawberry.argument(description="The field and the changes.")],
+    ) -> CustomFieldPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -96,7 +105,13 @@ class CustomFieldMutation:
         return await mutate(CustomFieldPayload, work)
 
     @strawberry.mutation(description="Put an entity's fields in a new order (admins only).")
-    async def reorder_custom_fields(self, info: InfoT, input: ReorderCustomFieldsInput) -> ReorderCustomFieldsPayload:
+    async def reorder_custom_fields(
+        self,
+        info: InfoT,
+        input: Annotated[
+            ReorderCustomFieldsInput, strawberry.argument(description="The entity and its fields in order.")
+        ],
+    ) -> ReorderCustomFieldsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -109,17 +124,25 @@ class CustomFieldMutation:
     @strawberry.mutation(
         description="Delete a field (admins only): it disappears everywhere, its values stay until it is purged."
     )
-    async def delete_custom_field(self, info: InfoT, input: IdInput) -> CustomFieldPayload:
+    async def delete_custom_field(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The field to delete.")]
+    ) -> CustomFieldPayload:
         return await _one(info, input, rules.delete_custom_field)
 
     @strawberry.mutation(description="Bring a deleted field back with its values (admins only).")
-    async def restore_custom_field(self, info: InfoT, input: IdInput) -> CustomFieldPayload:
+    async def restore_custom_field(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The deleted field to restore.")]
+    ) -> CustomFieldPayload:
         return await _one(info, input, rules.restore_custom_field)
 
     @strawberry.mutation(
-        description="Remove a deleted field's values from every record, then the field; its key is free again."
+        description=(
+            "Remove a deleted field's values from every record, then the field (admins only); its key is free again."
+        )
     )
-    async def purge_custom_field(self, info: InfoT, input: IdInput) -> PurgeCustomFieldPayload:
+    async def purge_custom_field(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The deleted field to purge.")]
+    ) -> PurgeCustomFieldPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

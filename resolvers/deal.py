@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,7 +16,7 @@ from domain.deal_query import DealQuery, DealSortField, find_deals
 from domain.lead_query import SortDirection
 from domain.pipeline import pipelines
 from resolvers.common import custom_values, given, mutate, optional_id
-from schema.base import IdInput, InfoT, PageInfo
+from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo
 from schema.deal import Deal, DealConnection, DealEdge, DealFilter, DealProduct, DealSort, Pipeline, Product
 from schema.deal_input import (
     AddDealProductInput,
@@ -53,10 +53,14 @@ class DealQueries:
     async def deals(
         self,
         info: InfoT,
-        first: int | None = None,
-        after: str | None = None,
-        filter: DealFilter | None = None,
-        sort: DealSort | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        filter: Annotated[
+            DealFilter | None, strawberry.argument(description="Which deals; all live deals when left out.")
+        ] = None,
+        sort: Annotated[
+            DealSort | None, strawberry.argument(description="The order; newest first when left out.")
+        ] = None,
     ) -> DealConnection:
         viewer = info.context.require_viewer()
         query = deal_query(filter, sort)
@@ -104,7 +108,9 @@ def _update_changes(input: UpdateDealInput) -> dict[str, Any]:
 @strawberry.type
 class DealMutation:
     @strawberry.mutation(description="Create an open deal; refused with PLAN_LIMIT_REACHED past the plan's open deals.")
-    async def create_deal(self, info: InfoT, input: CreateDealInput) -> DealPayload:
+    async def create_deal(
+        self, info: InfoT, input: Annotated[CreateDealInput, strawberry.argument(description="The new deal.")]
+    ) -> DealPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -126,7 +132,11 @@ class DealMutation:
         return await mutate(DealPayload, work)
 
     @strawberry.mutation(description="Change one deal: fields, stage, status (WON/LOST/OPEN), custom fields.")
-    async def update_deal(self, info: InfoT, input: UpdateDealInput) -> DealPayload:
+    async def update_deal(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateDealInput, strawberry.argument(description="The deal and the changes.")],
+    ) -> DealPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -137,7 +147,9 @@ class DealMutation:
         return await mutate(DealPayload, work)
 
     @strawberry.mutation(description="Delete a deal (soft): it leaves the lists and can be restored.")
-    async def delete_deal(self, info: InfoT, input: IdInput) -> DealPayload:
+    async def delete_deal(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The deal to delete.")]
+    ) -> DealPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -147,7 +159,9 @@ class DealMutation:
         return await mutate(DealPayload, work)
 
     @strawberry.mutation(description="Bring back a deleted deal; a lead it was converted to stays.")
-    async def restore_deal(self, info: InfoT, input: IdInput) -> DealPayload:
+    async def restore_deal(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The deleted deal to restore.")]
+    ) -> DealPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -157,15 +171,25 @@ class DealMutation:
         return await mutate(DealPayload, work)
 
     @strawberry.mutation(description="Add a person as a participant of a deal.")
-    async def add_deal_participant(self, info: InfoT, input: DealParticipantInput) -> DealPayload:
+    async def add_deal_participant(
+        self,
+        info: InfoT,
+        input: Annotated[DealParticipantInput, strawberry.argument(description="The deal and the person.")],
+    ) -> DealPayload:
         return await _participant(info, input, add=True)
 
     @strawberry.mutation(description="Remove a participant from a deal.")
-    async def remove_deal_participant(self, info: InfoT, input: DealParticipantInput) -> DealPayload:
+    async def remove_deal_participant(
+        self,
+        info: InfoT,
+        input: Annotated[DealParticipantInput, strawberry.argument(description="The deal and the person.")],
+    ) -> DealPayload:
         return await _participant(info, input, add=False)
 
     @strawberry.mutation(description="Add a product to the company's catalogue.")
-    async def create_product(self, info: InfoT, input: CreateProductInput) -> ProductPayload:
+    async def create_product(
+        self, info: InfoT, input: Annotated[CreateProductInput, strawberry.argument(description="The new product.")]
+    ) -> ProductPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -177,7 +201,13 @@ class DealMutation:
         return await mutate(ProductPayload, work)
 
     @strawberry.mutation(description="Put a product on a deal, at the catalogue price unless another is given.")
-    async def add_deal_product(self, info: InfoT, input: AddDealProductInput) -> DealProductPayload:
+    async def add_deal_product(
+        self,
+        info: InfoT,
+        input: Annotated[
+            AddDealProductInput, strawberry.argument(description="The deal, the product, quantity, price and discount.")
+        ],
+    ) -> DealProductPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -196,7 +226,11 @@ class DealMutation:
         return await mutate(DealProductPayload, work)
 
     @strawberry.mutation(description="Take a product off a deal.")
-    async def remove_deal_product(self, info: InfoT, input: IdInput) -> DealPayload:
+    async def remove_deal_product(
+        self,
+        info: InfoT,
+        input: Annotated[IdInput, strawberry.argument(description="The deal product line (`DealProduct.id`).")],
+    ) -> DealPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core.errors import PublicError
@@ -24,9 +26,16 @@ class DuplicateQueries:
     async def duplicates(
         self,
         info: InfoT,
-        organization_name: str | None = None,
-        person_name: str | None = None,
-        lead_title: str | None = None,
+        organization_name: Annotated[
+            str | None, strawberry.argument(description="The name of an organization you are about to create.")
+        ] = None,
+        person_name: Annotated[
+            str | None, strawberry.argument(description="The name of a person you are about to create.")
+        ] = None,
+        lead_title: Annotated[
+            str | None,
+            strawberry.argument(description="The title of a lead you are about to create; needs `personName`."),
+        ] = None,
     ) -> DuplicateCandidates:
         viewer = info.context.require_viewer()
         if lead_title is not None and not (person_name or "").strip():

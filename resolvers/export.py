@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -23,7 +23,11 @@ class ExportMutation:
             "money with its currency)."
         )
     )
-    async def export_leads(self, info: InfoT, input: ExportLeadsInput) -> ExportLeadsPayload:
+    async def export_leads(
+        self,
+        info: InfoT,
+        input: Annotated[ExportLeadsInput, strawberry.argument(description="The filter, sort, columns and format.")],
+    ) -> ExportLeadsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,33 +14,40 @@ from domain.notification import mark_read
 from jobs.runner import cancel_job, get_job
 from models import Notification as NotificationModel
 from resolvers.common import id_list, mutate
-from schema.base import IdInput, InfoT, PageInfo, UserError
+from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo, UserError
 from schema.job import Job, Notification, NotificationConnection, NotificationEdge
 
 SORT = "ID:DESC"
 
 
-@strawberry.input
+@strawberry.input(description="Notifications to mark read.")
 class MarkNotificationsReadInput:
     ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Leave out to mark all read.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `cancelJob`.")
 class JobPayload:
-    job: Job | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    job: Job | None = strawberry.field(default=None, description="The job as it is now; null on userErrors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing changed: INVALID_ID, NOT_FOUND, CONFLICT (the job has finished). Empty on success.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `markNotificationsRead`.")
 class MarkNotificationsReadPayload:
-    marked_count: int = 0
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    marked_count: int = strawberry.field(default=0, description="How many unread notifications were marked.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was marked: INVALID_ID. Empty on success."
+    )
 
 
 @strawberry.type
 class JobQueries:
     @strawberry.field(description="A job you started (admins: any job of the company); null when not found.")
-    async def job(self, info: InfoT, id: strawberry.ID) -> Job | None:
+    async def job(
+        self, info: InfoT, id: Annotated[strawberry.ID, strawberry.argument(description="The job's global id.")]
+    ) -> Job | None:
         viewer = info.context.require_viewer()
         try:
             return Job.from_model(await get_job(viewer, decode_id(id, "Job")))  # type: ignore[arg-type]
@@ -49,7 +56,11 @@ class JobQueries:
 
     @strawberry.field(description="Your notifications, newest first.")
     async def notifications(
-        self, info: InfoT, first: int | None = None, after: str | None = None, unread_only: bool = False
+        self,
+        info: InfoT,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        unread_only: Annotated[bool, strawberry.argument(description="Only the notifications not yet read.")] = False,
     ) -> NotificationConnection:
         viewer = info.context.require_viewer()
         size = page_size(first)
@@ -76,7 +87,9 @@ class JobQueries:
 @strawberry.type
 class JobMutation:
     @strawberry.mutation(description="Stop a job that has not finished; what it already did stays done.")
-    async def cancel_job(self, info: InfoT, input: IdInput) -> JobPayload:
+    async def cancel_job(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The job to stop.")]
+    ) -> JobPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -85,9 +98,11 @@ class JobMutation:
 
         return await mutate(JobPayload, work)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Mark your notifications read: those given, or all.")
     async def mark_notifications_read(
-        self, info: InfoT, input: MarkNotificationsReadInput
+        self,
+        info: InfoT,
+        input: Annotated[MarkNotificationsReadInput, strawberry.argument(description="Which notifications.")],
     ) -> MarkNotificationsReadPayload:
         viewer = info.context.require_viewer()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,23 +14,33 @@ from schema.base import IdInput, InfoT, UserError
 from schema.label import LeadLabel
 
 
-@strawberry.input
+@strawberry.input(description="A new lead label.")
 class CreateLeadLabelInput:
-    name: str
-    color: str
+    name: str = strawberry.field(
+        description="Required, at most 100 characters, unique in the company whatever the case."
+    )
+    color: str = strawberry.field(description="A lower-case colour name (`red`) or a hex value (`#ff8800`).")
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a lead label; only the fields given change.")
 class UpdateLeadLabelInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    color: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The label.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name, unique in the company.")
+    color: str | None = strawberry.field(default=strawberry.UNSET, description="A new colour.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of a label mutation.")
 class LeadLabelPayload:
-    label: LeadLabel | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    label: LeadLabel | None = strawberry.field(
+        default=None, description="The label as saved; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID (colour), DUPLICATE (name), INVALID_ID, NOT_FOUND. "
+            "Empty on success."
+        ),
+    )
 
 
 @strawberry.type
@@ -44,8 +54,10 @@ class LabelQueries:
 
 @strawberry.type
 class LabelMutation:
-    @strawberry.mutation
-    async def create_lead_label(self, info: InfoT, input: CreateLeadLabelInput) -> LeadLabelPayload:
+    @strawberry.mutation(description="Add a company-wide lead label.")
+    async def create_lead_label(
+        self, info: InfoT, input: Annotated[CreateLeadLabelInput, strawberry.argument(description="The new label.")]
+    ) -> LeadLabelPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -53,8 +65,12 @@ class LabelMutation:
 
         return await mutate(LeadLabelPayload, work)
 
-    @strawberry.mutation
-    async def update_lead_label(self, info: InfoT, input: UpdateLeadLabelInput) -> LeadLabelPayload:
+    @strawberry.mutation(description="Rename or recolour a lead label.")
+    async def update_lead_label(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateLeadLabelInput, strawberry.argument(description="The label and the changes.")],
+    ) -> LeadLabelPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -65,8 +81,10 @@ class LabelMutation:
 
         return await mutate(LeadLabelPayload, work)
 
-    @strawberry.mutation
-    async def delete_lead_label(self, info: InfoT, input: IdInput) -> LeadLabelPayload:
+    @strawberry.mutation(description="Delete a lead label; the leads that carried it lose it.")
+    async def delete_lead_label(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The label to delete.")]
+    ) -> LeadLabelPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

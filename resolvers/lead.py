@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
@@ -22,7 +22,7 @@ from resolvers.common import custom_values, given, id_list, mutate, optional_id
 from resolvers.lead_filter import lead_query
 from resolvers.organization import organization_data
 from resolvers.person import person_data
-from schema.base import InfoT, PageInfo
+from schema.base import AFTER, FIRST, InfoT, PageInfo
 from schema.lead import Lead, LeadConnection, LeadEdge, LeadFilter, LeadSort
 from schema.lead_input import (
     ArchiveLeadsPayload,
@@ -57,10 +57,14 @@ class LeadQueries:
     async def leads(
         self,
         info: InfoT,
-        first: int | None = None,
-        after: str | None = None,
-        filter: LeadFilter | None = None,
-        sort: LeadSort | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        filter: Annotated[
+            LeadFilter | None, strawberry.argument(description="Which leads; the active inbox when left out.")
+        ] = None,
+        sort: Annotated[
+            LeadSort | None, strawberry.argument(description="The order; newest first when left out.")
+        ] = None,
     ) -> LeadConnection:
         viewer = info.context.require_viewer()
         after = after or None  # an empty cursor is no cursor
@@ -125,8 +129,19 @@ def _common_changes(data: UpdateLeadInput | BulkUpdateLeadsInput) -> dict[str, A
 
 @strawberry.type
 class LeadMutation:
-    @strawberry.mutation(description="Create a lead. Its source is MANUAL from the app and API from a partner token.")
-    async def create_lead(self, info: InfoT, input: CreateLeadInput) -> LeadPayload:
+    @strawberry.mutation(
+        description=(
+            "Create a lead, and its new person and organization when given inline. Its source is MANUAL from the "
+            "app and API from a partner token; the caller owns it unless an owner is given."
+        )
+    )
+    async def create_lead(
+        self,
+        info: InfoT,
+        input: Annotated[
+            CreateLeadInput, strawberry.argument(description="The lead, its contacts and what to do with duplicates.")
+        ],
+    ) -> LeadPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -163,8 +178,14 @@ class LeadMutation:
 
         return await mutate(LeadPayload, work)
 
-    @strawberry.mutation(description="Change one lead; only the fields given change.")
-    async def update_lead(self, info: InfoT, input: UpdateLeadInput) -> LeadPayload:
+    @strawberry.mutation(
+        description="Change one lead; only the fields given change. Any user who sees the lead may change it."
+    )
+    async def update_lead(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateLeadInput, strawberry.argument(description="The lead and the fields to change.")],
+    ) -> LeadPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -188,7 +209,13 @@ class LeadMutation:
         return await mutate(LeadPayload, work)
 
     @strawberry.mutation(description="Apply the same changes to many leads, all or nothing (at most 500 ids).")
-    async def bulk_update_leads(self, info: InfoT, input: BulkUpdateLeadsInput) -> BulkPayload:
+    async def bulk_update_leads(
+        self,
+        info: InfoT,
+        input: Annotated[
+            BulkUpdateLeadsInput, strawberry.argument(description="The leads (ids or a filter) and the changes.")
+        ],
+    ) -> BulkPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -205,7 +232,11 @@ class LeadMutation:
     @strawberry.mutation(
         description="Delete leads (by id or by filter) with their notes, activities and emails, all or nothing."
     )
-    async def delete_leads(self, info: InfoT, input: DeleteLeadsInput) -> DeleteLeadsPayload:
+    async def delete_leads(
+        self,
+        info: InfoT,
+        input: Annotated[DeleteLeadsInput, strawberry.argument(description="The leads to delete: ids or a filter.")],
+    ) -> DeleteLeadsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -215,12 +246,18 @@ class LeadMutation:
 
         return await mutate(DeleteLeadsPayload, work)
 
-    @strawberry.mutation(description="Move leads to the archive; they keep everything.")
-    async def archive_leads(self, info: InfoT, input: LeadIdsInput) -> ArchiveLeadsPayload:
+    @strawberry.mutation(
+        description="Move leads (at most 500) to the archive; they keep everything. Archived ones are left as they are."
+    )
+    async def archive_leads(
+        self, info: InfoT, input: Annotated[LeadIdsInput, strawberry.argument(description="The leads to archive.")]
+    ) -> ArchiveLeadsPayload:
         return await _set_archived(info, input, True)
 
     @strawberry.mutation(description="Bring archived leads back to the inbox.")
-    async def unarchive_leads(self, info: InfoT, input: LeadIdsInput) -> ArchiveLeadsPayload:
+    async def unarchive_leads(
+        self, info: InfoT, input: Annotated[LeadIdsInput, strawberry.argument(description="The leads to bring back.")]
+    ) -> ArchiveLeadsPayload:
         return await _set_archived(info, input, False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -12,11 +12,15 @@ from domain.duplicate import Resolution
 from domain.import_file import FileFormat, detect_format, save_upload
 from domain.lead_import import MappingEntry, start_import
 from resolvers.common import mutate
-from schema.base import InfoT, UserError
+from schema.base import InfoT, UserError, describe_values
 from schema.duplicate import DuplicateResolutionEnum
 from schema.job import Job
 
-ImportFormatEnum = strawberry.enum(FileFormat, name="ImportFormat")
+ImportFormatEnum = strawberry.enum(FileFormat, name="ImportFormat", description="The file format of an import.")
+describe_values(
+    ImportFormatEnum,
+    {"CSV": "Comma-separated values in UTF-8, with or without a BOM.", "XLSX": "An Excel workbook; its first sheet."},
+)
 
 
 @strawberry.input(description="One column of the file and the lead, person, organization or custom field it fills.")
@@ -33,10 +37,12 @@ class ImportMappingInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="The file, how its columns map onto lead fields, and what to do with duplicates.")
 class ImportLeadsInput:
     file: Upload = strawberry.field(description="The CSV (UTF-8) or XLSX file, sent as a GraphQL multipart request.")
-    mapping: list[ImportMappingInput]
+    mapping: list[ImportMappingInput] = strawberry.field(
+        description="At least one column; each target at most once. Columns of the file not named are ignored."
+    )
     format: ImportFormatEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="CSV or XLSX; left out, the file name's extension decides."
     )
@@ -50,14 +56,21 @@ class ImportLeadsInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `importLeads`.")
 class ImportLeadsPayload:
     job: Job | None = strawberry.field(
         default=None,
         description="The import: its `result` counts the rows (rowsTotal = leadsCreated + rowsFailed) and the "
         "contacts created and linked; its `report` names each row that made no lead and why.",
     )
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was imported: INVALID_FILE, FILE_TOO_LARGE, REQUIRED, UNKNOWN_COLUMN, COLUMN_NOT_IMPORTABLE, "
+            "HEADER_NOT_FOUND, DUPLICATE (a target or header twice), MISSING_TITLE and CONTACT_REQUIRED (the mapping "
+            "can give no lead a title or contact), INVALID_CURRENCY. Empty on success."
+        ),
+    )
 
 
 @strawberry.type
@@ -67,7 +80,11 @@ class LeadImportMutation:
         "(source IMPORT) or is reported with its row number and reason. A mapping that does not fit the file "
         "or the columns refuses the whole request, and nothing runs."
     )
-    async def import_leads(self, info: InfoT, input: ImportLeadsInput) -> ImportLeadsPayload:
+    async def import_leads(
+        self,
+        info: InfoT,
+        input: Annotated[ImportLeadsInput, strawberry.argument(description="The file and its mapping.")],
+    ) -> ImportLeadsPayload:
         viewer = info.context.require_viewer()
         settings = info.context.settings
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -43,7 +43,11 @@ def _flag(value: bool | None, name: str) -> bool | None:
 @strawberry.type
 class LeadStatusQueries:
     @strawberry.field(description="The company's lead statuses in their order.")
-    async def lead_statuses(self, info: InfoT, include_retired: bool = False) -> list[LeadStatus]:
+    async def lead_statuses(
+        self,
+        info: InfoT,
+        include_retired: Annotated[bool, strawberry.argument(description="Retired statuses too.")] = False,
+    ) -> list[LeadStatus]:
         viewer = info.context.require_viewer()
         return [
             LeadStatus.from_model(s) for s in await status_rules.list_statuses(viewer, include_retired=include_retired)
@@ -58,7 +62,11 @@ class LeadStatusQueries:
 @strawberry.type
 class LeadStatusMutation:
     @strawberry.mutation(description="Add a lead status at the end of the list (admins).")
-    async def create_lead_status(self, info: InfoT, input: CreateLeadStatusInput) -> LeadStatusPayload:
+    async def create_lead_status(
+        self,
+        info: InfoT,
+        input: Annotated[CreateLeadStatusInput, strawberry.argument(description="The new lead status.")],
+    ) -> LeadStatusPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -68,7 +76,11 @@ class LeadStatusMutation:
         return await mutate(LeadStatusPayload, work)
 
     @strawberry.mutation(description="Rename, describe, retire, restore or make initial a lead status (admins).")
-    async def update_lead_status(self, info: InfoT, input: UpdateLeadStatusInput) -> LeadStatusPayload:
+    async def update_lead_status(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateLeadStatusInput, strawberry.argument(description="The lead status and the changes.")],
+    ) -> LeadStatusPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -86,7 +98,13 @@ class LeadStatusMutation:
         return await mutate(LeadStatusPayload, work)
 
     @strawberry.mutation(description="Put the lead statuses in a new order (admins).")
-    async def reorder_lead_statuses(self, info: InfoT, input: ReorderLeadStatusesInput) -> LeadStatusesPayload:
+    async def reorder_lead_statuses(
+        self,
+        info: InfoT,
+        input: Annotated[
+            ReorderLeadStatusesInput, strawberry.argument(description="Every lead status in the new order.")
+        ],
+    ) -> LeadStatusesPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -96,7 +114,9 @@ class LeadStatusMutation:
         return await mutate(LeadStatusesPayload, work)
 
     @strawberry.mutation(description="Add a category group (admins).")
-    async def create_category_group(self, info: InfoT, input: CreateCategoryGroupInput) -> CategoryGroupPayload:
+    async def create_category_group(
+        self, info: InfoT, input: Annotated[CreateCategoryGroupInput, strawberry.argument(description="The new group.")]
+    ) -> CategoryGroupPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -106,7 +126,11 @@ class LeadStatusMutation:
         return await mutate(CategoryGroupPayload, work)
 
     @strawberry.mutation(description="Rename a category group or switch its lead status (admins).")
-    async def update_category_group(self, info: InfoT, input: UpdateCategoryGroupInput) -> CategoryGroupPayload:
+    async def update_category_group(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateCategoryGroupInput, strawberry.argument(description="The group and the changes.")],
+    ) -> CategoryGroupPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -122,7 +146,9 @@ class LeadStatusMutation:
         return await mutate(CategoryGroupPayload, work)
 
     @strawberry.mutation(description="Add a category to a group (admins).")
-    async def create_category(self, info: InfoT, input: CreateCategoryInput) -> CategoryPayload:
+    async def create_category(
+        self, info: InfoT, input: Annotated[CreateCategoryInput, strawberry.argument(description="The new category.")]
+    ) -> CategoryPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -133,7 +159,11 @@ class LeadStatusMutation:
         return await mutate(CategoryPayload, work)
 
     @strawberry.mutation(description="Rename a category or move it to another group (admins).")
-    async def update_category(self, info: InfoT, input: UpdateCategoryInput) -> CategoryPayload:
+    async def update_category(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateCategoryInput, strawberry.argument(description="The category and the changes.")],
+    ) -> CategoryPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -159,7 +189,11 @@ class LeadStatusMutation:
             "category has lead status disabled, and with LEAD_STATUS_RETIRED for a retired status."
         )
     )
-    async def set_lead_status(self, info: InfoT, input: SetLeadStatusInput) -> SetLeadStatusPayload:
+    async def set_lead_status(
+        self,
+        info: InfoT,
+        input: Annotated[SetLeadStatusInput, strawberry.argument(description="The person and the status.")],
+    ) -> SetLeadStatusPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,7 +19,11 @@ class MergeMutation:
     @strawberry.mutation(
         description="Merge two leads into one, field by field; `dryRun` previews the result without writing."
     )
-    async def merge_leads(self, info: InfoT, input: MergeLeadsInput) -> MergeLeadsPayload:
+    async def merge_leads(
+        self,
+        info: InfoT,
+        input: Annotated[MergeLeadsInput, strawberry.argument(description="The two leads and the field choices.")],
+    ) -> MergeLeadsPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -196,11 +196,17 @@ async def resolve_node(viewer: Viewer, global_id: str) -> Any:
 @strawberry.type
 class NodeQueries:
     @strawberry.field(description="Any object by its global id; null when it does not exist or is not yours to see.")
-    async def node(self, info: InfoT, id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: InfoT, id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+    ) -> Node | None:
         return await resolve_node(info.context.require_viewer(), id)
 
     @strawberry.field(description="Several objects by global id, in the order asked, null for each one not found.")
-    async def nodes(self, info: InfoT, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: InfoT,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids, at most 100 (TOO_MANY_IDS).")],
+    ) -> list[Node | None]:
         viewer = info.context.require_viewer()
         if len(ids) > MAX_NODES:
             raise PublicError(f"At most {MAX_NODES} ids per call.", code="TOO_MANY_IDS")

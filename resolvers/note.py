@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -31,28 +31,42 @@ def decode_target(global_id: strawberry.ID) -> Target:
     return Target(kind, decode_input_id(global_id, type_name, "input", "target_id"))
 
 
-@strawberry.input
+@strawberry.input(description="A new note on a record you can see.")
 class CreateNoteInput:
     target_id: strawberry.ID = strawberry.field(description="The lead, deal, person or organization the note is on.")
-    content: str
+    content: str = strawberry.field(
+        description="The text, 1 to 100,000 characters; `@Full Name` mentions and notifies an active user."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A note's new text.")
 class UpdateNoteInput:
-    id: strawberry.ID
-    content: str
+    id: strawberry.ID = strawberry.field(description="The note.")
+    content: str = strawberry.field(description="The new text, 1 to 100,000 characters.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of a note mutation.")
 class NotePayload:
-    note: Note | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    note: Note | None = strawberry.field(
+        default=None, description="The note as saved; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID_ID, NOT_FOUND, PERMISSION_DENIED (not the author nor "
+            "an admin). Empty on success."
+        ),
+    )
 
 
 @strawberry.type
 class NoteMutation:
     @strawberry.mutation(description="Add a note; `@Full Name` of a user in the text mentions them.")
-    async def create_note(self, info: InfoT, input: CreateNoteInput) -> NotePayload:
+    async def create_note(
+        self,
+        info: InfoT,
+        input: Annotated[CreateNoteInput, strawberry.argument(description="The note and what it is on.")],
+    ) -> NotePayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -63,7 +77,11 @@ class NoteMutation:
         return await mutate(NotePayload, work)
 
     @strawberry.mutation(description="Change a note's text (its author or an admin).")
-    async def update_note(self, info: InfoT, input: UpdateNoteInput) -> NotePayload:
+    async def update_note(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateNoteInput, strawberry.argument(description="The note and its new text.")],
+    ) -> NotePayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -73,7 +91,9 @@ class NoteMutation:
         return await mutate(NotePayload, work)
 
     @strawberry.mutation(description="Delete a note (its author or an admin).")
-    async def delete_note(self, info: InfoT, input: IdInput) -> NotePayload:
+    async def delete_note(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The note to delete.")]
+    ) -> NotePayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

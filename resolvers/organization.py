@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -41,8 +41,14 @@ def organization_data(fields: OrganizationFields, *path: str) -> OrganizationDat
 
 @strawberry.type
 class OrganizationMutation:
-    @strawberry.mutation
-    async def create_organization(self, info: InfoT, input: OrganizationFields) -> OrganizationPayload:
+    @strawberry.mutation(
+        description="Create an organization. No duplicate check here: ask `duplicates(organizationName:)` first."
+    )
+    async def create_organization(
+        self,
+        info: InfoT,
+        input: Annotated[OrganizationFields, strawberry.argument(description="The new organization.")],
+    ) -> OrganizationPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -51,8 +57,12 @@ class OrganizationMutation:
 
         return await mutate(OrganizationPayload, work)
 
-    @strawberry.mutation
-    async def update_organization(self, info: InfoT, input: UpdateOrganizationInput) -> OrganizationPayload:
+    @strawberry.mutation(description="Change an organization you can see; only the fields given change.")
+    async def update_organization(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateOrganizationInput, strawberry.argument(description="The organization and the changes.")],
+    ) -> OrganizationPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -75,8 +85,15 @@ class OrganizationMutation:
 
         return await mutate(OrganizationPayload, work)
 
-    @strawberry.mutation
-    async def delete_organization(self, info: InfoT, input: IdInput) -> OrganizationPayload:
+    @strawberry.mutation(
+        description=(
+            "Delete an organization; its persons, leads and deals stay, without it. Refused (IN_USE) while it is a "
+            "lead's only contact."
+        )
+    )
+    async def delete_organization(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The organization to delete.")]
+    ) -> OrganizationPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

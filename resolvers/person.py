@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -58,8 +58,10 @@ def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
 
 @strawberry.type
 class PersonMutation:
-    @strawberry.mutation
-    async def create_person(self, info: InfoT, input: PersonFields) -> PersonPayload:
+    @strawberry.mutation(description="Create a person. No duplicate check here: ask `duplicates(personName:)` first.")
+    async def create_person(
+        self, info: InfoT, input: Annotated[PersonFields, strawberry.argument(description="The new person.")]
+    ) -> PersonPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -68,8 +70,12 @@ class PersonMutation:
 
         return await mutate(PersonPayload, work)
 
-    @strawberry.mutation
-    async def update_person(self, info: InfoT, input: UpdatePersonInput) -> PersonPayload:
+    @strawberry.mutation(description="Change a person you can see; only the fields given change.")
+    async def update_person(
+        self,
+        info: InfoT,
+        input: Annotated[UpdatePersonInput, strawberry.argument(description="The person and the changes.")],
+    ) -> PersonPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -79,8 +85,15 @@ class PersonMutation:
 
         return await mutate(PersonPayload, work)
 
-    @strawberry.mutation
-    async def delete_person(self, info: InfoT, input: IdInput) -> PersonPayload:
+    @strawberry.mutation(
+        description=(
+            "Delete a person; leads and deals linked to it stay, without it. Refused (IN_USE) while it is a lead's "
+            "only contact."
+        )
+    )
+    async def delete_person(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The person to delete.")]
+    ) -> PersonPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -16,7 +16,7 @@ from domain.prospect_query import ProspectFilter, check_filter, search_prospects
 from domain.viewer import Viewer
 from models import ProspectKind
 from resolvers.common import mutate
-from schema.base import IdInput, InfoT, PageInfo
+from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo
 from schema.prospect import (
     ProspectConnection,
     ProspectEdge,
@@ -79,10 +79,18 @@ class ProspectQueries:
     async def prospects(
         self,
         info: InfoT,
-        kind: ProspectKindEnum = ProspectKind.PERSON,  # type: ignore[valid-type]
-        filter: ProspectFilterInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            ProspectKindEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="Persons (the default) or organizations."),
+        ] = ProspectKind.PERSON,
+        filter: Annotated[
+            ProspectFilterInput | None,
+            strawberry.argument(
+                description="Search conditions (a top-level INVALID error when one does not fit the kind)."
+            ),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> ProspectConnection:
         viewer = info.context.require_viewer()
         conditions = filter.to_filter() if filter else ProspectFilter()
@@ -92,7 +100,10 @@ class ProspectQueries:
     async def prospect_filters(
         self,
         info: InfoT,
-        kind: ProspectKindEnum | None = None,  # type: ignore[valid-type]
+        kind: Annotated[
+            ProspectKindEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the filters of this kind; null: all."),
+        ] = None,
     ) -> list[SavedProspectFilter]:
         viewer = info.context.require_viewer()
         rows = await query_rule(filters.saved_filters(viewer, ProspectKind(kind) if kind else None))
@@ -102,7 +113,11 @@ class ProspectQueries:
 @strawberry.type
 class ProspectFilterMutation:
     @strawberry.mutation(description="Save a prospect search under a name (or replace one of yours).")
-    async def save_prospect_filter(self, info: InfoT, input: SaveProspectFilterInput) -> SaveProspectFilterPayload:
+    async def save_prospect_filter(
+        self,
+        info: InfoT,
+        input: Annotated[SaveProspectFilterInput, strawberry.argument(description="The name, kind and conditions.")],
+    ) -> SaveProspectFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -119,7 +134,11 @@ class ProspectFilterMutation:
         return await mutate(SaveProspectFilterPayload, work)
 
     @strawberry.mutation(description="Delete one of your saved prospect filters.")
-    async def delete_prospect_filter(self, info: InfoT, input: IdInput) -> DeleteProspectFilterPayload:
+    async def delete_prospect_filter(
+        self,
+        info: InfoT,
+        input: Annotated[IdInput, strawberry.argument(description="The saved prospect filter to delete.")],
+    ) -> DeleteProspectFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

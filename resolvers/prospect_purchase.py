@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,7 +19,7 @@ from models import ProspectKind
 from models import ProspectPurchase as ProspectPurchaseModel
 from resolvers.common import mutate, optional_id
 from resolvers.prospect import query_rule
-from schema.base import InfoT, PageInfo
+from schema.base import AFTER, FIRST, InfoT, PageInfo
 from schema.prospect import ProspectKindEnum
 from schema.prospect_purchase import (
     ProspectPurchase,
@@ -89,9 +89,12 @@ class ProspectPurchaseQueries:
     async def my_prospects(
         self,
         info: InfoT,
-        kind: ProspectKindEnum | None = None,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            ProspectKindEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only persons or only organizations; null: both."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> ProspectPurchaseConnection:
         viewer = info.context.require_viewer()
         await query_rule(require_prospector(viewer.company_id))
@@ -120,7 +123,13 @@ class ProspectPurchaseQueries:
 @strawberry.type
 class ProspectPurchaseMutation:
     @strawberry.mutation(description="Buy one or several prospects with credits (needs addProspectorLeads).")
-    async def purchase_prospect(self, info: InfoT, input: PurchaseProspectInput) -> PurchaseProspectPayload:
+    async def purchase_prospect(
+        self,
+        info: InfoT,
+        input: Annotated[
+            PurchaseProspectInput, strawberry.argument(description="The prospects and duplicate decisions.")
+        ],
+    ) -> PurchaseProspectPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -147,7 +156,11 @@ class ProspectPurchaseMutation:
             "deal. The operator reviews it; confirmed returns the credit. You are notified either way."
         )
     )
-    async def report_incorrect(self, info: InfoT, input: ReportIncorrectInput) -> ReportIncorrectPayload:
+    async def report_incorrect(
+        self,
+        info: InfoT,
+        input: Annotated[ReportIncorrectInput, strawberry.argument(description="The purchase and what is wrong.")],
+    ) -> ReportIncorrectPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -23,25 +23,25 @@ from schema.base import InfoT, UserError
 from schema.prospect_purchase import ReportReasonEnum, ReportStatusEnum
 
 
-@strawberry.enum(name="ProspectReportDecision")
+@strawberry.enum(name="ProspectReportDecision", description="The operator's verdict on a report.")
 class Decision(Enum):
-    CONFIRM = "CONFIRM"
-    REJECT = "REJECT"
+    CONFIRM = strawberry.enum_value("CONFIRM", description="The data was wrong: one credit goes back to the company.")
+    REJECT = strawberry.enum_value("REJECT", description="The data was right: no credit back.")
 
 
 @strawberry.type(description="A report as the operator sees it: from any company.")
 class ReviewableProspectReport:
-    id: strawberry.ID
-    company_name: str
-    prospect_name: str
-    reason: ReportReasonEnum  # type: ignore[valid-type]
-    details: str
-    status: ReportStatusEnum  # type: ignore[valid-type]
-    created_at: dt.datetime
-    purchased_at: dt.datetime
-    reviewed_at: dt.datetime | None
-    reviewer: str | None
-    review_note: str | None
+    id: strawberry.ID = strawberry.field(description="The report's global id.")
+    company_name: str = strawberry.field(description="The reporting company.")
+    prospect_name: str = strawberry.field(description="The reported profile's name.")
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    details: str = strawberry.field(description="The reporter's free text.")
+    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")  # type: ignore[valid-type]
+    created_at: dt.datetime = strawberry.field(description="When it was reported.")
+    purchased_at: dt.datetime = strawberry.field(description="When the prospect was bought.")
+    reviewed_at: dt.datetime | None = strawberry.field(description="When it was decided; null while OPEN.")
+    reviewer: str | None = strawberry.field(description="The operator who decided; null while OPEN.")
+    review_note: str | None = strawberry.field(description="The operator's note; null when none.")
 
 
 async def _reviewable(rows: list[ProspectReportModel]) -> list[ReviewableProspectReport]:
@@ -87,17 +87,25 @@ def _operator(info: InfoT) -> Operator:
     return context.operator
 
 
-@strawberry.input
+@strawberry.input(description="An operator's decision on a report.")
 class ReviewProspectReportInput:
-    id: strawberry.ID
-    decision: Decision
+    id: strawberry.ID = strawberry.field(description="The report (OPEN).")
+    decision: Decision = strawberry.field(description="CONFIRM or REJECT.")
     note: str | None = strawberry.field(default=None, description="Passed on to the reporter.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `reviewProspectReport`.")
 class ReviewProspectReportPayload:
-    report: ReviewableProspectReport | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    report: ReviewableProspectReport | None = strawberry.field(
+        default=None, description="The report as decided; null on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: PERMISSION_DENIED (a user's token, not an operator's), INVALID_ID, NOT_FOUND, "
+            "ALREADY_REVIEWED. Empty on success."
+        ),
+    )
 
 
 @strawberry.type
@@ -108,8 +116,11 @@ class ProspectReportQueries:
     async def prospect_reports(
         self,
         info: InfoT,
-        status: ReportStatusEnum = ReportStatus.OPEN,  # type: ignore[valid-type]
-        first: int = 100,
+        status: Annotated[
+            ReportStatusEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="Which reports; OPEN by default."),
+        ] = ReportStatus.OPEN,
+        first: Annotated[int, strawberry.argument(description="How many, at most 500.")] = 100,
     ) -> list[ReviewableProspectReport]:
         _operator(info)
         rows = (
@@ -126,7 +137,9 @@ class ProspectReportMutation:
         description="Operators only: confirm a report (one credit back) or reject it; the reporter is notified."
     )
     async def review_prospect_report(
-        self, info: InfoT, input: ReviewProspectReportInput
+        self,
+        info: InfoT,
+        input: Annotated[ReviewProspectReportInput, strawberry.argument(description="The report and the decision.")],
     ) -> ReviewProspectReportPayload:
         context = info.context
 

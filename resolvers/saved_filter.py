@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -43,7 +43,13 @@ class SavedFilterQueries:
 @strawberry.type
 class SavedFilterMutation:
     @strawberry.mutation(description="Save a filter of the inbox under a name, private unless shared.")
-    async def create_saved_filter(self, info: InfoT, input: CreateSavedFilterInput) -> SavedFilterPayload:
+    async def create_saved_filter(
+        self,
+        info: InfoT,
+        input: Annotated[
+            CreateSavedFilterInput, strawberry.argument(description="The name, the filter and who sees it.")
+        ],
+    ) -> SavedFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -56,7 +62,11 @@ class SavedFilterMutation:
         return await mutate(SavedFilterPayload, work)
 
     @strawberry.mutation(description="Rename, change or (un)share one of your saved filters.")
-    async def update_saved_filter(self, info: InfoT, input: UpdateSavedFilterInput) -> SavedFilterPayload:
+    async def update_saved_filter(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateSavedFilterInput, strawberry.argument(description="The saved filter and the changes.")],
+    ) -> SavedFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -75,7 +85,11 @@ class SavedFilterMutation:
         return await mutate(SavedFilterPayload, work)
 
     @strawberry.mutation(description="Delete one of your saved filters.")
-    async def delete_saved_filter(self, info: InfoT, input: IdInput) -> DeleteSavedFilterPayload:
+    async def delete_saved_filter(
+        self,
+        info: InfoT,
+        input: Annotated[IdInput, strawberry.argument(description="The saved filter to delete (yours).")],
+    ) -> DeleteSavedFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -85,7 +99,13 @@ class SavedFilterMutation:
         return await mutate(DeleteSavedFilterPayload, work)
 
     @strawberry.mutation(description="Mark a saved filter (yours or a shared one) as a favourite, or unmark it.")
-    async def set_saved_filter_favorite(self, info: InfoT, input: SetSavedFilterFavoriteInput) -> SavedFilterPayload:
+    async def set_saved_filter_favorite(
+        self,
+        info: InfoT,
+        input: Annotated[
+            SetSavedFilterFavoriteInput, strawberry.argument(description="The saved filter and the mark.")
+        ],
+    ) -> SavedFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

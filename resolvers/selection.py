@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -54,14 +54,25 @@ class SelectionQueries:
         return [Selection.from_model(s) for s in await rules.list_selections(viewer)]
 
     @strawberry.field(description="One selection; null when it does not exist or is not yours to see.")
-    async def selection(self, info: InfoT, id: strawberry.ID) -> Selection | None:
+    async def selection(
+        self, info: InfoT, id: Annotated[strawberry.ID, strawberry.argument(description="The selection's global id.")]
+    ) -> Selection | None:
         found = await _visible_selection(info, id)
         return Selection.from_model(found) if found else None
 
     @strawberry.field(
         description="A selection's persons by lead status, one column per status; null when the selection is not found."
     )
-    async def lead_status_board(self, info: InfoT, selection_id: strawberry.ID) -> LeadStatusBoard | None:
+    async def lead_status_board(
+        self,
+        info: InfoT,
+        selection_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A selection you can see; for organizations, the board shows their persons."
+            ),
+        ],
+    ) -> LeadStatusBoard | None:
         found = await _visible_selection(info, selection_id)
         if found is None:
             return None
@@ -73,7 +84,9 @@ class SelectionQueries:
 @strawberry.type
 class SelectionMutation:
     @strawberry.mutation(description="Save a selection; a static one takes its members now.")
-    async def create_selection(self, info: InfoT, input: CreateSelectionInput) -> SelectionPayload:
+    async def create_selection(
+        self, info: InfoT, input: Annotated[CreateSelectionInput, strawberry.argument(description="The new selection.")]
+    ) -> SelectionPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -89,7 +102,11 @@ class SelectionMutation:
         return await mutate(SelectionPayload, work)
 
     @strawberry.mutation(description="Change a selection (its owner or an admin).")
-    async def update_selection(self, info: InfoT, input: UpdateSelectionInput) -> SelectionPayload:
+    async def update_selection(
+        self,
+        info: InfoT,
+        input: Annotated[UpdateSelectionInput, strawberry.argument(description="The selection and the changes.")],
+    ) -> SelectionPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
@@ -109,7 +126,9 @@ class SelectionMutation:
         return await mutate(SelectionPayload, work)
 
     @strawberry.mutation(description="Delete a selection (its owner or an admin); the contacts stay.")
-    async def delete_selection(self, info: InfoT, input: IdInput) -> SelectionPayload:
+    async def delete_selection(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The selection to delete.")]
+    ) -> SelectionPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:

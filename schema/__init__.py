@@ -43,6 +43,7 @@ from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
 from schema.account import Team, User
 from schema.activity import Activity
+from schema.base import SCALAR_OVERRIDES
 from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
@@ -110,6 +111,16 @@ Mutation = merge_types(
     ),
 )
 
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
+    "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
+    "far as your role and the records' visibility let you see."
+)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything you can change. Each mutation takes one `input` and returns a payload with the result and "
+    "`userErrors`; a non-empty `userErrors` means nothing was changed unless the payload says otherwise."
+)
+
 
 def should_mask(error: GraphQLError) -> bool:
     """Mask everything but what is meant for the client.
@@ -132,6 +143,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        scalar_overrides=SCALAR_OVERRIDES,
         types=[
             Lead,
             Person,

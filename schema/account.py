@@ -19,19 +19,23 @@ LeadColumnRef = Annotated["LeadColumn", strawberry.lazy("schema.column")]
 
 @strawberry.type(description="Permissions of a user; admins have all of them.")
 class UserPermissions:
-    convert_deals_to_leads: bool
-    add_prospector_leads: bool
-    buy_credits: bool
+    convert_deals_to_leads: bool = strawberry.field(
+        description="May convert deals to leads (`convertDealsToLeads`); on by default for regular users.",
+    )
+    add_prospector_leads: bool = strawberry.field(
+        description="May buy prospects and report them (`purchaseProspect`, `reportIncorrect`); off by default.",
+    )
+    buy_credits: bool = strawberry.field(description="May buy credits and set the monthly quota: admins only.")
 
 
-@strawberry.type
+@strawberry.type(description="A user of your company.")
 class User(Node):
-    id: strawberry.ID
-    name: str
-    email: str
-    role: RoleEnum  # type: ignore[valid-type]
-    is_active: bool
-    permissions: UserPermissions
+    id: strawberry.ID = strawberry.field(description="The user's global id.")
+    name: str = strawberry.field(description="Full name, as `@Full Name` mentions in notes use it.")
+    email: str = strawberry.field(description="Email address, lower case, unique within the company.")
+    role: RoleEnum = strawberry.field(description="ADMIN or REGULAR.")  # type: ignore[valid-type]
+    is_active: bool = strawberry.field(description="False for a deactivated user, who can own nothing new.")
+    permissions: UserPermissions = strawberry.field(description="What the user may do beyond reading and editing.")
     _id: strawberry.Private[int]
 
     @classmethod
@@ -65,17 +69,17 @@ class User(Node):
         return [LeadColumn.of(c) for c in await info.context.viewer_columns()]
 
 
-@strawberry.type
+@strawberry.type(description="A named group of users; it can own leads.")
 class Team(Node):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The team's global id.")
+    name: str = strawberry.field(description="The team's name.")
     _id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, team: TeamModel) -> Team:
         return cls(id=strawberry.ID(to_global_id("Team", team.id)), name=team.name, _id=team.id)
 
-    @strawberry.field
+    @strawberry.field(description="The team's users (active or not), by name.")
     async def members(self, info: InfoT) -> list[User]:
         loaders = info.context.loaders
         ids = await loaders.team_members_by_team_id.load(self._id)
@@ -85,5 +89,5 @@ class Team(Node):
 
 @strawberry.type(description="The company (tenant) of the viewer.")
 class Company(Node):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The company's global id.")
+    name: str = strawberry.field(description="The company's name.")

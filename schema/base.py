@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from strawberry.schema.types.base_scalars import (
+    DateDefinition,
+    DateTimeDefinition,
+    DecimalDefinition,
+    TimeDefinition,
+    UUIDDefinition,
+)
 from strawberry.types import Info
 
 from core.errors import DomainError, ErrorCode
@@ -21,37 +31,153 @@ if TYPE_CHECKING:
 else:
     InfoT = Info
 
+# Descriptions of the arguments every connection takes.
+FIRST = "How many to return, 0 to 500; 50 when left out. Outside that range: a top-level INVALID_PAGE_SIZE error."
+AFTER = (
+    "The `pageInfo.endCursor` of the previous page, for the next one. A cursor belongs to the sort it was made "
+    "with; another sort's, or a malformed one, is a top-level INVALID_CURSOR error."
+)
+
+
+def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
+    """Give the GraphQL values of an enum made with ``strawberry.enum`` their descriptions.
+
+    For enums defined outside the schema (models, domain), whose members cannot carry
+    ``strawberry.enum_value``. Call it right after ``strawberry.enum``.
+    """
+    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    names = {value.name for value in definition.values}
+    unknown = set(descriptions) - names
+    if unknown:
+        raise ValueError(f"{definition.name} has no value {', '.join(sorted(unknown))}")
+    for value in definition.values:
+        value.description = descriptions.get(value.name, value.description)
+
+
+# The built-in scalars with descriptions a partner can use: how each is written in JSON.
+SCALAR_OVERRIDES = {
+    Decimal: dataclasses.replace(
+        DecimalDefinition,
+        description=(
+            'An exact decimal number, written as a string ("1250.00") so that no precision is lost; '
+            "inputs also accept a JSON number. Money amounts have at most two decimal places."
+        ),
+    ),
+    uuid.UUID: dataclasses.replace(
+        UUIDDefinition, description='A UUID in its canonical text form, e.g. "1b4e28ba-2fa1-11d2-883f-0016d3cca427".'
+    ),
+    dt.date: dataclasses.replace(DateDefinition, description='A calendar date, ISO 8601: "2025-03-31".'),
+    dt.datetime: dataclasses.replace(
+        DateTimeDefinition,
+        description='A moment, ISO 8601 with its UTC offset; the API answers in UTC: "2025-03-31T14:05:00+00:00".',
+    ),
+    dt.time: dataclasses.replace(
+        TimeDefinition, description='A time of day, ISO 8601: "14:30:00" (read as UTC) in, "14:30:00+00:00" out.'
+    ),
+}
+
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="UserErrorCode", description="Stable codes of userErrors.")
 VisibilityEnum = strawberry.enum(
     Visibility,
     name="Visibility",
     description="Who sees a record: OWNER (owner and admins), TEAM (the owner's teams), COMPANY (everyone).",
 )
-RoleEnum = strawberry.enum(Role, name="Role")
+RoleEnum = strawberry.enum(Role, name="Role", description="A user's role in the company.")
+describe_values(
+    ErrorCodeEnum,
+    {
+        "INVALID": "The value is not acceptable (format, range, state); the message says why.",
+        "REQUIRED": "A value is required here, or nothing was given to do.",
+        "NOT_FOUND": "No such record, or not one you can see.",
+        "PERMISSION_DENIED": "Your role or permissions do not allow this.",
+        "DUPLICATE": "It would double an existing record (see `candidateIds`), or a value is given twice.",
+        "TOO_LONG": "The text is longer than allowed.",
+        "TOO_MANY_ITEMS": "The list, or the set a filter matches, is larger than allowed.",
+        "CONFLICT": "The request contradicts itself or the record's state, e.g. two inputs that exclude each other.",
+        "INVALID_CURRENCY": "Not an ISO 4217 currency code in current use.",
+        "OWNER_CONFLICT": "Both a user and a team were given as owner.",
+        "CONTACT_REQUIRED": "A lead must be linked to a person or an organization.",
+        "IN_USE": "The record is still used by others and cannot be removed.",
+        "INVALID_ID": "The id is malformed or of another type.",
+        "NO_EMAIL_ADDRESS": "Bulk email: the lead's person has no email address.",
+        "DELIVERY_FAILED": "Bulk email: the mail server refused the message.",
+        "EMAIL_NOT_CONFIGURED": "Bulk email: the server has no SMTP server configured.",
+        "PLAN_LIMIT_REACHED": "The company's plan allows no more open deals (leads never count).",
+        "STAGE_NOT_IN_PIPELINE": "The stage belongs to another pipeline.",
+        "DELETED": "The record is deleted; restore it before changing it.",
+        "INVALID_FORMULA": "The formula field's expression cannot be used.",
+        "INVALID_CUSTOM_FIELD_VALUE": "The value does not fit the custom field's type.",
+        "UNKNOWN_CUSTOM_FIELD": "No live custom field of this entity has the key.",
+        "UNKNOWN_COLUMN": "No column of the catalogue (`leadColumns`) has the key.",
+        "INVALID_FILTER": "A condition does not fit its column (operator, value or column).",
+        "INVALID_SORT": "The column cannot be sorted by.",
+        "LEAD_STATUS_NOT_EDITABLE": "The person's organization is in no category with lead status: it is hidden.",
+        "LEAD_STATUS_RETIRED": "A retired lead status cannot be chosen.",
+        "CATEGORY_INHERITED": "A person's category is its organization's and cannot be set on the person.",
+        "PROSPECTOR_NOT_ENABLED": "The company has no lead-generation add-on, or its trial ended.",
+        "INSUFFICIENT_CREDITS": "The company's credit balance is lower than the cost.",
+        "REPORT_WINDOW_CLOSED": "More than 10 days passed since the purchase.",
+        "LEAD_CONVERTED": "The purchased lead was converted to a deal.",
+        "REPORT_ALREADY_OPEN": "Another report on the same purchase waits for review.",
+        "ALREADY_REVIEWED": "The report was reviewed already.",
+        "FILE_TOO_LARGE": "Import: the file is larger than the server allows.",
+        "INVALID_FILE": "Import: the file cannot be read as the format given.",
+        "COLUMN_NOT_IMPORTABLE": "Import: the mapping targets a column an import cannot write.",
+        "HEADER_NOT_FOUND": "Import: the mapping names a column the file's header does not have.",
+        "MISSING_TITLE": "Import row: no title, person name or organization name to title the lead.",
+        "INVALID_EMAIL": "Import row: not an email address.",
+        "INVALID_PHONE": "Import row: not a phone number.",
+        "INVALID_MONEY": "Import row: not an amount, or no currency for it.",
+        "INVALID_DATE": "Import row: not a date.",
+        "UNKNOWN_OWNER": "Import row: no active user of the company has this email.",
+        "UNKNOWN_LABEL": "Import row: no label has this name (labels are not created by an import).",
+        "AMBIGUOUS_DUPLICATE": "Import row: several existing contacts match the name; an import cannot choose.",
+        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before for a different request.",
+    },
+)
+describe_values(
+    VisibilityEnum,
+    {
+        "OWNER": "The owner (or the owning team's members) and admins.",
+        "TEAM": "The owner's teams and admins.",
+        "COMPANY": "Everyone in the company.",
+    },
+)
+describe_values(
+    RoleEnum,
+    {
+        "ADMIN": "Global admin: sees everything and has every permission.",
+        "REGULAR": "A regular user, with the permissions in `User.permissions`.",
+    },
+)
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable by `node(id:)`.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Opaque global id; stable, and unique across types.")
 
 
 @strawberry.type(description="Why a mutation did not do what was asked.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, in camelCase.")
-    message: str
-    code: ErrorCodeEnum  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What went wrong, in English, for a person to read.")
+    code: ErrorCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="A stable code for the program to act on."
+    )
     candidate_ids: list[strawberry.ID] | None = strawberry.field(
         default=None,
         description="Global ids of the records the error is about, such as the existing ones a DUPLICATE would double.",
     )
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow: ask again with `after: endCursor`.")
+    has_previous_page: bool = strawberry.field(description="True when the page was asked for with `after`.")
+    start_cursor: str | None = strawberry.field(description="The first item's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor, to pass as `after` for the next page; null on an empty page."
+    )
 
     @classmethod
     def of(cls, cursors: list[str], has_next_page: bool, after: str | None) -> PageInfo:
@@ -66,19 +192,23 @@ class PageInfo:
 
 @strawberry.type(description="An amount of money in one currency (ISO 4217).")
 class Money:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(description="The amount, zero or more, with two decimal places.")
+    currency: str = strawberry.field(description="The ISO 4217 currency code, e.g. EUR.")
 
 
 @strawberry.input(description="The id of the one record a mutation acts on.")
 class IdInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The record's global id.")
 
 
-@strawberry.input
+@strawberry.input(description="An amount of money in one currency.")
 class MoneyInput:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(
+        description="0 to 9999999999999999.99, at most two decimal places (INVALID otherwise)."
+    )
+    currency: str = strawberry.field(
+        description="An ISO 4217 code in current use, any case (INVALID_CURRENCY otherwise)."
+    )
 
 
 def camel(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -13,7 +14,7 @@ from domain.board import BoardColumn, column_pages
 from domain.contact_query import ContactPage
 from domain.viewer import Viewer
 from models import Selection as SelectionModel
-from schema.base import PageInfo
+from schema.base import AFTER, FIRST, PageInfo
 from schema.lead_status import LeadStatus
 from schema.person import Person, PersonConnection, PersonEdge
 from schema.selection import Selection
@@ -32,13 +33,17 @@ def page_loader(viewer: Viewer, selection: SelectionModel, now: dt.datetime) -> 
 
 @strawberry.type(description="One column of the board: a lead status (null: persons without one) and its persons.")
 class LeadStatusBoardColumn:
-    status: LeadStatus | None
+    status: LeadStatus | None = strawberry.field(description="The column's status; null for persons without one.")
     count: int = strawberry.field(description="How many persons of the selection are in this column.")
     _key: strawberry.Private[int | None]
     _pages: strawberry.Private[DataLoader[PageKey, ContactPage]]
 
     @strawberry.field(description="The column's persons by name; moving one is setLeadStatus.")
-    async def members(self, first: int | None = None, after: str | None = None) -> PersonConnection:
+    async def members(
+        self,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> PersonConnection:
         after = after or None
         page = await self._pages.load((self._key, page_size(first), after))
         count = self.count
@@ -57,7 +62,7 @@ class LeadStatusBoardColumn:
 
 @strawberry.type(description="A selection's persons by lead status (SPEC §8).")
 class LeadStatusBoard:
-    selection: Selection
+    selection: Selection = strawberry.field(description="The selection the board shows.")
     columns: list[LeadStatusBoardColumn] = strawberry.field(
         description="One column per status in the company's order (retired ones only while held), then persons without."
     )
@@ -72,7 +77,12 @@ class LeadStatusBoard:
             "the board has no such column."
         )
     )
-    def column(self, lead_status_id: strawberry.ID | None = None) -> LeadStatusBoardColumn | None:
+    def column(
+        self,
+        lead_status_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The column's status; null for persons without one.")
+        ] = None,
+    ) -> LeadStatusBoardColumn | None:
         key = decode_id(lead_status_id, "LeadStatus") if lead_status_id is not None else None
         return next((c for c in self.columns if c._key == key), None)
 

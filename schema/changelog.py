@@ -21,10 +21,19 @@ UserRef = Annotated["User", strawberry.lazy("schema.account")]
 @strawberry.type(description="One change: who changed which field from what to what, and when.")
 class ChangeLogEntry:
     action: str = strawberry.field(description="CREATED, UPDATED, ARCHIVED, UNARCHIVED, NOTE_ADDED, ACTIVITY_DONE, ...")
-    field: str | None
-    old_value: JSON | None
-    new_value: JSON | None
-    created_at: dt.datetime
+    field: str | None = strawberry.field(
+        description=(
+            "The field that changed (as stored, e.g. `title`, `owner_user_id`, `custom_fields.<key>`); null for a "
+            "whole-record action."
+        ),
+    )
+    old_value: JSON | None = strawberry.field(
+        description="The value before the change, as JSON; null when there was none.",
+    )
+    new_value: JSON | None = strawberry.field(
+        description="The value after the change, as JSON; null when it was cleared.",
+    )
+    created_at: dt.datetime = strawberry.field(description="When the change was made.")
     _actor_id: strawberry.Private[int | None]
 
     @classmethod

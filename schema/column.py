@@ -11,7 +11,7 @@ import strawberry
 from domain import column_values as cells
 from domain.columns import Column, ColumnOption, ColumnSource, ColumnType
 from schema.account import Team, User
-from schema.base import UserError
+from schema.base import UserError, describe_values
 from schema.label import LeadLabel
 
 if TYPE_CHECKING:
@@ -35,13 +35,46 @@ ColumnSourceEnum = strawberry.enum(
     name="ColumnSource",
     description="Whose field a column shows: the lead's, its person's or its organization's.",
 )
+describe_values(
+    ColumnTypeEnum,
+    {
+        "TEXT": "Short text (TextValue).",
+        "LARGE_TEXT": "Long text (TextValue); filters take CONTAINS and STARTS_WITH.",
+        "NUMBER": "A number (NumberValue).",
+        "MONEY": "An amount and currency (MoneyValue); filters compare the amount.",
+        "DATE": "A date (DateValue).",
+        "DATETIME": "A moment in UTC (DateTimeValue).",
+        "TIME": "A time of day (TimeValue).",
+        "BOOLEAN": "True or false (BooleanValue).",
+        "OPTION": "One choice of `options` (OptionValue).",
+        "OPTIONS": "Several choices of `options` (OptionsValue).",
+        "USER": "A user (UserValue).",
+        "OWNER": "A user or a team (UserValue or TeamValue).",
+        "PERSON": "A person (PersonValue).",
+        "ORGANIZATION": "An organization (OrganizationValue).",
+        "LABELS": "Lead labels (LabelsValue).",
+        "PHONE": "A phone number (TextValue: the primary one for a person).",
+        "EMAIL": "An email address (TextValue: the primary one).",
+        "ADDRESS": "An address as text (TextValue).",
+    },
+)
+describe_values(
+    ColumnSourceEnum,
+    {
+        "LEAD": "The lead's own field.",
+        "PERSON": "The linked person's field.",
+        "ORGANIZATION": "The linked organization's field.",
+    },
+)
 
 
 @strawberry.type(description="A choice of an OPTION or OPTIONS column.")
 class ColumnChoice:
-    id: strawberry.ID
-    label: str
-    color: str | None
+    id: strawberry.ID = strawberry.field(
+        description="The value a filter condition takes for this choice (an option id, a source name...)."
+    )
+    label: str = strawberry.field(description="What the choice reads.")
+    color: str | None = strawberry.field(description="Its colour; null when it has none.")
 
     @classmethod
     def of(cls, option: ColumnOption) -> ColumnChoice:
@@ -55,11 +88,13 @@ class LeadColumn:
             "Stable: `lead.title`, `person.name`, `organization.address.city`, `cf.lead.<key>`, `cf.person.<key>`..."
         )
     )
-    label: str
-    type: ColumnTypeEnum  # type: ignore[valid-type]
-    source: ColumnSourceEnum  # type: ignore[valid-type]
-    sortable: bool
-    filterable: bool
+    label: str = strawberry.field(description="The column's heading.")
+    type: ColumnTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What it holds: decides the value type and the filter operators."
+    )
+    source: ColumnSourceEnum = strawberry.field(description="LEAD, PERSON or ORGANIZATION.")  # type: ignore[valid-type]
+    sortable: bool = strawberry.field(description="Whether `LeadSort.column` may name it.")
+    filterable: bool = strawberry.field(description="Whether filter conditions may name it.")
     options: list[ColumnChoice] = strawberry.field(description="The choices of an OPTION or OPTIONS column.")
 
     @classmethod
@@ -81,77 +116,77 @@ class ColumnValue:
     display: str = strawberry.field(description="The value as a person reads it, e.g. `1200.00 EUR`, `Hot, Warm`.")
 
 
-@strawberry.type
+@strawberry.type(description="A text value.")
 class TextValue(ColumnValue):
-    text: str
+    text: str = strawberry.field(description="The text; for email and phone columns, the primary one.")
 
 
-@strawberry.type
+@strawberry.type(description="A number.")
 class NumberValue(ColumnValue):
-    number: Decimal
+    number: Decimal = strawberry.field(description="The number.")
 
 
-@strawberry.type
+@strawberry.type(description="An amount of money.")
 class MoneyValue(ColumnValue):
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(description="The amount.")
+    currency: str = strawberry.field(description="The ISO 4217 currency code.")
 
 
-@strawberry.type
+@strawberry.type(description="A date.")
 class DateValue(ColumnValue):
-    date: dt.date
+    date: dt.date = strawberry.field(description="The date.")
 
 
-@strawberry.type
+@strawberry.type(description="A moment in time.")
 class DateTimeValue(ColumnValue):
-    date_time: dt.datetime
+    date_time: dt.datetime = strawberry.field(description="The moment, in UTC.")
 
 
-@strawberry.type
+@strawberry.type(description="A time of day.")
 class TimeValue(ColumnValue):
-    time: dt.time
+    time: dt.time = strawberry.field(description="The time of day.")
 
 
-@strawberry.type
+@strawberry.type(description="True or false.")
 class BooleanValue(ColumnValue):
-    boolean: bool
+    boolean: bool = strawberry.field(description="The value.")
 
 
 @strawberry.type(description="One choice: a custom option, a source, a visibility, an activity status.")
 class OptionValue(ColumnValue):
-    id: strawberry.ID
-    label: str
-    color: str | None
+    id: strawberry.ID = strawberry.field(description="The choice's id, as filter conditions take it.")
+    label: str = strawberry.field(description="What the choice reads.")
+    color: str | None = strawberry.field(description="Its colour; null when it has none.")
 
 
-@strawberry.type
+@strawberry.type(description="Several choices of a multiple-options field.")
 class OptionsValue(ColumnValue):
-    options: list[ColumnChoice]
+    options: list[ColumnChoice] = strawberry.field(description="The chosen options.")
 
 
-@strawberry.type
+@strawberry.type(description="A user.")
 class UserValue(ColumnValue):
-    user: User
+    user: User = strawberry.field(description="The user.")
 
 
-@strawberry.type
+@strawberry.type(description="A team (an owning team).")
 class TeamValue(ColumnValue):
-    team: Team
+    team: Team = strawberry.field(description="The team.")
 
 
-@strawberry.type
+@strawberry.type(description="A person.")
 class PersonValue(ColumnValue):
-    person: PersonRef
+    person: PersonRef = strawberry.field(description="The person.")
 
 
-@strawberry.type
+@strawberry.type(description="An organization.")
 class OrganizationValue(ColumnValue):
-    organization: OrganizationRef
+    organization: OrganizationRef = strawberry.field(description="The organization.")
 
 
-@strawberry.type
+@strawberry.type(description="The lead's labels.")
 class LabelsValue(ColumnValue):
-    labels: list[LeadLabel]
+    labels: list[LeadLabel] = strawberry.field(description="The labels, by name.")
 
 
 VALUE_TYPES = [
@@ -216,10 +251,15 @@ def column_value(key: str, cell: cells.Cell | None) -> ColumnValue | None:
 
 @strawberry.input(description="The columns of the caller's inbox, in order; an empty list goes back to the defaults.")
 class SetLeadColumnsInput:
-    keys: list[str]
+    keys: list[str] = strawberry.field(description="Column keys of `leadColumns`, at most 50, each once.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `setLeadColumns`.")
 class SetLeadColumnsPayload:
-    columns: list[LeadColumn] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    columns: list[LeadColumn] = strawberry.field(
+        default_factory=list, description="Your columns from now on, in order."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing changed: TOO_MANY_ITEMS, UNKNOWN_COLUMN, DUPLICATE (a key twice). Empty on success.",
+    )

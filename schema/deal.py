@@ -22,7 +22,7 @@ from models import Product as ProductModel
 from models import Stage as StageModel
 from schema.account import User
 from schema.activity import Activity
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money
 from schema.changelog import ChangeLogEntry
 from schema.custom_field import CustomFieldValue
 from schema.lead import SortDirectionEnum
@@ -37,15 +37,33 @@ PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
 
-DealStatusEnum = strawberry.enum(DealStatus, name="DealStatus")
-DealSortFieldEnum = strawberry.enum(DealSortField, name="DealSortField")
+DealStatusEnum = strawberry.enum(DealStatus, name="DealStatus", description="Where a deal stands.")
+DealSortFieldEnum = strawberry.enum(DealSortField, name="DealSortField", description="What the deals list sorts by.")
+describe_values(
+    DealStatusEnum,
+    {
+        "OPEN": "Still being worked on; counts against the plan's open deals.",
+        "WON": "Won (`wonAt` says when).",
+        "LOST": "Lost (`lostAt` and `lostReason` say when and why).",
+    },
+)
+describe_values(
+    DealSortFieldEnum,
+    {
+        "TITLE": "The title, alphabetically.",
+        "CREATED_AT": "When the deal was created.",
+        "UPDATED_AT": "When the deal last changed.",
+        "VALUE": "The value's amount (currencies are not converted).",
+        "EXPECTED_CLOSE_DATE": "The expected close date.",
+    },
+)
 
 
 @strawberry.type(description="A step of a pipeline; deals move through the stages in order.")
 class Stage(Node):
-    id: strawberry.ID
-    name: str
-    position: int
+    id: strawberry.ID = strawberry.field(description="The stage's global id.")
+    name: str = strawberry.field(description="The stage's name.")
+    position: int = strawberry.field(description="Its place in the pipeline, from 0.")
     probability: int = strawberry.field(description="Chance of winning a deal in this stage, in percent.")
 
     @classmethod
@@ -60,10 +78,10 @@ class Stage(Node):
 
 @strawberry.type(description="A sales process: ordered stages a deal goes through.")
 class Pipeline(Node):
-    id: strawberry.ID
-    name: str
-    position: int
-    is_default: bool
+    id: strawberry.ID = strawberry.field(description="The pipeline's global id.")
+    name: str = strawberry.field(description="The pipeline's name.")
+    position: int = strawberry.field(description="Its place among the company's pipelines, from 0.")
+    is_default: bool = strawberry.field(description="Where new deals and converted leads go unless told otherwise.")
     _id: strawberry.Private[int]
 
     @classmethod
@@ -83,10 +101,10 @@ class Pipeline(Node):
 
 @strawberry.type(description="An item of the company's product catalogue.")
 class Product(Node):
-    id: strawberry.ID
-    name: str
-    code: str | None
-    unit_price: Money
+    id: strawberry.ID = strawberry.field(description="The product's global id.")
+    name: str = strawberry.field(description="The product's name.")
+    code: str | None = strawberry.field(description="The product code, unique in the company; null when none.")
+    unit_price: Money = strawberry.field(description="The catalogue price of one unit.")
 
     @classmethod
     def from_model(cls, product: ProductModel) -> Product:
@@ -100,10 +118,10 @@ class Product(Node):
 
 @strawberry.type(description="A product on a deal, with the deal's own price, quantity and discount.")
 class DealProduct:
-    id: strawberry.ID
-    quantity: Decimal
-    unit_price: Money
-    discount_percent: Decimal
+    id: strawberry.ID = strawberry.field(description="The line's id; pass it to `removeDealProduct`.")
+    quantity: Decimal = strawberry.field(description="How many units, above 0, up to four decimal places.")
+    unit_price: Money = strawberry.field(description="The price of one unit on this deal.")
+    discount_percent: Decimal = strawberry.field(description="Discount in percent, 0 to 100.")
     total: Money = strawberry.field(description="Quantity times unit price, less the discount, to the cent.")
     _product_id: strawberry.Private[int]
 
@@ -121,26 +139,30 @@ class DealProduct:
             _product_id=line.product_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The catalogue product.")
     async def product(self, info: InfoT) -> Product | None:
         product = await info.context.loaders.product_by_id.load(self._product_id)
         return Product.from_model(product) if product else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="A sale being worked on in a pipeline; linked to a person and/or an organization, owned by a user."
+)
 class Deal(Node):
-    id: strawberry.ID
-    title: str
-    value: Money | None
-    status: DealStatusEnum  # type: ignore[valid-type]
-    visibility: VisibilityEnum  # type: ignore[valid-type]
-    expected_close_date: dt.date | None
-    won_at: dt.datetime | None
-    lost_at: dt.datetime | None
-    lost_reason: str | None
+    id: strawberry.ID = strawberry.field(description="The deal's global id.")
+    title: str = strawberry.field(description="What the deal is about; at most 255 characters.")
+    value: Money | None = strawberry.field(description="The deal's value; null when none was given.")
+    status: DealStatusEnum = strawberry.field(description="OPEN, WON or LOST.")  # type: ignore[valid-type]
+    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who can see the deal."
+    )
+    expected_close_date: dt.date | None = strawberry.field(description="When it should close; null when not set.")
+    won_at: dt.datetime | None = strawberry.field(description="When it was won; null unless WON.")
+    lost_at: dt.datetime | None = strawberry.field(description="When it was lost; null unless LOST.")
+    lost_reason: str | None = strawberry.field(description="Why it was lost; only a LOST deal has one.")
     deleted_at: dt.datetime | None = strawberry.field(description="Set while the deal is deleted (restorable).")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the deal was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the deal last changed.")
     source_lead_id: strawberry.ID | None = strawberry.field(
         description="The lead this deal was converted from; that lead no longer exists."
     )
@@ -169,7 +191,7 @@ class Deal(Node):
             _model=deal,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The linked person; null when the deal has an organization only.")
     async def person(self, info: InfoT) -> PersonRef | None:
         from schema.person import Person
 
@@ -178,7 +200,7 @@ class Deal(Node):
         person = await info.context.loaders.person_by_id.load(self._model.person_id)
         return Person.from_model(person) if person else None
 
-    @strawberry.field
+    @strawberry.field(description="The linked organization; null when the deal has a person only.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
         from schema.organization import Organization
 
@@ -187,20 +209,20 @@ class Deal(Node):
         org = await info.context.loaders.organization_by_id.load(self._model.organization_id)
         return Organization.from_model(org) if org else None
 
-    @strawberry.field
+    @strawberry.field(description="The user who owns the deal.")
     async def owner(self, info: InfoT) -> User | None:
         if self._model.owner_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._model.owner_id)
         return User.from_model(user) if user else None
 
-    @strawberry.field
+    @strawberry.field(description="The pipeline the deal is in.")
     async def pipeline(self, info: InfoT) -> Pipeline:
         pipeline = await info.context.loaders.pipeline_by_id.load(self._model.pipeline_id)
         assert pipeline is not None
         return Pipeline.from_model(pipeline)
 
-    @strawberry.field
+    @strawberry.field(description="The deal's stage in its pipeline.")
     async def stage(self, info: InfoT) -> Stage:
         stage = await info.context.loaders.stage_by_id.load(self._model.stage_id)
         assert stage is not None
@@ -214,7 +236,7 @@ class Deal(Node):
         persons = await loaders.person_by_id.load_many(await loaders.participant_ids_by_deal_id.load(self._model.id))
         return [Person.from_model(p) for p in persons if p is not None]
 
-    @strawberry.field
+    @strawberry.field(description="The products on the deal, in the order added.")
     async def products(self, info: InfoT) -> list[DealProduct]:
         return [DealProduct.from_model(p) for p in await info.context.loaders.products_by_deal_id.load(self._model.id)]
 
@@ -231,7 +253,13 @@ class Deal(Node):
         return [Note.from_model(n) for n in await info.context.loaders.notes_by_deal_id.load(self._model.id)]
 
     @strawberry.field(description="Activities: those not done first, each group by due date.")
-    async def activities(self, info: InfoT, done: bool | None = None) -> list[Activity]:
+    async def activities(
+        self,
+        info: InfoT,
+        done: Annotated[
+            bool | None, strawberry.argument(description="Only done (true) or not done (false) activities; null: all.")
+        ] = None,
+    ) -> list[Activity]:
         rows = await info.context.loaders.activities_by_deal_id.load(self._model.id)
         return [Activity.from_model(a) for a in rows if done is None or a.done == done]
 
@@ -247,16 +275,16 @@ class Deal(Node):
         return [ChangeLogEntry.from_model(e) for e in rows]
 
 
-@strawberry.type
+@strawberry.type(description="One deal of a page, with its cursor.")
 class DealEdge:
-    cursor: str
-    node: Deal
+    cursor: str = strawberry.field(description="Pass as `after` to get the deals after this one (in the same sort).")
+    node: Deal = strawberry.field(description="The deal.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of deals (keyset pagination: `first`/`after`).")
 class DealConnection:
-    edges: list[DealEdge]
-    page_info: PageInfo
+    edges: list[DealEdge] = strawberry.field(description="The page's deals with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more deals, and the cursors to get them.")
     _viewer: strawberry.Private[Viewer]
     _query: strawberry.Private[DealQuery]
 
@@ -271,15 +299,23 @@ class DealConnection:
 
 @strawberry.input(description="Deal filters, combined with AND. Deleted deals are left out unless asked for.")
 class DealFilter:
-    status: list[DealStatusEnum] | None = None  # type: ignore[valid-type]
-    pipeline_id: strawberry.ID | None = None
-    stage_id: strawberry.ID | None = None
-    owner_ids: list[strawberry.ID] | None = None
+    status: list[DealStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Deals with any of these statuses."
+    )
+    pipeline_id: strawberry.ID | None = strawberry.field(default=None, description="Deals in this pipeline.")
+    stage_id: strawberry.ID | None = strawberry.field(default=None, description="Deals in this stage.")
+    owner_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Deals owned by any of these users."
+    )
     search: str | None = strawberry.field(default=None, description="Text in the title, person or organization name.")
     include_deleted: bool = strawberry.field(default=False, description="Also list deleted (restorable) deals.")
 
 
-@strawberry.input
+@strawberry.input(description="The deals list's order; ties are broken by id.")
 class DealSort:
-    field: DealSortFieldEnum = DealSortField.CREATED_AT  # type: ignore[valid-type]
-    direction: SortDirectionEnum = SortDirection.DESC  # type: ignore[valid-type]
+    field: DealSortFieldEnum = strawberry.field(  # type: ignore[valid-type]
+        default=DealSortField.CREATED_AT, description="What to sort by."
+    )
+    direction: SortDirectionEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SortDirection.DESC, description="ASC or DESC; newest first by default."
+    )

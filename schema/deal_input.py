@@ -22,26 +22,42 @@ UNSET = strawberry.UNSET
 )
 class CreateDealInput:
     title: str | None = strawberry.field(default=None, description="Defaults to the contact's name and 'deal'.")
-    person_id: strawberry.ID | None = None
-    organization_id: strawberry.ID | None = None
+    person_id: strawberry.ID | None = strawberry.field(default=None, description="The person the deal is with.")
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The organization the deal is with."
+    )
     owner_id: strawberry.ID | None = strawberry.field(default=None, description="A user; defaults to the caller.")
-    value: MoneyInput | None = None
-    expected_close_date: dt.date | None = None
-    pipeline_id: strawberry.ID | None = None
-    stage_id: strawberry.ID | None = None
-    visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
-    custom_fields: list[CustomFieldValueInput] | None = None
+    value: MoneyInput | None = strawberry.field(default=None, description="The deal's value; none by default.")
+    expected_close_date: dt.date | None = strawberry.field(default=None, description="When it should close.")
+    pipeline_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The pipeline; the default pipeline when left out."
+    )
+    stage_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A stage of that pipeline; its first stage when left out."
+    )
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Who can see the deal; COMPANY by default."
+    )
+    custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
+        default=None, description="Values of lead-and-deal custom fields, by key."
+    )
 
 
 @strawberry.input(description="Changes to one deal: only the fields given change; null clears a field.")
 class UpdateDealInput:
-    id: strawberry.ID
-    title: str | None = UNSET
-    person_id: strawberry.ID | None = UNSET
-    organization_id: strawberry.ID | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
-    value: MoneyInput | None = UNSET
-    expected_close_date: dt.date | None = UNSET
+    id: strawberry.ID = strawberry.field(description="The deal; a deleted one must be restored first (DELETED).")
+    title: str | None = strawberry.field(default=UNSET, description="A new title; cannot be emptied.")
+    person_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Link this person; null unlinks (the deal keeps at least one contact)."
+    )
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Link this organization; null unlinks (the deal keeps at least one contact)."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user; cannot be null.")
+    value: MoneyInput | None = strawberry.field(default=UNSET, description="A new value; null clears it.")
+    expected_close_date: dt.date | None = strawberry.field(
+        default=UNSET, description="A new expected close date; null clears it."
+    )
     pipeline_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Moving to another pipeline without a stage puts the deal in its first stage."
     )
@@ -49,49 +65,74 @@ class UpdateDealInput:
     status: DealStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=UNSET, description="WON and LOST stamp the time; reopening counts against the plan's open deals."
     )
-    lost_reason: str | None = UNSET
-    visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    lost_reason: str | None = strawberry.field(
+        default=UNSET, description="Why it was lost, at most 255 characters; only with status LOST."
+    )
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who can see the deal; cannot be null."
+    )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set by key; the others are kept."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A deal and a person taking part in it.")
 class DealParticipantInput:
-    deal_id: strawberry.ID
-    person_id: strawberry.ID
+    deal_id: strawberry.ID = strawberry.field(description="The deal (not deleted).")
+    person_id: strawberry.ID = strawberry.field(description="A person you can see.")
 
 
-@strawberry.input
+@strawberry.input(description="A new product of the catalogue.")
 class CreateProductInput:
-    name: str
-    code: str | None = None
-    unit_price: MoneyInput
+    name: str = strawberry.field(description="Required, at most 255 characters.")
+    code: str | None = strawberry.field(default=None, description="A product code, at most 64 characters, unique.")
+    unit_price: MoneyInput = strawberry.field(description="The catalogue price of one unit.")
 
 
-@strawberry.input
+@strawberry.input(description="A product to put on a deal.")
 class AddDealProductInput:
-    deal_id: strawberry.ID
-    product_id: strawberry.ID
-    quantity: Decimal = Decimal(1)
+    deal_id: strawberry.ID = strawberry.field(description="The deal (not deleted).")
+    product_id: strawberry.ID = strawberry.field(description="A product of the catalogue.")
+    quantity: Decimal = strawberry.field(
+        default=Decimal(1), description="Above 0, at most 9999999999, up to four decimal places."
+    )
     unit_price: MoneyInput | None = strawberry.field(default=None, description="Defaults to the catalogue price.")
-    discount_percent: Decimal = Decimal(0)
+    discount_percent: Decimal = strawberry.field(default=Decimal(0), description="0 to 100, up to two decimal places.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of a deal mutation.")
 class DealPayload:
-    deal: Deal | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deal: Deal | None = strawberry.field(default=None, description="The deal as it is now; null on userErrors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID, INVALID_ID, INVALID_CURRENCY, NOT_FOUND, "
+            "CONTACT_REQUIRED, STAGE_NOT_IN_PIPELINE, PLAN_LIMIT_REACHED (one open deal too many), DELETED, CONFLICT "
+            "(restoring a deal that is not deleted), DUPLICATE (a participant twice), INVALID_CUSTOM_FIELD_VALUE, "
+            "UNKNOWN_CUSTOM_FIELD. Empty on success."
+        ),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createProduct`.")
 class ProductPayload:
-    product: Product | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    product: Product | None = strawberry.field(default=None, description="The new product; null on userErrors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing was created: REQUIRED, TOO_LONG, INVALID, INVALID_CURRENCY, DUPLICATE (code).",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `addDealProduct`.")
 class DealProductPayload:
-    deal_product: DealProduct | None = None
-    deal: Deal | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deal_product: DealProduct | None = strawberry.field(
+        default=None, description="The new line of the deal; null on userErrors."
+    )
+    deal: Deal | None = strawberry.field(default=None, description="The deal it was added to.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was added: INVALID_ID, NOT_FOUND, DELETED (the deal), INVALID (quantity, discount, price), "
+            "INVALID_CURRENCY. Empty on success."
+        ),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.duplicate import Resolution
+from schema.base import describe_values
 from schema.lead import Lead
 from schema.organization import Organization
 from schema.person import Person
@@ -17,6 +18,13 @@ DuplicateResolutionEnum = strawberry.enum(
         "the only candidate; a new one is created when nothing matches). CREATE: add the new one anyway."
     ),
 )
+describe_values(
+    DuplicateResolutionEnum,
+    {
+        "LINK": "Use the existing record instead of creating one.",
+        "CREATE": "Create the new record although it has duplicates.",
+    },
+)
 
 
 @strawberry.type(
@@ -26,6 +34,12 @@ DuplicateResolutionEnum = strawberry.enum(
     )
 )
 class DuplicateCandidates:
-    organizations: list[Organization]
-    persons: list[Person]
-    leads: list[Lead]
+    organizations: list[Organization] = strawberry.field(
+        description="Organizations with the same name as `organizationName`; empty when not asked."
+    )
+    persons: list[Person] = strawberry.field(
+        description="Persons with the same name as `personName`; empty when not asked."
+    )
+    leads: list[Lead] = strawberry.field(
+        description="Leads with the title `leadTitle` whose person is named `personName`; empty when not asked."
+    )

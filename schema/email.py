@@ -9,20 +9,25 @@ import strawberry
 from core.ids import to_global_id
 from models import Email as EmailModel
 from models import EmailDirection
-from schema.base import Node
+from schema.base import Node, describe_values
 
-EmailDirectionEnum = strawberry.enum(EmailDirection, name="EmailDirection")
+EmailDirectionEnum = strawberry.enum(
+    EmailDirection, name="EmailDirection", description="Whether the company sent or received an email."
+)
+describe_values(EmailDirectionEnum, {"SENT": "Sent by the company (e.g. `sendBulkEmail`).", "RECEIVED": "Received."})
 
 
-@strawberry.type
+@strawberry.type(description="An email linked to a lead or contact.")
 class Email(Node):
-    id: strawberry.ID
-    direction: EmailDirectionEnum  # type: ignore[valid-type]
-    from_address: str
-    to_addresses: list[str]
-    subject: str
-    body: str
-    sent_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="The email's global id.")
+    direction: EmailDirectionEnum = strawberry.field(  # type: ignore[valid-type]
+        description="SENT or RECEIVED."
+    )
+    from_address: str = strawberry.field(description="The sender's address.")
+    to_addresses: list[str] = strawberry.field(description="The recipients' addresses.")
+    subject: str = strawberry.field(description="The subject line.")
+    body: str = strawberry.field(description="The plain-text body, merge fields filled in.")
+    sent_at: dt.datetime = strawberry.field(description="When it was sent or received.")
 
     @classmethod
     def from_model(cls, email: EmailModel) -> Email:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import strawberry
 
 from domain.export import ExportFormat
-from schema.base import UserError
+from schema.base import UserError, describe_values
 from schema.job import Job
 from schema.lead import LeadFilter, LeadSort
 
-ExportFormatEnum = strawberry.enum(ExportFormat, name="ExportFormat")
+ExportFormatEnum = strawberry.enum(ExportFormat, name="ExportFormat", description="The file format of an export.")
+describe_values(
+    ExportFormatEnum,
+    {"CSV": "Comma-separated values, UTF-8, one header row.", "XLSX": "An Excel workbook with one sheet."},
+)
 
 
-@strawberry.input
+@strawberry.input(description="What to export: a filter, a sort, the columns and the file format.")
 class ExportLeadsInput:
-    format: ExportFormatEnum  # type: ignore[valid-type]
+    format: ExportFormatEnum = strawberry.field(description="CSV or XLSX.")  # type: ignore[valid-type]
     filter: LeadFilter | None = strawberry.field(default=None, description="The same filter as the `leads` list's.")
     sort: LeadSort | None = strawberry.field(default=None, description="The same sort as the `leads` list's.")
     columns: list[str] | None = strawberry.field(
@@ -23,7 +27,7 @@ class ExportLeadsInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `exportLeads`.")
 class ExportLeadsPayload:
     job: Job | None = strawberry.field(
         default=None,
@@ -33,4 +37,10 @@ class ExportLeadsPayload:
             "download the file."
         ),
     )
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why no export was started: REQUIRED, UNKNOWN_COLUMN, TOO_MANY_ITEMS (over 100 columns), INVALID_SORT, "
+            "INVALID_FILTER, INVALID_ID, NOT_FOUND (a saved filter). Empty on success."
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,17 +16,27 @@ from models import JobItem as JobItemModel
 from models import JobReportEntry as JobReportEntryModel
 from models import JobStatus
 from models import Notification as NotificationModel
-from schema.base import Node, PageInfo
+from schema.base import AFTER, FIRST, Node, PageInfo, describe_values
 
-JobStatusEnum = strawberry.enum(JobStatus, name="JobStatus")
+JobStatusEnum = strawberry.enum(JobStatus, name="JobStatus", description="Where a background job stands.")
+describe_values(
+    JobStatusEnum,
+    {
+        "CREATED": "Waiting for a worker.",
+        "RUNNING": "Being worked on; it resumes after a server restart.",
+        "COMPLETED": "Finished; `result` holds what it made.",
+        "FAILED": "Stopped by an error; `error` says which.",
+        "CANCELED": "Stopped by `cancelJob`; what it did before stays done.",
+    },
+)
 
 
 @strawberry.type(description="An item of a job that did not succeed, with its reason.")
 class JobItemError:
-    position: int
+    position: int = strawberry.field(description="The item's place in the job, from 0.")
     key: str = strawberry.field(description="What the item was about, e.g. a lead or deal id.")
-    code: str | None
-    message: str | None
+    code: str | None = strawberry.field(description="A UserErrorCode value, e.g. NOT_FOUND or DELIVERY_FAILED.")
+    message: str | None = strawberry.field(description="Why it failed, for a person to read.")
 
     @classmethod
     def from_model(cls, item: JobItemModel) -> JobItemError:
@@ -37,19 +48,19 @@ class JobReportEntry:
     row: int = strawberry.field(description="The row number as a spreadsheet shows it: the header is row 1.")
     code: str = strawberry.field(description="Stable code, e.g. INVALID_EMAIL, MISSING_TITLE, UNKNOWN_OWNER.")
     field: str | None = strawberry.field(description="The column key (mapping target) concerned, when one is.")
-    message: str
+    message: str = strawberry.field(description="What is wrong, for a person to read.")
 
 
-@strawberry.type
+@strawberry.type(description="One report entry of a page, with its cursor.")
 class JobReportEdge:
-    cursor: str
-    node: JobReportEntry
+    cursor: str = strawberry.field(description="Pass as `after` to get the entries after this one.")
+    node: JobReportEntry = strawberry.field(description="The entry.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a job's report, in row order.")
 class JobReportConnection:
-    edges: list[JobReportEdge]
-    page_info: PageInfo
+    edges: list[JobReportEdge] = strawberry.field(description="The page's entries with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more entries, and the cursors to get them.")
     _job_id: strawberry.Private[int]
 
     @strawberry.field(description="The page's entries, without cursors.")
@@ -66,17 +77,21 @@ REPORT_SORT = "ROW:ASC"
 
 @strawberry.type(description="Long work running in the background; poll it with `job(id:)` or `node`.")
 class Job(Node):
-    id: strawberry.ID
-    kind: str
-    status: JobStatusEnum  # type: ignore[valid-type]
-    total: int
-    done: int
-    failed: int
-    result: JSON
-    error: str | None
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    id: strawberry.ID = strawberry.field(description="The job's global id.")
+    kind: str = strawberry.field(
+        description="What it does: `import_leads`, `export_leads`, `bulk_email` or `convert_deals_to_leads`."
+    )
+    status: JobStatusEnum = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    total: int = strawberry.field(description="How many items it has to handle.")
+    done: int = strawberry.field(description="How many items succeeded so far.")
+    failed: int = strawberry.field(description="How many items failed so far (see `errors`).")
+    result: JSON = strawberry.field(
+        description="What it made, by kind (an export's file and row counts, an import's counts); {} until it has any."
+    )
+    error: str | None = strawberry.field(description="Why it FAILED; null otherwise.")
+    created_at: dt.datetime = strawberry.field(description="When it was started.")
+    started_at: dt.datetime | None = strawberry.field(description="When a worker first took it; null while CREATED.")
+    finished_at: dt.datetime | None = strawberry.field(description="When it ended; null while it runs.")
     _id: strawberry.Private[int]
 
     @classmethod
@@ -101,7 +116,10 @@ class Job(Node):
         return 1.0 if self.total == 0 else (self.done + self.failed) / self.total
 
     @strawberry.field(description="The items that failed, in order (at most `first`).")
-    async def errors(self, first: int = 100) -> list[JobItemError]:
+    async def errors(
+        self,
+        first: Annotated[int, strawberry.argument(description="How many failed items, at most 1000.")] = 100,
+    ) -> list[JobItemError]:
         items = await JobItemModel.filter(job_id=self._id, status="FAILED").order_by("position").limit(min(first, 1000))
         return [JobItemError.from_model(i) for i in items]
 
@@ -109,7 +127,11 @@ class Job(Node):
         description="What the job reports about its input, in row order: for an import, each problem of "
         "each row that made no lead (a row may have several). Empty for kinds of job without a report."
     )
-    async def report(self, first: int | None = None, after: str | None = None) -> JobReportConnection:
+    async def report(
+        self,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> JobReportConnection:
         size = page_size(first)
         query = JobReportEntryModel.filter(job_id=self._id)
         if after:
@@ -130,14 +152,14 @@ class Job(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="Something the viewer should know about: a job finished, a mention, a report reviewed.")
 class Notification(Node):
-    id: strawberry.ID
-    kind: str = strawberry.field(description="JOB_FINISHED, MENTIONED, ...")
-    message: str
+    id: strawberry.ID = strawberry.field(description="The notification's global id.")
+    kind: str = strawberry.field(description="JOB_FINISHED, MENTIONED, PROSPECT_REPORT_REVIEWED, ...")
+    message: str = strawberry.field(description="What happened, for a person to read.")
     subject_id: strawberry.ID | None = strawberry.field(description="What it is about: a job, a lead, a note.")
-    read: bool
-    created_at: dt.datetime
+    read: bool = strawberry.field(description="Whether it was marked read (`markNotificationsRead`).")
+    created_at: dt.datetime = strawberry.field(description="When it was sent.")
 
     @classmethod
     def from_model(cls, n: NotificationModel) -> Notification:
@@ -155,14 +177,14 @@ class Notification(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="One notification of a page, with its cursor.")
 class NotificationEdge:
-    cursor: str
-    node: Notification
+    cursor: str = strawberry.field(description="Pass as `after` to get older notifications.")
+    node: Notification = strawberry.field(description="The notification.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of notifications, newest first.")
 class NotificationConnection:
-    edges: list[NotificationEdge]
-    page_info: PageInfo
-    unread_count: int
+    edges: list[NotificationEdge] = strawberry.field(description="The page's notifications with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are older ones, and the cursors to get them.")
+    unread_count: int = strawberry.field(description="How many of all your notifications are unread.")

@@ -21,7 +21,7 @@ from models import Lead as LeadModel
 from models import LeadLabel as LeadLabelModel
 from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, money
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money
 from schema.changelog import ChangeLogEntry
 from schema.column import ColumnValue, column_value
 from schema.custom_field import CustomFieldValue
@@ -44,8 +44,10 @@ DealRef = Annotated["Deal", strawberry.lazy("schema.deal")]
 LeadSourceEnum = strawberry.enum(
     LeadSource, name="LeadSource", description="How the lead was made; set by the path, never by the client."
 )
-LeadSortFieldEnum = strawberry.enum(LeadSortField, name="LeadSortField")
-SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection")
+LeadSortFieldEnum = strawberry.enum(
+    LeadSortField, name="LeadSortField", description="The inbox's named sorts; `LeadSort.column` sorts by any column."
+)
+SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection", description="A sort's direction.")
 PredefinedLeadFilterEnum = strawberry.enum(
     PredefinedLeadFilter,
     name="PredefinedLeadFilter",
@@ -55,31 +57,106 @@ PredefinedLeadFilterEnum = strawberry.enum(
         "WITH_SCHEDULED_ACTIVITY: at least one activity not yet done."
     ),
 )
+describe_values(
+    LeadSourceEnum,
+    {
+        "MANUAL": "Created in the sales team's own app (a token made with `create-token --app`).",
+        "DEAL": "Converted from a deal (`convertDealsToLeads`).",
+        "WEB_FORM": "Sent through a web form.",
+        "PROSPECTOR": "Bought from the prospect database (`purchaseProspect`).",
+        "CHATBOT": "Collected by a chatbot.",
+        "LIVE_CHAT": "Collected in a live chat.",
+        "IMPORT": "Imported from a CSV or XLSX file (`importLeads`).",
+        "WEB_VISITORS": "Found among the website's visitors.",
+        "WORKFLOW_AUTOMATION": "Created by a workflow automation.",
+        "API": "Created through the API by a partner integration's token.",
+    },
+)
+describe_values(
+    LeadSortFieldEnum,
+    {
+        "TITLE": "The title, alphabetically.",
+        "CREATED_AT": "When the lead was created.",
+        "UPDATED_AT": "When the lead last changed.",
+        "VALUE": "The value's amount (currencies are not converted).",
+        "EXPECTED_CLOSE_DATE": "The expected close date.",
+        "NEXT_ACTIVITY": "The due date of the next activity not yet done.",
+        "SOURCE": "The source.",
+        "OWNER": "The owner's name (a user's or a team's).",
+        "PERSON_NAME": "The linked person's name.",
+        "ORGANIZATION_NAME": "The linked organization's name.",
+        "LABEL": "The alphabetically first of the lead's label names.",
+    },
+)
+describe_values(SortDirectionEnum, {"ASC": "Smallest, earliest or A first.", "DESC": "Largest, latest or Z first."})
+describe_values(
+    PredefinedLeadFilterEnum,
+    {
+        "ADDED_MORE_THAN_THREE_MONTHS_AGO": "Created more than three calendar months ago.",
+        "WITH_LINKED_PERSON": "A person is linked.",
+        "WITH_EMAIL": "The linked person has an email address.",
+        "WITHOUT_ACTIVITY": "No activity at all, done or not.",
+        "WITH_PHONE": "The linked person has a phone number.",
+        "WITH_SCHEDULED_ACTIVITY": "At least one activity not yet done.",
+        "WITH_VALUE": "A value is set.",
+    },
+)
 
 MAX_VALUE_COLUMNS = 100
 
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A potential sale in the Leads Inbox, linked to a person and/or an organization and owned by a user or a "
+        "team. Visible to you according to its `visibility`."
+    )
+)
 class Lead(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The lead's global id (use `uuid` for the raw UUID).")
     uuid: UUID = strawberry.field(description="The lead's own UUID, as partners store it.")
-    title: str
-    value: Money | None
-    expected_close_date: dt.date | None
-    source: LeadSourceEnum  # type: ignore[valid-type]
-    visibility: VisibilityEnum  # type: ignore[valid-type]
-    was_seen: bool
-    is_archived: bool
-    archived_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    utm_source: str | None
-    utm_medium: str | None
-    utm_campaign: str | None
-    utm_term: str | None
-    utm_content: str | None
+    title: str = strawberry.field(
+        description=(
+            "What the lead is about; required, at most 255 characters. Defaults to the person's or organization's name."
+        ),
+    )
+    value: Money | None = strawberry.field(
+        description="The expected value of the deal to be; null when none was given.",
+    )
+    expected_close_date: dt.date | None = strawberry.field(
+        description="When the sale is expected to close; null when not set.",
+    )
+    source: LeadSourceEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How the lead was made; set by the server, never by the client.",
+    )
+    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who can see the lead; COMPANY unless set otherwise.",
+    )
+    was_seen: bool = strawberry.field(
+        description="Whether the lead was marked as seen (the inbox shows unseen leads in bold); set by the client.",
+    )
+    is_archived: bool = strawberry.field(description="True for a lead in the archive (see `archiveLeads`).")
+    archived_at: dt.datetime | None = strawberry.field(
+        description="When the lead was archived; null for an active lead.",
+    )
+    created_at: dt.datetime = strawberry.field(description="When the lead was created (UTC).")
+    updated_at: dt.datetime = strawberry.field(description="When the lead or its labels last changed (UTC).")
+    utm_source: str | None = strawberry.field(
+        description="The `utm_source` of the web visit the lead came from; null when none.",
+    )
+    utm_medium: str | None = strawberry.field(
+        description="The `utm_medium` of the web visit the lead came from; null when none.",
+    )
+    utm_campaign: str | None = strawberry.field(
+        description="The `utm_campaign` of the web visit the lead came from; null when none.",
+    )
+    utm_term: str | None = strawberry.field(
+        description="The `utm_term` of the web visit the lead came from; null when none.",
+    )
+    utm_content: str | None = strawberry.field(
+        description="The `utm_content` of the web visit the lead came from; null when none.",
+    )
     _person_id: strawberry.Private[int | None]
     _organization_id: strawberry.Private[int | None]
     _owner_user_id: strawberry.Private[int | None]
@@ -142,7 +219,7 @@ class Lead(Node):
                 rows = [*rows, *more]
         return rows
 
-    @strawberry.field
+    @strawberry.field(description="The linked person; null when the lead is linked to an organization only.")
     async def person(self, info: InfoT) -> PersonRef | None:
         from schema.person import Person
 
@@ -151,7 +228,7 @@ class Lead(Node):
         person = await info.context.loaders.person_by_id.load(self._person_id)
         return Person.from_model(person) if person else None
 
-    @strawberry.field
+    @strawberry.field(description="The linked organization; null when the lead is linked to a person only.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
         from schema.organization import Organization
 
@@ -160,7 +237,7 @@ class Lead(Node):
         org = await info.context.loaders.organization_by_id.load(self._organization_id)
         return Organization.from_model(org) if org else None
 
-    @strawberry.field
+    @strawberry.field(description="The user or team that owns the lead.")
     async def owner(self, info: InfoT) -> LeadOwner | None:
         loaders = info.context.loaders
         if self._owner_user_id is not None:
@@ -171,7 +248,7 @@ class Lead(Node):
             return Team.from_model(team) if team else None
         return None
 
-    @strawberry.field
+    @strawberry.field(description="The lead's labels, such as Hot, Warm or Cold.")
     async def labels(self, info: InfoT) -> list[LeadLabel]:
         if self._preview_labels is not None:
             return [LeadLabel.from_model(label) for label in self._preview_labels]
@@ -201,7 +278,13 @@ class Lead(Node):
         return [Note.from_model(n) for n in rows]
 
     @strawberry.field(description="Activities: those not done first, each group by due date.")
-    async def activities(self, info: InfoT, done: bool | None = None) -> list[Activity]:
+    async def activities(
+        self,
+        info: InfoT,
+        done: Annotated[
+            bool | None, strawberry.argument(description="Only done (true) or not done (false) activities; null: all.")
+        ] = None,
+    ) -> list[Activity]:
         rows = await self._with_others(info.context.loaders.activities_by_lead_id)
         if self._also_lead_ids:
             rows.sort(key=lambda a: (a.done, a.due_date, a.due_time is not None, a.due_time or dt.time(), a.id))
@@ -240,7 +323,16 @@ class Lead(Node):
             "statements whatever its size."
         )
     )
-    async def values(self, info: InfoT, columns: list[str] | None = None) -> list[ColumnValue | None]:
+    async def values(
+        self,
+        info: InfoT,
+        columns: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Column keys of `leadColumns`, at most 100; an unknown key is an error. Null: yours."
+            ),
+        ] = None,
+    ) -> list[ColumnValue | None]:
         context = info.context
         keys = tuple(columns) if columns is not None else tuple(c.key for c in await context.viewer_columns())
         if len(keys) > MAX_VALUE_COLUMNS:
@@ -253,16 +345,16 @@ class Lead(Node):
         return [ChangeLogEntry.from_model(e) for e in await info.context.loaders.change_log_by_lead_id.load(self.uuid)]
 
 
-@strawberry.type
+@strawberry.type(description="One lead of a page, with its cursor.")
 class LeadEdge:
-    cursor: str
-    node: Lead
+    cursor: str = strawberry.field(description="Pass as `after` to get the leads after this one (in the same sort).")
+    node: Lead = strawberry.field(description="The lead.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of leads (keyset pagination: `first`/`after`).")
 class LeadConnection:
-    edges: list[LeadEdge]
-    page_info: PageInfo
+    edges: list[LeadEdge] = strawberry.field(description="The page's leads with their cursors, in the sort asked for.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more leads, and the cursors to get them.")
     _viewer: strawberry.Private[Viewer]
     _query: strawberry.Private[LeadQuery]
     _now: strawberry.Private[dt.datetime]
@@ -286,7 +378,10 @@ class LeadConnection:
 )
 class LeadFilter:
     archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
-    sources: list[LeadSourceEnum] | None = None  # type: ignore[valid-type]
+    sources: list[LeadSourceEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Leads with any of these sources.",
+    )
     label_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Leads carrying any of these labels."
     )
@@ -296,7 +391,10 @@ class LeadFilter:
     team_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Leads owned by any of these teams or by one of their members."
     )
-    predefined: list[PredefinedLeadFilterEnum] | None = None  # type: ignore[valid-type]
+    predefined: list[PredefinedLeadFilterEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Ready-made filters; a lead must match all of them.",
+    )
     lead_status_ids: list[strawberry.ID] | None = strawberry.field(
         default=None,
         description=(
@@ -317,11 +415,17 @@ class LeadFilter:
 
 @strawberry.input(description="One sort column and a direction; ties are broken by id, empty values come last.")
 class LeadSort:
-    field: LeadSortFieldEnum = LeadSortField.CREATED_AT  # type: ignore[valid-type]
+    field: LeadSortFieldEnum = strawberry.field(  # type: ignore[valid-type]
+        default=LeadSortField.CREATED_AT,
+        description="What to sort by; ignored when `column` is given.",
+    )
     column: str | None = strawberry.field(
         default=None,
         description=(
             "Any sortable column of `leadColumns` (person, organization and custom fields too), instead of `field`."
         ),
     )
-    direction: SortDirectionEnum = SortDirection.DESC  # type: ignore[valid-type]
+    direction: SortDirectionEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SortDirection.DESC,
+        description="ASC or DESC; newest first by default.",
+    )

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain.lead_filter import FilterOp, FilterOperator
+from schema.base import describe_values
 
 FilterOperatorEnum = strawberry.enum(
     FilterOperator,
@@ -19,13 +20,37 @@ FilterOperatorEnum = strawberry.enum(
         "IS_EMPTY, IS_NOT_EMPTY. NOT_EQUALS and IS_NOT_ONE_OF include records without a value."
     ),
 )
-FilterGroupOperatorEnum = strawberry.enum(FilterOp, name="FilterGroupOperator")
+FilterGroupOperatorEnum = strawberry.enum(
+    FilterOp, name="FilterGroupOperator", description="How a group combines its conditions and groups."
+)
+describe_values(FilterGroupOperatorEnum, {"AND": "All must match.", "OR": "At least one must match."})
+describe_values(
+    FilterOperatorEnum,
+    {
+        "EQUALS": "The value equals `value` (text ignores case).",
+        "NOT_EQUALS": "The value differs from `value`, or there is none.",
+        "CONTAINS": "The text contains `value`, ignoring case.",
+        "STARTS_WITH": "The text starts with `value`, ignoring case.",
+        "IS_EMPTY": "There is no value.",
+        "IS_NOT_EMPTY": "There is a value.",
+        "GREATER_THAN": "The number is greater than `value`.",
+        "LESS_THAN": "The number is less than `value`.",
+        "BETWEEN": "Between `values[0]` and `values[1]`, both included.",
+        "IS_ONE_OF": "Equals one of `values` (for lists: has any of them).",
+        "IS_NOT_ONE_OF": "Equals none of `values` (for lists: has none of them), or there is no value.",
+        "BEFORE": "The date or time is before `value`.",
+        "AFTER": "The date or time is after `value`.",
+        "IN_LAST_DAYS": "The date is within the last `value` days up to today (UTC).",
+    },
+)
 
 
 @strawberry.input(description="One condition: a column (a key of `leadColumns`), an operator and its value(s).")
 class ConditionInput:
-    column: str
-    operator: FilterOperatorEnum  # type: ignore[valid-type]
+    column: str = strawberry.field(description="A filterable column key of `leadColumns`, e.g. `person.name`.")
+    operator: FilterOperatorEnum = strawberry.field(  # type: ignore[valid-type]
+        description="An operator the column's type takes (see FilterOperator)."
+    )
     value: JSON | None = strawberry.field(
         default=None,
         description=(
@@ -40,6 +65,8 @@ class ConditionInput:
 
 @strawberry.input(description="Conditions and nested groups, all combined with `op` (AND by default).")
 class FilterGroupInput:
-    op: FilterGroupOperatorEnum = FilterOp.AND  # type: ignore[valid-type]
-    conditions: list[ConditionInput] | None = None
-    groups: list[FilterGroupInput] | None = None
+    op: FilterGroupOperatorEnum = strawberry.field(  # type: ignore[valid-type]
+        default=FilterOp.AND, description="AND (all) or OR (any)."
+    )
+    conditions: list[ConditionInput] | None = strawberry.field(default=None, description="The group's conditions.")
+    groups: list[FilterGroupInput] | None = strawberry.field(default=None, description="Nested groups.")

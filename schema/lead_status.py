@@ -11,7 +11,7 @@ from domain.lead_state import HiddenReason
 from models import Category as CategoryModel
 from models import CategoryGroup as CategoryGroupModel
 from models import LeadStatus as LeadStatusModel
-from schema.base import InfoT, Node
+from schema.base import InfoT, Node, describe_values
 
 LeadStatusHiddenReasonEnum = strawberry.enum(
     HiddenReason,
@@ -23,12 +23,20 @@ LeadStatusHiddenReasonEnum = strawberry.enum(
         "(storedLeadStatus) but cannot be changed."
     ),
 )
+describe_values(
+    LeadStatusHiddenReasonEnum,
+    {
+        "NO_ORGANIZATION": "The person has no organization, so no category.",
+        "NO_CATEGORY": "The person's organization has no category.",
+        "LEAD_STATUS_NOT_ENABLED": "The organization's category is in a group without lead status.",
+    },
+)
 
 
 @strawberry.type(description="A step of the company's lead qualification, such as Open or Qualified.")
 class LeadStatus(Node):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The lead status's global id.")
+    name: str = strawberry.field(description="Its name, unique in the company; at most 100 characters.")
     description: str = strawberry.field(description="What the status means; a client shows it as a tooltip.")
     position: int = strawberry.field(description="Its place in the company's order, from 0.")
     is_initial: bool = strawberry.field(
@@ -37,7 +45,7 @@ class LeadStatus(Node):
     is_retired: bool = strawberry.field(
         description="A retired status can no longer be chosen; the persons holding it keep it."
     )
-    retired_at: dt.datetime | None
+    retired_at: dt.datetime | None = strawberry.field(description="When it was retired; null while it can be chosen.")
 
     @classmethod
     def from_model(cls, status: LeadStatusModel) -> LeadStatus:
@@ -56,10 +64,12 @@ class LeadStatus(Node):
     description="A group of organization categories; the flag says whether their persons have a lead status."
 )
 class CategoryGroup(Node):
-    id: strawberry.ID
-    name: str
-    lead_status_enabled: bool
-    position: int
+    id: strawberry.ID = strawberry.field(description="The group's global id.")
+    name: str = strawberry.field(description="Its name, unique in the company.")
+    lead_status_enabled: bool = strawberry.field(
+        description="Whether persons of organizations in its categories have a lead status."
+    )
+    position: int = strawberry.field(description="Its place in the company's order, from 0.")
     _pk: strawberry.Private[int]
 
     @classmethod
@@ -72,7 +82,7 @@ class CategoryGroup(Node):
             _pk=group.id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The group's categories in order.")
     async def categories(self, info: InfoT) -> list[Category]:
         rows = await info.context.loaders.categories_by_group_id.load(self._pk)
         return [Category.from_model(c) for c in rows]
@@ -80,9 +90,9 @@ class CategoryGroup(Node):
 
 @strawberry.type(description="What kind of organization it is, such as Lead or Customer; its persons inherit it.")
 class Category(Node):
-    id: strawberry.ID
-    name: str
-    position: int
+    id: strawberry.ID = strawberry.field(description="The category's global id.")
+    name: str = strawberry.field(description="Its name, unique in the company.")
+    position: int = strawberry.field(description="Its place within its group, from 0.")
     _group_id: strawberry.Private[int]
 
     @classmethod
@@ -94,7 +104,7 @@ class Category(Node):
             _group_id=category.group_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The group the category belongs to.")
     async def group(self, info: InfoT) -> CategoryGroup:
         group = await info.context.loaders.category_group_by_id.load(self._group_id)
         assert group is not None  # a category's group is of the same company and never deleted

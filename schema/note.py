@@ -20,10 +20,10 @@ UserRef = Annotated["User", strawberry.lazy("schema.account")]
 
 @strawberry.type(description="A note on a lead or contact. `@Full Name` in the text mentions a user.")
 class Note(Node):
-    id: strawberry.ID
-    content: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="The note's global id.")
+    content: str = strawberry.field(description="The text, at most 100,000 characters.")
+    created_at: dt.datetime = strawberry.field(description="When the note was written.")
+    updated_at: dt.datetime = strawberry.field(description="When the note was last changed.")
     _id: strawberry.Private[int]
     _author_id: strawberry.Private[int | None]
 
@@ -38,7 +38,7 @@ class Note(Node):
             _author_id=note.author_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who wrote the note; null if that user was removed.")
     async def author(self, info: InfoT) -> UserRef | None:
         from schema.account import User
 

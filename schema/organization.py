@@ -26,22 +26,28 @@ UserRef = Annotated["User", strawberry.lazy("schema.account")]
 
 @strawberry.type(description="A postal address; latitude and longitude, when known, let a client open a map.")
 class Address:
-    street: str | None
-    city: str | None
-    postal_code: str | None
-    country: str | None
-    latitude: Decimal | None
-    longitude: Decimal | None
+    street: str | None = strawberry.field(description="Street and number; null when not known.")
+    city: str | None = strawberry.field(description="City; null when not known.")
+    postal_code: str | None = strawberry.field(description="Postal code; null when not known.")
+    country: str | None = strawberry.field(description="Country, as entered; null when not known.")
+    latitude: Decimal | None = strawberry.field(
+        description="Degrees north (-90 to 90, six decimals); null when not known."
+    )
+    longitude: Decimal | None = strawberry.field(
+        description="Degrees east (-180 to 180, six decimals); null when not known."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A company or other organization you sell to; visible to you by its `visibility`.")
 class Organization(Node):
-    id: strawberry.ID
-    name: str
-    address: Address
-    visibility: VisibilityEnum  # type: ignore[valid-type]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="The organization's global id.")
+    name: str = strawberry.field(description="The name; at most 255 characters.")
+    address: Address = strawberry.field(description="The postal address; its parts are null when not known.")
+    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who can see the organization."
+    )
+    created_at: dt.datetime = strawberry.field(description="When the organization was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the organization last changed.")
     _owner_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
     _category_id: strawberry.Private[int | None]
@@ -73,7 +79,7 @@ class Organization(Node):
         values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
         return [CustomFieldValue.from_value(v) for v in values]
 
-    @strawberry.field
+    @strawberry.field(description="The user who owns the organization; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
         from schema.account import User
 
@@ -92,22 +98,24 @@ class Organization(Node):
         return Category.from_model(category) if category else None
 
 
-@strawberry.type
+@strawberry.type(description="One organization of a page, with its cursor.")
 class OrganizationEdge:
-    cursor: str
-    node: Organization
+    cursor: str = strawberry.field(description="Pass as `after` to get the organizations after this one.")
+    node: Organization = strawberry.field(description="The organization.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of organizations (keyset pagination: `first`/`after`).")
 class OrganizationConnection:
-    edges: list[OrganizationEdge]
-    page_info: PageInfo
+    edges: list[OrganizationEdge] = strawberry.field(description="The page's organizations with their cursors.")
+    page_info: PageInfo = strawberry.field(
+        description="Whether there are more organizations, and the cursors to get them."
+    )
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field
+    @strawberry.field(description="The page's organizations, without cursors.")
     def nodes(self) -> list[Organization]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Computed only when asked for.")
+    @strawberry.field(description="How many organizations match in all; computed only when asked for.")
     async def total_count(self) -> int:
         return await self._count()

@@ -13,22 +13,26 @@ from schema.organization import Organization
 UNSET = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="Address parts to set; parts left out keep their value, null clears one.")
 class AddressInput:
-    street: str | None = UNSET
-    city: str | None = UNSET
-    postal_code: str | None = UNSET
-    country: str | None = UNSET
-    latitude: Decimal | None = UNSET
-    longitude: Decimal | None = UNSET
+    street: str | None = strawberry.field(default=UNSET, description="Street and number, at most 255 characters.")
+    city: str | None = strawberry.field(default=UNSET, description="City, at most 120 characters.")
+    postal_code: str | None = strawberry.field(default=UNSET, description="Postal code, at most 32 characters.")
+    country: str | None = strawberry.field(default=UNSET, description="Country, at most 120 characters.")
+    latitude: Decimal | None = strawberry.field(default=UNSET, description="Degrees north, -90 to 90.")
+    longitude: Decimal | None = strawberry.field(default=UNSET, description="Degrees east, -180 to 180.")
 
 
 @strawberry.input(description="An organization's fields; `name` is required when creating.")
 class OrganizationFields:
-    name: str | None = None
-    address: AddressInput | None = None
-    owner_id: strawberry.ID | None = None
-    visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    name: str | None = strawberry.field(default=None, description="The name, at most 255 characters; required.")
+    address: AddressInput | None = strawberry.field(default=None, description="The postal address.")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An active user of the company; defaults to the caller."
+    )
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Who can see the organization; COMPANY by default."
+    )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=None, description="Values of organization custom fields, by key."
     )
@@ -39,11 +43,13 @@ class OrganizationFields:
 
 @strawberry.input(description="Changes to an organization: only the fields given are changed.")
 class UpdateOrganizationInput:
-    id: strawberry.ID
-    name: str | None = UNSET
-    address: AddressInput | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
-    visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    id: strawberry.ID = strawberry.field(description="The organization.")
+    name: str | None = strawberry.field(default=UNSET, description="A new name; cannot be emptied.")
+    address: AddressInput | None = strawberry.field(default=UNSET, description="Address parts to change.")
+    owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user of the company.")
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who can see the organization."
+    )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
     )
@@ -56,7 +62,16 @@ class UpdateOrganizationInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of an organization mutation.")
 class OrganizationPayload:
-    organization: Organization | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    organization: Organization | None = strawberry.field(
+        default=None, description="The organization as saved; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID (coordinates), INVALID_ID, NOT_FOUND, "
+            "INVALID_CUSTOM_FIELD_VALUE, UNKNOWN_CUSTOM_FIELD, IN_USE (deleting the only contact of a lead). "
+            "Empty on success."
+        ),
+    )

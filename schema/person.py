@@ -28,34 +28,40 @@ OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization
 
 @strawberry.type(description="An email address or phone number with its label; one of a list is primary.")
 class ContactValue:
-    value: str
-    label: str
-    primary: bool
+    value: str = strawberry.field(description="The email address or phone number, as entered.")
+    label: str = strawberry.field(description="What kind it is, e.g. `work`, `home`, `mobile`.")
+    primary: bool = strawberry.field(description="Whether it is the list's primary one (exactly one is).")
 
 
-@strawberry.input
+@strawberry.input(description="An email address or phone number with its label.")
 class ContactValueInput:
-    value: str
-    label: str = "work"
-    primary: bool = False
+    value: str = strawberry.field(
+        description="An email address (name@domain.tld), or a phone number of at least three digits; else INVALID."
+    )
+    label: str = strawberry.field(default="work", description="What kind it is; at most 32 characters kept.")
+    primary: bool = strawberry.field(
+        default=False, description="Make it the primary one; without any, the first of the list is."
+    )
 
 
 def _values(items: list[dict[str, Any]]) -> list[ContactValue]:
     return [ContactValue(value=i["value"], label=i.get("label", ""), primary=bool(i.get("primary"))) for i in items]
 
 
-@strawberry.type
+@strawberry.type(description="A contact person, optionally of an organization; visible to you by its `visibility`.")
 class Person(Node):
-    id: strawberry.ID
-    name: str
-    first_name: str | None
-    last_name: str | None
-    emails: list[ContactValue]
-    phones: list[ContactValue]
-    job_title: str | None
-    visibility: VisibilityEnum  # type: ignore[valid-type]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="The person's global id.")
+    name: str = strawberry.field(description="Full name; at most 255 characters.")
+    first_name: str | None = strawberry.field(description="First name; null when not known.")
+    last_name: str | None = strawberry.field(description="Last name; null when not known.")
+    emails: list[ContactValue] = strawberry.field(description="Email addresses; exactly one is primary unless empty.")
+    phones: list[ContactValue] = strawberry.field(description="Phone numbers; exactly one is primary unless empty.")
+    job_title: str | None = strawberry.field(description="Job title; null when not known.")
+    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who can see the person."
+    )
+    created_at: dt.datetime = strawberry.field(description="When the person was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the person last changed.")
     _pk: strawberry.Private[int]
     _organization_id: strawberry.Private[int | None]
     _owner_id: strawberry.Private[int | None]
@@ -88,7 +94,7 @@ class Person(Node):
     def primary_phone(self) -> str | None:
         return next((p.value for p in self.phones if p.primary), None)
 
-    @strawberry.field
+    @strawberry.field(description="The organization the person works for; null when none.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
         from schema.organization import Organization
 
@@ -103,7 +109,7 @@ class Person(Node):
         values = field_values(fields, self._custom_fields, deal_value=None, with_formulas=False)
         return [CustomFieldValue.from_value(v) for v in values]
 
-    @strawberry.field
+    @strawberry.field(description="The user who owns the person; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
         from schema.account import User
 
@@ -152,22 +158,22 @@ class Person(Node):
         return [ChangeLogEntry.from_model(e) for e in await info.context.loaders.change_log_by_person_id.load(self._pk)]
 
 
-@strawberry.type
+@strawberry.type(description="One person of a page, with its cursor.")
 class PersonEdge:
-    cursor: str
-    node: Person
+    cursor: str = strawberry.field(description="Pass as `after` to get the persons after this one.")
+    node: Person = strawberry.field(description="The person.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of persons (keyset pagination: `first`/`after`).")
 class PersonConnection:
-    edges: list[PersonEdge]
-    page_info: PageInfo
+    edges: list[PersonEdge] = strawberry.field(description="The page's persons with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more persons, and the cursors to get them.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field
+    @strawberry.field(description="The page's persons, without cursors.")
     def nodes(self) -> list[Person]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Computed only when asked for.")
+    @strawberry.field(description="How many persons match in all; computed only when asked for.")
     async def total_count(self) -> int:
         return await self._count()

@@ -13,15 +13,27 @@ UNSET = strawberry.UNSET
 
 @strawberry.input(description="A person's fields; `name` is required when creating (or first and last name).")
 class PersonFields:
-    name: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    emails: list[ContactValueInput] | None = None
-    phones: list[ContactValueInput] | None = None
-    job_title: str | None = None
-    organization_id: strawberry.ID | None = None
-    owner_id: strawberry.ID | None = None
-    visibility: VisibilityEnum | None = None  # type: ignore[valid-type]
+    name: str | None = strawberry.field(
+        default=None, description="Full name, at most 255 characters; defaults to first and last name."
+    )
+    first_name: str | None = strawberry.field(
+        default=None, description="At most 120 characters; taken from `name` when left out."
+    )
+    last_name: str | None = strawberry.field(
+        default=None, description="At most 120 characters; taken from `name` when left out."
+    )
+    emails: list[ContactValueInput] | None = strawberry.field(default=None, description="Email addresses.")
+    phones: list[ContactValueInput] | None = strawberry.field(default=None, description="Phone numbers.")
+    job_title: str | None = strawberry.field(default=None, description="At most 255 characters.")
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The organization the person works for (a lead's new organization when inline)."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An active user of the company; defaults to the caller."
+    )
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Who can see the person; COMPANY by default."
+    )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=None, description="Values of person custom fields, by key."
     )
@@ -33,16 +45,25 @@ class PersonFields:
 
 @strawberry.input(description="Changes to a person: only the fields given are changed.")
 class UpdatePersonInput:
-    id: strawberry.ID
-    name: str | None = UNSET
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    emails: list[ContactValueInput] | None = UNSET
-    phones: list[ContactValueInput] | None = UNSET
-    job_title: str | None = UNSET
-    organization_id: strawberry.ID | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
-    visibility: VisibilityEnum | None = UNSET  # type: ignore[valid-type]
+    id: strawberry.ID = strawberry.field(description="The person.")
+    name: str | None = strawberry.field(default=UNSET, description="A new full name; cannot be emptied.")
+    first_name: str | None = strawberry.field(default=UNSET, description="A new first name; null clears it.")
+    last_name: str | None = strawberry.field(default=UNSET, description="A new last name; null clears it.")
+    emails: list[ContactValueInput] | None = strawberry.field(
+        default=UNSET, description="The whole list of email addresses from now on."
+    )
+    phones: list[ContactValueInput] | None = strawberry.field(
+        default=UNSET, description="The whole list of phone numbers from now on."
+    )
+    job_title: str | None = strawberry.field(default=UNSET, description="A new job title; null clears it.")
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="Move the person to this organization (its category decides the lead status); null: none.",
+    )
+    owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user of the company.")
+    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who can see the person."
+    )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
     )
@@ -52,7 +73,16 @@ class UpdatePersonInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a person mutation.")
 class PersonPayload:
-    person: Person | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    person: Person | None = strawberry.field(
+        default=None, description="The person as saved; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID (an email or phone), INVALID_ID, NOT_FOUND, "
+            "CATEGORY_INHERITED, INVALID_CUSTOM_FIELD_VALUE, UNKNOWN_CUSTOM_FIELD, IN_USE (deleting the only "
+            "contact of a lead). Empty on success."
+        ),
+    )

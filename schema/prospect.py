@@ -15,13 +15,71 @@ from domain.prospect_query import COUNT_CAP, ProspectFilter, count_prospects
 from models import Department, EmployeeRange, ProspectKind, RevenueRange, Seniority
 from models import ProspectOrganization as ProspectOrganizationModel
 from models import ProspectPerson as ProspectPersonModel
-from schema.base import InfoT, Node, PageInfo
+from schema.base import InfoT, Node, PageInfo, describe_values
 
-SeniorityEnum = strawberry.enum(Seniority, name="Seniority")
-DepartmentEnum = strawberry.enum(Department, name="Department")
+SeniorityEnum = strawberry.enum(Seniority, name="Seniority", description="How senior a person's position is.")
+DepartmentEnum = strawberry.enum(Department, name="Department", description="The part of a company a person works in.")
 EmployeeRangeEnum = strawberry.enum(EmployeeRange, name="EmployeeRange", description="Company size by head count.")
 RevenueRangeEnum = strawberry.enum(RevenueRange, name="RevenueRange", description="Yearly revenue in US dollars.")
-ProspectKindEnum = strawberry.enum(ProspectKind, name="ProspectKind")
+ProspectKindEnum = strawberry.enum(
+    ProspectKind, name="ProspectKind", description="Which half of the prospect database: persons or organizations."
+)
+describe_values(
+    SeniorityEnum,
+    {
+        "ENTRY": "Entry level.",
+        "SENIOR": "Senior individual contributor.",
+        "MANAGER": "Manager.",
+        "DIRECTOR": "Director.",
+        "VP": "Vice president.",
+        "C_LEVEL": "Chief officer (CEO, CFO, ...).",
+        "OWNER": "Owner.",
+        "PARTNER": "Partner.",
+    },
+)
+describe_values(
+    DepartmentEnum,
+    {
+        "EXECUTIVE": "Executive management.",
+        "SALES": "Sales.",
+        "MARKETING": "Marketing.",
+        "ENGINEERING": "Engineering.",
+        "PRODUCT": "Product management.",
+        "IT": "Information technology.",
+        "FINANCE": "Finance.",
+        "HUMAN_RESOURCES": "Human resources.",
+        "OPERATIONS": "Operations.",
+        "CUSTOMER_SUCCESS": "Customer success and support.",
+        "LEGAL": "Legal.",
+        "PURCHASING": "Purchasing.",
+    },
+)
+describe_values(
+    EmployeeRangeEnum,
+    {
+        "EMPLOYEES_1_10": "1 to 10 employees.",
+        "EMPLOYEES_11_50": "11 to 50 employees.",
+        "EMPLOYEES_51_200": "51 to 200 employees.",
+        "EMPLOYEES_201_500": "201 to 500 employees.",
+        "EMPLOYEES_501_1000": "501 to 1,000 employees.",
+        "EMPLOYEES_1001_5000": "1,001 to 5,000 employees.",
+        "EMPLOYEES_5001_10000": "5,001 to 10,000 employees.",
+        "EMPLOYEES_10001_PLUS": "More than 10,000 employees.",
+    },
+)
+describe_values(
+    RevenueRangeEnum,
+    {
+        "REVENUE_UNDER_1M": "Under 1 million.",
+        "REVENUE_1M_10M": "1 to 10 million.",
+        "REVENUE_10M_50M": "10 to 50 million.",
+        "REVENUE_50M_100M": "50 to 100 million.",
+        "REVENUE_100M_500M": "100 to 500 million.",
+        "REVENUE_500M_1B": "500 million to 1 billion.",
+        "REVENUE_1B_PLUS": "More than 1 billion.",
+    },
+)
+describe_values(ProspectKindEnum, {"PERSON": "Person profiles.", "ORGANIZATION": "Organization profiles."})
 
 
 def _enum(enum: Any, value: Any) -> Any:
@@ -30,32 +88,36 @@ def _enum(enum: Any, value: Any) -> Any:
 
 @strawberry.interface(description="A profile of the prospect database (a person or an organization).")
 class Prospect(Node):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The prospect's global id, as `purchaseProspect` takes it.")
+    name: str = strawberry.field(description="The person's or organization's name.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code.")
-    city: str | None
-    industry: str | None
-    employee_range: EmployeeRangeEnum | None  # type: ignore[valid-type]
+    city: str | None = strawberry.field(description="The city; null when not known.")
+    industry: str | None = strawberry.field(
+        description="The industry (for a person, the employer's); null when not known."
+    )
+    employee_range: EmployeeRangeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Company size (for a person, the employer's); null when not known."
+    )
     owned: bool = strawberry.field(description="The company bought this prospect already (it is in My prospects).")
 
 
 @strawberry.type(description="One job of a person's work history, latest first.")
 class WorkHistoryEntry:
-    company: str | None
-    title: str | None
-    start: str | None
-    end: str | None
+    company: str | None = strawberry.field(description="The employer's name.")
+    title: str | None = strawberry.field(description="The job title.")
+    start: str | None = strawberry.field(description="When it began, as the source gives it (e.g. `2019-03`).")
+    end: str | None = strawberry.field(description="When it ended; null for the current job.")
 
 
 @strawberry.type(description="A person's contact details, shown once the company owns the prospect.")
 class ProspectPersonDetails:
-    work_email: str | None
-    other_emails: list[str]
-    direct_phone: str | None
-    mobile_phone: str | None
-    secondary_phones: list[str]
-    linkedin_url: str | None
-    work_history: list[WorkHistoryEntry]
+    work_email: str | None = strawberry.field(description="The work email address; null when not known.")
+    other_emails: list[str] = strawberry.field(description="Other email addresses.")
+    direct_phone: str | None = strawberry.field(description="The direct office line; null when not known.")
+    mobile_phone: str | None = strawberry.field(description="The mobile number; null when not known.")
+    secondary_phones: list[str] = strawberry.field(description="Further phone numbers.")
+    linkedin_url: str | None = strawberry.field(description="The LinkedIn profile's address; null when not known.")
+    work_history: list[WorkHistoryEntry] = strawberry.field(description="Jobs held, latest first.")
 
     @classmethod
     def from_model(cls, row: ProspectPersonModel) -> ProspectPersonDetails:
@@ -75,21 +137,25 @@ class ProspectPersonDetails:
 
 @strawberry.type(description="An organization's address and phones, shown once the company owns the prospect.")
 class ProspectOrganizationDetails:
-    street: str | None
-    postal_code: str | None
-    phones: list[str]
+    street: str | None = strawberry.field(description="Street and number; null when not known.")
+    postal_code: str | None = strawberry.field(description="Postal code; null when not known.")
+    phones: list[str] = strawberry.field(description="The organization's phone numbers.")
 
 
 @strawberry.type(description="A person of the prospect database.")
 class ProspectPerson(Prospect):
-    job_title: str | None
-    seniority: SeniorityEnum | None  # type: ignore[valid-type]
-    department: DepartmentEnum | None  # type: ignore[valid-type]
-    company_name: str | None
-    has_work_email: bool
-    has_direct_phone: bool
-    has_mobile: bool
-    has_linkedin: bool
+    job_title: str | None = strawberry.field(description="The current job title; null when not known.")
+    seniority: SeniorityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="How senior the position is; null when not known."
+    )
+    department: DepartmentEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The department; null when not known."
+    )
+    company_name: str | None = strawberry.field(description="The employer's name; null when not known.")
+    has_work_email: bool = strawberry.field(description="A work email address exists (shown once bought).")
+    has_direct_phone: bool = strawberry.field(description="A direct phone number exists (shown once bought).")
+    has_mobile: bool = strawberry.field(description="A mobile number exists (shown once bought).")
+    has_linkedin: bool = strawberry.field(description="A LinkedIn profile exists (shown once bought).")
     _id: strawberry.Private[int]
     _organization_id: strawberry.Private[int | None]
 
@@ -157,10 +223,12 @@ class ProspectPerson(Prospect):
 
 @strawberry.type(description="An organization of the prospect database.")
 class ProspectOrganization(Prospect):
-    domain: str | None
-    revenue_range: RevenueRangeEnum | None  # type: ignore[valid-type]
-    has_phone: bool
-    has_address: bool
+    domain: str | None = strawberry.field(description="The website's domain name; null when not known.")
+    revenue_range: RevenueRangeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Yearly revenue; null when not known."
+    )
+    has_phone: bool = strawberry.field(description="A phone number exists (shown once bought).")
+    has_address: bool = strawberry.field(description="A street address exists (shown once bought).")
     _id: strawberry.Private[int]
 
     @staticmethod
@@ -205,22 +273,22 @@ class ProspectOrganization(Prospect):
         )
 
 
-@strawberry.type
+@strawberry.type(description="One prospect of a page, with its cursor.")
 class ProspectEdge:
-    cursor: str
-    node: Prospect
+    cursor: str = strawberry.field(description="Pass as `after` to get the prospects after this one.")
+    node: Prospect = strawberry.field(description="The person or organization profile.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of prospects.")
 class ProspectConnection:
-    edges: list[ProspectEdge]
-    page_info: PageInfo
+    edges: list[ProspectEdge] = strawberry.field(description="The page's prospects with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more prospects, and the cursors to get them.")
     _kind: strawberry.Private[ProspectKind]
     _filter: strawberry.Private[ProspectFilter]
     # The count, once made: totalCount and totalCountCapped share one statement.
     _count: strawberry.Private[list[int]] = strawberry.field(default_factory=list)
 
-    @strawberry.field
+    @strawberry.field(description="The page's prospects, without cursors.")
     def nodes(self) -> list[Prospect]:
         return [edge.node for edge in self.edges]
 
@@ -252,13 +320,21 @@ class ProspectFilterInput:
     job_title: str | None = strawberry.field(
         default=None, description="Every word must occur in the job title (case and accents ignored)."
     )
-    seniorities: list[SeniorityEnum] | None = None  # type: ignore[valid-type]
-    departments: list[DepartmentEnum] | None = None  # type: ignore[valid-type]
+    seniorities: list[SeniorityEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Persons with any of these seniorities."
+    )
+    departments: list[DepartmentEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Persons in any of these departments."
+    )
     countries: list[str] | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2 codes.")
     cities: list[str] | None = strawberry.field(default=None, description="As the profiles spell them.")
-    industries: list[str] | None = None
-    employee_ranges: list[EmployeeRangeEnum] | None = None  # type: ignore[valid-type]
-    revenue_ranges: list[RevenueRangeEnum] | None = None  # type: ignore[valid-type]
+    industries: list[str] | None = strawberry.field(default=None, description="Any of these industries.")
+    employee_ranges: list[EmployeeRangeEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these company sizes."
+    )
+    revenue_ranges: list[RevenueRangeEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Organizations with any of these revenues."
+    )
     company_name: str | None = strawberry.field(default=None, description="The employer's name starts with this.")
     name: str | None = strawberry.field(default=None, description="The organization's name starts with this.")
 
@@ -279,16 +355,20 @@ class ProspectFilterInput:
 
 @strawberry.type(description="The conditions of a saved prospect filter.")
 class ProspectFilterValues:
-    job_title: str | None
-    seniorities: list[SeniorityEnum]  # type: ignore[valid-type]
-    departments: list[DepartmentEnum]  # type: ignore[valid-type]
-    countries: list[str]
-    cities: list[str]
-    industries: list[str]
-    employee_ranges: list[EmployeeRangeEnum]  # type: ignore[valid-type]
-    revenue_ranges: list[RevenueRangeEnum]  # type: ignore[valid-type]
-    company_name: str | None
-    name: str | None
+    job_title: str | None = strawberry.field(description="Words of the job title; null: any.")
+    seniorities: list[SeniorityEnum] = strawberry.field(description="Seniorities; empty: any.")  # type: ignore[valid-type]
+    departments: list[DepartmentEnum] = strawberry.field(description="Departments; empty: any.")  # type: ignore[valid-type]
+    countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 country codes; empty: any.")
+    cities: list[str] = strawberry.field(description="Cities; empty: any.")
+    industries: list[str] = strawberry.field(description="Industries; empty: any.")
+    employee_ranges: list[EmployeeRangeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Company sizes; empty: any."
+    )
+    revenue_ranges: list[RevenueRangeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Revenues; empty: any."
+    )
+    company_name: str | None = strawberry.field(description="Start of the employer's name; null: any.")
+    name: str | None = strawberry.field(description="Start of the organization's name; null: any.")
 
     @classmethod
     def from_filter(cls, f: ProspectFilter) -> ProspectFilterValues:

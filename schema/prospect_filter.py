@@ -15,12 +15,14 @@ from schema.prospect import ProspectFilterInput, ProspectFilterValues, ProspectK
 
 @strawberry.type(description="A named prospect search of yours.")
 class SavedProspectFilter(Node):
-    id: strawberry.ID
-    name: str
-    kind: ProspectKindEnum  # type: ignore[valid-type]
-    filter: ProspectFilterValues
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="The saved filter's global id.")
+    name: str = strawberry.field(description="Its name, unique among yours; at most 100 characters.")
+    kind: ProspectKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Whether it searches persons or organizations."
+    )
+    filter: ProspectFilterValues = strawberry.field(description="The search conditions.")
+    created_at: dt.datetime = strawberry.field(description="When it was saved.")
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
     def from_model(cls, row: SavedProspectFilterModel) -> SavedProspectFilter:
@@ -36,19 +38,32 @@ class SavedProspectFilter(Node):
 
 @strawberry.input(description="Save a prospect search under a name; give `id` to replace one of yours.")
 class SaveProspectFilterInput:
-    name: str
-    kind: ProspectKindEnum  # type: ignore[valid-type]
-    filter: ProspectFilterInput
-    id: strawberry.ID | None = None
+    name: str = strawberry.field(description="Required, at most 100 characters, unique among your saved filters.")
+    kind: ProspectKindEnum = strawberry.field(description="PERSON or ORGANIZATION.")  # type: ignore[valid-type]
+    filter: ProspectFilterInput = strawberry.field(description="The search conditions, fitting the kind.")
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of your saved filters to replace; a new one when left out."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `saveProspectFilter`.")
 class SaveProspectFilterPayload:
-    saved_filter: SavedProspectFilter | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    saved_filter: SavedProspectFilter | None = strawberry.field(
+        default=None, description="The saved filter; null on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was saved: PROSPECTOR_NOT_ENABLED, REQUIRED, TOO_LONG, INVALID (a condition the kind does "
+            "not take), TOO_MANY_ITEMS (over 50 values, or 200 saved filters), DUPLICATE (name), INVALID_ID, "
+            "NOT_FOUND. Empty on success."
+        ),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `deleteProspectFilter`.")
 class DeleteProspectFilterPayload:
-    deleted_id: strawberry.ID | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: strawberry.ID | None = strawberry.field(default=None, description="The deleted filter's id.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was deleted: INVALID_ID, NOT_FOUND. Empty on success."
+    )

@@ -14,7 +14,7 @@ from domain.prospect_report import reportable_until
 from models import ProspectKind, ReportReason, ReportStatus
 from models import ProspectPurchase as ProspectPurchaseModel
 from models import ProspectReport as ProspectReportModel
-from schema.base import InfoT, Node, PageInfo, UserError
+from schema.base import InfoT, Node, PageInfo, UserError, describe_values
 from schema.duplicate import DuplicateResolutionEnum
 from schema.prospect import Prospect, ProspectKindEnum, ProspectOrganization, ProspectPerson
 
@@ -29,29 +29,49 @@ LeadRef = Annotated["Lead", strawberry.lazy("schema.lead")]
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 
-ReportReasonEnum = strawberry.enum(ReportReason, name="ProspectReportReason")
+ReportReasonEnum = strawberry.enum(
+    ReportReason, name="ProspectReportReason", description="What is wrong with a bought prospect's data."
+)
+describe_values(
+    ReportReasonEnum,
+    {
+        "PHONE_NOT_IN_USE": "The phone number is not in use.",
+        "EMAIL_BOUNCES": "Email to the address bounces.",
+        "WRONG_COMPANY": "The person no longer works at the company given.",
+        "WRONG_JOB_TITLE": "The job title is wrong.",
+        "OTHER": "Something else; `details` must say what.",
+    },
+)
 ReportStatusEnum = strawberry.enum(
     ReportStatus, name="ProspectReportStatus", description="OPEN waits for the operator's review."
+)
+describe_values(
+    ReportStatusEnum,
+    {
+        "OPEN": "Waiting for the operator's review.",
+        "CONFIRMED": "The operator agreed: the credit was returned.",
+        "REJECTED": "The operator disagreed: no credit back; the purchase may be reported again.",
+    },
 )
 
 
 @strawberry.enum(name="ProspectReportState", description="Where a purchase stands with reports of incorrect data.")
 class ReportState(Enum):
-    NONE = "NONE"
-    OPEN = "OPEN"
-    CONFIRMED = "CONFIRMED"
-    REJECTED = "REJECTED"
+    NONE = strawberry.enum_value("NONE", description="Never reported.")
+    OPEN = strawberry.enum_value("OPEN", description="The latest report waits for review.")
+    CONFIRMED = strawberry.enum_value("CONFIRMED", description="The latest report was confirmed and refunded.")
+    REJECTED = strawberry.enum_value("REJECTED", description="The latest report was rejected.")
 
 
 @strawberry.type(description="A report that a bought prospect's details are incorrect.")
 class ProspectReport(Node):
-    id: strawberry.ID
-    reason: ReportReasonEnum  # type: ignore[valid-type]
-    details: str
-    status: ReportStatusEnum  # type: ignore[valid-type]
-    created_at: dt.datetime
-    reviewed_at: dt.datetime | None
-    review_note: str | None
+    id: strawberry.ID = strawberry.field(description="The report's global id.")
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    details: str = strawberry.field(description="The reporter's free text; empty when none.")
+    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")  # type: ignore[valid-type]
+    created_at: dt.datetime = strawberry.field(description="When it was reported.")
+    reviewed_at: dt.datetime | None = strawberry.field(description="When the operator decided; null while OPEN.")
+    review_note: str | None = strawberry.field(description="The operator's note to the reporter; null when none.")
     _reporter_id: strawberry.Private[int | None]
 
     @classmethod
@@ -67,7 +87,7 @@ class ProspectReport(Node):
             _reporter_id=row.reporter_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who reported it; null if that user was removed.")
     async def reporter(self, info: InfoT) -> UserRef | None:
         from schema.account import User
 
@@ -79,10 +99,10 @@ class ProspectReport(Node):
 
 @strawberry.type(description="A prospect the company bought: in My prospects, with its lead and report state.")
 class ProspectPurchase(Node):
-    id: strawberry.ID
-    kind: ProspectKindEnum  # type: ignore[valid-type]
-    purchased_at: dt.datetime
-    credits: int
+    id: strawberry.ID = strawberry.field(description="The purchase's global id.")
+    kind: ProspectKindEnum = strawberry.field(description="A person or an organization.")  # type: ignore[valid-type]
+    purchased_at: dt.datetime = strawberry.field(description="When it was bought.")
+    credits: int = strawberry.field(description="How many credits it cost.")
     reportable_until: dt.datetime = strawberry.field(description="Reports of incorrect data are taken until then.")
     _id: strawberry.Private[int]
     _prospect_id: strawberry.Private[int]
@@ -140,7 +160,9 @@ class ProspectPurchase(Node):
         lead = await info.context.loaders.lead_by_id.load(self._lead_id)
         return Lead.from_model(lead) if lead else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The person the purchase created or linked; null for an organization or once deleted."
+    )
     async def person(self, info: InfoT) -> PersonRef | None:
         from schema.person import Person
 
@@ -149,7 +171,7 @@ class ProspectPurchase(Node):
         person = await info.context.loaders.person_by_id.load(self._person_id)
         return Person.from_model(person) if person else None
 
-    @strawberry.field
+    @strawberry.field(description="The organization the purchase created or linked; null when none.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
         from schema.organization import Organization
 
@@ -181,35 +203,45 @@ class ProspectPurchase(Node):
         row = await info.context.loaders.latest_report_by_purchase_id.load(self._id)
         return row is None or row.status == ReportStatus.REJECTED
 
-    @strawberry.field
+    @strawberry.field(description="Where it stands with reports of incorrect data.")
     async def report_state(self, info: InfoT) -> ReportState:
         row = await info.context.loaders.latest_report_by_purchase_id.load(self._id)
         return ReportState(row.status.value) if row else ReportState.NONE
 
 
-@strawberry.type
+@strawberry.type(description="One purchase of a page, with its cursor.")
 class ProspectPurchaseEdge:
-    cursor: str
-    node: ProspectPurchase
+    cursor: str = strawberry.field(description="Pass as `after` to get older purchases.")
+    node: ProspectPurchase = strawberry.field(description="The purchase.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of My prospects, newest first.")
 class ProspectPurchaseConnection:
-    edges: list[ProspectPurchaseEdge]
-    page_info: PageInfo
+    edges: list[ProspectPurchaseEdge] = strawberry.field(description="The page's purchases with their cursors.")
+    page_info: PageInfo = strawberry.field(
+        description="Whether there are older purchases, and the cursors to get them."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The page's purchases, without cursors.")
     def nodes(self) -> list[ProspectPurchase]:
         return [edge.node for edge in self.edges]
 
 
 @strawberry.input(description="Duplicate decisions for one of the prospects bought.")
 class ProspectResolutionInput:
-    prospect_id: strawberry.ID
-    person_duplicate: DuplicateResolutionEnum | None = None  # type: ignore[valid-type]
-    link_person_id: strawberry.ID | None = None
-    organization_duplicate: DuplicateResolutionEnum | None = None  # type: ignore[valid-type]
-    link_organization_id: strawberry.ID | None = None
+    prospect_id: strawberry.ID = strawberry.field(description="One of `prospectIds`.")
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="What to do when its person has duplicates."
+    )
+    link_person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The existing person to link (implies LINK)."
+    )
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="What to do when its organization has duplicates."
+    )
+    link_organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The existing organization to link (implies LINK)."
+    )
 
 
 @strawberry.input(
@@ -223,39 +255,67 @@ class ProspectResolutionInput:
     )
 )
 class PurchaseProspectInput:
-    prospect_ids: list[strawberry.ID]
-    idempotency_key: str | None = None
-    person_duplicate: DuplicateResolutionEnum | None = None  # type: ignore[valid-type]
-    organization_duplicate: DuplicateResolutionEnum | None = None  # type: ignore[valid-type]
-    resolutions: list[ProspectResolutionInput] | None = None
+    prospect_ids: list[strawberry.ID] = strawberry.field(
+        description="ProspectPerson or ProspectOrganization ids, 1 to 50."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Up to 128 characters; reusing it for other prospects is IDEMPOTENCY_KEY_REUSED."
+    )
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="For every prospect: what to do when its person has duplicates."
+    )
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="For every prospect: what to do when its organization has duplicates."
+    )
+    resolutions: list[ProspectResolutionInput] | None = strawberry.field(
+        default=None, description="Decisions for single prospects, over the ones for all."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What one prospect of a purchase became.")
 class ProspectPurchaseResult:
-    prospect_id: strawberry.ID
+    prospect_id: strawberry.ID = strawberry.field(description="The prospect.")
     charged: bool = strawberry.field(description="False when the company owned the prospect already.")
-    purchase: ProspectPurchase
+    purchase: ProspectPurchase = strawberry.field(description="The purchase, with its lead and contacts.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `purchaseProspect`.")
 class PurchaseProspectPayload:
-    results: list[ProspectPurchaseResult] = strawberry.field(default_factory=list)
-    credits_spent: int = 0
+    results: list[ProspectPurchaseResult] = strawberry.field(
+        default_factory=list, description="One result per prospect, in the order given."
+    )
+    credits_spent: int = strawberry.field(default=0, description="How many credits this purchase took.")
     balance: int | None = strawberry.field(default=None, description="The company's credits after the purchase.")
     replayed: bool = strawberry.field(default=False, description="True when the idempotency key was used before.")
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was bought: PERMISSION_DENIED (no addProspectorLeads), PROSPECTOR_NOT_ENABLED, REQUIRED, "
+            "TOO_MANY_ITEMS, TOO_LONG, INVALID_ID, NOT_FOUND, INSUFFICIENT_CREDITS, DUPLICATE (with candidateIds), "
+            "IDEMPOTENCY_KEY_REUSED. Empty on success."
+        ),
+    )
 
 
 @strawberry.input(description="Report a bought prospect as incorrect: by its purchase or by its lead.")
 class ReportIncorrectInput:
-    reason: ReportReasonEnum  # type: ignore[valid-type]
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
     details: str | None = strawberry.field(default=None, description="Free text; required with OTHER.")
-    purchase_id: strawberry.ID | None = None
-    lead_id: strawberry.ID | None = None
+    purchase_id: strawberry.ID | None = strawberry.field(default=None, description="The purchase (or give `leadId`).")
+    lead_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The lead the purchase made (or give `purchaseId`)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `reportIncorrect`.")
 class ReportIncorrectPayload:
-    report: ProspectReport | None = None
-    purchase: ProspectPurchase | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    report: ProspectReport | None = strawberry.field(default=None, description="The new report, OPEN.")
+    purchase: ProspectPurchase | None = strawberry.field(default=None, description="The purchase reported.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was reported: PERMISSION_DENIED (no addProspectorLeads), PROSPECTOR_NOT_ENABLED, REQUIRED, "
+            "TOO_LONG (details over 2000 characters), INVALID_ID, NOT_FOUND, REPORT_WINDOW_CLOSED, LEAD_CONVERTED, "
+            "ALREADY_REVIEWED (refunded already), REPORT_ALREADY_OPEN. Empty on success."
+        ),
+    )

@@ -16,13 +16,13 @@ from schema.lead import LeadFilter
 
 @strawberry.type(description="A named filter of the inbox; use it with `leads(filter: {savedFilterId: ...})`.")
 class SavedFilter(Node):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The saved filter's global id.")
+    name: str = strawberry.field(description="Its name, at most 255 characters.")
     shared: bool = strawberry.field(description="Shared with the company; otherwise only its owner sees it.")
     is_favorite: bool = strawberry.field(description="Marked favourite by the viewer.")
     filter: JSON = strawberry.field(description="The filter, in the shape of the `LeadFilter` input.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was saved.")
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
     _owner_id: strawberry.Private[int]
 
     @classmethod
@@ -40,7 +40,7 @@ class SavedFilter(Node):
             _owner_id=saved.owner_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The user who saved it; only they can change it.")
     async def owner(self, info: InfoT) -> User | None:
         user = await info.context.loaders.user_by_id.load(self._owner_id)
         return User.from_model(user) if user else None
@@ -48,33 +48,48 @@ class SavedFilter(Node):
 
 @strawberry.input(description="A new saved filter, private unless shared.")
 class CreateSavedFilterInput:
-    name: str
-    filter: LeadFilter
-    shared: bool = False
-    favorite: bool = False
+    name: str = strawberry.field(description="Required, at most 255 characters.")
+    filter: LeadFilter = strawberry.field(
+        description="The filter to save (`archived` and the sort are not kept); it may not name another saved filter."
+    )
+    shared: bool = strawberry.field(default=False, description="Share it with everyone in the company.")
+    favorite: bool = strawberry.field(default=False, description="Mark it as one of your favourites.")
 
 
 @strawberry.input(description="Changes to one of the caller's saved filters; only the fields given change.")
 class UpdateSavedFilterInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    filter: LeadFilter | None = strawberry.UNSET
-    shared: bool | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The saved filter (yours).")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name; cannot be emptied.")
+    filter: LeadFilter | None = strawberry.field(default=strawberry.UNSET, description="The filter to save instead.")
+    shared: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Share it with the company (true) or make it private (false)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A saved filter to mark or unmark as your favourite.")
 class SetSavedFilterFavoriteInput:
-    id: strawberry.ID
-    favorite: bool
+    id: strawberry.ID = strawberry.field(description="Your saved filter or a shared one.")
+    favorite: bool = strawberry.field(description="True to mark, false to unmark.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of a saved filter mutation.")
 class SavedFilterPayload:
-    saved_filter: SavedFilter | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    saved_filter: SavedFilter | None = strawberry.field(
+        default=None, description="The saved filter as it is now; null on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID, INVALID_FILTER, INVALID_ID, NOT_FOUND, "
+            "PERMISSION_DENIED (not its owner). Empty on success."
+        ),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `deleteSavedFilter`.")
 class DeleteSavedFilterPayload:
-    deleted_id: strawberry.ID | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: strawberry.ID | None = strawberry.field(default=None, description="The deleted filter's id.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing was deleted: INVALID_ID, NOT_FOUND, PERMISSION_DENIED (not its owner).",
+    )

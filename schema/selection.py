@@ -14,7 +14,7 @@ from domain.selection_criteria import ID_FIELDS, Condition, SelectionField, Sele
 from models import Organization as OrganizationModel
 from models import Selection as SelectionModel
 from models import SelectionEntity, SelectionKind
-from schema.base import InfoT, Node, PageInfo, UserError
+from schema.base import AFTER, FIRST, InfoT, Node, PageInfo, UserError, describe_values
 from schema.organization import Organization
 from schema.person import Person
 
@@ -56,17 +56,65 @@ SelectionOperatorEnum = strawberry.enum(
     ),
 )
 
-SelectionMember = Annotated[Person | Organization, strawberry.union("SelectionMember")]
+describe_values(
+    SelectionEntityEnum, {"PERSON": "The members are persons.", "ORGANIZATION": "The members are organizations."}
+)
+describe_values(
+    SelectionKindEnum,
+    {"STATIC": "Members fixed when saved (or refreshed).", "DYNAMIC": "Members found again on every read."},
+)
+describe_values(
+    SelectionFieldEnum,
+    {
+        "LEAD_STATUS": "The lead status a person shows (organizations: any of their persons'); takes LeadStatus ids.",
+        "CATEGORY_GROUP": "The organization's category group; takes CategoryGroup ids.",
+        "CATEGORY": "The organization's category; takes Category ids.",
+        "LEAD_HAS_UTM_DATA": "Whether a lead of the contact has UTM data (IS_TRUE, IS_FALSE).",
+        "OWNER": "The contact's owner; takes User ids.",
+        "NAME": "The member's name.",
+        "EMAIL": "A person's email addresses.",
+        "PHONE": "A person's phone numbers, compared by their digits.",
+        "JOB_TITLE": "A person's job title.",
+        "ORGANIZATION_NAME": "The name of a person's organization.",
+        "CITY": "The organization's city (a person's organization's).",
+        "COUNTRY": "The organization's country (a person's organization's).",
+        "CREATED_AT": "When the member was created (BEFORE, AFTER take `date`; IN_LAST_DAYS takes `days`).",
+    },
+)
+describe_values(
+    SelectionOperatorEnum,
+    {
+        "IS_ONE_OF": "Has one of `ids`.",
+        "IS_NOT_ONE_OF": "Has none of `ids` (also true without a value).",
+        "EQUALS": "Equals `value`, ignoring case.",
+        "NOT_EQUALS": "Does not equal `value` (also true without a value).",
+        "CONTAINS": "Contains `value`, ignoring case.",
+        "NOT_CONTAINS": "Does not contain `value` (also true without a value).",
+        "STARTS_WITH": "Starts with `value`, ignoring case.",
+        "IS_EMPTY": "Has no value.",
+        "IS_NOT_EMPTY": "Has a value.",
+        "IS_TRUE": "The condition holds (LEAD_HAS_UTM_DATA).",
+        "IS_FALSE": "The condition does not hold (LEAD_HAS_UTM_DATA).",
+        "BEFORE": "Before `date`.",
+        "AFTER": "After `date`.",
+        "IN_LAST_DAYS": "Within the last `days` days (1 to 36500).",
+    },
+)
+
+SelectionMember = Annotated[
+    Person | Organization,
+    strawberry.union("SelectionMember", description="A member of a selection: a person or an organization."),
+]
 
 
 @strawberry.type(description="One condition of a selection; the conditions of a selection are combined with AND.")
 class SelectionCondition:
-    field: SelectionFieldEnum  # type: ignore[valid-type]
-    operator: SelectionOperatorEnum  # type: ignore[valid-type]
-    ids: list[strawberry.ID]
-    value: str | None
-    date: dt.date | None
-    days: int | None
+    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")  # type: ignore[valid-type]
+    operator: SelectionOperatorEnum = strawberry.field(description="How it compares.")  # type: ignore[valid-type]
+    ids: list[strawberry.ID] = strawberry.field(description="The ids it compares with; empty when it takes none.")
+    value: str | None = strawberry.field(description="The text it compares with; null when it takes none.")
+    date: dt.date | None = strawberry.field(description="The date of BEFORE and AFTER; null otherwise.")
+    days: int | None = strawberry.field(description="The days of IN_LAST_DAYS; null otherwise.")
 
     @classmethod
     def from_condition(cls, condition: Condition) -> SelectionCondition:
@@ -81,19 +129,19 @@ class SelectionCondition:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One member of a page, with its cursor.")
 class SelectionMemberEdge:
-    cursor: str
-    node: SelectionMember
+    cursor: str = strawberry.field(description="Pass as `after` to get the members after this one.")
+    node: SelectionMember = strawberry.field(description="The person or organization.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a selection's members, by name.")
 class SelectionMemberConnection:
-    edges: list[SelectionMemberEdge]
-    page_info: PageInfo
+    edges: list[SelectionMemberEdge] = strawberry.field(description="The page's members with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more members, and the cursors to get them.")
     _selection: strawberry.Private[SelectionModel]
 
-    @strawberry.field
+    @strawberry.field(description="The page's members, without cursors.")
     def nodes(self) -> list[SelectionMember]:
         return [edge.node for edge in self.edges]
 
@@ -104,15 +152,17 @@ class SelectionMemberConnection:
 
 @strawberry.type(description="A saved search over persons or organizations (SPEC §8).")
 class Selection(Node):
-    id: strawberry.ID
-    name: str
-    entity: SelectionEntityEnum  # type: ignore[valid-type]
-    kind: SelectionKindEnum  # type: ignore[valid-type]
+    id: strawberry.ID = strawberry.field(description="The selection's global id.")
+    name: str = strawberry.field(description="Its name, at most 200 characters.")
+    entity: SelectionEntityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Whether its members are persons or organizations."
+    )
+    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")  # type: ignore[valid-type]
     is_shared: bool = strawberry.field(description="Shared with the company; otherwise its owner's only.")
-    conditions: list[SelectionCondition]
+    conditions: list[SelectionCondition] = strawberry.field(description="Its criteria, all of which must hold.")
     members_saved_at: dt.datetime | None = strawberry.field(description="When a static selection took its members.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was created.")
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
     _model: strawberry.Private[SelectionModel]
 
     @classmethod
@@ -130,7 +180,7 @@ class Selection(Node):
             _model=selection,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The user who saved it; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
         from schema.account import User
 
@@ -141,7 +191,10 @@ class Selection(Node):
 
     @strawberry.field(description="The members the viewer may see, by name; a dynamic selection is evaluated now.")
     async def members(
-        self, info: InfoT, first: int | None = None, after: str | None = None
+        self,
+        info: InfoT,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> SelectionMemberConnection:
         viewer = info.context.require_viewer()
         after = after or None
@@ -162,38 +215,58 @@ class Selection(Node):
 
 @strawberry.input(description="One condition: a field, an operator fitting it, and its operand.")
 class SelectionConditionInput:
-    field: SelectionFieldEnum  # type: ignore[valid-type]
-    operator: SelectionOperatorEnum  # type: ignore[valid-type]
+    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")  # type: ignore[valid-type]
+    operator: SelectionOperatorEnum = strawberry.field(  # type: ignore[valid-type]
+        description="An operator the field takes (INVALID otherwise)."
+    )
     ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="LeadStatus, CategoryGroup, Category or User ids, as the field takes."
     )
-    value: str | None = None
-    date: dt.date | None = None
-    days: int | None = None
+    value: str | None = strawberry.field(
+        default=None, description="For text operators: the text, at most 255 characters."
+    )
+    date: dt.date | None = strawberry.field(default=None, description="For BEFORE and AFTER.")
+    days: int | None = strawberry.field(default=None, description="For IN_LAST_DAYS: 1 to 36500.")
 
 
-@strawberry.input
+@strawberry.input(description="A new selection.")
 class CreateSelectionInput:
-    name: str
-    entity: SelectionEntityEnum  # type: ignore[valid-type]
-    kind: SelectionKindEnum  # type: ignore[valid-type]
-    conditions: list[SelectionConditionInput] = strawberry.field(default_factory=list)
-    is_shared: bool = False
+    name: str = strawberry.field(description="Required, at most 200 characters.")
+    entity: SelectionEntityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Persons or organizations."
+    )
+    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")  # type: ignore[valid-type]
+    conditions: list[SelectionConditionInput] = strawberry.field(
+        default_factory=list, description="At most 50 conditions, combined with AND; none selects every contact."
+    )
+    is_shared: bool = strawberry.field(default=False, description="Share it with the company.")
 
 
 @strawberry.input(description="Changes to a selection (its owner or an admin): only the fields given change.")
 class UpdateSelectionInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    kind: SelectionKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    conditions: list[SelectionConditionInput] | None = strawberry.UNSET
-    is_shared: bool | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The selection.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    kind: SelectionKindEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="STATIC or DYNAMIC."
+    )
+    conditions: list[SelectionConditionInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The criteria from now on, replacing the old ones."
+    )
+    is_shared: bool | None = strawberry.field(default=strawberry.UNSET, description="Share it with the company or not.")
     refresh: bool = strawberry.field(
         default=False, description="Take a static selection's members again from its criteria, as they match now."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a selection mutation.")
 class SelectionPayload:
-    selection: Selection | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    selection: Selection | None = strawberry.field(
+        default=None, description="The selection as it is now; null after a delete or on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID, TOO_MANY_ITEMS, INVALID_ID, NOT_FOUND, "
+            "PERMISSION_DENIED (neither its owner nor an admin). Empty on success."
+        ),
+    )
