@@ -25,8 +25,6 @@ from core.errors import DomainError, ErrorCode
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
-from fastpath.http import CompiledOperations
-from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -139,11 +137,6 @@ def create_app(
         schema, graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
     )
     graphql.settings = settings
-    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
-    # and anything it declines, by strawberry as always.
-    endpoint = (
-        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -176,7 +169,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],

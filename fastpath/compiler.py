@@ -9,10 +9,10 @@ global ids through core.ids, an enum by its name). Writing a page is then a few 
 calls per row, with no per-value completion. ``Plan.source`` holds the generated code.
 
 The generated text holds only response keys (GraphQL names, checked by the parser, written with
-``repr``), type names and the fixed expressions of the tables below; only registered documents
-are compiled. Whatever the compiler does not know (another root field, a directive, a field
-outside the tables such as ``notes`` or ``customFields``) raises :class:`Unsupported`: that
-document is not registered and keeps the ordinary execution.
+``repr``), type names and the fixed expressions of the tables below. `@skip` and `@include` are
+read with the values the plan is made for (fastpath.plans keys plans by them). Whatever the
+compiler does not know (another root field, another directive, a field outside the tables such as
+``customFields``) raises :class:`Unsupported`: that document keeps the ordinary execution.
 """
 
 from __future__ import annotations
@@ -28,11 +28,15 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableValues,
+    get_directive_values,
     is_abstract_type,
 )
 
@@ -135,9 +139,17 @@ class Compiler:
     """Generates one Python function per selected object: ``def w3_Person(s, run): return {...}``
     with one expression per response key, over the source ``s`` (fastpath.records)."""
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues | None = None,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
+        # The coerced values of the variables `@skip` and `@include` read (fastpath.plans keys
+        # plans by them, so a plan holds for every request with the same values).
+        self.variables = variables
         self.values_nodes: list[FieldNode] = []
         self.counts = False
         # Lists of each lead read by one more statement: "notes", "activities".
@@ -174,8 +186,8 @@ class Compiler:
 
         def visit(selection_set: SelectionSetNode) -> None:
             for selection in selection_set.selections:
-                if selection.directives:
-                    raise Unsupported("directives")
+                if selection.directives and not self.included(selection):
+                    continue
                 if isinstance(selection, FieldNode):
                     key = selection.alias.value if selection.alias else selection.name.value
                     out.setdefault(key, []).append(selection)
@@ -190,6 +202,17 @@ class Compiler:
         for selection_set in sets:
             visit(selection_set)
         return out
+
+    def included(self, node: Any) -> bool:
+        """Whether `@skip` / `@include` keep ``node`` (graphql-core's own reading of them)."""
+        for directive in node.directives:
+            if directive.name.value not in ("skip", "include"):
+                raise Unsupported(f"@{directive.name.value}")
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip["if"] is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include["if"] is False)
 
     def writer(self, type_name: str, sets: list[SelectionSetNode], table: dict[str, Any]) -> str:
         """The name of a generated function writing ``type_name``'s selection from a source."""
@@ -416,12 +439,16 @@ CELL_TYPES: dict[type, str] = {
 
 
 def compile_operation(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: VariableValues | None = None,
 ) -> Plan:
-    """The plan of a query whose only root field is `leads`; :class:`Unsupported` otherwise."""
+    """The plan of a query whose only root field is `leads`; :class:`Unsupported` otherwise.
+    ``variables``: the coerced values of those `@skip` / `@include` read."""
     if operation.operation.value != "query":
         raise Unsupported("not a query")
-    compiler = Compiler(schema, fragments)
+    compiler = Compiler(schema, fragments, variables)
     assert schema.query_type is not None
     root = compiler.collect(schema.query_type.name, [operation.selection_set])
     if len(root) != 1:

@@ -15,6 +15,8 @@ from strawberry.tools import merge_types
 
 from core.config import Settings
 from core.errors import PublicError
+from fastpath.extension import ReadEngine
+from fastpath.plans import Plans
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
@@ -140,6 +142,10 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings(database_url="")
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
+    # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
+    # list below, so that every other extension (put new ones before it) runs first.
+    plans = Plans()
+    engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -182,6 +188,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            *engine,
         ],
     )
 
