@@ -40,7 +40,6 @@ from fastpath.records import (
     referenced,
 )
 from models import CustomField
-from schema.lead import MAX_VALUE_COLUMNS
 
 
 class Declined(Exception):
@@ -60,8 +59,9 @@ async def answer(
     args = convert_arguments(
         raw_args, leads_field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
     )
-    # Imported here: resolvers.lead_filter needs the schema package loaded first.
+    # Imported here: the schema package imports this module (its last extension).
     from resolvers.lead_filter import lead_query
+    from schema.lead import MAX_VALUE_COLUMNS
 
     after = args.get("after") or None  # an empty cursor is no cursor
     first = page_size(args.get("first"))
