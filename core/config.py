@@ -25,6 +25,8 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
+      1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
@@ -47,6 +49,8 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # Request bodies other than uploads (core/body_limit.py).
+    max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
 
@@ -68,4 +72,19 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
     )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def _positive(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number greater than zero, or ``default`` when the variable is unset or empty."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {raw!r}.")
+    return int(raw)
