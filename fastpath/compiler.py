@@ -1,6 +1,6 @@
 """From a validated `leads` document to a plan: which values it needs and the code that writes them.
 
-:func:`compile_operation` walks the operation's selection (fragments and inline fragments
+:func:`compile_leads` walks the `leads` field's selection (fragments and inline fragments
 resolved, fields merged by response key, in the order graphql-core writes them) and generates,
 for each selected object of the Lead family, one Python function returning that object's dict:
 one expression per response key over the source record (fastpath.records), with the
@@ -33,7 +33,6 @@ from graphql import (
     GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
-    OperationDefinitionNode,
     SelectionSetNode,
     VariableValues,
     get_directive_values,
@@ -58,6 +57,8 @@ class Run:
     now: dt.datetime
     value_keys: list[tuple[str, ...]] = field(default_factory=list)
     total_count: int | None = None
+    # Records the rows refer to, by kind and id (fastpath.contacts: "organization", "user").
+    refs: dict[str, dict[int, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,12 +69,10 @@ class Page:
 
 
 @dataclass
-class Plan:
-    """A compiled `leads` operation."""
+class LeadsPlan:
+    """A compiled `leads` root field."""
 
-    operation: OperationDefinitionNode
     leads_node: FieldNode
-    response_key: str
     connection: Callable[[Page, Run], dict[str, Any]]
     # The `values` fields of the Lead selection, in the order their writers index Run.value_keys.
     values_nodes: list[FieldNode]
@@ -82,9 +81,6 @@ class Plan:
     source: str
     # What each lead lists besides its own row: "notes", "activities" (one statement each).
     children: frozenset[str] = frozenset()
-
-    def write(self, page: Page, run: Run) -> dict[str, Any]:
-        return {"data": {self.response_key: self.connection(page, run)}}
 
 
 def iso(value: dt.date | dt.time | None) -> str | None:
@@ -438,33 +434,16 @@ CELL_TYPES: dict[type, str] = {
 }
 
 
-def compile_operation(
-    schema: GraphQLSchema,
-    operation: OperationDefinitionNode,
-    fragments: dict[str, FragmentDefinitionNode],
-    variables: VariableValues | None = None,
-) -> Plan:
-    """The plan of a query whose only root field is `leads`; :class:`Unsupported` otherwise.
-    ``variables``: the coerced values of those `@skip` / `@include` read."""
-    if operation.operation.value != "query":
-        raise Unsupported("not a query")
-    compiler = Compiler(schema, fragments, variables)
-    assert schema.query_type is not None
-    root = compiler.collect(schema.query_type.name, [operation.selection_set])
-    if len(root) != 1:
-        raise Unsupported("one root field only")
-    ((key, nodes),) = root.items()
-    if len(nodes) != 1 or nodes[0].name.value != "leads" or nodes[0].selection_set is None:
-        raise Unsupported("the root field is not leads")
-    connection = compiler.namespace[compiler.writer("LeadConnection", [nodes[0].selection_set], CONNECTION)]
-    source = "\n".join(compiler.sources)
-    return Plan(
-        operation,
-        nodes[0],
-        key,
+def compile_leads(compiler: Compiler, node: FieldNode) -> LeadsPlan:
+    """The plan of a `leads` root field; :class:`Unsupported` when it asks what is not planned."""
+    if node.selection_set is None:
+        raise Unsupported("leads without a selection")
+    connection = compiler.namespace[compiler.writer("LeadConnection", [node.selection_set], CONNECTION)]
+    return LeadsPlan(
+        node,
         connection,
         compiler.values_nodes,
         compiler.counts,
-        source,
+        "\n".join(compiler.sources),
         frozenset(compiler.children),
     )

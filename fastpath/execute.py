@@ -30,7 +30,7 @@ from domain.columns import Column, is_custom, resolve
 from domain.custom_field import all_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
-from fastpath.compiler import Page, Plan, Run
+from fastpath.compiler import LeadsPlan, Page, Run
 from fastpath.records import (
     PageRecords,
     fetch_rows,
@@ -47,9 +47,9 @@ class Declined(Exception):
 
 
 async def answer(
-    schema: Schema, plan: Plan, viewer: Viewer, coerced: VariableValues, now: dt.datetime
+    schema: Schema, plan: LeadsPlan, viewer: Viewer, coerced: VariableValues, now: dt.datetime
 ) -> dict[str, Any]:
-    """The response's ``data`` for a plan, with the request's coerced variables."""
+    """The `leads` connection of a plan, with the request's coerced variables."""
     gschema = schema._schema
     query_type = gschema.query_type
     assert query_type is not None
@@ -103,7 +103,7 @@ async def answer(
     run = Run(now=now, value_keys=value_keys)
     if plan.counts:
         run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
-    return plan.write(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)["data"]
+    return plan.connection(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)
 
 
 async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:

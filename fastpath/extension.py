@@ -19,7 +19,7 @@ from typing import Any
 from graphql import ExecutionResult, get_variable_values
 from strawberry.extensions import SchemaExtension
 
-from fastpath.execute import Declined, answer
+from fastpath.execute import Declined
 from fastpath.plans import Plans
 
 EXECUTION_HEADER = "x-leadbox-execution"
@@ -69,4 +69,4 @@ class ReadEngine(SchemaExtension):
         plan = entry.plan(schema._schema, coerced)
         if plan is None:
             return None
-        return await answer(schema, plan, viewer, coerced, request.now)
+        return await plan.answer(schema, request, coerced)

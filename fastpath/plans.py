@@ -26,7 +26,8 @@ from graphql import (
 )
 from graphql.language import Visitor
 
-from fastpath.compiler import Plan, Unsupported, compile_operation
+from fastpath.compiler import Unsupported
+from fastpath.operation import Plan, compile_operation
 
 # How many (text, operation) entries are kept, and how many plans one entry keeps (one per
 # combination of the `@skip` / `@include` variables' values).

@@ -341,9 +341,15 @@ async def test_any_text_is_compiled(account: Account, both: Both) -> None:
     fast = await both.compiled.post("/graphql", json=body, headers=headers)
     slow = await both.ordinary.post("/graphql", json=body, headers=headers)
     assert fast.headers.get(EXECUTION_HEADER) == "compiled" and fast.content == slow.content
-    # A document the compiler cannot plan (another root field beside leads): the ordinary answer.
-    mixed = "query { viewer { id } leads(first: 2) { nodes { id } } }"
-    await both.same(account.token, mixed, {}, compiled=False)
+    # Several roots, `__typename` at the root.
+    mixed = (
+        "query { __typename me: viewer { id name role permissions { buyCredits } } leads(first: 2) { nodes { id } } }"
+    )
+    await both.same(account.token, mixed, {})
+    # A document the compiler cannot plan (a root field it does not know): the ordinary answer.
+    await both.same(
+        account.token, "query { deals(first: 2) { nodes { id } } leads { nodes { id } } }", {}, compiled=False
+    )
 
 
 async def test_activity_status_of_each_kind(account: Account, both: Both) -> None:

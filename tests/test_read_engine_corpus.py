@@ -44,7 +44,7 @@ ordinary = test_fastpath.ordinary
 both = test_fastpath.both
 
 SDL = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
-ROOTS = ["leads"]
+ROOTS = ["leads", "persons", "organizations", "viewer"]
 DOCUMENTS = 200
 SCALARS = {
     "Date": st.dates().map(lambda d: nodes.String(d.isoformat())),
@@ -94,10 +94,12 @@ class Steer(Visitor):
 
     def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
         name = node.name.value
-        if name in ROOTS:
+        if name in ROOTS and name != "viewer":
             text = f"first: {self.rng.randint(1, 9)}"
-            if self.rng.random() < 0.2:
+            if name == "leads" and self.rng.random() < 0.2:
                 text += ", filter: {archived: true}"
+            elif name != "leads" and self.rng.random() < 0.3:
+                text += ', search: "o"'
             return dataclasses.replace(node, arguments=_arguments(text))
         if name == "values" and node.arguments:
             keys = self.rng.sample(EVERY_COLUMN, self.rng.randint(0, 6))
@@ -162,5 +164,6 @@ async def test_generated_documents_answer_the_same(
         assert fast.status_code == slow.status_code, text
         assert fast.content == slow.content, text
         compiled += fast.headers.get(EXECUTION_HEADER) == "compiled"
-    # Most steered documents are answered by plan (the rest ask for what the engine does not plan).
-    assert compiled >= len(texts) // 2, (compiled, len(texts))
+    # Most documents are answered by plan (the rest ask for what the engine does not plan, or
+    # have arguments that give errors).
+    assert compiled >= len(texts) * 3 // 4, (compiled, len(texts))
