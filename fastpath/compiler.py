@@ -314,6 +314,7 @@ CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "
 # A person or organization a custom field refers to is read with its id and name only.
 REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
 REF_ORGANIZATION: dict[str, Any] = {"id": "gid('Organization', s.id)", "name": "s.name"}
+STAMPS: dict[str, Any] = {"createdAt": "iso(s.created_at)", "updatedAt": "iso(s.updated_at)"}
 PERSON: dict[str, Any] = {
     **REF_PERSON,
     "firstName": "s.first_name",
@@ -324,6 +325,7 @@ PERSON: dict[str, Any] = {
     "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
     "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
     "visibility": "s.visibility.name",
+    **STAMPS,
 }
 ADDRESS: dict[str, Any] = {
     "street": "s.address_street",
@@ -337,6 +339,7 @@ ORGANIZATION: dict[str, Any] = {
     **REF_ORGANIZATION,
     "address": _object("Address", ADDRESS, "s"),
     "visibility": "s.visibility.name",
+    **STAMPS,
 }
 ACTIVITY: dict[str, Any] = {
     "id": "gid('Activity', s.id)",

@@ -47,12 +47,10 @@ def _ref(type_name: str, table: dict[str, Any], kind: str, id_attribute: str) ->
     return make
 
 
-STAMPS: dict[str, Any] = {"createdAt": "iso(s.created_at)", "updatedAt": "iso(s.updated_at)"}
-ORGANIZATION_NODE: dict[str, Any] = {**ORGANIZATION, **STAMPS}
-LIST_ORGANIZATION: dict[str, Any] = {**ORGANIZATION_NODE, "owner": _ref("User", USER, "user", "owner_id")}
+ORGANIZATION_NODE: dict[str, Any] = ORGANIZATION
+LIST_ORGANIZATION: dict[str, Any] = {**ORGANIZATION, "owner": _ref("User", USER, "user", "owner_id")}
 LIST_PERSON: dict[str, Any] = {
     **PERSON,
-    **STAMPS,
     "organization": _ref("Organization", ORGANIZATION_NODE, "organization", "organization_id"),
     "owner": _ref("User", USER, "user", "owner_id"),
 }

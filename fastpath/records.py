@@ -45,6 +45,8 @@ PERSON_COLUMNS = (
     "organization_id",
     "visibility",
     "custom_fields",
+    "created_at",
+    "updated_at",
 )
 ORGANIZATION_COLUMNS = (
     "id",
@@ -59,6 +61,8 @@ ORGANIZATION_COLUMNS = (
     "owner_id",
     "visibility",
     "custom_fields",
+    "created_at",
+    "updated_at",
 )
 USER_COLUMNS = ("id", "company_id", "name", "email")
 TEAM_COLUMNS = ("id", "company_id", "name")
