@@ -7,9 +7,10 @@ The database is one bench/seed.py made (its manifest beside it gives the tokens 
 Two real servers (uvicorn, one worker each, bench.suite:server_app) run on it, one with the
 engine and one with ``LEADBOX_COMPILED_OPERATIONS=0``; each workload is sent to one and then the
 other, in ``--rounds`` interleaved rounds of ``--duration`` seconds at ``--connections``
-connections. Every request carries a text no earlier request sent (the operation name and the
-root field's alias carry its number), so nothing depends on a registered or cached text: each
-request is parsed, validated and planned anew. Workloads:
+connections. By default every request carries a text no earlier request sent (the operation name
+and the root field's alias carry its number), so nothing depends on a registered or cached text:
+each request is parsed, validated and planned anew; ``--texts 1`` sends one text throughout, as a
+client repeating its query does (parser, validation and plan caches hit). Workloads:
 
 - Q1: the inbox page of bench/workloads.py, 100 leads x 20 columns;
 - W7: 25 leads x 8 fields as a frontend writes them (``__typename`` everywhere, an owner union);
@@ -155,13 +156,16 @@ async def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--texts", type=int, default=6000, help="distinct texts sent in turn (1: one text, as a client repeats it)"
+    )
     parser.add_argument("--only", default="", help="workload keys to run, comma-separated (Q1,W7,W8,W9)")
     args = parser.parse_args()
     m = Manifest.load(manifest_path(args.database_url))
-    chosen = {k: w for k, w in workloads(m, 6000).items() if not args.only or w.key in args.only.split(",")}
+    chosen = {k: w for k, w in workloads(m, args.texts).items() if not args.only or w.key in args.only.split(",")}
     servers = {"engine": start(args.database_url, True), "ordinary": start(args.database_url, False)}
     try:
-        print(f"| workload | way | req/s | p50 ms | p99 ms | server CPU ms/req | rows | answered by |")
+        print("| workload | way | req/s | p50 ms | p99 ms | server CPU ms/req | rows | answered by |")
         print("|---|---|---:|---:|---:|---:|---:|---|")
         for name, w in chosen.items():
             # Warm-up: every server has seen the workload's shape (and imported what it needs).

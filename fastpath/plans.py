@@ -103,5 +103,20 @@ def _entry(document: DocumentNode, operation_name: str | None) -> Entry | None:
         return None
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     switches = _Switches()
-    visit(document, switches)
+    if any(d.directives for d in document.definitions) or _has_directives(operation, fragments):
+        visit(document, switches)
     return Entry(operation, fragments, tuple(dict.fromkeys(switches.names)))
+
+
+def _has_directives(operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:
+    """Whether any selection carries a directive (a walk over selections only: cheaper than visit)."""
+    stack = [operation.selection_set, *(f.selection_set for f in fragments.values())]
+    while stack:
+        selection_set = stack.pop()
+        for selection in selection_set.selections:
+            if selection.directives:
+                return True
+            inner = getattr(selection, "selection_set", None)
+            if inner is not None:
+                stack.append(inner)
+    return False
