@@ -18,7 +18,8 @@ client repeating its query does (parser, validation and plan caches hit). Worklo
   page, which measures the fixed cost of a request);
 - W9: 25 persons with their organization.
 
-Reported: requests/s, p50 and p99, the server's CPU per request (user + system time of its
+Q1 also goes to the floor (bench/floor.py: one SQL statement that builds the JSON), interleaved
+with the two. Reported: requests/s, p50 and p99, the server's CPU per request (user + system time of its
 process, from /proc, over the run) and whether the engine answered (its response header).
 """
 
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.seed import Manifest, manifest_path  # noqa: E402
-from bench.suite import Run, Server, Workload, _free_port, load, start_server  # noqa: E402
+from bench.suite import Run, Server, Workload, _free_port, load, start_floor, start_server  # noqa: E402
 from bench.workloads import INBOX  # noqa: E402
 
 W7 = """query Frontend{n}($first: Int!, $after: String) {
@@ -164,6 +165,8 @@ async def main() -> None:
     m = Manifest.load(manifest_path(args.database_url))
     chosen = {k: w for k, w in workloads(m, args.texts).items() if not args.only or w.key in args.only.split(",")}
     servers = {"engine": start(args.database_url, True), "ordinary": start(args.database_url, False)}
+    # The floor (bench/floor.py) answers Q1 only: one SQL statement building the JSON.
+    floor = start_floor(args.database_url)
     try:
         print("| workload | way | req/s | p50 ms | p99 ms | server CPU ms/req | rows | answered by |")
         print("|---|---|---:|---:|---:|---:|---:|---|")
@@ -172,14 +175,16 @@ async def main() -> None:
             for server in servers.values():
                 warm = Fresh(w.key, "", w.variables, w.token, texts=lambda n, w=w: w.texts(10**8 + n), count=40)
                 await load(server.port, warm, 2, requests=40)
-            runs: dict[str, list[tuple[Run, float]]] = {"engine": [], "ordinary": []}
-            for _, way in itertools.product(range(args.rounds), servers):
-                server = servers[way]
+            ways = {**servers, "floor": floor} if w.key == "Q1" else servers
+            runs: dict[str, list[tuple[Run, float]]] = {way: [] for way in ways}
+            for _, way in itertools.product(range(args.rounds), ways):
+                server = ways[way]
                 before = cpu_seconds(server)
                 run = await load(server.port, w, args.connections, duration=args.duration)
                 runs[way].append((run, cpu_seconds(server) - before))
-            for way, server in servers.items():
-                by_engine, rows = await answered_by_engine(server, w)
+            for way, server in ways.items():
+                by_engine, rows = (False, 100) if way == "floor" else await answered_by_engine(server, w)
+                by = "engine" if by_engine else way if way == "floor" else "ordinary execution"
                 total = Run(
                     latencies=[x for r, _ in runs[way] for x in r.latencies],
                     errors=sum(r.errors for r, _ in runs[way]),
@@ -188,12 +193,12 @@ async def main() -> None:
                 cpu = sum(c for _, c in runs[way]) / max(1, len(total.latencies)) * 1000
                 print(
                     f"| {name} | {way} | {total.rps:.1f} | {total.percentile(0.5):.1f} | {total.percentile(0.99):.1f}"
-                    f" | {cpu:.1f} | {rows} | {'engine' if by_engine else 'ordinary execution'}"
+                    f" | {cpu:.1f} | {rows} | {by}"
                     f"{f' ({total.errors} errors)' if total.errors else ''} |",
                     flush=True,
                 )
     finally:
-        for server in servers.values():
+        for server in [*servers.values(), floor]:
             server.stop()
     print(f"\nload average (1, 5 min) at the end: {os.getloadavg()[:2]}")
 
