@@ -197,6 +197,8 @@ async def main() -> None:
                     f"{f' ({total.errors} errors)' if total.errors else ''} |",
                     flush=True,
                 )
+        rss = ", ".join(f"{way} {server.rss_mb():.0f} MB" for way, server in servers.items())
+        print(f"\nserver RSS at the end: {rss}")
     finally:
         for server in [*servers.values(), floor]:
             server.stop()
