@@ -128,6 +128,7 @@ HELPERS: dict[str, Any] = {
     "contact_values": contact_values,
     "owner_value": owner_value,
     "status_name": status_name,
+    "ename": lambda value: None if value is None else value.name,
 }
 
 
@@ -150,6 +151,9 @@ class Compiler:
         self.counts = False
         # Lists of each lead read by one more statement: "notes", "activities".
         self.children: set[str] = set()
+        # Records the rows refer to, loaded for the page (fastpath.contacts.REFS): kind -> the
+        # attribute of a row holding the id.
+        self.refs: dict[str, str] = {}
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0

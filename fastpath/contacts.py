@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from graphql import FieldNode, SelectionSetNode, VariableValues, get_argument_values
@@ -24,7 +25,6 @@ from fastpath.compiler import (
     ORGANIZATION,
     PAGE_INFO,
     PERSON,
-    USER,
     Compiler,
     Page,
     Run,
@@ -35,24 +35,71 @@ from fastpath.compiler import (
 )
 
 
-def _ref(type_name: str, table: dict[str, Any], kind: str, id_attribute: str) -> Callable[..., str]:
-    """A record a row refers to by id, loaded for the whole page (``run.refs[kind]``)."""
+def _from_model(type_name: str) -> Callable[[Any], Any]:
+    def convert(model: Any) -> Any:
+        from schema.account import User
+        from schema.deal import Pipeline, Stage
+
+        return {"User": User, "Stage": Stage, "Pipeline": Pipeline}[type_name].from_model(model)
+
+    return convert
+
+
+# What a row may refer to: the request loader that reads it (the ordinary fields' own, with their
+# company and visibility rules) and, for those written from the strawberry type, its from_model.
+REFS: dict[str, tuple[str, Callable[[Any], Any] | None]] = {
+    "organization": ("organization_by_id", None),
+    "person": ("person_by_id", None),
+    "user": ("user_by_id", _from_model("User")),
+    "stage": ("stage_by_id", _from_model("Stage")),
+    "pipeline": ("pipeline_by_id", _from_model("Pipeline")),
+}
+
+
+async def load_refs(context: Any, rows: list[Any], refs: dict[str, str], run: Run) -> None:
+    """Every record the page's rows refer to, one loader call (one statement) per kind."""
+    for kind, attribute in refs.items():
+        loader_name, convert = REFS[kind]
+        read = attrgetter(attribute)
+        ids = sorted({read(r) for r in rows} - {None})
+        found = await getattr(context.loaders, loader_name).load_many(ids)
+        run.refs[kind] = {
+            i: (record if convert is None else convert(record))
+            for i, record in zip(ids, found, strict=True)
+            if record is not None
+        }
+
+
+def _ref(type_name: str, table: Any, kind: str, id_attribute: str) -> Callable[..., str]:
+    """A record a row refers to by id, loaded for the whole page (``run.refs[kind]``); ``table``
+    may be a function of the strawberry schema (a derived table)."""
 
     def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-        compiler.children.add(kind)
-        function = compiler.writer(type_name, sub, table)
+        compiler.refs[kind] = id_attribute
+        function = compiler.writer(type_name, sub, table() if callable(table) else table)
         var = compiler.name("v")
-        return f"(None if ({var} := run.refs[{kind!r}].get(s.{id_attribute})) is None else {function}({var}, run))"
+        found = f"run.refs[{kind!r}].get(s.{id_attribute})"
+        return f"(None if ({var} := {found}) is None else {function}({var}, run))"
 
     return make
 
 
 ORGANIZATION_NODE: dict[str, Any] = ORGANIZATION
-LIST_ORGANIZATION: dict[str, Any] = {**ORGANIZATION, "owner": _ref("User", USER, "user", "owner_id")}
+
+
+def user_table() -> dict[str, Any]:
+    """The User type's own fields, over User.from_model (its permission rule included)."""
+    from fastpath.derive import derived
+    from schema import schema
+
+    return derived(schema, "User")
+
+
+LIST_ORGANIZATION: dict[str, Any] = {**ORGANIZATION, "owner": _ref("User", user_table, "user", "owner_id")}
 LIST_PERSON: dict[str, Any] = {
     **PERSON,
     "organization": _ref("Organization", ORGANIZATION_NODE, "organization", "organization_id"),
-    "owner": _ref("User", USER, "user", "owner_id"),
+    "owner": _ref("User", user_table, "user", "owner_id"),
 }
 PERMISSIONS: dict[str, Any] = {
     "convertDealsToLeads": "s.convert_deals_to_leads",
@@ -89,7 +136,7 @@ VIEWER: dict[str, Any] = {
 }
 
 
-def _connection(type_name: str, node_table: dict[str, Any]) -> dict[str, Any]:
+def connection_table(type_name: str, node_table: dict[str, Any]) -> dict[str, Any]:
     def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
         return f"[{compiler.writer(type_name, sub, node_table)}(e[1], run) for e in s.edges]"
 
@@ -103,8 +150,8 @@ def _connection(type_name: str, node_table: dict[str, Any]) -> dict[str, Any]:
 
 
 CONNECTIONS = {
-    "persons": ("PersonConnection", _connection("Person", LIST_PERSON)),
-    "organizations": ("OrganizationConnection", _connection("Organization", LIST_ORGANIZATION)),
+    "persons": ("PersonConnection", connection_table("Person", LIST_PERSON)),
+    "organizations": ("OrganizationConnection", connection_table("Organization", LIST_ORGANIZATION)),
 }
 
 
@@ -116,7 +163,7 @@ class ContactsPlan:
     node: FieldNode
     connection: Callable[[Page, Run], dict[str, Any]]
     counts: bool
-    refs: frozenset[str]
+    refs: dict[str, str]
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         viewer = context.viewer
@@ -132,15 +179,7 @@ class ContactsPlan:
         else:
             page = await find_organizations(viewer, first, after, search)
         run = Run(now=context.now)
-        loaders = context.loaders
-        for kind, attribute, loader in (
-            ("organization", "organization_id", loaders.organization_by_id),
-            ("user", "owner_id", loaders.user_by_id),
-        ):
-            if kind in self.refs:
-                ids = sorted({getattr(r, attribute) for r in page.rows} - {None})
-                found = await loader.load_many(ids)
-                run.refs[kind] = {i: record for i, record in zip(ids, found, strict=True) if record is not None}
+        await load_refs(context, page.rows, self.refs, run)
         if self.counts:
             kind_name = "person" if self.field == "persons" else "organization"
             run.total_count = await count_contacts(viewer, kind_name, search, org_id)
@@ -153,7 +192,7 @@ def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
         raise Unsupported(f"{name} without a selection")
     type_name, table = CONNECTIONS[name]
     connection = compiler.namespace[compiler.writer(type_name, [node.selection_set], table)]
-    return ContactsPlan(name, node, connection, compiler.counts, frozenset(compiler.children))
+    return ContactsPlan(name, node, connection, compiler.counts, compiler.refs)
 
 
 @dataclass

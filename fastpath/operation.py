@@ -3,7 +3,7 @@
 :func:`compile_operation` merges the operation's root selection (fragments, inline fragments,
 `@skip` / `@include` read as the compiler reads them) and compiles each root field with its
 own compiler: `leads` (fastpath.compiler), `persons`, `organizations` and `viewer`
-(fastpath.contacts); `__typename` is the root type's name. Any other root field raises
+(fastpath.contacts), `deals` (fastpath.deals); `__typename` is the root type's name. Any other root field raises
 :class:`Unsupported`, and the whole operation keeps the ordinary execution.
 """
 
@@ -25,6 +25,7 @@ from strawberry import Schema
 
 from fastpath.compiler import Compiler, LeadsPlan, Unsupported, compile_leads
 from fastpath.contacts import compile_contacts, compile_viewer
+from fastpath.deals import compile_deals
 
 
 @dataclass
@@ -50,6 +51,7 @@ ROOTS: dict[str, Callable[[Compiler, FieldNode], Any]] = {
     "persons": compile_contacts,
     "organizations": compile_contacts,
     "viewer": compile_viewer,
+    "deals": compile_deals,
 }
 
 

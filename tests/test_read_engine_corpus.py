@@ -6,7 +6,8 @@ leads, columns the catalogue has) so that the engine answers them; the rest keep
 arguments, which mostly give errors: those must be the ordinary execution's too. Every document
 goes to the app with the engine and to the app without it, as an admin, as a regular user
 restricted by visibility and as another company's user, over data with nulls, empty relations,
-every type of custom value, archived leads, notes and activities. The bodies must be the same bytes.
+every type of custom value, archived leads, notes and activities, deals (a deleted one, one only
+its owner sees). The bodies must be the same bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +36,10 @@ from hypothesis_graphql import nodes, queries
 
 from domain.account import create_team
 from fastpath.extension import EXECUTION_HEADER
-from models import Activity, Lead, Note, Person, Role, Visibility
+from models import Activity, Deal, Lead, Note, Person, Role, Visibility
 from tests import test_fastpath
 from tests.conftest import Account
+from tests.deal_factories import make_deal, make_organization, make_person
 from tests.test_fastpath import EVERY_COLUMN, Both, make_inbox
 
 # The fixtures of the inbox tests: the app with the engine and the app without it.
@@ -44,7 +47,7 @@ ordinary = test_fastpath.ordinary
 both = test_fastpath.both
 
 SDL = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
-ROOTS = ["leads", "persons", "organizations", "viewer"]
+ROOTS = ["leads", "persons", "organizations", "viewer", "deals"]
 DOCUMENTS = 200
 SCALARS = {
     "Date": st.dates().map(lambda d: nodes.String(d.isoformat())),
@@ -114,6 +117,29 @@ def steer(text: str, rng: random.Random) -> str:
     return print_ast(document)
 
 
+async def make_deals(account: Account, other_account: Account, users: list[int]) -> None:
+    """Deals with a person only, an organization only, both, a value or none, other owners and
+    visibilities, a deleted one; and another company's."""
+    viewer = await account.viewer()
+    people = [await make_person(viewer, f"Deal person {i}") for i in range(3)]
+    orgs = [await make_organization(viewer, f"Deal org {i}") for i in range(2)]
+    for i in range(6):
+        deal = await make_deal(
+            viewer,
+            f"Deal {i}",
+            person_id=people[i % 3] if i % 3 else None,
+            organization_id=orgs[i % 2] if i != 4 else None,
+            owner_id=users[i % len(users)],
+            value_amount=Decimal(1000 + i * 250) if i % 2 else None,
+            value_currency="EUR" if i % 2 else None,
+            expected_close_date=dt.date(2027, 1, 1 + i) if i != 2 else None,
+            visibility=Visibility.OWNER if i == 5 else None,
+        )
+        if i == 3:
+            await Deal.filter(id=deal.id).update(deleted_at=dt.datetime.now(dt.UTC))
+    await make_deal(await other_account.viewer(), "Their deal")
+
+
 async def rich_data(account: Account, other_account: Account, make_account: Any) -> Account:
     """The inbox of tests.test_fastpath plus notes, activities, archived leads, hidden rows,
     another company's inbox; the regular user it returns sees part of it."""
@@ -134,6 +160,7 @@ async def rich_data(account: Account, other_account: Account, make_account: Any)
             assignee_id=inbox.users[i % len(inbox.users)] if i != 3 else None,
         )
     await Lead.filter(id__in=inbox.leads[-3:-1]).update(is_archived=True, archived_at=dt.datetime.now(dt.UTC))
+    await make_deals(account, other_account, inbox.users)
     seller = await make_account(company_id=account.company_id, name="Sam Seller", role=Role.REGULAR)
     await create_team(account.company_id, "Sellers", [seller.user_id, inbox.users[1]])
     await Lead.filter(id__in=inbox.leads[0:2]).update(visibility=Visibility.OWNER)

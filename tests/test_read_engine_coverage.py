@@ -29,11 +29,36 @@ NODE = "node/nodes resolve any type by its global id: one plan per concrete type
 CUSTOM_FIELDS = "custom field values with formulas and deal values: read through the ordinary field_values"
 LEAD_STATUS = "lead status state (category group, hidden reason): the lead_state loader, not compiled yet"
 CHANGE_LOG = "change log entries: read by their own loader, not compiled yet"
-OWNER_REF = "an owner a row refers to is read with id and name only; other user fields need User.from_model"
-JOINED_ROW = "the page statement joins this record's own row only; what it refers to would need one more statement"
+JOINED_ROW = (
+    "a record joined to the page or loaded by id is written from its own row; what it refers to in turn would"
+    " need one more statement"
+)
+DEAL_LISTS = "a deal's participants, products, notes, activities and emails, a pipeline's stages: not compiled yet"
+COLUMNS = "only the viewer's own inbox columns are readable: planned at the viewer root only"
 LEAD_RELATIONS = "a lead's emails, its source deal and a note's mentions: their loaders are not compiled yet"
 
 UNPLANNED = {
+    "deals/Deal.activities": DEAL_LISTS,
+    "deals/Deal.changeLog": CHANGE_LOG,
+    "deals/Deal.customFields": CUSTOM_FIELDS,
+    "deals/Deal.emails": DEAL_LISTS,
+    "deals/Deal.notes": DEAL_LISTS,
+    "deals/Deal.organization/Organization.category": LEAD_STATUS,
+    "deals/Deal.organization/Organization.customFields": CUSTOM_FIELDS,
+    "deals/Deal.organization/Organization.owner": JOINED_ROW,
+    "deals/Deal.owner/User.leadColumns": COLUMNS,
+    "deals/Deal.participants": DEAL_LISTS,
+    "deals/Deal.person/Person.category": LEAD_STATUS,
+    "deals/Deal.person/Person.changeLog": CHANGE_LOG,
+    "deals/Deal.person/Person.customFields": CUSTOM_FIELDS,
+    "deals/Deal.person/Person.leadStatus": LEAD_STATUS,
+    "deals/Deal.person/Person.leadStatusEditable": LEAD_STATUS,
+    "deals/Deal.person/Person.leadStatusHiddenReason": LEAD_STATUS,
+    "deals/Deal.person/Person.organization": JOINED_ROW,
+    "deals/Deal.person/Person.owner": JOINED_ROW,
+    "deals/Deal.person/Person.storedLeadStatus": LEAD_STATUS,
+    "deals/Deal.pipeline/Pipeline.stages": DEAL_LISTS,
+    "deals/Deal.products": DEAL_LISTS,
     "Query.node": NODE,
     "Query.nodes": NODE,
     "leads/Lead.person/Person.organization": JOINED_ROW,
@@ -58,11 +83,7 @@ UNPLANNED = {
     "persons/Person.organization/Organization.owner": JOINED_ROW,
     "persons/Person.organization/Organization.category": LEAD_STATUS,
     "persons/Person.customFields": CUSTOM_FIELDS,
-    "persons/Person.owner/User.email": OWNER_REF,
-    "persons/Person.owner/User.role": OWNER_REF,
-    "persons/Person.owner/User.isActive": OWNER_REF,
-    "persons/Person.owner/User.permissions": OWNER_REF,
-    "persons/Person.owner/User.leadColumns": OWNER_REF,
+    "persons/Person.owner/User.leadColumns": COLUMNS,
     "persons/Person.category": LEAD_STATUS,
     "persons/Person.leadStatus": LEAD_STATUS,
     "persons/Person.leadStatusHiddenReason": LEAD_STATUS,
@@ -70,17 +91,12 @@ UNPLANNED = {
     "persons/Person.leadStatusEditable": LEAD_STATUS,
     "persons/Person.changeLog": CHANGE_LOG,
     "organizations/Organization.customFields": CUSTOM_FIELDS,
-    "organizations/Organization.owner/User.email": OWNER_REF,
-    "organizations/Organization.owner/User.role": OWNER_REF,
-    "organizations/Organization.owner/User.isActive": OWNER_REF,
-    "organizations/Organization.owner/User.permissions": OWNER_REF,
-    "organizations/Organization.owner/User.leadColumns": OWNER_REF,
+    "organizations/Organization.owner/User.leadColumns": COLUMNS,
     "organizations/Organization.category": LEAD_STATUS,
     "Query.duplicates": ROOT,
     "Query.leadLabels": ROOT,
     "Query.job": ROOT,
     "Query.notifications": ROOT,
-    "Query.deals": ROOT,
     "Query.pipelines": ROOT,
     "Query.customFields": ROOT,
     "Query.leadColumns": ROOT,
@@ -97,7 +113,13 @@ UNPLANNED = {
     "Query.prospectReports": ROOT,
 }
 
-NODE_TYPES = {"leads": "Lead", "persons": "Person", "organizations": "Organization", "viewer": "User"}
+NODE_TYPES = {
+    "leads": "Lead",
+    "persons": "Person",
+    "organizations": "Organization",
+    "viewer": "User",
+    "deals": "Deal",
+}
 
 
 def _selection(kind: GraphQLOutputType) -> str:
