@@ -134,7 +134,7 @@ class _Walker:
         if name.startswith("__"):
             # Introspection (__schema, __type): a flat price, whatever it selects.
             return 1
-        definition: GraphQLField | None = parent.fields.get(name)
+        definition: GraphQLField | None = getattr(parent, "fields", {}).get(name)
         if definition is None:
             return 0
         named = get_named_type(definition.type)
