@@ -116,7 +116,10 @@ Mutation = merge_types(
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
     "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
-    "far as your role and the records' visibility let you see."
+    "far as your role and the records' visibility let you see. Every operation has a cost computed before it runs "
+    "(page sizes multiply; `extensions.cost` reports it): one costing more than the maximum is refused with a "
+    "top-level MAX_COST_EXCEEDED error, and one your token's bucket of points cannot pay for yet with THROTTLED and "
+    "`retryAfterSeconds`."
 )
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can change. Each mutation takes one `input` and returns a payload with the result and "
