@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -20,6 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
 from core.auth_throttle import AuthThrottle
+from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
@@ -226,6 +228,8 @@ def create_app(
             graphiql.static_mount(),
         ],
         lifespan=lifespan,
+        # Outermost: an oversized or too deeply nested body is refused before any other work.
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
     app.state.auth_throttle = graphql.auth_throttle
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite://leadbox.sqlite3"
@@ -26,6 +25,8 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
+      1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
@@ -58,6 +59,8 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # Request bodies other than uploads (core/body_limit.py).
+    max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
@@ -71,16 +74,6 @@ class Settings:
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
-
-
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number above zero from the environment; anything else stops with a clear message."""
-    text = (env.get(name) or "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) == 0:
-        raise SystemExit(f"leadbox: error: {name} must be a whole number above 0, not {text!r}")
-    return int(text)
 
 
 def settings_from_env() -> Settings:
@@ -102,4 +95,19 @@ def settings_from_env() -> Settings:
         redis_url=env.get("LEADBOX_REDIS_URL") or None,
         auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
         auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
+        max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
     )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def _positive(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number greater than zero, or ``default`` when the variable is unset or empty."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {raw!r}.")
+    return int(raw)

@@ -1,7 +1,7 @@
 """The state of each API token's leaky bucket of query-cost points, when the database keeps it.
 
 Written only by core/rate_limit.py, with one atomic statement per request. On PostgreSQL the
-table is UNLOGGED (migration 0010): the buckets are not worth a write-ahead log, and after a
+table is UNLOGGED (migration 0011): the buckets are not worth a write-ahead log, and after a
 crash they simply start full again.
 """
 

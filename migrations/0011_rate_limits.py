@@ -12,7 +12,7 @@ async def unlogged_buckets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_owner_inbox_indexes')]
+    dependencies = [('models', '0010_record_versions')]
 
     initial = False
 
