@@ -9,7 +9,9 @@ The rules, the same for every field:
 - A field taking a page size (``first``, or ``last``) returns up to that many items: a list
   costs that many times one item; a connection costs 1 for itself plus, for its ``edges`` and
   ``nodes``, that many items each. When the page size is left out, the field's own default
-  counts, else the API's default page size (50). Nested pages multiply.
+  counts, else the API's default page size (50). A page size beyond the API's largest (500)
+  counts as the largest: such a request is refused with INVALID_PAGE_SIZE when it runs, the
+  more precise error. Nested pages multiply.
 - ``nodes(ids: [...])`` costs one item per id; any other list counts as one item.
 - Each mutation field costs :data:`MUTATION_COST` plus its payload's selection.
 - On an interface or union, the costliest of the types the selection asks about counts.
@@ -60,9 +62,10 @@ def requested_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
     default_page_size: int,
+    max_page_size: int | None = None,
 ) -> int:
     """The most the operation can cost, from its document and variables alone."""
-    walker = _Walker(schema, document, operation_name, variables, default_page_size)
+    walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
     return walker.operation(_REQUESTED)
 
 
@@ -97,9 +100,11 @@ class _Walker:
         operation_name: str | None,
         variables: Mapping[str, Any] | None,
         default_page_size: int,
+        max_page_size: int | None = None,
     ) -> None:
         self.schema = schema
         self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.operation_node: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
         self.variables: VariableValues | None = None
@@ -169,7 +174,10 @@ class _Walker:
         for name in PAGE_ARGUMENTS:
             if name in wanted:
                 value = arguments.get(name)
-                return self.default_page_size if value is None else max(int(value), 0)
+                if value is None:
+                    return self.default_page_size
+                size = max(int(value), 0)
+                return size if self.max_page_size is None else min(size, self.max_page_size)
         ids = arguments.get("ids")
         return len(ids) if isinstance(ids, list) else None
 

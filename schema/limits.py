@@ -55,7 +55,9 @@ class CostLimiter(SchemaExtension):
             yield
             return
         page = self.settings.page_size_default
-        self.requested = cost = requested_cost(schema, document, ctx.operation_name, ctx.variables, page)
+        self.requested = cost = requested_cost(
+            schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max
+        )
         bucket = await self._bucket(ctx.context)
         maximum = self.settings.max_query_cost
         if bucket is not None:

@@ -97,6 +97,8 @@ def test_rules() -> None:
     assert cost("{ __typename viewer { __typename } }") == 1
     assert cost("{ leads { nodes { title } } }") == 51
     assert cost("{ leads { nodes { title } } }", page=20) == 21
+    # A page size beyond the largest counts as the largest.
+    assert requested_cost(schema._schema, parse("{ leads(first: 9000) { nodes { id } } }"), None, None, 50, 500) == 501
     # The page size from a variable, and the variable's default.
     assert cost("query($n: Int) { leads(first: $n) { nodes { title } } }", {"n": 7}) == 8
     assert cost("query($n: Int = 4) { leads(first: $n) { nodes { title } } }", {}) == 5
@@ -204,9 +206,13 @@ async def test_a_query_above_the_maximum_is_refused_before_anything_runs(databas
         # Nothing ran: no lead was made.
         assert await Lead.filter(company_id=account.company_id).count() == 0
 
-        # A page size far beyond any plan is refused the same way, with its computed cost.
+        # A page size beyond the largest counts as the largest (501 points here, refused), and
+        # within the maximum its own error, INVALID_PAGE_SIZE, answers.
         big = await http.post("/graphql", json={"query": "{ leads(first: 100000) { nodes { id } } }"}, headers=headers)
-        assert big.json()["errors"][0]["extensions"]["cost"] == 100_001
+        assert big.json()["errors"][0]["extensions"]["cost"] == 501
+    lenient = await account.client.raw("{ leads(first: 100000) { nodes { id } } }")
+    assert lenient["errors"][0]["extensions"]["code"] == "INVALID_PAGE_SIZE"
+    assert lenient["extensions"]["cost"]["requestedQueryCost"] == 501
 
 
 async def test_anonymous_requests_are_not_charged(account: Account) -> None:
