@@ -329,6 +329,7 @@ PERSON: dict[str, Any] = {
     "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
     "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
     "visibility": "s.visibility.name",
+    "version": "s.version",
     **STAMPS,
 }
 ADDRESS: dict[str, Any] = {
@@ -343,6 +344,7 @@ ORGANIZATION: dict[str, Any] = {
     **REF_ORGANIZATION,
     "address": _object("Address", ADDRESS, "s"),
     "visibility": "s.visibility.name",
+    "version": "s.version",
     **STAMPS,
 }
 ACTIVITY: dict[str, Any] = {
@@ -380,6 +382,7 @@ LEAD: dict[str, Any] = {
     "archivedAt": "iso(s.lead.archived_at)",
     "createdAt": "iso(s.lead.created_at)",
     "updatedAt": "iso(s.lead.updated_at)",
+    "version": "s.lead.version",
     "utmSource": "s.lead.utm_source",
     "utmMedium": "s.lead.utm_medium",
     "utmCampaign": "s.lead.utm_campaign",

@@ -47,6 +47,7 @@ PERSON_COLUMNS = (
     "custom_fields",
     "created_at",
     "updated_at",
+    "version",
 )
 ORGANIZATION_COLUMNS = (
     "id",
@@ -63,6 +64,7 @@ ORGANIZATION_COLUMNS = (
     "custom_fields",
     "created_at",
     "updated_at",
+    "version",
 )
 USER_COLUMNS = ("id", "company_id", "name", "email")
 TEAM_COLUMNS = ("id", "company_id", "name")
