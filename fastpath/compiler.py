@@ -214,8 +214,11 @@ class Compiler:
         include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
         return not (include and include["if"] is False)
 
-    def writer(self, type_name: str, sets: list[SelectionSetNode], table: dict[str, Any]) -> str:
-        """The name of a generated function writing ``type_name``'s selection from a source."""
+    def writer(self, type_name: str, sets: list[SelectionSetNode], table: Any) -> str:
+        """The name of a generated function writing ``type_name``'s selection from a source;
+        ``table`` is a dict or a function making one (a table derived when first needed)."""
+        if callable(table):
+            table = table()
         parts = []
         for key, nodes in self.collect(type_name, sets).items():
             name = nodes[0].name.value

@@ -92,7 +92,7 @@ UNPLANNED = {
     "persons/Person.changeLog": CHANGE_LOG,
     "organizations/Organization.customFields": CUSTOM_FIELDS,
     "organizations/Organization.owner/User.leadColumns": COLUMNS,
-    "organizations/Organization.category": LEAD_STATUS,
+    "organizations/Organization.category/Category.group": JOINED_ROW,
     "Query.duplicates": ROOT,
     "Query.leadLabels": ROOT,
     "Query.job": ROOT,
