@@ -24,9 +24,10 @@ from graphql import (
 )
 from strawberry import Schema
 
-from fastpath.compiler import Compiler, LeadsPlan, Unsupported, compile_leads
+from fastpath.compiler import Compiler, LeadsPlan, Unsupported
 from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
+from fastpath.leads import compile_leads
 from fastpath.nodes import compile_node
 
 
