@@ -17,7 +17,11 @@ from tests.conftest import Account
 ERRORS = "userErrors { field code message }"
 CREATE_LEAD = f"mutation ($input: CreateLeadInput!) {{ createLead(input: $input) {{ lead {{ id title }} {ERRORS} }} }}"
 CREATE_PERSON = f"mutation ($input: PersonFields!) {{ createPerson(input: $input) {{ person {{ id }} {ERRORS} }} }}"
-CREATE_ORGANIZATION = f"mutation ($input: OrganizationFields!) {{ createOrganization(input: $input) {{ organization {{ id }} {ERRORS} }} }}"
+CREATE_ORGANIZATION = (
+    "mutation ($input: OrganizationFields!) { createOrganization(input: $input) { organization { id } "
+    + ERRORS
+    + " } }"
+)
 DELETE_LEADS = f"mutation ($input: DeleteLeadsInput!) {{ deleteLeads(input: $input) {{ deletedCount {ERRORS} }} }}"
 LEADS = "query ($filter: LeadFilter) { leads(first: 10, filter: $filter) { edges { node { title } } } }"
 
