@@ -1,6 +1,6 @@
 """From a validated `leads` document to a plan: which values it needs and the code that writes them.
 
-:func:`compile_operation` walks the operation's selection (fragments and inline fragments
+:func:`compile_leads` walks the `leads` field's selection (fragments and inline fragments
 resolved, fields merged by response key, in the order graphql-core writes them) and generates,
 for each selected object of the Lead family, one Python function returning that object's dict:
 one expression per response key over the source record (fastpath.records), with the
@@ -9,10 +9,10 @@ global ids through core.ids, an enum by its name). Writing a page is then a few 
 calls per row, with no per-value completion. ``Plan.source`` holds the generated code.
 
 The generated text holds only response keys (GraphQL names, checked by the parser, written with
-``repr``), type names and the fixed expressions of the tables below; only registered documents
-are compiled. Whatever the compiler does not know (another root field, a directive, a field
-outside the tables such as ``notes`` or ``customFields``) raises :class:`Unsupported`: that
-document is not registered and keeps the ordinary execution.
+``repr``), type names and the fixed expressions of the tables below. `@skip` and `@include` are
+read with the values the plan is made for (fastpath.plans keys plans by them). Whatever the
+compiler does not know (another root field, another directive, a field outside the tables such as
+``customFields``) raises :class:`Unsupported`: that document keeps the ordinary execution.
 """
 
 from __future__ import annotations
@@ -28,11 +28,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
-    OperationDefinitionNode,
     SelectionSetNode,
+    VariableValues,
+    get_directive_values,
     is_abstract_type,
 )
 
@@ -54,6 +57,8 @@ class Run:
     now: dt.datetime
     value_keys: list[tuple[str, ...]] = field(default_factory=list)
     total_count: int | None = None
+    # Records the rows refer to, by kind and id (fastpath.contacts: "organization", "user").
+    refs: dict[str, dict[int, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,12 +69,10 @@ class Page:
 
 
 @dataclass
-class Plan:
-    """A compiled `leads` operation."""
+class LeadsPlan:
+    """A compiled `leads` root field."""
 
-    operation: OperationDefinitionNode
     leads_node: FieldNode
-    response_key: str
     connection: Callable[[Page, Run], dict[str, Any]]
     # The `values` fields of the Lead selection, in the order their writers index Run.value_keys.
     values_nodes: list[FieldNode]
@@ -78,9 +81,6 @@ class Plan:
     source: str
     # What each lead lists besides its own row: "notes", "activities" (one statement each).
     children: frozenset[str] = frozenset()
-
-    def write(self, page: Page, run: Run) -> dict[str, Any]:
-        return {"data": {self.response_key: self.connection(page, run)}}
 
 
 def iso(value: dt.date | dt.time | None) -> str | None:
@@ -128,6 +128,7 @@ HELPERS: dict[str, Any] = {
     "contact_values": contact_values,
     "owner_value": owner_value,
     "status_name": status_name,
+    "ename": lambda value: None if value is None else value.name,
 }
 
 
@@ -135,13 +136,24 @@ class Compiler:
     """Generates one Python function per selected object: ``def w3_Person(s, run): return {...}``
     with one expression per response key, over the source ``s`` (fastpath.records)."""
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues | None = None,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
+        # The coerced values of the variables `@skip` and `@include` read (fastpath.plans keys
+        # plans by them, so a plan holds for every request with the same values).
+        self.variables = variables
         self.values_nodes: list[FieldNode] = []
         self.counts = False
         # Lists of each lead read by one more statement: "notes", "activities".
         self.children: set[str] = set()
+        # Records the rows refer to, loaded for the page (fastpath.contacts.REFS): kind -> the
+        # attribute of a row holding the id.
+        self.refs: dict[str, str] = {}
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0
@@ -174,8 +186,8 @@ class Compiler:
 
         def visit(selection_set: SelectionSetNode) -> None:
             for selection in selection_set.selections:
-                if selection.directives:
-                    raise Unsupported("directives")
+                if selection.directives and not self.included(selection):
+                    continue
                 if isinstance(selection, FieldNode):
                     key = selection.alias.value if selection.alias else selection.name.value
                     out.setdefault(key, []).append(selection)
@@ -190,6 +202,17 @@ class Compiler:
         for selection_set in sets:
             visit(selection_set)
         return out
+
+    def included(self, node: Any) -> bool:
+        """Whether `@skip` / `@include` keep ``node`` (graphql-core's own reading of them)."""
+        for directive in node.directives:
+            if directive.name.value not in ("skip", "include"):
+                raise Unsupported(f"@{directive.name.value}")
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip["if"] is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include["if"] is False)
 
     def writer(self, type_name: str, sets: list[SelectionSetNode], table: dict[str, Any]) -> str:
         """The name of a generated function writing ``type_name``'s selection from a source."""
@@ -295,6 +318,7 @@ CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "
 # A person or organization a custom field refers to is read with its id and name only.
 REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
 REF_ORGANIZATION: dict[str, Any] = {"id": "gid('Organization', s.id)", "name": "s.name"}
+STAMPS: dict[str, Any] = {"createdAt": "iso(s.created_at)", "updatedAt": "iso(s.updated_at)"}
 PERSON: dict[str, Any] = {
     **REF_PERSON,
     "firstName": "s.first_name",
@@ -305,6 +329,8 @@ PERSON: dict[str, Any] = {
     "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
     "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
     "visibility": "s.visibility.name",
+    "version": "s.version",
+    **STAMPS,
 }
 ADDRESS: dict[str, Any] = {
     "street": "s.address_street",
@@ -318,6 +344,8 @@ ORGANIZATION: dict[str, Any] = {
     **REF_ORGANIZATION,
     "address": _object("Address", ADDRESS, "s"),
     "visibility": "s.visibility.name",
+    "version": "s.version",
+    **STAMPS,
 }
 ACTIVITY: dict[str, Any] = {
     "id": "gid('Activity', s.id)",
@@ -354,6 +382,7 @@ LEAD: dict[str, Any] = {
     "archivedAt": "iso(s.lead.archived_at)",
     "createdAt": "iso(s.lead.created_at)",
     "updatedAt": "iso(s.lead.updated_at)",
+    "version": "s.lead.version",
     "utmSource": "s.lead.utm_source",
     "utmMedium": "s.lead.utm_medium",
     "utmCampaign": "s.lead.utm_campaign",
@@ -415,29 +444,16 @@ CELL_TYPES: dict[type, str] = {
 }
 
 
-def compile_operation(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
-) -> Plan:
-    """The plan of a query whose only root field is `leads`; :class:`Unsupported` otherwise."""
-    if operation.operation.value != "query":
-        raise Unsupported("not a query")
-    compiler = Compiler(schema, fragments)
-    assert schema.query_type is not None
-    root = compiler.collect(schema.query_type.name, [operation.selection_set])
-    if len(root) != 1:
-        raise Unsupported("one root field only")
-    ((key, nodes),) = root.items()
-    if len(nodes) != 1 or nodes[0].name.value != "leads" or nodes[0].selection_set is None:
-        raise Unsupported("the root field is not leads")
-    connection = compiler.namespace[compiler.writer("LeadConnection", [nodes[0].selection_set], CONNECTION)]
-    source = "\n".join(compiler.sources)
-    return Plan(
-        operation,
-        nodes[0],
-        key,
+def compile_leads(compiler: Compiler, node: FieldNode) -> LeadsPlan:
+    """The plan of a `leads` root field; :class:`Unsupported` when it asks what is not planned."""
+    if node.selection_set is None:
+        raise Unsupported("leads without a selection")
+    connection = compiler.namespace[compiler.writer("LeadConnection", [node.selection_set], CONNECTION)]
+    return LeadsPlan(
+        node,
         connection,
         compiler.values_nodes,
         compiler.counts,
-        source,
+        "\n".join(compiler.sources),
         frozenset(compiler.children),
     )

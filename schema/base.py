@@ -94,7 +94,10 @@ describe_values(
         "TOO_LONG": "The text is longer than allowed.",
         "TOO_MANY_ITEMS": "The list, or the set a filter matches, is larger than allowed.",
         "INVALID_INPUT": "The text holds a character no text can (NUL, U+0000); nothing was stored.",
-        "CONFLICT": "The request contradicts itself or the record's state, e.g. two inputs that exclude each other.",
+        "CONFLICT": (
+            "The request contradicts itself or the record's state, e.g. two inputs that exclude each other, or "
+            "an update's expectedVersion is not the record's current version (someone else changed it)."
+        ),
         "INVALID_CURRENCY": "Not an ISO 4217 currency code in current use.",
         "OWNER_CONFLICT": "Both a user and a team were given as owner.",
         "CONTACT_REQUIRED": "A lead must be linked to a person or an organization.",
