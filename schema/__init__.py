@@ -51,6 +51,7 @@ from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
+from schema.input_guard import InputGuard, guard_mutations
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
@@ -114,6 +115,9 @@ Mutation = merge_types(
         ProspectReportMutation,
     ),
 )
+
+# Every mutation's arguments are held to the input limits before its resolver runs.
+guard_mutations(Mutation)
 
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
@@ -195,6 +199,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
+            InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
             # Query cost and rate limits; before any extension that answers in on_execute.
             lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
