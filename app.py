@@ -29,8 +29,6 @@ from core.rate_limit import Buckets, buckets_for, whole_seconds
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
-from fastpath.http import CompiledOperations
-from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -185,11 +183,6 @@ def create_app(
     graphql.settings = settings
     # Bad tokens counted per client address, for /graphql and /exports alike.
     graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
-    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
-    # and anything it declines, by strawberry as always.
-    endpoint = (
-        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -223,7 +216,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],
