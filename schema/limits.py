@@ -73,12 +73,14 @@ class CostLimiter(SchemaExtension):
         if bucket is not None:
             key, plan = bucket
             try:
-                self.charge = charge = await self.buckets.charge(key, cost, plan)
+                charge: Charge | None = await self.buckets.charge(key, cost, plan)
             except Exception:
-                # The store is down (Redis unreachable): serve rather than refuse everyone.
+                # The store is down (Redis unreachable): serve rather than refuse everyone, with
+                # no throttleStatus to report, and nothing to give back afterwards.
                 logger.exception("rate-limit bucket unavailable; request not charged")
-                charge = Charge(True, 0.0, plan)
-            if not charge.charged:
+                charge = bucket = None
+            self.charge = charge
+            if charge is not None and not charge.charged:
                 wait = round(charge.retry_after + 0.0005, 3)
                 ctx.result = _refusal(
                     f"Throttled: this query costs {cost} points and your bucket holds {int(charge.available)}; "

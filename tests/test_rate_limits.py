@@ -250,3 +250,25 @@ async def test_set_rate_limit_command(database: str) -> None:
     assert (stored.rate_limit_points, stored.rate_limit_restore_rate) == (300, 7)
     wrong = run_leadbox(database, "set-rate-limit", "--company", str(company.id), "--points", "0")
     assert wrong.returncode == 2 and wrong.stderr.startswith("leadbox: error:")
+
+
+async def test_an_unreachable_store_serves_without_charging(database: str, closed_port: int) -> None:
+    # Nothing listens on that port: Redis cannot be reached, and requests are served regardless.
+    store = RedisBuckets(f"redis://127.0.0.1:{closed_port}/0")
+    app = create_app(Settings(database_url=database), manage_db=False, buckets=store)
+    token = await token_of((await create_company("Acme")).id, "Anna")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://leadbox.test") as http:
+        body = (await post(http, token, TEN)).json()
+    await store.close()
+    assert body["data"]["v0"] == {"name": "Anna"}
+    assert body["extensions"]["cost"] == {"requestedQueryCost": 10, "actualQueryCost": 10, "throttleStatus": None}
+
+
+@pytest.fixture
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
