@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -140,6 +140,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings(database_url="")
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
+    # LEADBOX_INTROSPECTION=0: __schema and __type are refused at validation (__typename stays).
+    introspection_rules = [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -177,7 +179,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
         # rules are built once: a rule class made per request would never hit the validation
         # cache, which keys on the rule classes.
         extensions=[
-            lambda: AddValidationRules([depth_rule, alias_rule]),
+            lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
