@@ -14,6 +14,7 @@ import orjson
 from cross_web import HTTPException
 from graphql import ExecutionResult, GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -23,11 +24,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
 
+from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
 from core.persisted_queries import PersistedQueries, PersistedQueryMissing, PersistedQueryRefused
-from core.serving import http_middleware, ready
+from core.serving import SecurityHeaders, cors_middleware, ready
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -220,6 +222,12 @@ def create_app(
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             *([graphiql.static_mount()] if settings.graphiql else []),
         ],
-        middleware=http_middleware(settings),
         lifespan=lifespan,
+        # Security headers on every response (core/serving.py), 413s included; then, before any
+        # other work, an oversized or too deeply nested body is refused; then CORS, if configured.
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            *cors_middleware(settings),
+        ],
     )

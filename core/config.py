@@ -27,6 +27,8 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
+      1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
@@ -55,6 +57,8 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # Request bodies other than uploads (core/body_limit.py).
+    max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
     # Browsers on other origins, and what a deployment exposes (core/serving.py).
@@ -62,10 +66,6 @@ class Settings:
     introspection: bool = True
     graphiql: bool = True
     persisted_queries: bool = True
-
-
-class ConfigError(ValueError):
-    """An environment variable's value that leadbox cannot use; the message names it and says why."""
 
 
 def _flag(value: str | None) -> bool:
@@ -81,7 +81,7 @@ def _switch(name: str, default: bool) -> bool:
         return True
     if value in FALSE_WORDS:
         return False
-    raise ConfigError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), not {value!r}.")
+    raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), not {value!r}.")
 
 
 ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -92,7 +92,7 @@ def _origins(name: str) -> tuple[str, ...]:
     origins = tuple(part.strip().rstrip("/") for part in (os.environ.get(name) or "").split(",") if part.strip())
     for origin in origins:
         if origin != "*" and not ORIGIN.fullmatch(origin):
-            raise ConfigError(
+            raise SettingsError(
                 f"{name}: {origin!r} is not an origin such as https://app.example.com or http://localhost:3000."
             )
     return origins
@@ -115,4 +115,19 @@ def settings_from_env() -> Settings:
         introspection=_switch("LEADBOX_INTROSPECTION", True),
         graphiql=_switch("LEADBOX_GRAPHIQL", True),
         persisted_queries=_switch("LEADBOX_PERSISTED_QUERIES", True),
+        max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
     )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def _positive(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number greater than zero, or ``default`` when the variable is unset or empty."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {raw!r}.")
+    return int(raw)

@@ -64,21 +64,20 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def http_middleware(settings: Settings) -> list[Middleware]:
-    """The middleware of the application, outermost first (security headers cover preflights too)."""
-    middleware = [Middleware(SecurityHeaders)]
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=CORS_HEADERS,
-                allow_credentials=False,
-                max_age=CORS_MAX_AGE,
-            )
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """CORS for the configured origins; none (no middleware, no CORS header) when there are none."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=CORS_HEADERS,
+            allow_credentials=False,
+            max_age=CORS_MAX_AGE,
         )
-    return middleware
+    ]
 
 
 async def ready(_: Request) -> Response:

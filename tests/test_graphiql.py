@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import Account
-from tests.servers import serve
+from tests.live_server import live_server
 from web import graphiql
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LEADBOX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -58,7 +57,7 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
     """The real application served by uvicorn in a child process; yields its base URL."""
     if not database.startswith("sqlite"):
         pytest.skip("the page is the same on both databases; it is tested once, on SQLite")
-    with serve(database, tmp_path) as base:
+    with live_server(database, tmp_path) as base:
         yield base
 
 

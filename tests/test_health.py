@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_ENV, _pg_admin, _pg_url
-from tests.servers import serve
+from tests.live_server import live_server
 
 
 async def test_health_says_the_process_is_alive(http: httpx.AsyncClient) -> None:
@@ -35,7 +35,7 @@ async def test_not_ready_when_the_database_is_gone(database: str, tmp_path: Path
     name = f"leadbox_ready_{uuid.uuid4().hex[:12]}"
     await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        with serve(_pg_url(name), tmp_path) as base:
+        with live_server(_pg_url(name), tmp_path) as base:
             async with httpx.AsyncClient(base_url=base, timeout=15) as client:
                 assert (await client.get("/ready")).status_code == 200
                 await _pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from app import create_app
-from core.config import ConfigError, Settings, settings_from_env
+from core.config import Settings, SettingsError, settings_from_env
 from core.serving import API_CONTENT_SECURITY_POLICY
 from tests.conftest import Account
-from tests.servers import serve
+from tests.live_server import live_server
 from web import graphiql
 
 APP_ORIGIN = "https://app.example.com"
@@ -163,7 +163,7 @@ def test_switches_and_origins_come_from_the_environment(monkeypatch: pytest.Monk
 )
 def test_a_bad_value_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError, match=name):
+    with pytest.raises(SettingsError, match=name):
         settings_from_env()
 
 
@@ -172,7 +172,7 @@ async def test_a_real_server_reads_its_origins_from_the_environment(
 ) -> None:
     if not database.startswith("sqlite"):
         pytest.skip("the middleware does not touch the database; tested once, on SQLite")
-    with serve(database, tmp_path, LEADBOX_CORS_ORIGINS=APP_ORIGIN) as base:
+    with live_server(database, tmp_path, LEADBOX_CORS_ORIGINS=APP_ORIGIN) as base:
         async with httpx.AsyncClient(base_url=base, timeout=15) as client:
             preflight = await client.options(
                 "/graphql",

@@ -21,7 +21,7 @@ import pytest
 
 from models import LeadLabel, PersistedQuery
 from tests.conftest import Account
-from tests.servers import serve
+from tests.live_server import live_server
 
 JS = Path(__file__).resolve().parent / "js"
 
@@ -51,7 +51,10 @@ def node() -> str:
 
 @pytest.fixture
 def two_servers(database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    with serve(database, tmp_path) as first, serve(database, tmp_path) as second:
+    # A folder each, so that each keeps its own log.
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    with live_server(database, tmp_path / "first") as first, live_server(database, tmp_path / "second") as second:
         yield first, second
 
 

@@ -1,7 +1,7 @@
 """The real server for tests that need one: uvicorn in a child process on a loopback socket.
 
-The test binds the socket (port 0, so the kernel picks a free one) and hands it to uvicorn with
-``--fd``: there is no window in which another process could take the port.
+The test binds the socket (port 0, so any free port) and hands it to the child, so the port is
+known before the child starts and no other process can take it in between.
 """
 
 from __future__ import annotations
@@ -21,19 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def serve(database: str, folder: Path, **env: str) -> Iterator[str]:
-    """Serve the application on ``database`` until the block ends; yields its base URL.
-
-    ``env`` adds environment variables (``LEADBOX_...`` settings). The server's output goes to
-    ``folder/server-<port>.log`` and is shown when it fails to start.
-    """
+def live_server(database: str, folder: Path, **env: str) -> Iterator[str]:
+    """Serve ``app:create_app`` on ``database`` with extra environment ``env``; yields the base URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
     listener.set_inheritable(True)
     port = listener.getsockname()[1]
     environment = {**os.environ, "DATABASE_URL": database, "LEADBOX_FILES_DIR": str(folder / "files"), **env}
-    log = folder / f"server-{port}.log"
+    log = folder / "server.log"
     with log.open("wb") as output:
         child = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--fd", str(listener.fileno())],

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_owner_inbox_indexes')]
+    dependencies = [('models', '0010_record_versions')]
 
     initial = False
 
