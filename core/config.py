@@ -38,6 +38,16 @@ class Settings:
     - ``LEADBOX_GRAPHIQL``: ``0`` to serve no GraphiQL page (``/graphql`` in a browser answers 404).
     - ``LEADBOX_PERSISTED_QUERIES``: ``0`` to answer hash-only requests ``PERSISTED_QUERY_NOT_SUPPORTED``
       (clients then send the text every time); by default texts are stored under their hash.
+    - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
+      a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
+    - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
+      cost points (default 20000) and the points it gets back per second (default 500), for the
+      companies whose plan sets neither (``leadbox set-rate-limit``).
+    - ``LEADBOX_REDIS_URL``: keep the buckets in this Redis (``redis://host:6379/0``) instead of
+      the database.
+    - ``LEADBOX_AUTH_FAILURE_LIMIT`` and ``LEADBOX_AUTH_FAILURE_WINDOW``: after this many requests
+      with a bad token from one client address (default 20) within this many seconds (default
+      60), that address is answered 429 until the window ends.
     """
 
     database_url: str
@@ -66,6 +76,13 @@ class Settings:
     introspection: bool = True
     graphiql: bool = True
     persisted_queries: bool = True
+    # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
+    max_query_cost: int = 10_000
+    rate_limit_points: int = 20_000
+    rate_limit_restore_rate: int = 500
+    redis_url: str | None = None
+    auth_failure_limit: int = 20
+    auth_failure_window: int = 60
 
 
 def _flag(value: str | None) -> bool:
@@ -115,6 +132,12 @@ def settings_from_env() -> Settings:
         introspection=_switch("LEADBOX_INTROSPECTION", True),
         graphiql=_switch("LEADBOX_GRAPHIQL", True),
         persisted_queries=_switch("LEADBOX_PERSISTED_QUERIES", True),
+        max_query_cost=_positive(env, "LEADBOX_MAX_QUERY_COST", 10_000),
+        rate_limit_points=_positive(env, "LEADBOX_RATE_LIMIT_POINTS", 20_000),
+        rate_limit_restore_rate=_positive(env, "LEADBOX_RATE_LIMIT_RESTORE_RATE", 500),
+        redis_url=env.get("LEADBOX_REDIS_URL") or None,
+        auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
+        auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
         max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
     )
 
