@@ -35,8 +35,6 @@ from core.serving import SecurityHeaders, cors_middleware, ready
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
-from fastpath.http import CompiledOperations
-from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -224,11 +222,6 @@ def create_app(
     graphql.persisted_queries = PersistedQueries(settings.persisted_queries)
     # Bad tokens counted per client address, for /graphql and /exports alike.
     graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
-    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
-    # and anything it declines, by strawberry as always.
-    endpoint = (
-        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -263,7 +256,7 @@ def create_app(
             Route("/", home),
             Route("/health", health),
             Route("/ready", ready),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             *([graphiql.static_mount()] if settings.graphiql else []),
         ],

@@ -30,8 +30,8 @@ class Settings:
     - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
       1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
-      through the ordinary GraphQL execution; by default the registered inbox operations
-      (fastpath/) are answered by their compiled plan.
+      through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
+      every query it can plan.
     - ``LEADBOX_CORS_ORIGINS``: the browser origins (``https://app.example.com``, comma-separated,
       or ``*``) whose pages may call the API; none by default.
     - ``LEADBOX_INTROSPECTION``: ``0`` to refuse introspection queries (``__schema``, ``__type``).
@@ -69,7 +69,7 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
-    # The compiled path for registered operations (fastpath/).
+    # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Browsers on other origins, and what a deployment exposes (core/serving.py).
     cors_origins: tuple[str, ...] = ()
