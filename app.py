@@ -1,15 +1,18 @@
 """The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser), `/exports/{id}`
-(an export's file), `/health` and `/graphiql/static/...` (the files GraphiQL loads)."""
+(an export's file), `/health` (the process answers), `/ready` (its database answers) and
+`/graphiql/static/...` (the files GraphiQL loads)."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import ExecutionResult, GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -18,6 +21,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
 
 from core.auth_throttle import AuthThrottle
@@ -25,7 +29,9 @@ from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
+from core.persisted_queries import PersistedQueries, PersistedQueryMissing, PersistedQueryRefused
 from core.rate_limit import Buckets, buckets_for, whole_seconds
+from core.serving import SecurityHeaders, cors_middleware, ready
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -66,6 +72,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
     """
 
     settings: Settings
+    persisted_queries: PersistedQueries
     auth_throttle: AuthThrottle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,6 +83,9 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         try:
             try:
                 response = await self.run(request)
+            except PersistedQueryRefused as exc:
+                errors = [{"message": exc.message, "extensions": {"code": exc.code}}]
+                response = JSONResponse({"errors": errors}, status_code=400)
             except HTTPException as exc:
                 headers = getattr(exc, "headers", None)
                 response = PlainTextResponse(exc.reason, status_code=exc.status_code, headers=headers)
@@ -110,6 +120,33 @@ class LeadboxGraphQL(GraphQL[Context, None]):
             self.auth_throttle.failed(_address(request))
         return context
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a persisted query by its hash alone is an operation, not a browser's visit.
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Automatic persisted queries (core/persisted_queries.py): the stored text for a hash.
+        try:
+            resolved = await self.persisted_queries.resolve(request_data.query, request_data.extensions)
+        except PersistedQueryMissing as missing:
+            return ExecutionResult(None, [GraphQLError(missing.message, extensions={"code": missing.code})])
+        request_data = dataclasses.replace(request_data, query=resolved.query)
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        # Stored once it has parsed and validated (errors without a path are the document's own),
+        # and only for a signed-in caller.
+        signed_in = context.viewer is not None or context.operator is not None
+        if resolved.store_as and resolved.query and signed_in and all(e.path for e in result.errors or ()):
+            await self.persisted_queries.store(resolved.store_as, resolved.query)
+        return result
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -119,6 +156,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
 
 
 async def health(_: Request) -> Response:
+    """The process is alive (it says nothing of the database: that is `/ready`)."""
     return JSONResponse({"status": "ok"})
 
 
@@ -173,7 +211,7 @@ def create_app(
     """
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
-    graphql_ide: GraphQL_IDE = "graphiql"
+    graphql_ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
     # The rate-limit buckets (core/rate_limit.py): Redis when LEADBOX_REDIS_URL is set, else the database.
     buckets = buckets or buckets_for(settings.redis_url)
     schema = build_schema(settings, buckets)
@@ -181,6 +219,7 @@ def create_app(
         schema, graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
     )
     graphql.settings = settings
+    graphql.persisted_queries = PersistedQueries(settings.persisted_queries)
     # Bad tokens counted per client address, for /graphql and /exports alike.
     graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
 
@@ -216,13 +255,19 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
+            Route("/ready", ready),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
-            graphiql.static_mount(),
+            *([graphiql.static_mount()] if settings.graphiql else []),
         ],
         lifespan=lifespan,
-        # Outermost: an oversized or too deeply nested body is refused before any other work.
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        # Security headers on every response (core/serving.py), 413s included; then, before any
+        # other work, an oversized or too deeply nested body is refused; then CORS, if configured.
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            *cors_middleware(settings),
+        ],
     )
     app.state.auth_throttle = graphql.auth_throttle
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite://leadbox.sqlite3"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ class Settings:
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
       every query it can plan.
+    - ``LEADBOX_CORS_ORIGINS``: the browser origins (``https://app.example.com``, comma-separated,
+      or ``*``) whose pages may call the API; none by default.
+    - ``LEADBOX_INTROSPECTION``: ``0`` to refuse introspection queries (``__schema``, ``__type``).
+    - ``LEADBOX_GRAPHIQL``: ``0`` to serve no GraphiQL page (``/graphql`` in a browser answers 404).
+    - ``LEADBOX_PERSISTED_QUERIES``: ``0`` to answer hash-only requests ``PERSISTED_QUERY_NOT_SUPPORTED``
+      (clients then send the text every time); by default texts are stored under their hash.
     - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
       a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
     - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
@@ -63,6 +71,11 @@ class Settings:
     max_body_bytes: int = 1 << 20
     # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
+    # Browsers on other origins, and what a deployment exposes (core/serving.py).
+    cors_origins: tuple[str, ...] = ()
+    introspection: bool = True
+    graphiql: bool = True
+    persisted_queries: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
     max_query_cost: int = 10_000
     rate_limit_points: int = 20_000
@@ -74,6 +87,32 @@ class Settings:
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _switch(name: str, default: bool) -> bool:
+    """An on/off variable; anything but the usual words is an error, not a silent "off"."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), not {value!r}.")
+
+
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    """Comma-separated browser origins (scheme, host and port, no path), or ``*`` for any."""
+    origins = tuple(part.strip().rstrip("/") for part in (os.environ.get(name) or "").split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"{name}: {origin!r} is not an origin such as https://app.example.com or http://localhost:3000."
+            )
+    return origins
 
 
 def settings_from_env() -> Settings:
@@ -89,6 +128,10 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        cors_origins=_origins("LEADBOX_CORS_ORIGINS"),
+        introspection=_switch("LEADBOX_INTROSPECTION", True),
+        graphiql=_switch("LEADBOX_GRAPHIQL", True),
+        persisted_queries=_switch("LEADBOX_PERSISTED_QUERIES", True),
         max_query_cost=_positive(env, "LEADBOX_MAX_QUERY_COST", 10_000),
         rate_limit_points=_positive(env, "LEADBOX_RATE_LIMIT_POINTS", 20_000),
         rate_limit_restore_rate=_positive(env, "LEADBOX_RATE_LIMIT_RESTORE_RATE", 500),

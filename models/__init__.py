@@ -14,6 +14,7 @@ from models.lead_status import Category, CategoryGroup, LeadStatus
 from models.lead_view import LeadColumnPreference, SavedFilter, SavedFilterFavorite
 from models.notification import Notification
 from models.operator import OperatorToken
+from models.persisted_query import PersistedQuery
 from models.product import DealProduct, Product
 from models.prospect import (
     Department,
@@ -77,6 +78,7 @@ __all__ = [
     "Notification",
     "OperatorToken",
     "Organization",
+    "PersistedQuery",
     "Person",
     "Pipeline",
     "Product",

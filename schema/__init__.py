@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -154,6 +154,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     limiter_buckets = buckets or buckets_for(settings.redis_url)
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
+    # LEADBOX_INTROSPECTION=0: __schema and __type are refused at validation (__typename stays).
+    introspection_rules = [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
     # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
     # list below, so that every other extension (put new ones before it) runs first.
     plans = Plans()
@@ -195,7 +197,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
         # rules are built once: a rule class made per request would never hit the validation
         # cache, which keys on the rule classes.
         extensions=[
-            lambda: AddValidationRules([depth_rule, alias_rule]),
+            lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
