@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -22,6 +23,7 @@ from strawberry.http.ides import GraphQL_IDE
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
+from core.request_log import RequestLog
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -180,5 +182,7 @@ def create_app(
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],
+        # Outermost: the request line times and counts everything below it.
+        middleware=[Middleware(RequestLog)],
         lifespan=lifespan,
     )

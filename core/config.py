@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://leadbox.sqlite3"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -25,6 +26,9 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
+    - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
+      ``warning`` or ``error``.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
@@ -49,23 +53,87 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
+    # Logs (core/logs.py): one line a request, text or JSON.
+    log_format: str = "text"
+    log_level: str = "info"
+
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class ConfigError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number from the environment variable ``name``, or a :class:`ConfigError` saying why not."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limit = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigError(f"{name} must be {limit}, not {value}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive) from the environment variable ``name``."""
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
 
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
 
 
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
+
+
+def database_url_from_env() -> str:
+    """``DATABASE_URL``, checked: SQLite or PostgreSQL, and a URL at all (a bare word would
+    otherwise become the name of a SQLite file)."""
+    raw = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    scheme, sep, rest = raw.partition("://")
+    expected = "sqlite://PATH or postgresql://USER@HOST:PORT/DATABASE"
+    if not sep:
+        raise ConfigError(f"DATABASE_URL must be {expected}, not {raw!r}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        # Only the scheme is shown: the rest may hold a password.
+        raise ConfigError(f"DATABASE_URL names a database leadbox does not support ({scheme}://...); use {expected}")
+    if not rest.strip("/"):
+        raise ConfigError(f"DATABASE_URL names no database: use {expected}")
+    if scheme.lower() != "sqlite":
+        try:
+            _ = urlsplit(raw).port
+        except ValueError:
+            raise ConfigError(
+                f"DATABASE_URL has a port that is not a number from 0 to 65535 ({scheme}://...)"
+            ) from None
+    return raw
+
+
 def settings_from_env() -> Settings:
     env = os.environ
     return Settings(
-        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url=database_url_from_env(),
         smtp_host=env.get("LEADBOX_SMTP_HOST") or None,
-        smtp_port=int(env.get("LEADBOX_SMTP_PORT") or 25),
+        smtp_port=env_int("LEADBOX_SMTP_PORT", 25, minimum=1, maximum=65535),
         smtp_username=env.get("LEADBOX_SMTP_USERNAME") or None,
         smtp_password=env.get("LEADBOX_SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
-        max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
+        max_upload_bytes=env_int("LEADBOX_MAX_UPLOAD_MB", 50, minimum=1) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
+        log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
     )

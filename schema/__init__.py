@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -14,7 +13,6 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from core.config import Settings
-from core.errors import PublicError
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
@@ -58,6 +56,7 @@ from schema.person import Person
 from schema.prospect import ProspectOrganization, ProspectPerson
 from schema.prospect_filter import SavedProspectFilter
 from schema.prospect_purchase import ProspectPurchase, ProspectReport
+from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
 from schema.saved_filter import SavedFilter
 from schema.selection import Selection
 
@@ -122,25 +121,12 @@ Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
-def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but what is meant for the client.
-
-    Errors without an original exception come from parsing, validation and the query limits:
-    their messages describe the query, not the server. Raised :class:`PublicError` keep theirs.
-    """
-    original = error.original_error
-    if original is None:
-        return False
-    # A GraphQLError behind the error is graphql-core's or strawberry's account of a variable
-    # the client sent that does not fit its type (a missing required field, a bad date).
-    return not isinstance(original, PublicError | GraphQLError)
-
-
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings(database_url="")
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
-    return Schema(
+    # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
+    return LoggedSchema(
         query=Query,
         mutation=Mutation,
         scalar_overrides=SCALAR_OVERRIDES,
@@ -177,6 +163,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
         # rules are built once: a rule class made per request would never hit the validation
         # cache, which keys on the rule classes.
         extensions=[
+            # First, so that its on_operation sees the operation whole (errors already recorded).
+            RequestLogExtension,
             lambda: AddValidationRules([depth_rule, alias_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
