@@ -22,6 +22,7 @@ from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalEr
 
 from cli import lead_import, prospects
 from cli.args import Parser, port_number, whole_number
+from cli.progress import MigrationBar, bar
 from core.config import ConfigError, settings_from_env
 from core.errors import DomainError
 
@@ -208,8 +209,9 @@ async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
     from models import Company, Role, User
 
     if not await Company.exists():
-        print("Creating the demo company (a few seconds)...", file=sys.stderr, flush=True)
-        await fill_demo(leads=leads)
+        print(f"Creating the demo company with {leads:,} leads...", file=sys.stderr, flush=True)
+        with bar(leads, "demo", unit="lead") as progress:
+            await fill_demo(leads=leads, progress=progress.update)
     # The first admin of the first company: the demo's, unless the database had others first.
     company = await Company.all().order_by("id").first()
     assert company is not None
@@ -318,12 +320,15 @@ async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
     if connection["engine"].endswith("sqlite") and not Path(connection["credentials"]["file_path"]).parent.is_dir():
         # Checked here because aiosqlite waits forever on a file it cannot create.
         return _error(f"cannot open the database {url}: its folder does not exist")
+    migrations = MigrationBar()
     try:
-        await init_db(url, create_db=True)
+        await init_db(url, create_db=True, migration_hooks=migrations)
     except (OSError, DBConnectionError, OperationalError) as exc:
         # Closing matters even here: an open aiosqlite thread would keep the process alive.
         await close_db()
         return _error(f"cannot open the database {_safe_url(url)}: {exc}", status=1)
+    finally:
+        migrations.close()
     try:
         result = await step()
     except (DomainError, UsageError) as exc:

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from cli.args import whole_number
+from cli.progress import lines_read
 from core.errors import ErrorCode, fail
 from models import AddOnState, Company, ProspectKind
 
@@ -102,7 +103,8 @@ async def _load(args: argparse.Namespace) -> None:
         if not path.is_file():
             raise fail(f"cannot read {args.path}: no such file", ErrorCode.NOT_FOUND)
         with path.open(encoding="utf-8-sig", newline="") as source:
-            report = await load_prospects(source, fmt, kind)
+            lines = lines_read(source, path.stat().st_size, "prospects")
+            report = await load_prospects(lines, fmt, kind)
     for line, message in report.errors:
         print(f"line {line}: {message}", file=sys.stderr)
     print(

@@ -143,8 +143,13 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-async def init_db(database_url: str, *, create_db: bool = False, shared: bool = False) -> None:
+async def init_db(
+    database_url: str, *, create_db: bool = False, shared: bool = False, migration_hooks: Any = None
+) -> None:
     """Connect and bring the schema up to date by applying pending migrations.
+
+    ``migration_hooks`` (an object with ``reporter`` and ``step`` methods, cli/progress.py) hears
+    of the migration plan and of each migration applied.
 
     ``shared`` makes the connection visible to every task of the process, as a server needs:
     uvicorn runs the lifespan (which connects) in a task of its own, and request tasks do not
@@ -162,7 +167,10 @@ async def init_db(database_url: str, *, create_db: bool = False, shared: bool = 
             raise
         await Tortoise.close_connections()
         await Tortoise.init(config=config)
-    await migrate(config=config)
+    if migration_hooks is None:
+        await migrate(config=config)
+    else:
+        await migrate(config=config, reporter=migration_hooks.reporter, progress=migration_hooks.step)
     # migrate() re-initialises the apps without connections; make sure they are open.
     await Tortoise.init(config=config, _enable_global_fallback=shared)
 
