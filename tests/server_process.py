@@ -25,22 +25,24 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database: str, folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
-    """Serve ``database``; yield the base URL and the file collecting the server's stderr."""
+def serve(database: str, folder: Path, *args: str, **env: str) -> Iterator[tuple[str, Path]]:
+    """Serve ``database`` (``leadbox serve --port P *args``); yield the base URL and the file
+    collecting the server's stderr (its stdout goes to ``server.out`` beside it)."""
     port = free_port()
     log = folder / "server.err"
     environ = {**os.environ, "DATABASE_URL": database, "LEADBOX_FILES_DIR": str(folder / "files"), **env}
-    with log.open("wb") as errors:
+    with log.open("wb") as errors, (folder / "server.out").open("wb") as out:
         child = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), *args],
             cwd=ROOT,
             env=environ,
-            stdout=subprocess.DEVNULL,
+            stdout=out,
             stderr=errors,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        # Up to three minutes: with --demo the server first writes the demo company.
+        for _ in range(1800):
             if child.poll() is not None:
                 raise AssertionError(f"the server exited:\n{log.read_text()}")
             with contextlib.suppress(httpx.TransportError):
