@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
+from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
@@ -182,7 +183,11 @@ def create_app(
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],
-        # Outermost: the request line times and counts everything below it.
-        middleware=[Middleware(RequestLog)],
         lifespan=lifespan,
+        middleware=[
+            # Outermost: the request line times and counts everything below it, refusals included.
+            Middleware(RequestLog),
+            # Next: an oversized or too deeply nested body is refused before any other work.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )

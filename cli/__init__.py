@@ -23,7 +23,7 @@ from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalEr
 from cli import lead_import, prospects
 from cli.args import Parser, port_number, whole_number
 from cli.progress import MigrationBar, bar
-from core.config import ConfigError, settings_from_env
+from core.config import SettingsError, settings_from_env
 from core.errors import DomainError
 
 DEMO_QUERY = "{ leads(first: 5) { edges { node { title person { name } organization { name } } } } }"
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Every setting is read (and checked) up front, whatever the command uses.
         settings = settings_from_env()
-    except ConfigError as exc:
+    except SettingsError as exc:
         return _error(str(exc))
     if args.command == "export-schema":
         return export_schema(args.output, check=args.check)

@@ -26,6 +26,8 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
+      1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
     - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
       ``warning`` or ``error``.
@@ -51,6 +53,8 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # Request bodies other than uploads (core/body_limit.py).
+    max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
     # Logs (core/logs.py): one line a request, text or JSON.
@@ -62,22 +66,18 @@ LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
-class ConfigError(ValueError):
-    """An environment variable with a value leadbox cannot use; the message names it."""
-
-
 def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
-    """A whole number from the environment variable ``name``, or a :class:`ConfigError` saying why not."""
+    """A whole number from the environment variable ``name``, or a :class:`SettingsError` saying why not."""
     raw = (os.environ.get(name) or "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum or (maximum is not None and value > maximum):
         limit = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ConfigError(f"{name} must be {limit}, not {value}")
+        raise SettingsError(f"{name} must be {limit}, not {value}")
     return value
 
 
@@ -87,7 +87,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if not raw:
         return default
     if raw not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
     return raw
 
 
@@ -105,17 +105,17 @@ def database_url_from_env() -> str:
     scheme, sep, rest = raw.partition("://")
     expected = "sqlite://PATH or postgresql://USER@HOST:PORT/DATABASE"
     if not sep:
-        raise ConfigError(f"DATABASE_URL must be {expected}, not {raw!r}")
+        raise SettingsError(f"DATABASE_URL must be {expected}, not {raw!r}")
     if scheme.lower() not in DATABASE_SCHEMES:
         # Only the scheme is shown: the rest may hold a password.
-        raise ConfigError(f"DATABASE_URL names a database leadbox does not support ({scheme}://...); use {expected}")
+        raise SettingsError(f"DATABASE_URL names a database leadbox does not support ({scheme}://...); use {expected}")
     if not rest.strip("/"):
-        raise ConfigError(f"DATABASE_URL names no database: use {expected}")
+        raise SettingsError(f"DATABASE_URL names no database: use {expected}")
     if scheme.lower() != "sqlite":
         try:
             _ = urlsplit(raw).port
         except ValueError:
-            raise ConfigError(
+            raise SettingsError(
                 f"DATABASE_URL has a port that is not a number from 0 to 65535 ({scheme}://...)"
             ) from None
     return raw
@@ -134,6 +134,21 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=env_int("LEADBOX_MAX_UPLOAD_MB", 50, minimum=1) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
         log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
         log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
     )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def _positive(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number greater than zero, or ``default`` when the variable is unset or empty."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {raw!r}.")
+    return int(raw)
