@@ -7,11 +7,12 @@ SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) is selected by 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -63,11 +64,15 @@ class StatementTally:
 _tally: ContextVar[StatementTally | None] = ContextVar("leadbox_statement_tally", default=None)
 
 
-def count_statements() -> StatementTally:
-    """Count the statements sent from the current context (and tasks started from it) on."""
+@contextlib.contextmanager
+def counting_statements() -> Iterator[StatementTally]:
+    """Count the statements sent from the current context (and tasks started from it) meanwhile."""
     tally = StatementTally()
-    _tally.set(tally)
-    return tally
+    token = _tally.set(tally)
+    try:
+        yield tally
+    finally:
+        _tally.reset(token)
 
 
 def _counted(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

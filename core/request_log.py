@@ -3,7 +3,7 @@ GraphQL layer learnt (operation name and type, company and user ids, error codes
 
 :class:`RequestLog` is ASGI middleware around the whole app. It opens a :class:`RequestRecord`
 in a context variable, which the strawberry extension of ``schema/request_log.py`` fills, and
-counts the statements sent meanwhile (``core.db.count_statements``). Never logged: headers
+counts the statements sent meanwhile (``core.db.counting_statements``). Never logged: headers
 (tokens), query strings (a GET request's variables), variables, bodies.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.db import count_statements
+from core.db import counting_statements
 
 log = logging.getLogger("leadbox.request")
 
@@ -54,7 +54,6 @@ class RequestLog:
             return
         record = RequestRecord()
         token = _record.set(record)
-        tally = count_statements()
         status = 500  # what the client sees when the app fails before answering
         start = time.perf_counter()
 
@@ -64,12 +63,13 @@ class RequestLog:
                 status = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            duration_ms = round((time.perf_counter() - start) * 1000, 2)
-            _record.reset(token)
-            _write(scope, status, duration_ms, tally.count, record)
+        with counting_statements() as tally:
+            try:
+                await self.app(scope, receive, send_status)
+            finally:
+                duration_ms = round((time.perf_counter() - start) * 1000, 2)
+                _record.reset(token)
+                _write(scope, status, duration_ms, tally.count, record)
 
 
 def _write(scope: Scope, status: int, duration_ms: float, statements: int, record: RequestRecord) -> None:

@@ -8,13 +8,15 @@ its stderr.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.conftest import Account
+from tests.conftest import Account, StatementCounter
 from tests.server_process import serve
 
 LEADS = "query InboxPage { leads(first: 5) { totalCount edges { node { title } } } }"
@@ -129,3 +131,16 @@ async def test_job_messages_appear_at_the_default_level(database: str, tmp_path:
     jobs = [json.loads(line) for line in log.read_text().splitlines() if '"leadbox.jobs"' in line]
     assert [line["level"] for line in jobs] == ["info", "info"]
     assert jobs[0]["message"].endswith(f"of company {account.company_id} started")
+
+
+async def test_the_statement_count_is_every_statement_the_request_sent(
+    account: Account, count_statements: StatementCounter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """In-process, against tortoise's own log of each statement."""
+    with caplog.at_level(logging.INFO, logger="leadbox.request"):
+        data = await account.client.execute(LEADS.replace("InboxPage", "Counted"))
+    assert data["leads"]["totalCount"] == 0
+    (record,) = [r for r in caplog.records if r.name == "leadbox.request"]
+    fields = record.fields  # type: ignore[attr-defined]
+    assert fields["operation"] == "Counted" and fields["company_id"] == account.company_id
+    assert fields["statements"] == count_statements.count >= 2
