@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
-from cli import lead_import, prospects
+from cli import lead_import, prospects, rate_limit
 from cli.args import Parser, port_number, whole_number
 from cli.progress import MigrationBar, bar
 from core.config import SettingsError, settings_from_env
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     lead_import.register(commands)
     # The operator's commands: the prospect database, billing periods, operator tokens.
     prospects.register(commands)
+    rate_limit.register(commands)
     return parser
 
 
@@ -190,6 +191,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
     "demo": _demo,
     **prospects.COMMANDS,
     **lead_import.COMMANDS,
+    **rate_limit.COMMANDS,
 }
 
 

@@ -34,6 +34,16 @@ class Settings:
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
+    - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
+      a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
+    - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
+      cost points (default 20000) and the points it gets back per second (default 500), for the
+      companies whose plan sets neither (``leadbox set-rate-limit``).
+    - ``LEADBOX_REDIS_URL``: keep the buckets in this Redis (``redis://host:6379/0``) instead of
+      the database.
+    - ``LEADBOX_AUTH_FAILURE_LIMIT`` and ``LEADBOX_AUTH_FAILURE_WINDOW``: after this many requests
+      with a bad token from one client address (default 20) within this many seconds (default
+      60), that address is answered 429 until the window ends.
     """
 
     database_url: str
@@ -57,6 +67,13 @@ class Settings:
     max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
+    # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
+    max_query_cost: int = 10_000
+    rate_limit_points: int = 20_000
+    rate_limit_restore_rate: int = 500
+    redis_url: str | None = None
+    auth_failure_limit: int = 20
+    auth_failure_window: int = 60
     # Logs (core/logs.py): one line a request, text or JSON.
     log_format: str = "text"
     log_level: str = "info"
@@ -134,6 +151,12 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=env_int("LEADBOX_MAX_UPLOAD_MB", 50, minimum=1) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        max_query_cost=_positive(env, "LEADBOX_MAX_QUERY_COST", 10_000),
+        rate_limit_points=_positive(env, "LEADBOX_RATE_LIMIT_POINTS", 20_000),
+        rate_limit_restore_rate=_positive(env, "LEADBOX_RATE_LIMIT_RESTORE_RATE", 500),
+        redis_url=env.get("LEADBOX_REDIS_URL") or None,
+        auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
+        auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
         max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
         log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
         log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
