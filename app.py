@@ -30,8 +30,6 @@ from core.request_log import RequestLog
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
-from fastpath.http import CompiledOperations
-from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -186,11 +184,6 @@ def create_app(
     graphql.settings = settings
     # Bad tokens counted per client address, for /graphql and /exports alike.
     graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
-    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
-    # and anything it declines, by strawberry as always.
-    endpoint = (
-        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -224,7 +217,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],

@@ -32,8 +32,8 @@ class Settings:
     - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
       ``warning`` or ``error``.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
-      through the ordinary GraphQL execution; by default the registered inbox operations
-      (fastpath/) are answered by their compiled plan.
+      through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
+      every query it can plan.
     - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
       a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
     - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
@@ -65,7 +65,7 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
-    # The compiled path for registered operations (fastpath/).
+    # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
     max_query_cost: int = 10_000

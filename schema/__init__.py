@@ -14,6 +14,8 @@ from strawberry.tools import merge_types
 
 from core.config import Settings
 from core.rate_limit import Buckets, buckets_for
+from fastpath.extension import ReadEngine
+from fastpath.plans import Plans
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
@@ -47,6 +49,7 @@ from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
+from schema.input_guard import InputGuard, guard_mutations
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
@@ -112,6 +115,9 @@ Mutation = merge_types(
     ),
 )
 
+# Every mutation's arguments are held to the input limits before its resolver runs.
+guard_mutations(Mutation)
+
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
     "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
@@ -133,6 +139,10 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     limiter_buckets = buckets or buckets_for(settings.redis_url)
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
+    # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
+    # list below, so that every other extension (put new ones before it) runs first.
+    plans = Plans()
+    engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
     return LoggedSchema(
         query=Query,
@@ -177,9 +187,12 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
+            InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
             # Query cost and rate limits; before any extension that answers in on_execute.
             lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
+            *engine,
         ],
     )
 
