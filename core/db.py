@@ -75,6 +75,13 @@ def counting_statements() -> Iterator[StatementTally]:
         _tally.reset(token)
 
 
+def note_statement() -> None:
+    """Count one statement sent straight to the driver, past tortoise's methods (fastpath/records.py)."""
+    tally = _tally.get()
+    if tally is not None:
+        tally.count += 1
+
+
 def _counted(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(method)
     async def send(self: Any, *args: Any, **kwargs: Any) -> Any:
