@@ -32,6 +32,7 @@ from core.errors import DomainError, ErrorCode
 from core.persisted_queries import PersistedQueries, PersistedQueryMissing, PersistedQueryRefused
 from core.rate_limit import Buckets, buckets_for, whole_seconds
 from core.serving import SecurityHeaders, cors_middleware, ready
+from core.request_log import RequestLog
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -261,9 +262,11 @@ def create_app(
             *([graphiql.static_mount()] if settings.graphiql else []),
         ],
         lifespan=lifespan,
-        # Security headers on every response (core/serving.py), 413s included; then, before any
-        # other work, an oversized or too deeply nested body is refused; then CORS, if configured.
+        # Outermost: the request line times and counts everything below it, refusals included;
+        # then security headers on every response (core/serving.py), 413s included; then, before
+        # any other work, an oversized or too deeply nested body is refused; then CORS, if configured.
         middleware=[
+            Middleware(RequestLog),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             *cors_middleware(settings),

@@ -13,6 +13,7 @@ import socket
 from pathlib import Path
 from typing import IO
 
+from cli.progress import job_progress
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
 from domain.duplicate import Resolution
@@ -107,7 +108,8 @@ async def run(args: argparse.Namespace) -> None:
     if claimed is None:  # a server's worker took it first: it runs there
         print(f"import job {job.id} is running in the server; follow it with job(id:)")
         return
-    finished = await run_job(claimed, worker)
+    async with job_progress(job.id, "import"):
+        finished = await run_job(claimed, worker)
     result = finished.result
     print(
         f"import job {finished.id} {finished.status.value.lower()}: {result.get('rowsTotal', 0)} rows,"
