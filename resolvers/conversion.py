@@ -11,7 +11,8 @@ from domain import conversion as rules
 from domain.conversion import FORMULA_WARNING, LeadToDealOptions
 from jobs.deal_conversion import start_conversion_job
 from resolvers.common import id_list, mutate, optional_id
-from resolvers.deal import deal_query
+from resolvers.deal import deal_query, deal_refs
+from resolvers.lead_filter import check_refs
 from schema.base import InfoT, user_errors
 from schema.conversion import (
     ConversionWarning,
@@ -85,7 +86,9 @@ class ConversionMutation:
             if (input.ids is None) == (input.filter is None):
                 raise fail("Give either ids or a filter.", ErrorCode.INVALID, "input")
             if input.filter is not None:
-                job = await start_conversion_job(viewer, deal_query(input.filter, None), input.lead_duplicate)
+                query = deal_query(input.filter, None)
+                await check_refs(viewer, deal_refs(query, ("input", "filter")), as_user_error=True)
+                job = await start_conversion_job(viewer, query, input.lead_duplicate)
                 return {"job": Job.from_model(job)}
             ids = id_list(input.ids, "Deal", "input", "ids")
             outcomes = await rules.convert_deals_to_leads(viewer, ids, input.lead_duplicate)

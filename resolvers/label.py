@@ -81,9 +81,9 @@ class LabelMutation:
 
         return await mutate(LeadLabelPayload, work)
 
-    @strawberry.mutation(description=(
-            "Delete a lead label; the leads that carried it lose it (admins and users with `manageLabels`)."
-        ))
+    @strawberry.mutation(
+        description=("Delete a lead label; the leads that carried it lose it (admins and users with `manageLabels`).")
+    )
     async def delete_lead_label(
         self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The label to delete.")]
     ) -> LeadLabelPayload:

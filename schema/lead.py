@@ -373,7 +373,8 @@ class LeadConnection:
 @strawberry.input(
     description=(
         "The inbox's quick filters, predefined filters, search, custom conditions and a saved filter, "
-        "combined with AND."
+        "combined with AND. An id of a label, user, team or lead status that the company does not have "
+        "is NOT_FOUND naming the field (a top-level error in a query, a userError in a mutation)."
     )
 )
 class LeadFilter:
