@@ -43,6 +43,7 @@ class LeadSortField(str, Enum):
     PERSON_NAME = "PERSON_NAME"
     ORGANIZATION_NAME = "ORGANIZATION_NAME"
     LABEL = "LABEL"
+    ACTIVITY_STATUS = "ACTIVITY_STATUS"
 
 
 # The column each named sort stands for.
@@ -58,6 +59,7 @@ SORT_COLUMNS = {
     LeadSortField.PERSON_NAME: "person.name",
     LeadSortField.ORGANIZATION_NAME: "organization.name",
     LeadSortField.LABEL: "lead.labels",
+    LeadSortField.ACTIVITY_STATUS: "lead.activityStatus",
 }
 
 
@@ -346,8 +348,10 @@ def _cursor_key(value: Any, spec: ColumnSql) -> Any:
     raise InvalidCursor()
 
 
-def sort_sql(viewer: Viewer, query: LeadQuery, columns: dict[str, Column]) -> ColumnSql:
-    spec = column_sql(columns[query.sort_key], viewer)
+def sort_sql(
+    viewer: Viewer, query: LeadQuery, columns: dict[str, Column], now: dt.datetime | None = None
+) -> ColumnSql:
+    spec = column_sql(columns[query.sort_key], viewer, now)
     if spec.sort is None or not columns[query.sort_key].sortable:
         raise UnsortableColumn(query.sort_key)
     return spec
@@ -417,7 +421,7 @@ async def page_statement(
     then the columns of ``extra``; ``first + 1`` rows at most (the last one tells a next page)."""
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
-    spec = sort_sql(viewer, query, columns)
+    spec = sort_sql(viewer, query, columns, now)
     sort = spec.sort
     assert sort is not None
     where = _filters(viewer, query, now, columns)

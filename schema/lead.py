@@ -86,6 +86,10 @@ describe_values(
         "PERSON_NAME": "The linked person's name.",
         "ORGANIZATION_NAME": "The linked organization's name.",
         "LABEL": "The alphabetically first of the lead's label names.",
+        "ACTIVITY_STATUS": (
+            "The activity status at the time of the query: planned, then due today, then overdue "
+            "(DESC: overdue first); leads without an activity come last."
+        ),
     },
 )
 describe_values(SortDirectionEnum, {"ASC": "Smallest, earliest or A first.", "DESC": "Largest, latest or Z first."})

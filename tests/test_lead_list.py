@@ -50,6 +50,7 @@ SORT_FIELDS = [
     "ORGANIZATION_NAME",
     "LABEL",
 ]
+# ACTIVITY_STATUS depends on the clock: test_the_inbox_sorts_by_activity_status covers it.
 
 LEADS_PAGE = """
 query Leads($first: Int, $after: String, $filter: LeadFilter, $sort: LeadSort) {
@@ -775,6 +776,31 @@ async def test_activity_status(account: Account) -> None:
     stored = await Lead.get(id=overdue.id)
     assert stored.next_activity_date == TODAY - dt.timedelta(days=1)
     assert (await Lead.get(id=none.id)).next_activity_id is None
+
+
+async def test_the_inbox_sorts_by_activity_status(account: Account) -> None:
+    """Planned, due today, overdue (DESC: the other way round); no activity last either way.
+    An activity due earlier today is overdue in the sort as in the column."""
+    viewer = await account.viewer()
+    leads = {title: await make_lead(viewer, title=title) for title in ("None", "Planned", "Today", "Late", "Overdue")}
+    await schedule(viewer, leads["Planned"], "Tomorrow", 1)
+    await schedule(viewer, leads["Today"], "All day today", 0)
+    await schedule(viewer, leads["Late"], "At midnight", 0, due_time=dt.time(0, 0))
+    await schedule(viewer, leads["Overdue"], "Yesterday", -1)
+    statuses = {n["title"]: n["activityStatus"] for n in (await account.client.execute(LEAD_DETAILS))["leads"]["nodes"]}
+    assert statuses == {"None": "NONE", "Planned": "PLANNED", "Today": "TODAY", "Late": "OVERDUE", "Overdue": "OVERDUE"}
+    by_id = {lead.id: title for title, lead in leads.items()}
+    overdue = sorted(["Late", "Overdue"], key=lambda t: str(leads[t].id))
+    for direction, expected in (
+        ("ASC", ["Planned", "Today", *overdue, "None"]),
+        ("DESC", [*overdue[::-1], "Today", "Planned", "None"]),
+    ):
+        for sort in (
+            {"field": "ACTIVITY_STATUS", "direction": direction},
+            {"column": "lead.activityStatus", "direction": direction},
+        ):
+            walked = await walk(account, first=2, sort=sort)
+            assert [by_id[i] for i in walked] == expected, sort
 
 
 # --- The pinned statement count ----------------------------------------------------------
