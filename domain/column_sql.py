@@ -139,13 +139,20 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     key = column.key
     if column.custom_field is not None:
         return custom_sql(column, viewer)
+    if key == "lead.title":
+        # Sorted by its folded key (domain.fold), the same on both databases.
+        return ColumnSql(lead_col("title"), lead_col("title_key"), "text", False)
     if key in _LEAD_TEXT:
         value = lead_col(_LEAD_TEXT[key])
-        return ColumnSql(value, lower(value), "text", key != "lead.title")
+        return ColumnSql(value, lower(value), "text", True)
     if key in _LEAD_PLAIN:
         name, kind, nullable = _LEAD_PLAIN[key]
         value = lead_col(name)
         return ColumnSql(value, value, kind, nullable)
+    if key in ("person.name", "organization.name"):
+        # Sorted by the folded key; NULLIF: a name's key is never empty, a hidden one is NULL.
+        value = contact_col(viewer, column.source, "name")
+        return ColumnSql(value, compose("NULLIF(", contact_col(viewer, column.source, "name_key"), ", '')"))
     if key in _CONTACT_TEXT:
         value = contact_col(viewer, column.source, _CONTACT_TEXT[key])
         return ColumnSql(value, lower(value))
