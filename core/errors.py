@@ -22,6 +22,8 @@ class ErrorCode(str, Enum):
     TOO_LONG = "TOO_LONG"
     TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
     CONFLICT = "CONFLICT"
+    # Text holding a character no text field can store (NUL, U+0000).
+    INVALID_INPUT = "INVALID_INPUT"
     INVALID_CURRENCY = "INVALID_CURRENCY"
     OWNER_CONFLICT = "OWNER_CONFLICT"
     CONTACT_REQUIRED = "CONTACT_REQUIRED"

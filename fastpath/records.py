@@ -45,6 +45,9 @@ PERSON_COLUMNS = (
     "organization_id",
     "visibility",
     "custom_fields",
+    "created_at",
+    "updated_at",
+    "version",
 )
 ORGANIZATION_COLUMNS = (
     "id",
@@ -59,6 +62,9 @@ ORGANIZATION_COLUMNS = (
     "owner_id",
     "visibility",
     "custom_fields",
+    "created_at",
+    "updated_at",
+    "version",
 )
 USER_COLUMNS = ("id", "company_id", "name", "email")
 TEAM_COLUMNS = ("id", "company_id", "name")

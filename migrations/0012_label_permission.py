@@ -5,7 +5,7 @@ from tortoise import fields
 
 class Migration(migrations.Migration):
     # Who may manage the company-wide lead labels: admins always, regular users when given it.
-    dependencies = [("models", "0009_owner_inbox_indexes")]
+    dependencies = [("models", "0011_rate_limits")]
 
     initial = False
 
