@@ -12,6 +12,7 @@ from typing import Any
 
 from core.db import fetch, is_postgres
 from core.pagination import Cursor
+from domain.filter_refs import FilterRef, check_list_refs
 from domain.fold import key_pattern
 from domain.lead_query import SortDirection
 from domain.viewer import Viewer
@@ -121,7 +122,17 @@ class DealPage:
     has_next_page: bool
 
 
+def deal_refs(query: DealQuery, path: tuple[str, ...]) -> list[FilterRef]:
+    """The ids a deals filter names, each to be the company's own (field names as the API's)."""
+    return [
+        FilterRef("Pipeline", [query.pipeline_id] if query.pipeline_id is not None else [], (*path, "pipelineId")),
+        FilterRef("Stage", [query.stage_id] if query.stage_id is not None else [], (*path, "stageId")),
+        FilterRef("User", query.owner_ids, (*path, "ownerIds")),
+    ]
+
+
 async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | None) -> DealPage:
+    await check_list_refs(viewer, deal_refs(query, ("filter",)))
     joins, where, params = _filters(viewer, query)
     spec = _sort(query.sort)
     desc = query.direction is SortDirection.DESC

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import DomainError, ErrorCode, FieldError
+from core.errors import DomainError, ErrorCode, FieldError, PublicError
 from domain.viewer import Viewer
 from models import LeadLabel, LeadStatus, Pipeline, Stage, Team, User
 
@@ -65,3 +65,12 @@ async def check_filter_refs(viewer: Viewer, refs: Sequence[FilterRef]) -> None:
             errors.append(FieldError(message, ErrorCode.NOT_FOUND, ref.field))
     if errors:
         raise DomainError(errors)
+
+
+async def check_list_refs(viewer: Viewer, refs: Sequence[FilterRef]) -> None:
+    """:func:`check_filter_refs` for a list query, whose answer is a top-level NOT_FOUND error
+    (every reader of the list calls the domain, the compiled read engine too)."""
+    try:
+        await check_filter_refs(viewer, refs)
+    except DomainError as exc:
+        raise PublicError(" ".join(e.message for e in exc.errors), code="NOT_FOUND") from exc

@@ -9,9 +9,10 @@ import strawberry
 from core.errors import DomainError, ErrorCode, WarningCode, fail
 from domain import conversion as rules
 from domain.conversion import FORMULA_WARNING, LeadToDealOptions
+from domain.deal_query import deal_refs
 from jobs.deal_conversion import start_conversion_job
 from resolvers.common import id_list, mutate, optional_id
-from resolvers.deal import deal_query, deal_refs
+from resolvers.deal import deal_query
 from resolvers.lead_filter import check_refs
 from schema.base import InfoT, user_errors
 from schema.conversion import (

@@ -13,11 +13,9 @@ from domain import deal as rules
 from domain import product as products
 from domain.deal import DealData
 from domain.deal_query import DealQuery, DealSortField, find_deals
-from domain.filter_refs import FilterRef
 from domain.lead_query import SortDirection
 from domain.pipeline import pipelines
 from resolvers.common import custom_values, given, mutate, optional_id
-from resolvers.lead_filter import check_refs
 from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo
 from schema.deal import Deal, DealConnection, DealEdge, DealFilter, DealProduct, DealSort, Pipeline, Product
 from schema.deal_input import (
@@ -47,15 +45,6 @@ def deal_query(filter: DealFilter | None, sort: DealSort | None) -> DealQuery:
     )
 
 
-def deal_refs(query: DealQuery, path: tuple[str, ...]) -> list[FilterRef]:
-    """The ids a deals filter names, each to be the company's own."""
-    return [
-        FilterRef("Pipeline", [query.pipeline_id] if query.pipeline_id is not None else [], (*path, "pipeline_id")),
-        FilterRef("Stage", [query.stage_id] if query.stage_id is not None else [], (*path, "stage_id")),
-        FilterRef("User", query.owner_ids, (*path, "owner_ids")),
-    ]
-
-
 @strawberry.type
 class DealQueries:
     @strawberry.field(
@@ -75,7 +64,6 @@ class DealQueries:
     ) -> DealConnection:
         viewer = info.context.require_viewer()
         query = deal_query(filter, sort)
-        await check_refs(viewer, deal_refs(query, ("filter",)), as_user_error=False)
         page = await find_deals(viewer, query, page_size(first), after)
         edges = [DealEdge(cursor=c, node=Deal.from_model(d)) for d, c in zip(page.deals, page.cursors, strict=True)]
         return DealConnection(
