@@ -88,6 +88,7 @@ async def seed(company_id: int, user_id: int, deals: int, extra: int) -> tuple[i
         return Deal(
             company_id=company_id,
             title=f"Deal {i:05d}",
+            title_key=f"deal {i:05d}",
             value_amount=Decimal(1000 + i),
             value_currency="EUR",
             person_id=person_ids[i % contacts],

@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-convert-deals", action="store_true", help="a regular user who may not convert deals to leads"
     )
     user.add_argument("--prospector", action="store_true", help="a regular user who may add Prospector leads")
+    user.add_argument(
+        "--manage-labels", action="store_true", help="a regular user who may create, change and delete lead labels"
+    )
 
     token = commands.add_parser("create-token", help="create an API token for a user; prints it, once")
     token.add_argument("--user-id", type=int, required=True, metavar="ID")
@@ -134,6 +137,7 @@ async def _create_user(args: argparse.Namespace) -> None:
         Role(args.role),
         can_convert_deals_to_leads=not args.no_convert_deals,
         can_add_prospector_leads=args.prospector,
+        can_manage_labels=args.manage_labels,
     )
     print(user.id)
 

@@ -51,6 +51,7 @@ async def create_user(
     *,
     can_convert_deals_to_leads: bool = True,
     can_add_prospector_leads: bool = False,
+    can_manage_labels: bool = False,
 ) -> User:
     email = email.strip().lower()
     if not name.strip():
@@ -67,6 +68,7 @@ async def create_user(
         role=role,
         can_convert_deals_to_leads=can_convert_deals_to_leads,
         can_add_prospector_leads=can_add_prospector_leads,
+        can_manage_labels=can_manage_labels,
     )
 
 

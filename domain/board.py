@@ -76,8 +76,8 @@ async def first_pages(
     source, where, params = board_persons_sql(viewer, selection, now or dt.datetime.now(dt.UTC))
     status, status_params = visible_status_sql()
     rows = await fetch(
-        f"SELECT * FROM (SELECT p.*, lower(p.name) AS sort_key, {status} AS board_status,"
-        f" ROW_NUMBER() OVER (PARTITION BY {status} ORDER BY lower(p.name), p.id) AS board_rank"
+        f"SELECT * FROM (SELECT p.*, p.name_key AS sort_key, {status} AS board_status,"
+        f" ROW_NUMBER() OVER (PARTITION BY {status} ORDER BY p.name_key, p.id) AS board_rank"
         f" FROM {source} WHERE {' AND '.join(where)}) x WHERE x.board_rank <= ? ORDER BY x.board_rank",
         [*status_params, *status_params, *params, first + 1],
     )
@@ -106,11 +106,11 @@ async def column_page(
         where.append(f"{status} = ?")
         params += [*status_params, status_id]
     key, last_id = decode_name_cursor(after, column_sort(status_id))
-    where.append("(lower(p.name), p.id) > (?, ?)")
+    where.append("(p.name_key, p.id) > (?, ?)")
     params += [key, last_id]
     rows = await fetch(
-        f"SELECT p.*, lower(p.name) AS sort_key FROM {source} WHERE {' AND '.join(where)}"
-        " ORDER BY lower(p.name), p.id LIMIT ?",
+        f"SELECT p.*, p.name_key AS sort_key FROM {source} WHERE {' AND '.join(where)}"
+        " ORDER BY p.name_key, p.id LIMIT ?",
         [*params, first + 1],
     )
     return page_from_rows(Person, rows, first, column_sort(status_id))

@@ -11,10 +11,11 @@ contact (SPEC §1): a filter or sort on them never tells anything about a hidden
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from core.db import is_postgres
-from core.sql import Sql, compose, raw
+from core.db import db_date, is_postgres
+from core.sql import Param, Sql, compose, raw
 from domain.columns import Column, ColumnSource, ColumnType
 from domain.custom_field import KEY_RE
 from domain.viewer import Viewer
@@ -113,17 +114,45 @@ _CONTACT_TEXT = {
 }
 
 
-def column_sql(column: Column, viewer: Viewer) -> ColumnSql:
+def activity_status_sort(now: dt.datetime) -> Sql:
+    """The activity status (domain.activity.activity_status) as its option's place: planned 1,
+    due today 2, overdue 3; no activity is empty (last). ``now`` is the moment of the query,
+    the same clock the status cells are computed with."""
+    today = db_date(now.date())
+    clock = now.astimezone(dt.UTC).timetz()
+    # PostgreSQL keeps due times with their zone (UTC); SQLite as ISO text, possibly with an
+    # offset: compare its HH:MM:SS.
+    due_time = "sa.due_time" if is_postgres() else "substr(sa.due_time, 1, 8)"
+    return compose(
+        "CASE WHEN l.next_activity_date IS NULL THEN NULL WHEN l.next_activity_date < ",
+        Param(today),
+        " THEN 3 WHEN l.next_activity_date > ",
+        Param(today),
+        f" THEN 1 WHEN (SELECT {due_time} FROM activity sa WHERE sa.id = l.next_activity_id) < ",
+        Param(clock if is_postgres() else clock.replace(tzinfo=None).isoformat()),
+        " THEN 3 ELSE 2 END",
+    )
+
+
+def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -> ColumnSql:
+    """``now`` is the query's moment, for the columns that depend on the clock (activity status)."""
     key = column.key
     if column.custom_field is not None:
         return custom_sql(column, viewer)
+    if key == "lead.title":
+        # Sorted by its folded key (domain.fold), the same on both databases.
+        return ColumnSql(lead_col("title"), lead_col("title_key"), "text", False)
     if key in _LEAD_TEXT:
         value = lead_col(_LEAD_TEXT[key])
-        return ColumnSql(value, lower(value), "text", key != "lead.title")
+        return ColumnSql(value, lower(value), "text", True)
     if key in _LEAD_PLAIN:
         name, kind, nullable = _LEAD_PLAIN[key]
         value = lead_col(name)
         return ColumnSql(value, value, kind, nullable)
+    if key in ("person.name", "organization.name"):
+        # Sorted by the folded key; NULLIF: a name's key is never empty, a hidden one is NULL.
+        value = contact_col(viewer, column.source, "name")
+        return ColumnSql(value, compose("NULLIF(", contact_col(viewer, column.source, "name_key"), ", '')"))
     if key in _CONTACT_TEXT:
         value = contact_col(viewer, column.source, _CONTACT_TEXT[key])
         return ColumnSql(value, lower(value))
@@ -141,7 +170,7 @@ def column_sql(column: Column, viewer: Viewer) -> ColumnSql:
     if key == "lead.wasSeen":
         return ColumnSql(lead_col("was_seen"), None)
     if key == "lead.activityStatus":
-        return ColumnSql(None, None)
+        return ColumnSql(None, activity_status_sort(now or dt.datetime.now(dt.UTC)), "integer")
     if key == "person.email":
         value = contact_col(viewer, column.source, "email_search")
         return ColumnSql(value, compose("NULLIF(", value, ", '')"))

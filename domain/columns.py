@@ -124,7 +124,7 @@ STATIC_COLUMNS: tuple[Column, ...] = (
     Column("lead.owner", "Owner", T.OWNER, L),
     Column("lead.labels", "Labels", T.LABELS, L),
     Column("lead.source", "Source", T.OPTION, L, options=_enum_options(SOURCE_LABELS)),
-    Column("lead.activityStatus", "Activity status", T.OPTION, L, False, False, ACTIVITY_STATUS_OPTIONS),
+    Column("lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS),
     Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
     Column("lead.expectedCloseDate", "Expected close date", T.DATE, L),
     Column("lead.visibility", "Visible to", T.OPTION, L, options=_enum_options(VISIBILITY_LABELS)),

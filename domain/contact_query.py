@@ -7,6 +7,7 @@ from typing import Any
 
 from core.db import fetch
 from core.pagination import Cursor
+from domain.fold import key_pattern
 from domain.lead_query import like_pattern
 from domain.viewer import Viewer
 from models import Organization, Person
@@ -30,12 +31,13 @@ def _where(viewer: Viewer, alias: str, search: str | None, organization_id: int 
         params += visible_params
     text = (search or "").strip()
     if text:
+        # Names in their folded keys (domain.fold): "orebro" finds "Örebro" on both databases.
         if alias == "p":
-            where.append("(lower(p.name) LIKE ? ESCAPE '\\' OR p.email_search LIKE ? ESCAPE '\\')")
-            params += [like_pattern(text)] * 2
+            where.append("(p.name_key LIKE ? ESCAPE '\\' OR p.email_search LIKE ? ESCAPE '\\')")
+            params += [key_pattern(text), like_pattern(text)]
         else:
-            where.append("lower(o.name) LIKE ? ESCAPE '\\'")
-            params.append(like_pattern(text))
+            where.append("o.name_key LIKE ? ESCAPE '\\'")
+            params.append(key_pattern(text))
     if organization_id is not None and alias == "p":
         where.append("p.organization_id = ?")
         params.append(organization_id)
@@ -54,12 +56,12 @@ async def _find(
     where, params = _where(viewer, alias, search, organization_id)
     if after:
         cursor = Cursor.decode(after, SORT)
-        where.append(f"(lower({alias}.name), {alias}.id) > (?, ?)")
+        where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
         params += [cursor.key, cursor.id]
     table = model._meta.db_table
     rows = await fetch(
-        f"SELECT {alias}.*, lower({alias}.name) AS sort_key FROM {table} {alias} WHERE {' AND '.join(where)}"
-        f" ORDER BY lower({alias}.name), {alias}.id LIMIT ?",
+        f"SELECT {alias}.*, {alias}.name_key AS sort_key FROM {table} {alias} WHERE {' AND '.join(where)}"
+        f" ORDER BY {alias}.name_key, {alias}.id LIMIT ?",
         [*params, first + 1],
     )
     has_next = len(rows) > first

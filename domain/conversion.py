@@ -133,6 +133,7 @@ async def convert_lead_to_deal(
         deal = await Deal.create(
             company_id=viewer.company_id,
             title=lead.title,
+            title_key=match_key(lead.title),
             value_amount=amount,
             value_currency=currency,
             person_id=lead.person_id,

@@ -20,6 +20,7 @@ from core.ids import to_global_id
 from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import clean_values, merge
+from domain.fold import fold_key
 from domain.organization import get_organization
 from domain.person import get_person
 from domain.pipeline import get_pipeline, placement
@@ -30,6 +31,8 @@ from domain.viewer import Viewer
 from models import Company, CustomFieldEntity, Deal, DealParticipant, DealStatus, Organization, Person, Visibility
 
 ENTITY = "deal"
+# The title as searched and sorted (domain.fold): kept with the title, never logged.
+DERIVED = frozenset({"title_key"})
 
 
 @dataclass
@@ -106,6 +109,7 @@ def _clean_scalars(changes: dict[str, Any], path: tuple[str, ...]) -> dict[str, 
     if "title" in out:
         out["title"], errs = text(out["title"], (*path, "title"), required=True)
         errors += errs
+        out["title_key"] = fold_key(out["title"])
     if "value" in out:
         value = out.pop("value")
         amount, currency = value if value is not None else (None, None)
@@ -161,6 +165,7 @@ async def create_deal(viewer: Viewer, data: DealData, path: tuple[str, ...] = ("
     )
     if not values.get("title"):
         values["title"] = await _default_title(values)
+        values["title_key"] = fold_key(values["title"])
     async with in_transaction():
         await check_open_deal_capacity(viewer.company_id, path)
         deal = await Deal.create(
@@ -258,7 +263,8 @@ async def update_deal(
             await check_open_deal_capacity(viewer.company_id, ("input", "status"))
         before = {k: getattr(deal, k) for k in values}
         changed = await write_changes(deal, values)
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, deal.id, before, changed))
+        logged = {k: v for k, v in changed.items() if k not in DERIVED}
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, deal.id, before, logged))
     return deal
 
 

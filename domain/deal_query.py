@@ -12,7 +12,9 @@ from typing import Any
 
 from core.db import fetch, is_postgres
 from core.pagination import Cursor
-from domain.lead_query import SortDirection, like_pattern
+from domain.filter_refs import FilterRef, check_list_refs
+from domain.fold import key_pattern
+from domain.lead_query import SortDirection
 from domain.viewer import Viewer
 from models import Deal, DealStatus
 
@@ -34,7 +36,7 @@ class _Sort:
 def _sort(sort: DealSortField) -> _Sort:
     value = "d.value_amount" if is_postgres() else "CAST(d.value_amount AS REAL)"
     return {
-        DealSortField.TITLE: _Sort("lower(d.title)", False),
+        DealSortField.TITLE: _Sort("d.title_key", False),
         DealSortField.CREATED_AT: _Sort("d.created_at", False),
         DealSortField.UPDATED_AT: _Sort("d.updated_at", False),
         DealSortField.VALUE: _Sort(value, True),
@@ -101,13 +103,14 @@ def _filters(viewer: Viewer, query: DealQuery) -> tuple[list[str], list[str], li
         joins += ["LEFT JOIN person p ON p.id = d.person_id", "LEFT JOIN organization o ON o.id = d.organization_id"]
         # A person or organization the viewer may not see must not make a deal match: the
         # search would confirm its name (SPEC §1 visibility).
-        parts = ["lower(d.title) LIKE ? ESCAPE '\\'"]
-        params.append(like_pattern(search))
+        # Titles and names in their folded keys (domain.fold), the same on both databases.
+        parts = ["d.title_key LIKE ? ESCAPE '\\'"]
+        params.append(key_pattern(search))
         for alias in ("p", "o"):
-            condition = f"lower({alias}.name) LIKE ? ESCAPE '\\'"
+            condition = f"{alias}.name_key LIKE ? ESCAPE '\\'"
             visible, visible_params = viewer.visibility_sql(alias, "owner_id")
             parts.append(f"({visible} AND {condition})" if visible else condition)
-            params += [*visible_params, like_pattern(search)]
+            params += [*visible_params, key_pattern(search)]
         where.append("(" + " OR ".join(parts) + ")")
     return joins, where, params
 
@@ -119,7 +122,17 @@ class DealPage:
     has_next_page: bool
 
 
+def deal_refs(query: DealQuery, path: tuple[str, ...]) -> list[FilterRef]:
+    """The ids a deals filter names, each to be the company's own (field names as the API's)."""
+    return [
+        FilterRef("Pipeline", [query.pipeline_id] if query.pipeline_id is not None else [], (*path, "pipelineId")),
+        FilterRef("Stage", [query.stage_id] if query.stage_id is not None else [], (*path, "stageId")),
+        FilterRef("User", query.owner_ids, (*path, "ownerIds")),
+    ]
+
+
 async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | None) -> DealPage:
+    await check_list_refs(viewer, deal_refs(query, ("filter",)))
     joins, where, params = _filters(viewer, query)
     spec = _sort(query.sort)
     desc = query.direction is SortDirection.DESC

@@ -3,8 +3,9 @@ what the caller chose to do about each.
 
 The rules: organizations match by name, persons by name, leads by title together with their
 person's name. Names are compared by their *match key* (:func:`match_key`: case, accents and
-surrounding or repeated white space ignored), which every write path keeps in an indexed column
-(``name_key``, ``title_key``), so that a check is an index lookup whatever the company's size.
+surrounding or repeated white space ignored, national letters transliterated), which every
+write path keeps in an indexed column (``name_key``, ``title_key``), so that a check is an index
+lookup whatever the company's size.
 
 Only what the viewer may see is a candidate: a duplicate hidden from them cannot be offered for
 linking, and another company's records never exist here at all.
@@ -21,7 +22,6 @@ record (twenty concurrent createLead calls with one new person name and LINK: on
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -30,11 +30,10 @@ from typing import Any
 from core.db import fetch
 from core.errors import DomainError, ErrorCode, FieldError
 from core.locks import lock_key
+from domain.fold import fold_key
 from domain.viewer import Viewer
 from models import Lead, Organization, Person
 
-# As long as the key columns; longer keys are cut the same way on both sides of a comparison.
-KEY_LENGTH = 255
 # How many candidates of one kind are offered at most; enough for a person to choose from.
 MAX_CANDIDATES = 20
 
@@ -57,15 +56,12 @@ async def lock_duplicates(
 
 
 def match_key(text: str | None) -> str:
-    """The form in which two names are the same for duplicate matching.
+    """The form in which two names are the same for duplicate matching: :func:`domain.fold.fold_key`.
 
-    ``"  Ångström   AB "`` and ``"angstrom ab"`` share the key ``"angstrom ab"``: case folded,
-    compatibility-decomposed (NFKD) with the combining marks (accents) dropped, white space
-    trimmed and collapsed.
+    ``"  Ångström   AB "`` and ``"angstrom ab"`` share the key ``"angstrom ab"``, and so do
+    ``"Bjørn Ødegård"`` and ``"Bjorn Odegard"``.
     """
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())[:KEY_LENGTH]
+    return fold_key(text)
 
 
 class Resolution(str, Enum):

@@ -39,7 +39,19 @@ async def _check_unique(viewer: Viewer, name: str, except_id: int | None = None)
         raise fail(f"A label named {name!r} already exists.", ErrorCode.DUPLICATE, "input", "name")
 
 
+def check_manage_permission(viewer: Viewer) -> None:
+    """Labels are the whole company's: changing them is for admins and users given the
+    'manage labels' permission."""
+    if not (viewer.is_admin or viewer.can_manage_labels):
+        raise fail(
+            "Creating, changing or deleting lead labels needs the 'manage labels' permission.",
+            ErrorCode.PERMISSION_DENIED,
+            "input",
+        )
+
+
 async def create_label(viewer: Viewer, name: str, color: str) -> LeadLabel:
+    check_manage_permission(viewer)
     clean_name, errors = text(name, ("input", "name"), required=True, max_length=100)
     if errors:
         raise fail(errors[0].message, errors[0].code, *(errors[0].field or ()))
@@ -62,6 +74,7 @@ async def get_label(viewer: Viewer, label_id: int) -> LeadLabel:
 
 async def update_label(viewer: Viewer, label_id: int, name: str | None, color: str | None) -> LeadLabel:
     label = await get_label(viewer, label_id)
+    check_manage_permission(viewer)
     before = {"name": label.name, "color": label.color}
     if name is not None:
         clean_name, errors = text(name, ("input", "name"), required=True, max_length=100)
@@ -82,6 +95,7 @@ async def update_label(viewer: Viewer, label_id: int, name: str | None, color: s
 async def delete_label(viewer: Viewer, label_id: int) -> None:
     """Delete a label; the leads that carried it simply lose it."""
     label = await get_label(viewer, label_id)
+    check_manage_permission(viewer)
     async with in_transaction():
         await label.delete()
         await changelog.write(

@@ -23,6 +23,7 @@ from core.pagination import Cursor, InvalidCursor
 from core.sql import Param, Sql, compose, join, marks, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
 from domain.columns import Column, is_custom, load_columns, resolve
+from domain.fold import key_pattern
 from domain.lead_filter import FilterGroup, compile_group
 from domain.lead_state import enabled_sql, person_joins
 from domain.viewer import Viewer
@@ -43,6 +44,7 @@ class LeadSortField(str, Enum):
     PERSON_NAME = "PERSON_NAME"
     ORGANIZATION_NAME = "ORGANIZATION_NAME"
     LABEL = "LABEL"
+    ACTIVITY_STATUS = "ACTIVITY_STATUS"
 
 
 # The column each named sort stands for.
@@ -58,6 +60,7 @@ SORT_COLUMNS = {
     LeadSortField.PERSON_NAME: "person.name",
     LeadSortField.ORGANIZATION_NAME: "organization.name",
     LeadSortField.LABEL: "lead.labels",
+    LeadSortField.ACTIVITY_STATUS: "lead.activityStatus",
 }
 
 
@@ -168,10 +171,12 @@ def phone_digits(text: str) -> str | None:
 
 
 def _search(viewer: Viewer, text: str) -> Sql:
-    pattern = Param(like_pattern(text))
+    # Titles and names are searched in their folded keys (domain.fold), so that "orebro" finds
+    # "Örebro" on SQLite as on PostgreSQL; email addresses as they are, lower-cased.
+    pattern = Param(key_pattern(text))
     person_parts = [
-        raw("lower(p.name) LIKE ? ESCAPE '\\'", pattern.value),
-        raw("p.email_search LIKE ? ESCAPE '\\'", pattern.value),
+        raw("p.name_key LIKE ? ESCAPE '\\'", pattern.value),
+        raw("p.email_search LIKE ? ESCAPE '\\'", like_pattern(text)),
     ]
     numbers = phone_digits(text)
     if numbers is not None:
@@ -179,8 +184,8 @@ def _search(viewer: Viewer, text: str) -> Sql:
     # A contact the viewer may not see must not make a lead match: the search would otherwise
     # confirm a hidden person's name, email or phone (SPEC §1 visibility).
     person = _visible_only(viewer, "p", compose("(", join(" OR ", person_parts), ")"))
-    org = _visible_only(viewer, "o", raw("lower(o.name) LIKE ? ESCAPE '\\'", pattern.value))
-    condition = compose("(lower(l.title) LIKE ", pattern, " ESCAPE '\\' OR ", person, " OR ", org, ")")
+    org = _visible_only(viewer, "o", raw("o.name_key LIKE ? ESCAPE '\\'", pattern.value))
+    condition = compose("(l.title_key LIKE ", pattern, " ESCAPE '\\' OR ", person, " OR ", org, ")")
     return Sql(condition.text, condition.params, (JOIN_PERSON, JOIN_ORGANIZATION))
 
 
@@ -346,8 +351,8 @@ def _cursor_key(value: Any, spec: ColumnSql) -> Any:
     raise InvalidCursor()
 
 
-def sort_sql(viewer: Viewer, query: LeadQuery, columns: dict[str, Column]) -> ColumnSql:
-    spec = column_sql(columns[query.sort_key], viewer)
+def sort_sql(viewer: Viewer, query: LeadQuery, columns: dict[str, Column], now: dt.datetime | None = None) -> ColumnSql:
+    spec = column_sql(columns[query.sort_key], viewer, now)
     if spec.sort is None or not columns[query.sort_key].sortable:
         raise UnsortableColumn(query.sort_key)
     return spec
@@ -417,7 +422,7 @@ async def page_statement(
     then the columns of ``extra``; ``first + 1`` rows at most (the last one tells a next page)."""
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
-    spec = sort_sql(viewer, query, columns)
+    spec = sort_sql(viewer, query, columns, now)
     sort = spec.sort
     assert sort is not None
     where = _filters(viewer, query, now, columns)

@@ -11,6 +11,7 @@ records both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from core.errors import DomainError, FieldError
@@ -50,8 +51,21 @@ class AddedProspect:
     linked_organization: bool
 
 
-def _label(text: str | None) -> str:
-    return (text or "").replace("_", " ").capitalize()
+def _value(value: Enum | str | None) -> str:
+    """What a value reads as in a note: an enum's value ("51-200"), never its program name
+    (``f"{EmployeeRange.EMPLOYEES_51_200}"`` is "EmployeeRange.EMPLOYEES_51_200")."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    return value or ""
+
+
+def _label(value: Enum | str | None) -> str:
+    """A word of a code such as ``C_LEVEL``, as a person reads it: "C level"."""
+    return _value(value).replace("_", " ").capitalize()
+
+
+def _employees(value: Enum | str | None) -> str:
+    return f"{_value(value)} employees" if value else "? employees"
 
 
 def _person_note(p: ProspectPerson) -> str:
@@ -63,7 +77,7 @@ def _person_note(p: ProspectPerson) -> str:
     if p.city or p.country:
         lines.append("Location: " + ", ".join(x for x in (p.city, p.country) if x))
     if p.industry or p.employee_range:
-        lines.append(f"Employer: {p.industry or '-'}, {p.employee_range or '?'} employees")
+        lines.append(f"Employer: {_value(p.industry) or '-'}, {_employees(p.employee_range)}")
     if p.secondary_phones:
         lines.append("Secondary phones: " + ", ".join(p.secondary_phones))
     if p.work_history:
@@ -79,9 +93,9 @@ def _organization_note(o: ProspectOrganization) -> str:
     if o.domain:
         lines.append(f"Website: {o.domain}")
     if o.industry:
-        lines.append(f"Industry: {o.industry}")
+        lines.append(f"Industry: {_value(o.industry)}")
     if o.employee_range or o.revenue_range:
-        lines.append(f"Size: {o.employee_range or '?'} employees; revenue {o.revenue_range or '?'} USD")
+        lines.append(f"Size: {_employees(o.employee_range)}; revenue {_value(o.revenue_range) or '?'} USD")
     if o.phones:
         lines.append("Phones: " + ", ".join(o.phones))
     return "\n".join(lines)

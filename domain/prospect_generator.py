@@ -43,6 +43,7 @@ from domain.prospect_store import (
     PERSON_COLUMNS,
     TitleIds,
     db_time,
+    existing_ids,
     finish,
     insert_rows,
     json_text,
@@ -65,6 +66,7 @@ LOWER = {
 
 @dataclass(frozen=True)
 class GenerateReport:
+    # The profiles added (those of the seed already there are not counted).
     organizations: int
     persons: int
     seconds: float
@@ -121,7 +123,7 @@ class _Generator:
         rng = self.rng
         return f"+{COUNTRIES[country][1]} {rng.randint(20, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
 
-    def organization(self, org_id: int) -> tuple[_Org, tuple[object, ...]]:
+    def organization(self, org_id: int, external_id: str) -> tuple[_Org, tuple[object, ...]]:
         rng = self.rng
         country: str = self.countries.pick()  # type: ignore[assignment]
         spec = COUNTRIES[country]
@@ -149,7 +151,7 @@ class _Generator:
         self.org_names.append(name)
         row = {
             "id": org_id,
-            "external_id": f"syn-o{org_id}",
+            "external_id": external_id,
             "name": name,
             "name_key": match_key(name),
             "domain": domain,
@@ -165,7 +167,7 @@ class _Generator:
         return org, tuple(row.get(c) for c in ORGANIZATION_COLUMNS[:-2])
 
     def person(
-        self, person_id: int, org: _Org, titles: dict[tuple[Seniority, Department, int], str]
+        self, person_id: int, external_id: str, org: _Org, titles: dict[tuple[Seniority, Department, int], str]
     ) -> dict[str, object]:
         rng = self.rng
         country = org.country if rng.random() < 0.88 else self.countries.pick()
@@ -200,7 +202,7 @@ class _Generator:
             )
         return {
             "id": person_id,
-            "external_id": f"syn-p{person_id}",
+            "external_id": external_id,
             "name": f"{first} {last}",
             "first_name": first,
             "last_name": last,
@@ -239,7 +241,11 @@ async def generate_prospects(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> GenerateReport:
     """Add ``persons`` person profiles working at ``organizations`` organization profiles
-    (by default one for every eight persons) to the prospect database."""
+    (by default one for every eight persons) to the prospect database.
+
+    A generated profile is known by its seed and position (external id ``syn<seed>-p<n>``,
+    ``syn<seed>-o<n>``): running again with the same seed adds only the profiles not there yet,
+    so it never doubles the database. The report counts the profiles added."""
     if persons < 0 or (organizations is not None and organizations < 1):
         raise ValueError("sizes must be positive")
     started = time.monotonic()
@@ -247,16 +253,24 @@ async def generate_prospects(
     stamp = db_time(now or dt.datetime.now(dt.UTC))
     org_count = organizations if organizations is not None else max(1, persons // 8)
 
-    first_org = await next_id("prospect_organization")
+    new_org_id = await next_id("prospect_organization")
     orgs: list[_Org] = []
+    orgs_added = 0
     for start in range(0, org_count, BATCH):
+        externals = [f"syn{seed}-o{i}" for i in range(start, min(start + BATCH, org_count))]
+        known = await existing_ids("prospect_organization", externals)
         rows = []
-        for org_id in range(first_org + start, first_org + min(start + BATCH, org_count)):
-            org, row = gen.organization(org_id)
+        for external in externals:
+            org_id = known.get(external, new_org_id)
+            # Every profile is drawn, the known ones too, so that the rest come out the same.
+            org, row = gen.organization(org_id, external)
             orgs.append(org)
-            rows.append((*row, stamp, stamp))
+            if external not in known:
+                new_org_id += 1
+                rows.append((*row, stamp, stamp))
         async with in_transaction():
             await insert_rows("prospect_organization", ORGANIZATION_COLUMNS, rows)
+        orgs_added += len(rows)
         if progress:
             progress("organizations", len(orgs), org_count)
 
@@ -264,12 +278,19 @@ async def generate_prospects(
     org_weights = list(accumulate(gen.profiles_per_org[o.size] for o in orgs))
     titles: dict[tuple[Seniority, Department, int], str] = {}
     title_ids = TitleIds()
-    first_person = await next_id("prospect_person")
-    done = 0
+    new_person_id = await next_id("prospect_person")
+    done = persons_added = 0
     while done < persons:
         size = min(BATCH, persons - done)
         picked = gen.rng.choices(orgs, cum_weights=org_weights, k=size)
-        values = [gen.person(first_person + done + i, org, titles) for i, org in enumerate(picked)]
+        externals = [f"syn{seed}-p{done + i}" for i in range(size)]
+        known = await existing_ids("prospect_person", externals)
+        values = []
+        for external, org in zip(externals, picked, strict=True):
+            value = gen.person(new_person_id, external, org, titles)
+            if external not in known:
+                new_person_id += 1
+                values.append(value)
         async with in_transaction():
             await title_ids.resolve({v["job_title"] for v in values})  # type: ignore[misc]
             rows = []
@@ -278,7 +299,8 @@ async def generate_prospects(
                 rows.append(tuple(v.get(c) for c in PERSON_COLUMNS))
             await insert_rows("prospect_person", PERSON_COLUMNS, rows)
         done += size
+        persons_added += len(rows)
         if progress:
             progress("persons", done, persons)
     await finish()
-    return GenerateReport(len(orgs), persons, time.monotonic() - started)
+    return GenerateReport(orgs_added, persons_added, time.monotonic() - started)

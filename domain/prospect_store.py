@@ -81,6 +81,17 @@ async def next_id(table: str) -> int:
     return int(rows[0]["top"]) + 1
 
 
+async def existing_ids(table: str, external_ids: Sequence[str]) -> dict[str, int]:
+    """The ids of the profiles of ``table`` that have these external ids, 500 per statement."""
+    found: dict[str, int] = {}
+    for start in range(0, len(external_ids), 500):
+        chunk = list(external_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in await fetch(f"SELECT id, external_id FROM {table} WHERE external_id IN ({marks})", chunk):
+            found[row["external_id"]] = int(row["id"])
+    return found
+
+
 async def insert_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return

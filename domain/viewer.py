@@ -19,6 +19,7 @@ class Viewer:
     name: str = ""
     can_convert_deals_to_leads: bool = True
     can_add_prospector_leads: bool = False
+    can_manage_labels: bool = False
     # The teams the user belongs to, and every user who shares one of them.
     # True when the request comes from the sales team's own app rather than the public API.
     via_app: bool = False
@@ -68,7 +69,7 @@ async def authenticate(token: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one."""
     rows = await fetch(
         "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
-        " u.can_add_prospector_leads, t.client"
+        " u.can_add_prospector_leads, u.can_manage_labels, t.client"
         " FROM api_token t JOIN app_user u ON u.id = t.user_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?",
         [token_digest(token), True],
@@ -98,6 +99,7 @@ async def viewer_for_user_row(row: dict[str, Any]) -> Viewer:
         name=row["name"],
         can_convert_deals_to_leads=bool(row["can_convert_deals_to_leads"]),
         can_add_prospector_leads=bool(row["can_add_prospector_leads"]),
+        can_manage_labels=bool(row["can_manage_labels"]),
         via_app=row.get("client") == "APP",
         team_ids=frozenset(team_ids),
         teammate_ids=frozenset(teammate_ids),
@@ -107,8 +109,8 @@ async def viewer_for_user_row(row: dict[str, Any]) -> Viewer:
 async def viewer_for_user(user_id: int) -> Viewer:
     """The viewer of a user by id (for the CLI, jobs and tests)."""
     rows = await fetch(
-        "SELECT id, company_id, role, name, can_convert_deals_to_leads, can_add_prospector_leads"
-        " FROM app_user WHERE id = ?",
+        "SELECT id, company_id, role, name, can_convert_deals_to_leads, can_add_prospector_leads,"
+        " can_manage_labels FROM app_user WHERE id = ?",
         [user_id],
     )
     if not rows:

@@ -35,6 +35,8 @@ class User(TimestampMixin, Model):
     # Permission flags of regular users; admins have every permission (SPEC §1).
     can_convert_deals_to_leads = fields.BooleanField(default=True)
     can_add_prospector_leads = fields.BooleanField(default=False)
+    # May create, rename, recolour and delete the company-wide lead labels.
+    can_manage_labels = fields.BooleanField(default=False, db_default=False)
 
     company_id: int
 

@@ -55,6 +55,8 @@ class Deal(TimestampMixin, Model):
         "models.Company", related_name="deals", on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=255)
+    # The title folded (domain.fold): what the deals list searches and sorts.
+    title_key = fields.CharField(max_length=255, default="", db_default="")
     value_amount = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
     value_currency = fields.CharField(max_length=3, null=True)
     person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
@@ -98,6 +100,7 @@ class Deal(TimestampMixin, Model):
         indexes = (
             ("company_id", "deleted_at", "status"),
             ("company_id", "stage_id"),
+            ("company_id", "title_key"),
             ("person_id",),
             ("organization_id",),
         )

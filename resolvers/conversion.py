@@ -9,9 +9,11 @@ import strawberry
 from core.errors import DomainError, ErrorCode, WarningCode, fail
 from domain import conversion as rules
 from domain.conversion import FORMULA_WARNING, LeadToDealOptions
+from domain.deal_query import deal_refs
 from jobs.deal_conversion import start_conversion_job
 from resolvers.common import id_list, mutate, optional_id
 from resolvers.deal import deal_query
+from resolvers.lead_filter import check_refs
 from schema.base import InfoT, user_errors
 from schema.conversion import (
     ConversionWarning,
@@ -85,7 +87,9 @@ class ConversionMutation:
             if (input.ids is None) == (input.filter is None):
                 raise fail("Give either ids or a filter.", ErrorCode.INVALID, "input")
             if input.filter is not None:
-                job = await start_conversion_job(viewer, deal_query(input.filter, None), input.lead_duplicate)
+                query = deal_query(input.filter, None)
+                await check_refs(viewer, deal_refs(query, ("input", "filter")), as_user_error=True)
+                job = await start_conversion_job(viewer, query, input.lead_duplicate)
                 return {"job": Job.from_model(job)}
             ids = id_list(input.ids, "Deal", "input", "ids")
             outcomes = await rules.convert_deals_to_leads(viewer, ids, input.lead_duplicate)

@@ -37,8 +37,8 @@ class LeadLabelPayload:
     user_errors: list[UserError] = strawberry.field(
         default_factory=list,
         description=(
-            "Why nothing changed: REQUIRED, TOO_LONG, INVALID (colour), DUPLICATE (name), INVALID_ID, NOT_FOUND. "
-            "Empty on success."
+            "Why nothing changed: REQUIRED, TOO_LONG, INVALID (colour), DUPLICATE (name), INVALID_ID, NOT_FOUND, "
+            "PERMISSION_DENIED (the viewer may not manage labels). Empty on success."
         ),
     )
 
@@ -54,7 +54,7 @@ class LabelQueries:
 
 @strawberry.type
 class LabelMutation:
-    @strawberry.mutation(description="Add a company-wide lead label.")
+    @strawberry.mutation(description="Add a company-wide lead label (admins and users with `manageLabels`).")
     async def create_lead_label(
         self,
         info: InfoT,
@@ -79,7 +79,7 @@ class LabelMutation:
 
         return await mutate(LeadLabelPayload, work)
 
-    @strawberry.mutation(description="Rename or recolour a lead label.")
+    @strawberry.mutation(description="Rename or recolour a lead label (admins and users with `manageLabels`).")
     async def update_lead_label(
         self,
         info: InfoT,
@@ -95,7 +95,9 @@ class LabelMutation:
 
         return await mutate(LeadLabelPayload, work)
 
-    @strawberry.mutation(description="Delete a lead label; the leads that carried it lose it.")
+    @strawberry.mutation(
+        description=("Delete a lead label; the leads that carried it lose it (admins and users with `manageLabels`).")
+    )
     async def delete_lead_label(
         self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The label to delete.")]
     ) -> LeadLabelPayload:

@@ -12,10 +12,12 @@ import strawberry
 
 from core.errors import DomainError, PublicError
 from core.ids import decode_id, decode_input_id, to_global_id
+from domain.filter_refs import FilterRef, check_filter_refs
 from domain.lead_filter import Condition, FilterGroup, FilterOp, FilterOperator
 from domain.lead_query import LeadQuery, LeadSortField, SortDirection
 from domain.saved_filter import get_saved_filter, query_from_json
 from domain.viewer import Viewer
+from schema.base import user_errors
 from schema.lead import LeadFilter, LeadSort
 from schema.lead_filter import FilterGroupInput
 
@@ -29,6 +31,17 @@ def group_from_input(group: FilterGroupInput) -> FilterGroup:
         ],
         groups=[group_from_input(g) for g in group.groups or []],
     )
+
+
+async def check_refs(viewer: Viewer, refs: list[FilterRef], *, as_user_error: bool) -> None:
+    """Another company's or an unknown id in a filter: a userError in a mutation, a top-level
+    NOT_FOUND error naming the field in a query."""
+    try:
+        await check_filter_refs(viewer, refs)
+    except DomainError as exc:
+        if as_user_error:
+            raise
+        raise PublicError(" ".join(e.message for e in user_errors(exc)), code="NOT_FOUND") from exc
 
 
 def _ids(values: list[strawberry.ID] | None, type_name: str, path: tuple[str, ...] | None, name: str) -> list[Any]:
@@ -55,6 +68,16 @@ async def lead_query(
         sort=LeadSortField(s.field),
         sort_column=s.column,
         direction=SortDirection(s.direction),
+    )
+    await check_refs(
+        viewer,
+        [
+            FilterRef("LeadLabel", query.label_ids, (*(path or ("filter",)), "label_ids")),
+            FilterRef("User", query.owner_user_ids, (*(path or ("filter",)), "owner_ids")),
+            FilterRef("Team", query.team_ids, (*(path or ("filter",)), "team_ids")),
+            FilterRef("LeadStatus", query.lead_status_ids, (*(path or ("filter",)), "lead_status_ids")),
+        ],
+        as_user_error=path is not None,
     )
     if f.saved_filter_id:
         where = (*(path or ()), "saved_filter_id")

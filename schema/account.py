@@ -26,6 +26,12 @@ class UserPermissions:
         description="May buy prospects and report them (`purchaseProspect`, `reportIncorrect`); off by default.",
     )
     buy_credits: bool = strawberry.field(description="May buy credits and set the monthly quota: admins only.")
+    manage_labels: bool = strawberry.field(
+        description=(
+            "May create, rename, recolour and delete the company's lead labels (`createLeadLabel`, "
+            "`updateLeadLabel`, `deleteLeadLabel`); off by default for regular users."
+        ),
+    )
 
 
 @strawberry.type(description="A user of your company.")
@@ -52,6 +58,7 @@ class User(Node):
                 convert_deals_to_leads=admin or user.can_convert_deals_to_leads,
                 add_prospector_leads=admin or user.can_add_prospector_leads,
                 buy_credits=admin,
+                manage_labels=admin or user.can_manage_labels,
             ),
         )
 

@@ -302,7 +302,12 @@ class DealConnection:
         return await count_deals(self._viewer, self._query)
 
 
-@strawberry.input(description="Deal filters, combined with AND. Deleted deals are left out unless asked for.")
+@strawberry.input(
+    description=(
+        "Deal filters, combined with AND. Deleted deals are left out unless asked for. A pipeline, stage or "
+        "owner id the company does not have is NOT_FOUND naming the field."
+    )
+)
 class DealFilter:
     status: list[DealStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Deals with any of these statuses."

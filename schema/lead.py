@@ -86,6 +86,10 @@ describe_values(
         "PERSON_NAME": "The linked person's name.",
         "ORGANIZATION_NAME": "The linked organization's name.",
         "LABEL": "The alphabetically first of the lead's label names.",
+        "ACTIVITY_STATUS": (
+            "The activity status at the time of the query: planned, then due today, then overdue "
+            "(DESC: overdue first); leads without an activity come last."
+        ),
     },
 )
 describe_values(SortDirectionEnum, {"ASC": "Smallest, earliest or A first.", "DESC": "Largest, latest or Z first."})
@@ -378,7 +382,8 @@ class LeadConnection:
 @strawberry.input(
     description=(
         "The inbox's quick filters, predefined filters, search, custom conditions and a saved filter, "
-        "combined with AND."
+        "combined with AND. An id of a label, user, team or lead status that the company does not have "
+        "is NOT_FOUND naming the field (a top-level error in a query, a userError in a mutation)."
     )
 )
 class LeadFilter:

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.activity import refresh_next_activity
 from domain.custom_field import OptionData, create_custom_field
+from domain.fold import fold_key
 from domain.viewer import Viewer
 from models import (
     Activity,
@@ -70,6 +71,7 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         Organization(
             company_id=company_id,
             name=f"{tag} Org {i:03}",
+            name_key=fold_key(f"{tag} Org {i:03}"),
             address_street=f"Street {i}",
             address_city=f"City {i % 7}",
             address_postal_code=f"{10000 + i}",
@@ -89,6 +91,7 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         Person(
             company_id=company_id,
             name=f"{tag} Person {i:03}",
+            name_key=fold_key(f"{tag} Person {i:03}"),
             first_name=tag,
             last_name=f"Person {i:03}",
             emails=[{"value": f"p{i}@{tag}.test", "label": "work", "primary": True}],
@@ -128,6 +131,7 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
                 id=lead_id,
                 company_id=company_id,
                 title=f"{tag} Lead {i:03}",
+                title_key=fold_key(f"{tag} Lead {i:03}"),
                 person_id=person(i),
                 organization_id=org(i),
                 owner_user_id=user_ids[i // 2 % len(user_ids)] if i % 2 == 0 else None,

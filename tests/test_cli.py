@@ -122,6 +122,7 @@ async def test_regular_user_permission_flags(http: httpx.AsyncClient, capsys: py
         "bo@acme.example",
         "--no-convert-deals",
         "--prospector",
+        "--manage-labels",
     )
     assert status == 0
     _, token, _ = await leadbox(capsys, "create-token", "--user-id", user_id)
@@ -132,6 +133,8 @@ async def test_regular_user_permission_flags(http: httpx.AsyncClient, capsys: py
         "role": "REGULAR",
         "permissions": {"convertDealsToLeads": False, "addProspectorLeads": True},
     }
+    labels = await Client(http, token).execute("query { viewer { permissions { manageLabels } } }")
+    assert labels["viewer"]["permissions"] == {"manageLabels": True}
 
 
 async def test_mistakes_exit_2_with_a_message_and_change_nothing(capsys: pytest.CaptureFixture[str]) -> None:

@@ -110,6 +110,7 @@ async def test_catalogue_lists_lead_person_organization_and_custom_columns(
     assert columns["cf.organization.industry"]["source"] == "ORGANIZATION"
     assert columns["cf.lead.notes"]["sortable"] is False
     assert columns["lead.activityStatus"]["filterable"] is False
+    assert columns["lead.activityStatus"]["sortable"] is True
     assert {o["id"] for o in columns["lead.source"]["options"]} >= {"MANUAL", "API", "PROSPECTOR"}
     # Another company has none of these custom fields.
     assert not [k for k in await keys_of(other_account) if k.startswith("cf.")]

@@ -46,8 +46,15 @@ async def test_persons_are_listed_by_name_case_insensitively_across_pages(accoun
     for name in ["bertil Ek", "Anna Berg", "Cecilia Dahl", "anna Berg", "Åke Ström", "David Lund"]:
         await create_person(viewer, PersonData(name=name))
     names = await walk(account, PERSONS, "persons", first=2)
-    assert [n.lower() for n in names[:5]] == ["anna berg", "anna berg", "bertil ek", "cecilia dahl", "david lund"]
-    assert len(names) == 6 and names[-1] == "Åke Ström"
+    # Names sort folded (domain.fold): "Åke" as "ake", before "anna", on both databases.
+    assert [n.lower() for n in names] == [
+        "åke ström",
+        "anna berg",
+        "anna berg",
+        "bertil ek",
+        "cecilia dahl",
+        "david lund",
+    ]
 
 
 async def test_person_search_matches_name_and_email_and_filters_by_organization(account: Account) -> None:

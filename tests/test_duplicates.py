@@ -14,8 +14,9 @@ from domain.duplicate import DuplicatePolicy, find_duplicates, match_key
 from domain.lead import LeadData, create_lead, update_lead
 from domain.organization import OrganizationData, create_organization, update_organization
 from domain.person import PersonData, create_person, update_person
-from models import ChangeLogEntry, Lead, LeadSource, Organization, Person, Role, Visibility
+from models import ChangeLogEntry, Deal, Lead, LeadSource, Organization, Person, Role, Visibility
 from tests.conftest import Account
+from tests.deal_factories import make_deal
 
 DUPLICATES = """
 query ($org: String, $person: String, $title: String) {
@@ -67,6 +68,55 @@ def test_match_key_ignores_case_spacing_and_accents() -> None:
     assert match_key("\uff21\uff43\uff4d\uff45") == match_key("acme")  # "Acme" in full-width letters
     assert match_key("Anna Berg") != match_key("Anna Bergh")
     assert match_key(None) == match_key("   ") == ""
+
+
+def test_match_key_transliterates_national_letters() -> None:
+    """Letters that Unicode does not decompose (ø, æ, ł, ß, đ) fold to their ASCII readings."""
+    assert match_key("Bjørn Ødegård") == match_key("Bjorn Odegard") == "bjorn odegard"
+    assert match_key("Æblegården") == "aeblegarden"
+    assert match_key("Łódź") == match_key("LODZ") == "lodz"
+    assert match_key("Żółć") == "zolc"
+    assert match_key("Đorđević") == "dordevic"
+
+
+async def test_duplicates_are_found_across_national_letters(account: Account) -> None:
+    viewer = await account.viewer()
+    person = await create_person(viewer, PersonData(name="Bjørn Ødegård"))
+    org = await create_organization(viewer, OrganizationData(name="Smørrebrød ApS"))
+    data = await account.client.execute(
+        DUPLICATES, {"org": "SMORREBROD aps", "person": "Bjorn Odegard", "title": "nothing"}
+    )
+    assert data["duplicates"]["persons"] == [{"id": gid("Person", person.id), "name": "Bjørn Ødegård"}]
+    assert data["duplicates"]["organizations"] == [{"id": gid("Organization", org.id), "name": "Smørrebrød ApS"}]
+    payload = await account.client.mutate(CREATE_LEAD, {"person": {"name": "bjorn  odegard"}})
+    (error,) = payload["userErrors"]
+    assert (error["code"], error["candidateIds"]) == ("DUPLICATE", [gid("Person", person.id)])
+    assert await Person.all().count() == 1
+
+
+async def test_the_fold_migration_rekeys_existing_rows(account: Account) -> None:
+    """Rows keyed by the old rule (ø kept) get the new keys; deals get their first title keys."""
+    (path,) = (Path(__file__).resolve().parent.parent / "migrations").glob("*_fold_keys.py")
+    migration = importlib.import_module(f"migrations.{path.stem}")
+    viewer = await account.viewer()
+    person = await create_person(viewer, PersonData(name="Bjørn Ødegård"))
+    org = await create_organization(viewer, OrganizationData(name="Łódź Ltd"))
+    lead = await create_lead(viewer, LeadData(title="Smørrebrød", person_id=person.id), LeadSource.MANUAL)
+    await Person.filter(id=person.id).update(name_key="bjørn ødegard")
+    await Organization.filter(id=org.id).update(name_key="łodz ltd")
+    await Lead.filter(id=lead.id).update(title_key="smørrebrød")
+    deal = await make_deal(viewer, "Øresund fleet", person_id=person.id)
+    await Deal.filter(id=deal.id).update(title_key="")
+
+    class Editor:
+        client = conn()
+
+    await migration.refold_keys(None, Editor())
+    assert (await Person.get(id=person.id)).name_key == "bjorn odegard"
+    assert (await Organization.get(id=org.id)).name_key == "lodz ltd"
+    assert (await Lead.get(id=lead.id)).title_key == "smorrebrod"
+    assert (await Deal.get(id=deal.id)).title_key == "oresund fleet"
+    assert migration.fold_key("  Bjørn  Ødegård ") == match_key("  Bjørn  Ødegård ")
 
 
 async def test_duplicates_are_found_across_case_spacing_and_accents(account: Account) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from core.ids import decode_id, to_global_id
 from domain.account import revoke_token
-from models import ChangeLogEntry, Lead, LeadLabel, LeadLabelLink
+from models import ChangeLogEntry, Lead, LeadLabel, LeadLabelLink, Role
 from tests.conftest import Account, Client
 
 LEAD_LABELS = "query { leadLabels { id name color } }"
@@ -263,3 +263,54 @@ async def test_label_names_are_unique_whatever_their_case(account: Account) -> N
     payload = await account.client.mutate(CREATE_LABEL, {"name": "hot", "color": "red"})
     assert payload["label"] is None
     assert [e["code"] for e in payload["userErrors"]] == ["DUPLICATE"]
+
+
+# --- who may manage labels ------------------------------------------------------------------------
+
+PERMISSIONS = "query { viewer { permissions { manageLabels } } }"
+
+
+async def test_regular_users_may_not_manage_labels_unless_allowed(account: Account, make_account: Any) -> None:
+    """Labels are the whole company's: a regular user without the permission can neither add,
+    rename nor delete one, and nothing changes; one given it (like an admin) can."""
+    hot = (await labels_by_name(account.client))["Hot"]
+    rita = await make_account(company_id=account.company_id, name="Rita Regular", role=Role.REGULAR)
+    assert (await rita.client.execute(PERMISSIONS))["viewer"]["permissions"] == {"manageLabels": False}
+    assert (await account.client.execute(PERMISSIONS))["viewer"]["permissions"] == {"manageLabels": True}
+    for operation, input in (
+        (CREATE_LABEL, {"name": "Mine", "color": "red"}),
+        (UPDATE_LABEL, {"id": hot["id"], "name": "Not hot"}),
+        (DELETE_LABEL, {"id": hot["id"]}),
+    ):
+        payload = await rita.client.mutate(operation, input)
+        assert payload["label"] is None
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("PERMISSION_DENIED", ["input"])]
+    rows = await LeadLabel.filter(company_id=account.company_id).order_by("name")
+    assert [(r.name, r.color) for r in rows] == [("Cold", "blue"), ("Hot", "red"), ("Warm", "yellow")]
+    assert not await ChangeLogEntry.filter(entity_type="lead_label").exists()
+
+    manager = await make_account(
+        company_id=account.company_id, name="Mona Manager", role=Role.REGULAR, can_manage_labels=True
+    )
+    assert (await manager.client.execute(PERMISSIONS))["viewer"]["permissions"] == {"manageLabels": True}
+    made = await make_label(manager.client, "Mine", "red")
+    payload = await manager.client.mutate(UPDATE_LABEL, {"id": made["id"], "name": "Ours"})
+    assert payload["userErrors"] == [] and payload["label"]["name"] == "Ours"
+    payload = await manager.client.mutate(DELETE_LABEL, {"id": hot["id"]})
+    assert payload["userErrors"] == []
+    assert sorted(await LeadLabel.filter(company_id=account.company_id).values_list("name", flat=True)) == [
+        "Cold",
+        "Ours",
+        "Warm",
+    ]
+
+
+async def test_a_label_of_another_company_is_not_found_before_permission(
+    account: Account, other_account: Account, make_account: Any
+) -> None:
+    """Another company's label answers NOT_FOUND whoever asks, as an unknown id does."""
+    theirs = (await labels_by_name(other_account.client))["Hot"]
+    rita = await make_account(company_id=account.company_id, name="Rita Regular", role=Role.REGULAR)
+    payload = await rita.client.mutate(DELETE_LABEL, {"id": theirs["id"]})
+    assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+    assert await LeadLabel.filter(company_id=other_account.company_id).count() == 3

@@ -50,6 +50,7 @@ SORT_FIELDS = [
     "ORGANIZATION_NAME",
     "LABEL",
 ]
+# ACTIVITY_STATUS depends on the clock: test_the_inbox_sorts_by_activity_status covers it.
 
 LEADS_PAGE = """
 query Leads($first: Int, $after: String, $filter: LeadFilter, $sort: LeadSort) {
@@ -489,15 +490,32 @@ async def test_quick_filters(account: Account, make_account: Any, other_account:
         assert set(await walk(account, first=2, filter=filter)) == expected, filter
 
 
-async def test_another_companys_label_or_team_finds_nothing(
+async def test_another_companys_label_team_or_owner_is_not_found(
     account: Account, make_account: Any, other_account: Account
 ) -> None:
-    await filter_dataset(account, make_account, other_account)
+    """Another company's id answers exactly as an id that exists nowhere: NOT_FOUND naming the
+    filter field (it used to find nothing, silently)."""
+    data = await filter_dataset(account, make_account, other_account)
     theirs = await labels_by_name(other_account.company_id)
     their_team = await create_team(other_account.company_id, "Their Team", [other_account.user_id])
-    assert await walk(account, filter={"labelIds": [gid("LeadLabel", theirs["Hot"].id)]}) == []
-    assert await walk(account, filter={"teamIds": [gid("Team", their_team.id)]}) == []
-    assert await walk(account, filter={"ownerIds": [gid("User", other_account.user_id)]}) == []
+    mine = data["labels"]["Hot"].id
+    for field, foreign, unknown in (
+        ("labelIds", gid("LeadLabel", theirs["Hot"].id), gid("LeadLabel", 987654)),
+        ("teamIds", gid("Team", their_team.id), gid("Team", 987654)),
+        ("ownerIds", gid("User", other_account.user_id), gid("User", 987654)),
+    ):
+        answers = []
+        for ids in ([foreign], [unknown]):
+            body = await account.client.raw(LEADS_PAGE, {"first": 3, "filter": {field: ids}})
+            assert error_code(body) == "NOT_FOUND"
+            answers.append(body["errors"][0]["message"])
+        assert answers[0] == answers[1] == f"{field}: 1 {field[:-3].replace('owner', 'user')} id(s) not found."
+    # One of the company's own ids beside a foreign one does not let the foreign one through.
+    body = await account.client.raw(
+        LEADS_PAGE, {"first": 3, "filter": {"labelIds": [gid("LeadLabel", mine), gid("LeadLabel", theirs["Hot"].id)]}}
+    )
+    assert error_code(body) == "NOT_FOUND"
+    assert await walk(account, filter={"labelIds": [gid("LeadLabel", mine)]}) == [data["leads"]["acme"].id]
 
 
 PREDEFINED_CASES: dict[str, tuple[str, ...]] = {
@@ -758,6 +776,31 @@ async def test_activity_status(account: Account) -> None:
     stored = await Lead.get(id=overdue.id)
     assert stored.next_activity_date == TODAY - dt.timedelta(days=1)
     assert (await Lead.get(id=none.id)).next_activity_id is None
+
+
+async def test_the_inbox_sorts_by_activity_status(account: Account) -> None:
+    """Planned, due today, overdue (DESC: the other way round); no activity last either way.
+    An activity due earlier today is overdue in the sort as in the column."""
+    viewer = await account.viewer()
+    leads = {title: await make_lead(viewer, title=title) for title in ("None", "Planned", "Today", "Late", "Overdue")}
+    await schedule(viewer, leads["Planned"], "Tomorrow", 1)
+    await schedule(viewer, leads["Today"], "All day today", 0)
+    await schedule(viewer, leads["Late"], "At midnight", 0, due_time=dt.time(0, 0))
+    await schedule(viewer, leads["Overdue"], "Yesterday", -1)
+    statuses = {n["title"]: n["activityStatus"] for n in (await account.client.execute(LEAD_DETAILS))["leads"]["nodes"]}
+    assert statuses == {"None": "NONE", "Planned": "PLANNED", "Today": "TODAY", "Late": "OVERDUE", "Overdue": "OVERDUE"}
+    by_id = {lead.id: title for title, lead in leads.items()}
+    overdue = sorted(["Late", "Overdue"], key=lambda t: str(leads[t].id))
+    for direction, expected in (
+        ("ASC", ["Planned", "Today", *overdue, "None"]),
+        ("DESC", [*overdue[::-1], "Today", "Planned", "None"]),
+    ):
+        for sort in (
+            {"field": "ACTIVITY_STATUS", "direction": direction},
+            {"column": "lead.activityStatus", "direction": direction},
+        ):
+            walked = await walk(account, first=2, sort=sort)
+            assert [by_id[i] for i in walked] == expected, sort
 
 
 # --- The pinned statement count ----------------------------------------------------------

@@ -78,12 +78,16 @@ async def test_the_filter_never_tells_a_hidden_persons_status(account: Account, 
     assert (data["nodes"], data["totalCount"]) == ([], 0)
 
 
-async def test_another_companys_status_filters_out_everything(account: Account, other_account: Account) -> None:
+async def test_another_companys_status_is_not_found(account: Account, other_account: Account) -> None:
+    """As an unknown id: NOT_FOUND naming the field, never a list."""
     await inbox(account)
     await inbox(other_account)
     ours = [gid("LeadStatus", await status_id(account.company_id, "Qualified"))]
-    data = (await other_account.client.execute(LEADS, {"filter": {"leadStatusIds": ours}}))["leads"]
-    assert (data["nodes"], data["totalCount"]) == ([], 0)
+    body = await other_account.client.raw(LEADS, {"filter": {"leadStatusIds": ours}})
+    assert body["data"] is None
+    assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+        ("NOT_FOUND", "leadStatusIds: 1 lead status id(s) not found.")
+    ]
 
 
 @pytest.mark.parametrize("who", ["admin", "regular"])

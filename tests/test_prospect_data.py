@@ -188,6 +188,26 @@ async def test_the_generator_makes_a_plausible_database_reproducibly() -> None:
     assert [p["name"] for p in await ProspectPerson.all().order_by("id").limit(50).values("name")] == first_names
 
 
+async def test_generating_again_with_the_same_seed_adds_nothing() -> None:
+    first = await generate_prospects(300, seed=5, organizations=40)
+    assert (first.persons, first.organizations) == (300, 40)
+    names = await ProspectPerson.all().order_by("id").values_list("name", "external_id")
+    again = await generate_prospects(300, seed=5, organizations=40)
+    assert (again.persons, again.organizations) == (0, 0)
+    assert await ProspectPerson.all().order_by("id").values_list("name", "external_id") == names
+    assert await ProspectOrganization.all().count() == 40
+    # More of the same seed adds only the profiles not there yet; another seed adds its own.
+    more = await generate_prospects(400, seed=5, organizations=40)
+    assert (more.persons, more.organizations) == (100, 0)
+    other = await generate_prospects(10, seed=6, organizations=2)
+    assert (other.persons, other.organizations) == (10, 2)
+    assert await ProspectPerson.all().count() == 410
+    assert await ProspectOrganization.all().count() == 42
+    # Every person works at an organization that exists.
+    org_ids = set(await ProspectOrganization.all().values_list("id", flat=True))
+    assert set(await ProspectPerson.all().values_list("organization_id", flat=True)) <= org_ids
+
+
 # --- the CLI --------------------------------------------------------------------------------------
 
 
@@ -207,6 +227,9 @@ async def test_cli_loads_generates_and_erases(tmp_path: Path, capsys: pytest.Cap
 
     await prospects_cli("prospects", "generate", "40", "--seed", "2", "--organizations", "4")
     assert "generated 40 persons and 4 organizations" in capsys.readouterr().out
+    assert await ProspectPerson.all().count() == 41
+    await prospects_cli("prospects", "generate", "40", "--seed", "2", "--organizations", "4")
+    assert "generated 0 persons and 0 organizations" in capsys.readouterr().out
     assert await ProspectPerson.all().count() == 41
 
     await prospects_cli("prospects", "erase", "p-1")

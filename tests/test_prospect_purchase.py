@@ -150,8 +150,12 @@ async def test_a_purchase_makes_organization_person_and_prospector_lead_with_the
         "Secondary phones: +46 8 555 00 01",
         "- Key Account Manager, Volvo Cars (2016-2021)",
         "- Sales Representative, Ericsson (2012-2016)",
+        # What a salesperson reads, not the program's names of the values.
+        "Seniority: Director; department: Sales",
+        "Employer: Manufacturing, 51-200 employees",
     ):
         assert piece in note["content"]
+    assert "EmployeeRange" not in note["content"] and "EMPLOYEES_" not in note["content"]
     assert purchase["prospect"] == {
         "owned": True,
         "details": {"workEmail": "elin.berg@nordic.example", "secondaryPhones": ["+46 8 555 00 01"]},
@@ -175,6 +179,7 @@ async def test_an_organization_prospect_makes_an_organization_lead(shop: Account
     assert purchase["kind"] == "ORGANIZATION" and purchase["person"] is None
     assert purchase["lead"]["title"] == "Nordic Robotics AB"
     assert "Phones: +46 31 100 00 00" in purchase["lead"]["notes"][0]["content"]
+    assert "Size: 51-200 employees; revenue 10M-50M USD" in purchase["lead"]["notes"][0]["content"]
     assert payload["balance"] == 9
 
 

@@ -187,7 +187,7 @@ async def test_lead_list_and_search_show_only_own_leads(account: Account, other_
     assert archived["leads"]["totalCount"] == 0
 
 
-async def test_filters_by_foreign_ids_return_nothing(account: Account, other_account: Account, acme: Acme) -> None:
+async def test_filters_by_foreign_ids_are_not_found(account: Account, other_account: Account, acme: Acme) -> None:
     globex = await other_account.viewer()
     # Globex has its own "Hot" label, team and leads, so that only the ids differ.
     globex_hot = await LeadLabel.get(company_id=other_account.company_id, name="Hot")
@@ -202,8 +202,8 @@ async def test_filters_by_foreign_ids_return_nothing(account: Account, other_acc
         {"ownerIds": [gid("User", acme.user_id)]},
         {"teamIds": [gid("Team", acme.team.id)]},
     ):
-        data = await other_account.client.execute(LEADS, {"filter": filter})
-        assert data["leads"] == {"totalCount": 0, "nodes": []}, filter
+        body = await other_account.client.raw(LEADS, {"filter": filter})
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND", filter
         # The same filter does find Acme's leads for Acme.
         assert (await account.client.execute(LEADS, {"filter": filter}))["leads"]["totalCount"] >= 1, filter
 
@@ -213,8 +213,8 @@ async def test_filters_by_foreign_ids_return_nothing(account: Account, other_acc
         {"ownerIds": [gid("User", other_account.user_id)]},
         {"teamIds": [gid("Team", globex_team.id)]},
     ):
-        data = await account.client.execute(LEADS, {"filter": filter})
-        assert data["leads"] == {"totalCount": 0, "nodes": []}, filter
+        body = await account.client.raw(LEADS, {"filter": filter})
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND", filter
 
 
 # --- writing --------------------------------------------------------------------------------
