@@ -28,6 +28,11 @@ class Settings:
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
+    - ``LEADBOX_WEBHOOKS_ALLOW_INSECURE``: ``true`` to let webhooks go to http URLs and to
+      loopback, private and link-local addresses (tests, local development); default false.
+    - ``LEADBOX_WEBHOOKS_TIMEOUT_SECONDS``: how long one webhook delivery may take (default 10).
+    - ``LEADBOX_WEBHOOKS_POLL_SECONDS``: how often the webhook dispatcher looks for due
+      deliveries when it has nothing to do (default 0.2).
     """
 
     database_url: str
@@ -49,10 +54,28 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
+    # Webhooks (jobs/webhooks.py).
+    webhooks_allow_insecure: bool = False
+    webhooks_timeout_seconds: float = 10.0
+    webhooks_poll_seconds: float = 0.2
 
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _seconds(name: str, default: float, low: float, high: float) -> float:
+    """A number of seconds from the environment, or a clear error naming the variable."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be a number of seconds from {low:g} to {high:g}, not {raw!r}.")
+    return value
 
 
 def settings_from_env() -> Settings:
@@ -68,4 +91,7 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        webhooks_allow_insecure=_flag(env.get("LEADBOX_WEBHOOKS_ALLOW_INSECURE")),
+        webhooks_timeout_seconds=_seconds("LEADBOX_WEBHOOKS_TIMEOUT_SECONDS", 10.0, 0.1, 60),
+        webhooks_poll_seconds=_seconds("LEADBOX_WEBHOOKS_POLL_SECONDS", 0.2, 0.01, 60),
     )

@@ -34,6 +34,7 @@ from models.prospect_purchase import (
     SavedProspectFilter,
 )
 from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Activity",
@@ -54,6 +55,7 @@ __all__ = [
     "DealParticipant",
     "DealProduct",
     "DealStatus",
+    "DeliveryStatus",
     "Department",
     "Email",
     "EmailDirection",
@@ -102,4 +104,7 @@ __all__ = [
     "TeamMember",
     "User",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]
