@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -19,9 +20,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
+from core.auth_throttle import AuthThrottle
+from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
+from core.rate_limit import Buckets, buckets_for, whole_seconds
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -34,6 +38,26 @@ from schema.context import Context
 from web import graphiql
 
 
+class TooManyFailures(HTTPException):
+    """429: the client's address sent too many bad tokens lately (core/auth_throttle.py)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(
+            429, f"Too many requests with a bad token from your address; retry in {whole_seconds(wait)} s."
+        )
+        self.headers = {"Retry-After": str(whole_seconds(wait))}
+
+
+def _address(request: Request | WebSocket) -> str:
+    return request.client.host if request.client else ""
+
+
+async def _check_throttle(throttle: AuthThrottle, request: Request | WebSocket) -> None:
+    wait = throttle.retry_after(_address(request))
+    if wait is not None:
+        raise TooManyFailures(wait)
+
+
 class LeadboxGraphQL(GraphQL[Context, None]):
     """The GraphQL view, with multipart requests (file uploads, for ``importLeads``) enabled.
 
@@ -44,6 +68,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
     """
 
     settings: Settings
+    auth_throttle: AuthThrottle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,7 +79,8 @@ class LeadboxGraphQL(GraphQL[Context, None]):
             try:
                 response = await self.run(request)
             except HTTPException as exc:
-                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+                headers = getattr(exc, "headers", None)
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code, headers=headers)
             await response(scope, receive, send)
         finally:
             # Close the spooled copies of uploaded files (the base view leaves them open).
@@ -73,6 +99,8 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         token, operator_token = request_tokens(
             request.headers.get("authorization", ""), request.headers.get("x-operator-token", "")
         )
+        if token or operator_token:
+            await _check_throttle(self.auth_throttle, request)
         if operator_token:
             # Operators review reports; they are never a company's user (SPEC §1).
             context.operator = await authenticate_operator(operator_token)
@@ -80,6 +108,8 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         if token:
             context.viewer = await authenticate(token)
             context.token_rejected = context.viewer is None
+        if context.token_rejected:
+            self.auth_throttle.failed(_address(request))
         return context
 
     def encode_json(self, data: object) -> bytes:
@@ -102,7 +132,15 @@ async def download_export(request: Request) -> Response:
     """
     # An operator token is never a company user's, so it cannot download an export either.
     token, _ = request_tokens(request.headers.get("authorization", ""), "")
+    throttle: AuthThrottle = request.app.state.auth_throttle
+    if token:
+        try:
+            await _check_throttle(throttle, request)
+        except TooManyFailures as refused:
+            return PlainTextResponse(refused.reason, status_code=429, headers=refused.headers)
     viewer = await authenticate(token) if token else None
+    if token and viewer is None:
+        throttle.failed(_address(request))
     if viewer is None:
         return JSONResponse(
             {"error": "Authentication required: send 'Authorization: Bearer <token>'."},
@@ -123,7 +161,11 @@ async def home(_: Request) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool | None = None
+    settings: Settings | None = None,
+    *,
+    manage_db: bool = True,
+    run_worker: bool | None = None,
+    buckets: Buckets | None = None,
 ) -> Starlette:
     """The application; ``manage_db=False`` when the caller has connected the database itself.
 
@@ -134,11 +176,15 @@ def create_app(
     run_worker = manage_db if run_worker is None else run_worker
     settings = settings or settings_from_env()
     graphql_ide: GraphQL_IDE = "graphiql"
-    schema = build_schema(settings)
+    # The rate-limit buckets (core/rate_limit.py): Redis when LEADBOX_REDIS_URL is set, else the database.
+    buckets = buckets or buckets_for(settings.redis_url)
+    schema = build_schema(settings, buckets)
     graphql = LeadboxGraphQL(
         schema, graphql_ide=graphql_ide, allow_queries_via_get=True, multipart_uploads_enabled=True
     )
     graphql.settings = settings
+    # Bad tokens counted per client address, for /graphql and /exports alike.
+    graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
     # Registered inbox operations answered without per-value completion (fastpath/); the rest,
     # and anything it declines, by strawberry as always.
     endpoint = (
@@ -169,10 +215,11 @@ def create_app(
                 await renewals.stop()
             if worker:
                 await worker.stop()
+            await buckets.close()
             if manage_db:
                 await close_db()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", home),
             Route("/health", health),
@@ -181,4 +228,8 @@ def create_app(
             graphiql.static_mount(),
         ],
         lifespan=lifespan,
+        # Outermost: an oversized or too deeply nested body is refused before any other work.
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
+    app.state.auth_throttle = graphql.auth_throttle
+    return app

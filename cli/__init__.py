@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
-from cli import lead_import, prospects
+from cli import lead_import, prospects, rate_limit
 from core.config import settings_from_env
 from core.errors import DomainError
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     lead_import.register(commands)
     # The operator's commands: the prospect database, billing periods, operator tokens.
     prospects.register(commands)
+    rate_limit.register(commands)
     return parser
 
 
@@ -170,6 +171,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
     "demo": _demo,
     **prospects.COMMANDS,
     **lead_import.COMMANDS,
+    **rate_limit.COMMANDS,
 }
 
 

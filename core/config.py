@@ -25,9 +25,21 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
+      1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the registered inbox operations
       (fastpath/) are answered by their compiled plan.
+    - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
+      a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
+    - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
+      cost points (default 20000) and the points it gets back per second (default 500), for the
+      companies whose plan sets neither (``leadbox set-rate-limit``).
+    - ``LEADBOX_REDIS_URL``: keep the buckets in this Redis (``redis://host:6379/0``) instead of
+      the database.
+    - ``LEADBOX_AUTH_FAILURE_LIMIT`` and ``LEADBOX_AUTH_FAILURE_WINDOW``: after this many requests
+      with a bad token from one client address (default 20) within this many seconds (default
+      60), that address is answered 429 until the window ends.
     - ``LEADBOX_WEBHOOKS_ALLOW_INSECURE``: ``true`` to let webhooks go to http URLs and to
       loopback, private and link-local addresses (tests, local development); default false.
     - ``LEADBOX_WEBHOOKS_TIMEOUT_SECONDS``: how long one webhook delivery may take (default 10).
@@ -52,8 +64,17 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # Request bodies other than uploads (core/body_limit.py).
+    max_body_bytes: int = 1 << 20
     # The compiled path for registered operations (fastpath/).
     compiled_operations: bool = True
+    # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
+    max_query_cost: int = 10_000
+    rate_limit_points: int = 20_000
+    rate_limit_restore_rate: int = 500
+    redis_url: str | None = None
+    auth_failure_limit: int = 20
+    auth_failure_window: int = 60
     # Webhooks (jobs/webhooks.py).
     webhooks_allow_insecure: bool = False
     webhooks_timeout_seconds: float = 10.0
@@ -74,7 +95,7 @@ def _seconds(name: str, default: float, low: float, high: float) -> float:
     except ValueError:
         value = float("nan")
     if not low <= value <= high:
-        raise ValueError(f"{name} must be a number of seconds from {low:g} to {high:g}, not {raw!r}.")
+        raise SettingsError(f"{name} must be a number of seconds from {low:g} to {high:g}, not {raw!r}.")
     return value
 
 
@@ -91,7 +112,28 @@ def settings_from_env() -> Settings:
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
+        max_query_cost=_positive(env, "LEADBOX_MAX_QUERY_COST", 10_000),
+        rate_limit_points=_positive(env, "LEADBOX_RATE_LIMIT_POINTS", 20_000),
+        rate_limit_restore_rate=_positive(env, "LEADBOX_RATE_LIMIT_RESTORE_RATE", 500),
+        redis_url=env.get("LEADBOX_REDIS_URL") or None,
+        auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
+        auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
+        max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
         webhooks_allow_insecure=_flag(env.get("LEADBOX_WEBHOOKS_ALLOW_INSECURE")),
         webhooks_timeout_seconds=_seconds("LEADBOX_WEBHOOKS_TIMEOUT_SECONDS", 10.0, 0.1, 60),
         webhooks_poll_seconds=_seconds("LEADBOX_WEBHOOKS_POLL_SECONDS", 0.2, 0.01, 60),
     )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value leadbox cannot use; the message names it."""
+
+
+def _positive(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number greater than zero, or ``default`` when the variable is unset or empty."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {raw!r}.")
+    return int(raw)

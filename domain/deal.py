@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
+from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import clean_values, merge
 from domain.organization import get_organization
@@ -24,6 +25,7 @@ from domain.person import get_person
 from domain.pipeline import get_pipeline, placement
 from domain.refs import check_owner_user
 from domain.validation import money, text
+from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import Company, CustomFieldEntity, Deal, DealParticipant, DealStatus, Organization, Person, Visibility
 
@@ -58,11 +60,14 @@ async def get_deal(
 ) -> Deal:
     """The deal, deleted or not, if it is the viewer's company's and visible to them; else NOT_FOUND.
 
-    ``for_update`` locks the row until the end of the transaction (PostgreSQL), so that a
-    conversion racing with another one sees the deal as the first one left it.
+    ``for_update`` (inside a transaction) reads the row afresh and holds it against other
+    writers until the transaction ends (core.locks), so that a conversion or an update racing
+    with another one sees the deal as the first one left it.
     """
-    query = Deal.select_for_update() if for_update else Deal
-    deal = await query.get_or_none(id=deal_id, company_id=viewer.company_id)
+    if for_update:
+        deal = await lock_row(Deal, deal_id, viewer.company_id)
+    else:
+        deal = await Deal.get_or_none(id=deal_id, company_id=viewer.company_id)
     if deal is None or not viewer.can_see(deal.visibility, deal.owner_id):
         raise fail("Deal not found.", ErrorCode.NOT_FOUND, *path)
     return deal
@@ -206,42 +211,54 @@ def _status_changes(deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def update_deal(viewer: Viewer, deal_id: int, changes: dict[str, Any]) -> Deal:
+async def update_deal(
+    viewer: Viewer, deal_id: int, changes: dict[str, Any], expected_version: int | None = None
+) -> Deal:
     """Apply the given changes (only the keys present) to one deal.
 
     ``changes`` may hold ``title``, ``value`` (``(amount, currency)`` or None), ``person_id``,
     ``organization_id``, ``owner_id``, ``visibility``, ``expected_close_date``, ``pipeline_id``,
     ``stage_id``, ``status``, ``lost_reason`` and ``custom_fields`` (values by key; None clears).
+    The deal is changed under its row lock and only what changes is written (domain.versioned);
+    with ``expected_version`` a deal changed meanwhile is a CONFLICT and nothing is written.
     """
-    deal = await get_live_deal(viewer, deal_id)
+    await get_live_deal(viewer, deal_id)
     changes = dict(changes)
     custom = changes.pop("custom_fields", None)
-    placed = await _placement_changes(viewer, deal, changes)
+    moves = {k: changes.pop(k) for k in ("pipeline_id", "stage_id") if k in changes}
     values = _clean_scalars(changes, ("input",))
     if "visibility" in values and values["visibility"] is None:
         raise fail("visibility cannot be empty.", ErrorCode.REQUIRED, "input", "visibility")
     if "status" in values and values["status"] is None:
         raise fail("status cannot be empty.", ErrorCode.REQUIRED, "input", "status")
     await _check_refs(viewer, values, ("input",))
-    if values.get("person_id", deal.person_id) is None and values.get("organization_id", deal.organization_id) is None:
-        raise fail(
-            "A deal must stay linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, "input", "person_id"
-        )
-    values = _status_changes(deal, values) | placed
-    if custom is not None:
-        cleaned = await clean_values(viewer, CustomFieldEntity.LEAD_DEAL, custom, ("input", "custom_fields"))
-        values["custom_fields"] = merge(deal.custom_fields, cleaned)
-    reopening = values.get("status") == DealStatus.OPEN
-
-    before = {k: getattr(deal, k) for k in values}
+    cleaned = (
+        await clean_values(viewer, CustomFieldEntity.LEAD_DEAL, custom, ("input", "custom_fields"))
+        if custom is not None
+        else None
+    )
     async with in_transaction():
-        if reopening:
+        deal = await get_live_deal(viewer, deal_id, for_update=True)
+        check_version(deal, expected_version, "deal")
+        placed = await _placement_changes(viewer, deal, moves)
+        if (
+            values.get("person_id", deal.person_id) is None
+            and values.get("organization_id", deal.organization_id) is None
+        ):
+            raise fail(
+                "A deal must stay linked to a person or an organization.",
+                ErrorCode.CONTACT_REQUIRED,
+                "input",
+                "person_id",
+            )
+        values = _status_changes(deal, values) | placed
+        if cleaned is not None:
+            values["custom_fields"] = merge(deal.custom_fields, cleaned)
+        if values.get("status") == DealStatus.OPEN:
             await check_open_deal_capacity(viewer.company_id, ("input", "status"))
-        for k, v in values.items():
-            setattr(deal, k, v)
-        if values:
-            await deal.save()
-        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, deal.id, before, values))
+        before = {k: getattr(deal, k) for k in values}
+        changed = await write_changes(deal, values)
+        await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, deal.id, before, changed))
     return deal
 
 

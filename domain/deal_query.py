@@ -99,9 +99,16 @@ def _filters(viewer: Viewer, query: DealQuery) -> tuple[list[str], list[str], li
     search = (query.search or "").strip()
     if search:
         joins += ["LEFT JOIN person p ON p.id = d.person_id", "LEFT JOIN organization o ON o.id = d.organization_id"]
-        columns = ("lower(d.title)", "lower(p.name)", "lower(o.name)")
-        where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
-        params += [like_pattern(search)] * 3
+        # A person or organization the viewer may not see must not make a deal match: the
+        # search would confirm its name (SPEC §1 visibility).
+        parts = ["lower(d.title) LIKE ? ESCAPE '\\'"]
+        params.append(like_pattern(search))
+        for alias in ("p", "o"):
+            condition = f"lower({alias}.name) LIKE ? ESCAPE '\\'"
+            visible, visible_params = viewer.visibility_sql(alias, "owner_id")
+            parts.append(f"({visible} AND {condition})" if visible else condition)
+            params += [*visible_params, like_pattern(search)]
+        where.append("(" + " OR ".join(parts) + ")")
     return joins, where, params
 
 

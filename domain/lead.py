@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
+from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import DuplicatePolicy, match_key, resolve_new_lead
@@ -24,6 +25,7 @@ from domain.organization import OrganizationData, create_organization, get_organ
 from domain.person import PersonData, create_person, get_person
 from domain.refs import check_labels, check_owner_user, check_team
 from domain.validation import money, text
+from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
 
@@ -65,10 +67,16 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def get_lead(viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...] = ("input", "id")) -> Lead:
+async def get_lead(
+    viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
+) -> Lead:
     """The lead if it belongs to the viewer's company and they may see it, else NOT_FOUND:
-    another company's id looks exactly like one that does not exist."""
-    lead = await Lead.get_or_none(id=lead_id, company_id=viewer.company_id)
+    another company's id looks exactly like one that does not exist. ``lock`` (inside a
+    transaction) reads it afresh and holds it against other writers (core.locks)."""
+    if lock:
+        lead = await lock_row(Lead, lead_id, viewer.company_id)
+    else:
+        lead = await Lead.get_or_none(id=lead_id, company_id=viewer.company_id)
     if lead is None or not viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
         raise fail("Lead not found.", ErrorCode.NOT_FOUND, *path)
     return lead
@@ -224,9 +232,16 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
     return lead
 
 
-async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any]) -> Lead:
-    """Apply the given field changes (only the keys present) to one lead."""
-    lead = await get_lead(viewer, lead_id)
+async def update_lead(
+    viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any], expected_version: int | None = None
+) -> Lead:
+    """Apply the given field changes (only the keys present) to one lead.
+
+    The lead is read and changed under its row lock, and only the fields that change are
+    written (domain.versioned): concurrent updates of other fields or other custom values all
+    survive. With ``expected_version`` a lead changed meanwhile is a CONFLICT, nothing written.
+    """
+    await get_lead(viewer, lead_id)
     changes = dict(changes)
     label_ids = changes.pop("label_ids", None)
     custom = changes.pop("custom_fields", None)
@@ -235,41 +250,38 @@ async def update_lead(viewer: Viewer, lead_id: uuid.UUID, changes: dict[str, Any
     await _check_refs(viewer, values, ("input",))
     if label_ids is not None:
         label_ids = await check_labels(viewer, label_ids, ("input", "label_ids"))
-    merged, custom_entries = await changed_values(
-        viewer, CustomFieldEntity.LEAD_DEAL, lead, ENTITY, custom, ("input", "custom_fields")
-    )
-    if merged is not None:
-        values["custom_fields"] = merged
-    person_id = values.get("person_id", lead.person_id)
-    organization_id = values.get("organization_id", lead.organization_id)
-    if person_id is None and organization_id is None:
-        raise fail(
-            "A lead must stay linked to a person or an organization.", ErrorCode.CONTACT_REQUIRED, "input", "person_id"
-        )
-    if (
-        values.get("owner_user_id", lead.owner_user_id) is None
-        and values.get("owner_team_id", lead.owner_team_id) is None
-    ):
-        raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
-
-    before = {k: getattr(lead, k) for k in values}
-    logged = {k: v for k, v in values.items() if k != "custom_fields"}
     if "title" in values:
         values["title_key"] = match_key(values["title"])
     async with in_transaction():
-        for k, v in values.items():
-            setattr(lead, k, v)
-        if values:
-            await lead.save()
-        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged) + custom_entries
-        if label_ids is not None:
-            label_entries = await replace_labels([lead.id], label_ids, viewer)
-            if label_entries and not values:
-                # A change of labels is a change of the lead: it moves up in "last updated".
-                lead.updated_at = now()
-                await Lead.filter(id=lead.id).update(updated_at=lead.updated_at)
-            entries += label_entries
-        await changelog.write(entries)
+        lead = await get_lead(viewer, lead_id, lock=True)
+        check_version(lead, expected_version, "lead")
+        merged, custom_entries = await changed_values(
+            viewer, CustomFieldEntity.LEAD_DEAL, lead, ENTITY, custom, ("input", "custom_fields")
+        )
+        if merged is not None:
+            values["custom_fields"] = merged
+        person_id = values.get("person_id", lead.person_id)
+        organization_id = values.get("organization_id", lead.organization_id)
+        if person_id is None and organization_id is None:
+            raise fail(
+                "A lead must stay linked to a person or an organization.",
+                ErrorCode.CONTACT_REQUIRED,
+                "input",
+                "person_id",
+            )
+        if (
+            values.get("owner_user_id", lead.owner_user_id) is None
+            and values.get("owner_team_id", lead.owner_team_id) is None
+        ):
+            raise fail("A lead must have an owner: a user or a team.", ErrorCode.REQUIRED, "input", "owner_id")
+
+        before = {k: getattr(lead, k) for k in values}
+        label_entries = await replace_labels([lead.id], label_ids, viewer) if label_ids is not None else []
+        # A change of labels is a change of the lead: it moves up in "last updated".
+        changed = await write_changes(lead, values, touch=bool(label_entries))
+        logged = {k: v for k, v in changed.items() if k not in ("custom_fields", "title_key")}
+        entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged)
+        await changelog.write(entries + custom_entries + label_entries)
     return lead
 
 

@@ -152,14 +152,29 @@ def _visible_only(viewer: Viewer, alias: str, condition: Sql) -> Sql:
     return compose("(", Sql(visible, tuple(params)), " AND ", condition, ")")
 
 
+# Search text that reads as a phone number: digits with the usual separators, and enough digits
+# to mean something. Only such text is matched against phone numbers; otherwise the digits of
+# any word ("no-such-title-x7y7z7") would find every phone that holds them.
+PHONE_LIKE = re.compile(r"^[0-9\s+\-()]+$")
+PHONE_MIN_DIGITS = 5
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits to look for in phone numbers when ``text`` looks like one, else None."""
+    if not PHONE_LIKE.match(text):
+        return None
+    numbers = "".join(ch for ch in text if ch.isdigit())
+    return numbers if len(numbers) >= PHONE_MIN_DIGITS else None
+
+
 def _search(viewer: Viewer, text: str) -> Sql:
     pattern = Param(like_pattern(text))
     person_parts = [
         raw("lower(p.name) LIKE ? ESCAPE '\\'", pattern.value),
         raw("p.email_search LIKE ? ESCAPE '\\'", pattern.value),
     ]
-    numbers = "".join(ch for ch in text if ch.isdigit())
-    if len(numbers) >= 3:
+    numbers = phone_digits(text)
+    if numbers is not None:
         person_parts.append(raw("p.phone_search LIKE ?", f"%{numbers}%"))
     # A contact the viewer may not see must not make a lead match: the search would otherwise
     # confirm a hidden person's name, email or phone (SPEC §1 visibility).
@@ -169,15 +184,17 @@ def _search(viewer: Viewer, text: str) -> Sql:
     return Sql(condition.text, condition.params, (JOIN_PERSON, JOIN_ORGANIZATION))
 
 
-def _predefined(predefined: PredefinedLeadFilter, now: dt.datetime) -> Sql:
+def _predefined(viewer: Viewer, predefined: PredefinedLeadFilter, now: dt.datetime) -> Sql:
+    # The filters on the linked person count only a person the viewer may see: a hidden person
+    # is no person, without email or phone (SPEC §1 visibility).
     if predefined is PredefinedLeadFilter.ADDED_MORE_THAN_THREE_MONTHS_AGO:
         return raw("l.created_at < ?", db_datetime(months_ago(now, 3)))
     if predefined is PredefinedLeadFilter.WITH_LINKED_PERSON:
-        return raw("l.person_id IS NOT NULL")
+        return _visible_only(viewer, "p", raw("p.id IS NOT NULL", joins=(JOIN_PERSON,)))
     if predefined is PredefinedLeadFilter.WITH_EMAIL:
-        return raw("p.email_search <> ''", joins=(JOIN_PERSON,))
+        return _visible_only(viewer, "p", raw("p.email_search <> ''", joins=(JOIN_PERSON,)))
     if predefined is PredefinedLeadFilter.WITH_PHONE:
-        return raw("p.phone_search <> ''", joins=(JOIN_PERSON,))
+        return _visible_only(viewer, "p", raw("p.phone_search <> ''", joins=(JOIN_PERSON,)))
     if predefined is PredefinedLeadFilter.WITHOUT_ACTIVITY:
         return raw("NOT EXISTS (SELECT 1 FROM activity fa WHERE fa.lead_id = l.id)")
     if predefined is PredefinedLeadFilter.WITH_SCHEDULED_ACTIVITY:
@@ -240,7 +257,7 @@ def _chosen(viewer: Viewer, query: LeadQuery, now: dt.datetime, columns: dict[st
         )
         status = Sql(status.text, status.params, (JOIN_PERSON, JOIN_PERSON_CATEGORY))
         where.append(_visible_only(viewer, "p", status))
-    where += [_predefined(p, now) for p in dict.fromkeys(query.predefined)]
+    where += [_predefined(viewer, p, now) for p in dict.fromkeys(query.predefined)]
     search = (query.search or "").strip()
     if search:
         where.append(_search(viewer, search))

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
+from core.locks import lock_row
 from domain import changelog
 from domain.category import get_category
 from domain.custom_value import changed_values, clean_values, merge
@@ -16,6 +17,7 @@ from domain.duplicate import match_key
 from domain.lead_state import category_enabled, start_at_initial
 from domain.refs import check_owner_user
 from domain.validation import text
+from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Organization, Visibility
 
@@ -99,17 +101,25 @@ async def create_organization(
 
 
 async def get_organization(
-    viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id")
+    viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
 ) -> Organization:
-    """The organization if it is the viewer's company's and visible to them; NOT_FOUND otherwise."""
-    org = await Organization.get_or_none(id=organization_id, company_id=viewer.company_id)
+    """The organization if it is the viewer's company's and visible to them; NOT_FOUND otherwise.
+    ``lock`` (inside a transaction) reads it afresh and holds it against other writers (core.locks)."""
+    if lock:
+        org = await lock_row(Organization, organization_id, viewer.company_id)
+    else:
+        org = await Organization.get_or_none(id=organization_id, company_id=viewer.company_id)
     if org is None or not viewer.can_see(org.visibility, org.owner_id):
         raise fail("Organization not found.", ErrorCode.NOT_FOUND, *path)
     return org
 
 
-async def update_organization(viewer: Viewer, organization_id: int, changes: dict[str, Any]) -> Organization:
-    org = await get_organization(viewer, organization_id)
+async def update_organization(
+    viewer: Viewer, organization_id: int, changes: dict[str, Any], expected_version: int | None = None
+) -> Organization:
+    """Apply the given changes to one organization: under its row lock, writing only what
+    changes (domain.versioned); with ``expected_version`` one changed meanwhile is a CONFLICT."""
+    await get_organization(viewer, organization_id)
     changes = dict(changes)
     custom = changes.pop("custom_fields", None)
     values = clean(changes, ("input",), creating=False)
@@ -117,24 +127,23 @@ async def update_organization(viewer: Viewer, organization_id: int, changes: dic
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
     if values.get("category_id") is not None:
         await get_category(viewer, values["category_id"], ("input", "category_id"))
-    merged, custom_entries = await changed_values(
-        viewer, CustomFieldEntity.ORGANIZATION, org, ENTITY, custom, ("input", "custom_fields")
-    )
-    before = {k: getattr(org, k) for k in values}
-    logged = {k: v for k, v in values.items() if k != "name_key"}
-    category_changed = "category_id" in values and values["category_id"] != org.category_id
-    if merged is not None:
-        values["custom_fields"] = merged
     async with in_transaction():
-        for k, v in values.items():
-            setattr(org, k, v)
-        await org.save()
+        org = await get_organization(viewer, organization_id, lock=True)
+        check_version(org, expected_version, "organization")
+        merged, custom_entries = await changed_values(
+            viewer, CustomFieldEntity.ORGANIZATION, org, ENTITY, custom, ("input", "custom_fields")
+        )
+        if merged is not None:
+            values["custom_fields"] = merged
+        before = {k: getattr(org, k) for k in values}
+        changed = await write_changes(org, values)
+        logged = {k: v for k, v in changed.items() if k not in ("name_key", "custom_fields")}
         await changelog.write(
             changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged) + custom_entries
         )
         # Into a category with lead status enabled: every person of the organization starts
         # at the initial status, whatever it held (SPEC §8). Out of one: statuses stay, hidden.
-        if category_changed and await category_enabled(viewer.company_id, org.category_id):
+        if "category_id" in changed and await category_enabled(viewer.company_id, org.category_id):
             await start_at_initial(viewer, viewer.company_id, organization_id=org.id)
     return org
 

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
+from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
@@ -24,6 +25,7 @@ from domain.lead_status import get_status, initial_status_id
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import text
+from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Person, Visibility
 
@@ -154,15 +156,26 @@ async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] 
     return person
 
 
-async def get_person(viewer: Viewer, person_id: int, path: tuple[str, ...] = ("input", "id")) -> Person:
-    person = await Person.get_or_none(id=person_id, company_id=viewer.company_id)
+async def get_person(
+    viewer: Viewer, person_id: int, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
+) -> Person:
+    """The person if it is the viewer's company's and visible to them, else NOT_FOUND; ``lock``
+    (inside a transaction) reads it afresh and holds it against other writers (core.locks)."""
+    if lock:
+        person = await lock_row(Person, person_id, viewer.company_id)
+    else:
+        person = await Person.get_or_none(id=person_id, company_id=viewer.company_id)
     if person is None or not viewer.can_see(person.visibility, person.owner_id):
         raise fail("Person not found.", ErrorCode.NOT_FOUND, *path)
     return person
 
 
-async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
-    person = await get_person(viewer, person_id)
+async def update_person(
+    viewer: Viewer, person_id: int, changes: dict[str, Any], expected_version: int | None = None
+) -> Person:
+    """Apply the given changes to one person: under its row lock, writing only what changes
+    (domain.versioned); with ``expected_version`` a person changed meanwhile is a CONFLICT."""
+    await get_person(viewer, person_id)
     changes = dict(changes)
     custom = changes.pop("custom_fields", None)
     values = clean(changes, ("input",), creating=False)
@@ -170,22 +183,21 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         await check_owner_user(viewer, values["owner_id"], ("input", "owner_id"))
     if values.get("organization_id") is not None:
         await get_organization(viewer, values["organization_id"], ("input", "organization_id"))
-    merged, custom_entries = await changed_values(
-        viewer, CustomFieldEntity.PERSON, person, ENTITY, custom, ("input", "custom_fields")
-    )
-    before = {k: getattr(person, k) for k in values}
-    logged = {k: v for k, v in values.items() if k not in DERIVED}
-    moved = "organization_id" in values and values["organization_id"] != person.organization_id
-    if merged is not None:
-        values["custom_fields"] = merged
     async with in_transaction():
-        for k, v in values.items():
-            setattr(person, k, v)
-        await person.save()
+        person = await get_person(viewer, person_id, lock=True)
+        check_version(person, expected_version, "person")
+        merged, custom_entries = await changed_values(
+            viewer, CustomFieldEntity.PERSON, person, ENTITY, custom, ("input", "custom_fields")
+        )
+        if merged is not None:
+            values["custom_fields"] = merged
+        before = {k: getattr(person, k) for k in values}
+        changed = await write_changes(person, values)
+        logged = {k: v for k, v in changed.items() if k not in DERIVED and k != "custom_fields"}
         await changelog.write(
             changelog.field_changes(viewer, viewer.company_id, ENTITY, person.id, before, logged) + custom_entries
         )
-        if moved:
+        if "organization_id" in changed:
             await person_category_changed(
                 viewer, viewer.company_id, person.id, before["organization_id"], person.organization_id
             )

@@ -33,6 +33,7 @@ from models.prospect_purchase import (
     ReportStatus,
     SavedProspectFilter,
 )
+from models.rate_limit import RateBucket
 from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
 from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -87,6 +88,7 @@ __all__ = [
     "ProspectReport",
     "ProspectSuppression",
     "ProspectTitle",
+    "RateBucket",
     "ReportReason",
     "ReportStatus",
     "RevenueRange",

@@ -13,6 +13,11 @@ class Company(TimestampMixin, Model):
     name = fields.CharField(max_length=200)
     # Plan limit on open deals; leads are never counted against it (SPEC §4).
     open_deals_limit = fields.IntField(default=1000)
+    # The plan's API rate limit (SPEC §10.5): the size of each token's bucket of query-cost
+    # points and how many points flow back per second; null means the deployment's default
+    # (LEADBOX_RATE_LIMIT_POINTS, LEADBOX_RATE_LIMIT_RESTORE_RATE). `leadbox set-rate-limit`.
+    rate_limit_points = fields.IntField(null=True)
+    rate_limit_restore_rate = fields.IntField(null=True)
 
     class Meta:
         table = "company"

@@ -29,6 +29,9 @@ class Organization(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields = fields.JSONField(default=dict)
+    # Raised by one on every update through the API; clients send it back as expectedVersion
+    # to detect that someone else changed the record meanwhile (domain.versioned).
+    version = fields.IntField(default=1, db_default=1)
     # Its persons inherit it; its group decides whether they have a lead status (SPEC §8).
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.NO_ACTION
@@ -69,6 +72,9 @@ class Person(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields = fields.JSONField(default=dict)
+    # Raised by one on every update through the API; clients send it back as expectedVersion
+    # to detect that someone else changed the record meanwhile (domain.versioned).
+    version = fields.IntField(default=1, db_default=1)
     # The stored lead status; shown only while the organization's category has lead status
     # enabled, and kept (hidden) when it has not (domain.lead_status).
     lead_status: fields.ForeignKeyNullableRelation[LeadStatus] = fields.ForeignKeyField(

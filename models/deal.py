@@ -76,6 +76,9 @@ class Deal(TimestampMixin, Model):
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     expected_close_date = fields.DateField(null=True)
     custom_fields = fields.JSONField(default=dict)
+    # Raised by one on every update through the API; clients send it back as expectedVersion
+    # to detect that someone else changed the record meanwhile (domain.versioned).
+    version = fields.IntField(default=1, db_default=1)
     # The lead this deal was converted from, kept after the lead leaves the inbox.
     source_lead_id = fields.UUIDField(null=True)
     won_at = fields.DatetimeField(null=True)

@@ -72,6 +72,9 @@ class Lead(TimestampMixin, Model):
     source = fields.CharEnumField(LeadSource, max_length=32)
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields = fields.JSONField(default=dict)
+    # Raised by one on every update through the API; clients send it back as expectedVersion
+    # to detect that someone else changed the record meanwhile (domain.versioned).
+    version = fields.IntField(default=1, db_default=1)
     was_seen = fields.BooleanField(default=False)
     is_archived = fields.BooleanField(default=False)
     archived_at = fields.DatetimeField(null=True)

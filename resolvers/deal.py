@@ -141,7 +141,7 @@ class DealMutation:
 
         async def work() -> dict[str, Any]:
             deal_id = decode_input_id(input.id, "Deal", "input", "id")
-            deal = await rules.update_deal(viewer, deal_id, _update_changes(input))  # type: ignore[arg-type]
+            deal = await rules.update_deal(viewer, deal_id, _update_changes(input), input.expected_version)  # type: ignore[arg-type]
             return {"deal": Deal.from_model(deal)}
 
         return await mutate(DealPayload, work)

@@ -80,7 +80,7 @@ class OrganizationMutation:
                 changes |= address_changes(input.address)
             if given(input.custom_fields):
                 changes["custom_fields"] = custom_values(input.custom_fields, "input")
-            org = await rules.update_organization(viewer, org_id, changes)  # type: ignore[arg-type]
+            org = await rules.update_organization(viewer, org_id, changes, input.expected_version)  # type: ignore[arg-type]
             return {"organization": Organization.from_model(org)}
 
         return await mutate(OrganizationPayload, work)

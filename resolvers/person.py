@@ -80,7 +80,8 @@ class PersonMutation:
 
         async def work() -> dict[str, Any]:
             person_id = decode_input_id(input.id, "Person", "input", "id")
-            person = await rules.update_person(viewer, person_id, person_changes(input))  # type: ignore[arg-type]
+            changes = person_changes(input)
+            person = await rules.update_person(viewer, person_id, changes, input.expected_version)  # type: ignore[arg-type]
             return {"person": Person.from_model(person)}
 
         return await mutate(PersonPayload, work)

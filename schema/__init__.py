@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 
 from core.config import Settings
 from core.errors import PublicError
+from core.rate_limit import Buckets, buckets_for
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
@@ -53,6 +54,7 @@ from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
 from schema.lead_status import Category, CategoryGroup, LeadStatus
+from schema.limits import CostLimiter
 from schema.note import Note
 from schema.organization import Organization
 from schema.person import Person
@@ -117,7 +119,10 @@ Mutation = merge_types(
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
     "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
-    "far as your role and the records' visibility let you see."
+    "far as your role and the records' visibility let you see. Every operation has a cost computed before it runs "
+    "(page sizes multiply; `extensions.cost` reports it): one costing more than the maximum is refused with a "
+    "top-level MAX_COST_EXCEEDED error, and one your token's bucket of points cannot pay for yet with THROTTLED and "
+    "`retryAfterSeconds`."
 )
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can change. Each mutation takes one `input` and returns a payload with the result and "
@@ -139,8 +144,11 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, PublicError | GraphQLError)
 
 
-def build_schema(settings: Settings | None = None) -> Schema:
+def build_schema(settings: Settings | None = None, buckets: Buckets | None = None) -> Schema:
+    """The schema with its limits; ``buckets`` keeps the rate-limit buckets (by default those
+    ``settings`` name: Redis when ``LEADBOX_REDIS_URL`` is set, else the database)."""
     settings = settings or Settings(database_url="")
+    limiter_buckets = buckets or buckets_for(settings.redis_url)
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
     return Schema(
@@ -185,6 +193,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            # Query cost and rate limits; before any extension that answers in on_execute.
+            lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
         ],
     )
 

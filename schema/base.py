@@ -93,7 +93,10 @@ describe_values(
         "DUPLICATE": "It would double an existing record (see `candidateIds`), or a value is given twice.",
         "TOO_LONG": "The text is longer than allowed.",
         "TOO_MANY_ITEMS": "The list, or the set a filter matches, is larger than allowed.",
-        "CONFLICT": "The request contradicts itself or the record's state, e.g. two inputs that exclude each other.",
+        "CONFLICT": (
+            "The request contradicts itself or the record's state, e.g. two inputs that exclude each other, or "
+            "an update's expectedVersion is not the record's current version (someone else changed it)."
+        ),
         "INVALID_CURRENCY": "Not an ISO 4217 currency code in current use.",
         "OWNER_CONFLICT": "Both a user and a team were given as owner.",
         "CONTACT_REQUIRED": "A lead must be linked to a person or an organization.",

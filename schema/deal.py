@@ -163,6 +163,10 @@ class Deal(Node):
     deleted_at: dt.datetime | None = strawberry.field(description="Set while the deal is deleted (restorable).")
     created_at: dt.datetime = strawberry.field(description="When the deal was created.")
     updated_at: dt.datetime = strawberry.field(description="When the deal last changed.")
+    version: int = strawberry.field(
+        description="Raised by one with every change made through updateDeal; send it as `expectedVersion` to "
+        "have a change refused (CONFLICT) when someone else changed the deal since you read it."
+    )
     source_lead_id: strawberry.ID | None = strawberry.field(
         description="The lead this deal was converted from; that lead no longer exists."
     )
@@ -187,6 +191,7 @@ class Deal(Node):
             deleted_at=deal.deleted_at,
             created_at=deal.created_at,
             updated_at=deal.updated_at,
+            version=deal.version,
             source_lead_id=strawberry.ID(to_global_id("Lead", deal.source_lead_id)) if deal.source_lead_id else None,
             _model=deal,
         )

@@ -46,6 +46,14 @@ class CreateDealInput:
 @strawberry.input(description="Changes to one deal: only the fields given change; null clears a field.")
 class UpdateDealInput:
     id: strawberry.ID = strawberry.field(description="The deal; a deleted one must be restored first (DELETED).")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the deal the change was made on. When someone changed the deal since, "
+            "the answer is CONFLICT (naming the current version) and nothing is written; left out, the fields "
+            "given are applied on top of the latest version, without touching the others."
+        ),
+    )
     title: str | None = strawberry.field(default=UNSET, description="A new title; cannot be emptied.")
     person_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Link this person; null unlinks (the deal keeps at least one contact)."

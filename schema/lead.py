@@ -142,6 +142,10 @@ class Lead(Node):
     )
     created_at: dt.datetime = strawberry.field(description="When the lead was created (UTC).")
     updated_at: dt.datetime = strawberry.field(description="When the lead or its labels last changed (UTC).")
+    version: int = strawberry.field(
+        description="Raised by one with every change made through updateLead; send it as `expectedVersion` to "
+        "have a change refused (CONFLICT) when someone else changed the lead since you read it."
+    )
     utm_source: str | None = strawberry.field(
         description="The `utm_source` of the web visit the lead came from; null when none.",
     )
@@ -189,6 +193,7 @@ class Lead(Node):
             archived_at=lead.archived_at,
             created_at=lead.created_at,
             updated_at=lead.updated_at,
+            version=lead.version,
             utm_source=lead.utm_source,
             utm_medium=lead.utm_medium,
             utm_campaign=lead.utm_campaign,

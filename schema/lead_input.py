@@ -98,6 +98,14 @@ class CreateLeadInput:
 @strawberry.input(description="Changes to one lead: only the fields given are changed; null clears a field.")
 class UpdateLeadInput:
     id: strawberry.ID = strawberry.field(description="The lead to change.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the lead the change was made on. When someone changed the lead since, "
+            "the answer is CONFLICT (naming the current version) and nothing is written; left out, the fields "
+            "given are applied on top of the latest version, without touching the others."
+        ),
+    )
     title: str | None = strawberry.field(
         default=UNSET, description="The new title, at most 255 characters; cannot be emptied."
     )

@@ -48,6 +48,10 @@ class Organization(Node):
     )
     created_at: dt.datetime = strawberry.field(description="When the organization was created.")
     updated_at: dt.datetime = strawberry.field(description="When the organization last changed.")
+    version: int = strawberry.field(
+        description="Raised by one with every change made through updateOrganization; send it as `expectedVersion` to "
+        "have a change refused (CONFLICT) when someone else changed the organization since you read it."
+    )
     _owner_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
     _category_id: strawberry.Private[int | None]
@@ -68,6 +72,7 @@ class Organization(Node):
             visibility=org.visibility,
             created_at=org.created_at,
             updated_at=org.updated_at,
+            version=org.version,
             _owner_id=org.owner_id,
             _custom_fields=org.custom_fields or {},
             _category_id=org.category_id,

@@ -44,6 +44,14 @@ class OrganizationFields:
 @strawberry.input(description="Changes to an organization: only the fields given are changed.")
 class UpdateOrganizationInput:
     id: strawberry.ID = strawberry.field(description="The organization.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the organization the change was made on. When someone changed the organization since, "
+            "the answer is CONFLICT (naming the current version) and nothing is written; left out, the fields "
+            "given are applied on top of the latest version, without touching the others."
+        ),
+    )
     name: str | None = strawberry.field(default=UNSET, description="A new name; cannot be emptied.")
     address: AddressInput | None = strawberry.field(default=UNSET, description="Address parts to change.")
     owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user of the company.")

@@ -62,6 +62,10 @@ class Person(Node):
     )
     created_at: dt.datetime = strawberry.field(description="When the person was created.")
     updated_at: dt.datetime = strawberry.field(description="When the person last changed.")
+    version: int = strawberry.field(
+        description="Raised by one with every change made through updatePerson; send it as `expectedVersion` to "
+        "have a change refused (CONFLICT) when someone else changed the person since you read it."
+    )
     _pk: strawberry.Private[int]
     _organization_id: strawberry.Private[int | None]
     _owner_id: strawberry.Private[int | None]
@@ -80,6 +84,7 @@ class Person(Node):
             visibility=person.visibility,
             created_at=person.created_at,
             updated_at=person.updated_at,
+            version=person.version,
             _pk=person.id,
             _organization_id=person.organization_id,
             _owner_id=person.owner_id,

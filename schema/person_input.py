@@ -46,6 +46,14 @@ class PersonFields:
 @strawberry.input(description="Changes to a person: only the fields given are changed.")
 class UpdatePersonInput:
     id: strawberry.ID = strawberry.field(description="The person.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the person the change was made on. When someone changed the person since, "
+            "the answer is CONFLICT (naming the current version) and nothing is written; left out, the fields "
+            "given are applied on top of the latest version, without touching the others."
+        ),
+    )
     name: str | None = strawberry.field(default=UNSET, description="A new full name; cannot be emptied.")
     first_name: str | None = strawberry.field(default=UNSET, description="A new first name; null clears it.")
     last_name: str | None = strawberry.field(default=UNSET, description="A new last name; null clears it.")

@@ -14,6 +14,8 @@ from core.ids import to_global_id
 from domain import deal as rules
 from domain.custom_field import create_custom_field
 from domain.deal import DealData
+from domain.organization import OrganizationData, create_organization
+from domain.person import PersonData, create_person
 from models import (
     ChangeLogEntry,
     Company,
@@ -496,3 +498,20 @@ async def test_two_deals_created_at_once_cannot_both_take_the_last_place(
     assert len(made) == 1 and len(refused) == 3
     assert {e.errors[0].code for e in refused} == {ErrorCode.PLAN_LIMIT_REACHED}
     assert await Deal.filter(company_id=account.company_id, status=DealStatus.OPEN).count() == 1
+
+
+async def test_search_does_not_reveal_hidden_contacts_of_a_visible_deal(account: Account, make_account: Any) -> None:
+    """A COMPANY deal of Alice's whose person and organization are hers alone: Carol sees the
+    deal, but searching their names must not confirm them to her."""
+    alice = await make_account(company_id=account.company_id, name="Alice Regular", role=Role.REGULAR)
+    carol = await make_account(company_id=account.company_id, name="Carol Regular", role=Role.REGULAR)
+    viewer = await alice.viewer()
+    person = await create_person(viewer, PersonData(name="Hidden Harriet", visibility=Visibility.OWNER))
+    org = await create_organization(viewer, OrganizationData(name="Secret Holdings", visibility=Visibility.OWNER))
+    await make_deal(viewer, "Open deal", person_id=person.id, organization_id=org.id, visibility=Visibility.COMPANY)
+    for text in ("harriet", "secret hold", "open"):
+        found = await alice.client.execute(DEALS, {"filter": {"search": text}})
+        assert found["deals"]["totalCount"] == 1, text
+    for text, expected in (("harriet", 0), ("secret hold", 0), ("open", 1)):
+        found = await carol.client.execute(DEALS, {"filter": {"search": text}})
+        assert found["deals"]["totalCount"] == expected, text

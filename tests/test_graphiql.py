@@ -7,26 +7,20 @@ and uses the page as a person would: headers, a query, its result, the documenta
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from tests.conftest import Account
+from tests.live_server import live_server
 from web import graphiql
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LEADBOX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -63,42 +57,8 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
     """The real application served by uvicorn in a child process; yields its base URL."""
     if not database.startswith("sqlite"):
         pytest.skip("the page is the same on both databases; it is tested once, on SQLite")
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.set_inheritable(True)
-    port = listener.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database, "LEADBOX_FILES_DIR": str(tmp_path / "files")}
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--fd", str(listener.fileno())],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[listener.fileno()],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if child.poll() is not None:
-                raise AssertionError(f"the server exited:\n{log.read_text()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the server did not answer /health:\n{log.read_text()}")
+    with live_server(database, tmp_path) as base:
         yield base
-    finally:
-        child.terminate()
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        listener.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from domain import lead_bulk
 from models import ChangeLogEntry, Lead, LeadLabel, LeadLabelLink, Role, Visibility
 from tests.column_factories import define_fields
 from tests.conftest import Account
-from tests.factories import gid, make_lead
+from tests.factories import gid, make_lead, make_person
 
 ERRORS = "userErrors { field message code }"
 BULK = f"mutation ($input: BulkUpdateLeadsInput!) {{ bulkUpdateLeads(input: $input) {{ updatedCount {ERRORS} }} }}"
@@ -183,3 +183,21 @@ async def test_a_failure_half_way_changes_nothing(
     body = await account.client.raw(DELETE, {"input": {"filter": region("north")}})
     assert body["errors"][0]["message"] == "Internal error."
     assert await Lead.filter(id__in=[leads[n].id for n in ("n1", "n2", "n3")]).count() == 3
+
+
+async def test_delete_by_a_search_that_is_not_a_phone_number_spares_leads_with_those_digits(
+    account: Account,
+) -> None:
+    """A search for a word holding digits ("x7y7z7") matches no phone number: deleting what it
+    finds deletes nothing, however many phones hold a 7."""
+    viewer = await account.viewer()
+    for i, phone in enumerate(("+46 777 777 77", "070-717 27 37", "+1 777 0000")):
+        person = await make_person(viewer, f"Seven {i}", phone=phone)
+        await make_lead(viewer, f"Lead {i}", person_id=person.id)
+    payload = await account.client.mutate(DELETE, {"filter": {"search": "no-such-title-x7y7z7"}})
+    assert (payload["deletedCount"], payload["userErrors"]) == (0, [])
+    assert await Lead.filter(company_id=account.company_id).count() == 3
+    # A phone-like search still finds (and deletes) the one lead with that number.
+    payload = await account.client.mutate(DELETE, {"filter": {"search": "+46 777"}})
+    assert (payload["deletedCount"], payload["userErrors"]) == (1, [])
+    assert await Lead.filter(company_id=account.company_id).count() == 2

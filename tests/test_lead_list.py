@@ -559,6 +559,12 @@ SEARCH_CASES: dict[str, tuple[str, ...]] = {
     "MARY@MAJOR": ("delta",),
     "555 010": ("acme",),  # phone digits, whatever the punctuation
     "(555) 0199": ("gamma",),
+    "+1 555-010": ("acme",),
+    # Digits inside a word are not a phone number: no lead matches by phone.
+    "gamma-0199": (),
+    "x555y010": (),
+    # Too few digits to be a phone number, though they are in one.
+    "0199": (),
     "100%": ("percent",),  # % is a character, not a wildcard
     "%": ("percent",),
     "e_t": ("percent",),  # _ is a character: "surexthing" does not match

@@ -277,3 +277,56 @@ async def test_search_does_not_reveal_hidden_contacts(cast: Cast, private_contac
         assert data["leads"]["totalCount"] == 0, text
         data = await cast.alice.client.execute(LEADS, {"filter": {"search": text}})
         assert data["leads"]["totalCount"] == 1, text
+
+
+LEAD_TITLES = """
+query($filter: LeadFilter, $sort: LeadSort) {
+  leads(first: 100, filter: $filter, sort: $sort) { totalCount nodes { title } }
+}
+"""
+
+
+@pytest.fixture
+async def hidden_details(cast: Cast) -> dict[str, Lead]:
+    """Two COMPANY leads: one whose person is Alice's own (with an email and a phone), one
+    whose person everyone sees (with neither)."""
+    alice = await cast.alice.viewer()
+    hidden = await make_person(
+        alice, "Aaron Hidden", email="aaron@hidden.test", phone="+46 70 123 45 67", visibility=Visibility.OWNER
+    )
+    shown = await make_person(alice, "Zed Shown", visibility=Visibility.COMPANY)
+    return {
+        "hidden": await make_lead(alice, "with hidden person", person_id=hidden.id),
+        "shown": await make_lead(alice, "with shown person", person_id=shown.id),
+    }
+
+
+@pytest.mark.parametrize("predefined", ["WITH_EMAIL", "WITH_PHONE", "WITH_LINKED_PERSON"])
+async def test_predefined_filters_do_not_reveal_hidden_persons(
+    cast: Cast, hidden_details: dict[str, Lead], predefined: str
+) -> None:
+    """Carol sees both leads but not Aaron: whether he has an email or a phone, or exists at
+    all, must not be told by a predefined filter."""
+    expected_for_alice = (
+        ["with hidden person", "with shown person"] if predefined == "WITH_LINKED_PERSON" else ["with hidden person"]
+    )
+    data = await cast.alice.client.execute(LEAD_TITLES, {"filter": {"predefined": [predefined]}})
+    assert sorted(n["title"] for n in data["leads"]["nodes"]) == expected_for_alice
+    data = await cast.carol.client.execute(LEAD_TITLES, {"filter": {"predefined": [predefined]}})
+    expected_for_carol = ["with shown person"] if predefined == "WITH_LINKED_PERSON" else []
+    assert [n["title"] for n in data["leads"]["nodes"]] == expected_for_carol
+    assert data["leads"]["totalCount"] == len(expected_for_carol)
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_person_name_sort_does_not_reveal_hidden_persons(
+    cast: Cast, hidden_details: dict[str, Lead], direction: str
+) -> None:
+    """For Carol the hidden person has no name: its lead sorts with the empty ones (last), not
+    where "Aaron" would put it."""
+    sort = {"field": "PERSON_NAME", "direction": direction}
+    data = await cast.carol.client.execute(LEAD_TITLES, {"sort": sort})
+    assert [n["title"] for n in data["leads"]["nodes"]] == ["with shown person", "with hidden person"]
+    data = await cast.alice.client.execute(LEAD_TITLES, {"sort": sort})
+    named = ["with hidden person", "with shown person"]
+    assert [n["title"] for n in data["leads"]["nodes"]] == (named if direction == "ASC" else named[::-1])

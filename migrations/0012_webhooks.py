@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_owner_inbox_indexes')]
+    dependencies = [('models', '0011_rate_limits')]
 
     initial = False
 

@@ -1,0 +1,291 @@
+"""The cost of a GraphQL operation, worked out from its document before anything runs (SPEC §10.5).
+
+The rules, the same for every field:
+
+- A scalar or enum field is free; ``__typename`` too.
+- An object field costs 1, plus what its own selection costs. An edge (the ``edges`` item of a
+  connection, holding ``cursor`` and ``node``) is a wrapper and costs nothing itself: its
+  ``node`` does.
+- A field taking a page size (``first``, or ``last``) returns up to that many items: a list
+  costs that many times one item; a connection costs 1 for itself plus, for its ``edges`` and
+  ``nodes``, that many items each. When the page size is left out, the field's own default
+  counts, else the API's default page size (50). A page size beyond the API's largest (500)
+  counts as the largest: such a request is refused with INVALID_PAGE_SIZE when it runs, the
+  more precise error. Nested pages multiply.
+- ``nodes(ids: [...])`` costs one item per id; any other list counts as one item.
+- Each mutation field costs :data:`MUTATION_COST` plus its payload's selection.
+- On an interface or union, the costliest of the types the selection asks about counts.
+- A field or fragment left out by ``@skip``/``@include`` costs nothing.
+
+:func:`requested_cost` is the upper bound charged before execution; :func:`actual_cost` walks
+the data that was returned with the same rules, counting the items each list really held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLIncludeDirective,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
+from graphql.utilities import get_operation_ast
+
+# What one mutation field costs on top of its payload: a write does more than a read of one object.
+MUTATION_COST = 10
+PAGE_ARGUMENTS = ("first", "last")
+# Sentinel for "walk the document, not returned data".
+_REQUESTED: Any = object()
+
+
+def requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    default_page_size: int,
+    max_page_size: int | None = None,
+) -> int:
+    """The most the operation can cost, from its document and variables alone."""
+    walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
+    return walker.operation(_REQUESTED)
+
+
+def actual_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    default_page_size: int,
+    data: Mapping[str, Any] | None,
+) -> int:
+    """What the operation cost given the data it returned (lists counted as they came back)."""
+    if data is None:
+        return 0
+    walker = _Walker(schema, document, operation_name, variables, default_page_size)
+    return walker.operation(data)
+
+
+def _is_connection(type_: Any) -> bool:
+    return isinstance(type_, GraphQLObjectType) and "edges" in type_.fields and "pageInfo" in type_.fields
+
+
+def _is_edge(type_: Any) -> bool:
+    return isinstance(type_, GraphQLObjectType) and "node" in type_.fields and "cursor" in type_.fields
+
+
+class _Walker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        default_page_size: int,
+        max_page_size: int | None = None,
+    ) -> None:
+        self.schema = schema
+        self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self.operation_node: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
+        self.variables: VariableValues | None = None
+        if self.operation_node is not None:
+            coerced = get_variable_values(schema, self.operation_node.variable_definitions or (), dict(variables or {}))
+            # Variables that do not fit their types fail the execution anyway; count with defaults.
+            self.variables = coerced if isinstance(coerced, VariableValues) else None
+
+    def operation(self, data: Any) -> int:
+        node = self.operation_node
+        if node is None:
+            return 0
+        root = self.schema.get_root_type(node.operation)
+        if root is None:
+            return 0
+        extra = MUTATION_COST if node.operation == OperationType.MUTATION else 0
+        fields = self._collect(root, [node.selection_set])
+        total = 0
+        for key, nodes in fields.items():
+            value = _REQUESTED if data is _REQUESTED else data.get(key)
+            if data is not _REQUESTED and key not in data:
+                continue
+            total += extra + self._field(root, nodes, value, page=None)
+        return total
+
+    # --- fields ---------------------------------------------------------------------------------
+
+    def _field(self, parent: Any, nodes: list[FieldNode], value: Any, page: int | None) -> int:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return 0
+        if name.startswith("__"):
+            # Introspection (__schema, __type): a flat price, whatever it selects.
+            return 1
+        definition: GraphQLField | None = getattr(parent, "fields", {}).get(name)
+        if definition is None:
+            return 0
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            return 0
+        selections = [n.selection_set for n in nodes if n.selection_set is not None]
+        if value is not _REQUESTED:
+            if value is None:
+                return 0
+            if isinstance(value, list):
+                return sum(self._object(named, selections, item) for item in value if item is not None)
+            return self._object(named, selections, value)
+        count = self._count(definition, nodes[0])
+        if _is_connection(named):
+            size = self.default_page_size if count is None else count
+            return self._object(named, selections, _REQUESTED, page=size)
+        if count is None:
+            # The items of a connection's edges and nodes: its page size; any other field: one.
+            count = page if page is not None and name in ("edges", "nodes") else 1
+        return count * self._object(named, selections, _REQUESTED)
+
+    def _count(self, definition: GraphQLField, node: FieldNode) -> int | None:
+        """How many items a field asks for (its page size, or its ids), or None when it says not."""
+        wanted = [a for a in (*PAGE_ARGUMENTS, "ids") if a in definition.args]
+        if not wanted:
+            return None
+        try:
+            arguments = get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            # An argument that does not fit fails the execution; count the default meanwhile.
+            return self.default_page_size
+        for name in PAGE_ARGUMENTS:
+            if name in wanted:
+                value = arguments.get(name)
+                if value is None:
+                    return self.default_page_size
+                size = max(int(value), 0)
+                return size if self.max_page_size is None else min(size, self.max_page_size)
+        ids = arguments.get("ids")
+        return len(ids) if isinstance(ids, list) else None
+
+    # --- objects --------------------------------------------------------------------------------
+
+    def _object(self, type_: Any, selections: list[SelectionSetNode], value: Any, page: int | None = None) -> int:
+        own = 0 if _is_edge(type_) else 1
+        if not selections:
+            return own
+        if is_abstract_type(type_):
+            return own + self._abstract(type_, selections, value)
+        return own + self._fields_of(type_, self._collect(type_, selections), value, page)
+
+    def _abstract(self, type_: Any, selections: list[SelectionSetNode], value: Any) -> int:
+        """The costliest of the types the fragments name (or the interface itself when none)."""
+        possible = set(self.schema.get_possible_types(type_))
+        named = [t for t in self._conditions(selections) if t in possible]
+        candidates: list[Any] = list(dict.fromkeys(named)) or [type_]
+        collected = [(t, self._collect(t, selections)) for t in candidates]
+        if value is not _REQUESTED and isinstance(value, Mapping):
+            # The returned object holds exactly the keys of its own type's selection.
+            matching = [(t, f) for t, f in collected if set(f) == set(value)]
+            collected = matching or collected
+        return max(self._fields_of(t, f, value, None) for t, f in collected)
+
+    def _fields_of(self, type_: Any, fields: dict[str, list[FieldNode]], value: Any, page: int | None) -> int:
+        if value is _REQUESTED:
+            return sum(self._field(type_, nodes, _REQUESTED, page) for nodes in fields.values())
+        if not isinstance(value, Mapping):
+            return 0
+        return sum(self._field(type_, nodes, value[key], page) for key, nodes in fields.items() if key in value)
+
+    # --- selections -----------------------------------------------------------------------------
+
+    def _collect(self, type_: Any, selections: Iterable[SelectionSetNode]) -> dict[str, list[FieldNode]]:
+        """The fields asked of an object of ``type_``, by response key (as execution groups them)."""
+        fields: dict[str, list[FieldNode]] = {}
+        self._collect_into(type_, selections, fields, set())
+        return fields
+
+    def _collect_into(
+        self, type_: Any, selections: Iterable[SelectionSetNode], fields: dict[str, list[FieldNode]], seen: set[str]
+    ) -> None:
+        for selection_set in selections:
+            for selection in selection_set.selections:
+                if not self._included(selection):
+                    continue
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    if condition is None or self._applies(condition.name.value, type_):
+                        self._collect_into(type_, [selection.selection_set], fields, seen)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is None or name in seen:
+                        continue
+                    seen.add(name)
+                    if self._applies(fragment.type_condition.name.value, type_):
+                        self._collect_into(type_, [fragment.selection_set], fields, seen)
+
+    def _applies(self, condition: str, type_: Any) -> bool:
+        target = self.schema.get_type(condition)
+        if target is None:
+            return False
+        if target is type_:
+            return True
+        if is_abstract_type(target) and isinstance(type_, GraphQLObjectType):
+            return self.schema.is_sub_type(target, type_)  # type: ignore[arg-type]
+        return False
+
+    def _conditions(self, selections: Iterable[SelectionSetNode], seen: set[str] | None = None) -> list[Any]:
+        """The object types that the fragments directly in these selections are conditioned on."""
+        seen = set() if seen is None else seen
+        found: list[Any] = []
+        for selection_set in selections:
+            for selection in selection_set.selections:
+                if isinstance(selection, InlineFragmentNode):
+                    if selection.type_condition is not None:
+                        found.extend(self._object_types(selection.type_condition.name.value))
+                    found.extend(self._conditions([selection.selection_set], seen))
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments.get(selection.name.value)
+                    if fragment is None or selection.name.value in seen:
+                        continue
+                    seen.add(selection.name.value)
+                    found.extend(self._object_types(fragment.type_condition.name.value))
+                    found.extend(self._conditions([fragment.selection_set], seen))
+        return found
+
+    def _object_types(self, name: str) -> list[Any]:
+        target = self.schema.get_type(name)
+        if isinstance(target, GraphQLObjectType):
+            return [target]
+        if isinstance(target, GraphQLInterfaceType):
+            return []
+        return []
+
+    def _included(self, node: Any) -> bool:
+        if not node.directives:
+            return True
+        try:
+            skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+            if skip and skip.get("if"):
+                return False
+            include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        except GraphQLError:
+            return True
+        return not (include and not include.get("if"))

@@ -1,0 +1,145 @@
+"""Query cost and rate limits, as a strawberry extension (SPEC §10.5; schema/cost.py has the rules).
+
+Before execution, :class:`CostLimiter` works out the operation's requested cost and then:
+
+- above the per-query maximum (``LEADBOX_MAX_QUERY_COST``, or the bucket's size when that is
+  smaller): a top-level ``MAX_COST_EXCEEDED`` error with the cost and the maximum; nothing runs;
+- for a request with a valid token, takes the cost out of the token's bucket; a bucket that holds
+  too little answers a top-level ``THROTTLED`` error with ``retryAfterSeconds`` (and the HTTP
+  header ``Retry-After``); nothing runs and nothing is taken.
+
+After execution it gives back what the request did not use (requested minus actual cost).
+Every executed or refused operation reports ``extensions.cost``. A request without a valid token
+is not charged (it is refused as UNAUTHENTICATED, and its address counted: core/auth_throttle.py).
+
+This extension must come before any extension that answers in its own ``on_execute`` (the
+compiled read engine), so that such answers are charged too and a refusal stops them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from core.config import Settings
+from core.rate_limit import Buckets, Charge, Plan, whole_seconds
+from core.security import token_digest
+from domain.operator import request_tokens
+from domain.rate_plan import company_plan
+from schema.cost import actual_cost, requested_cost
+
+logger = logging.getLogger(__name__)
+
+MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+THROTTLED = "THROTTLED"
+
+
+class CostLimiter(SchemaExtension):
+    def __init__(self, *, settings: Settings, buckets: Buckets) -> None:
+        self.settings = settings
+        self.buckets = buckets
+        self.requested: int | None = None
+        self.actual: int | None = None
+        self.charge: Charge | None = None
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        ctx = self.execution_context
+        schema = ctx.schema._schema
+        document = ctx.graphql_document
+        if document is None:
+            yield
+            return
+        page = self.settings.page_size_default
+        self.requested = cost = requested_cost(
+            schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max
+        )
+        bucket = await self._bucket(ctx.context)
+        maximum = self.settings.max_query_cost
+        if bucket is not None:
+            maximum = min(maximum, bucket[1].points)
+        if cost > maximum:
+            ctx.result = _refusal(
+                f"This query would cost {cost} points; the most one query may cost is {maximum}. "
+                "Ask for smaller pages (`first`) or fewer nested lists.",
+                {"code": MAX_COST_EXCEEDED, "cost": cost, "maximumCost": maximum},
+            )
+            yield
+            return
+        if bucket is not None:
+            key, plan = bucket
+            try:
+                self.charge = charge = await self.buckets.charge(key, cost, plan)
+            except Exception:
+                # The store is down (Redis unreachable): serve rather than refuse everyone.
+                logger.exception("rate-limit bucket unavailable; request not charged")
+                charge = Charge(True, 0.0, plan)
+            if not charge.charged:
+                wait = round(charge.retry_after + 0.0005, 3)
+                ctx.result = _refusal(
+                    f"Throttled: this query costs {cost} points and your bucket holds {int(charge.available)}; "
+                    f"it gets back {plan.restore_rate} points a second, so retry in {wait} s.",
+                    {"code": THROTTLED, "cost": cost, "retryAfterSeconds": wait},
+                )
+                response = getattr(ctx.context, "response", None)
+                if response is not None and hasattr(response, "headers"):
+                    response.headers["Retry-After"] = str(whole_seconds(charge.retry_after))
+                yield
+                return
+        yield
+        result = ctx.result
+        data = getattr(result, "data", None)
+        self.actual = actual_cost(schema, document, ctx.operation_name, ctx.variables, page, data)
+        if bucket is not None and self.charge is not None and self.actual < cost:
+            key, plan = bucket
+            try:
+                available = await self.buckets.refund(key, cost - self.actual, plan)
+            except Exception:
+                logger.exception("rate-limit bucket unavailable; nothing given back")
+            else:
+                self.charge = Charge(True, available, plan)
+
+    async def _bucket(self, context: Any) -> tuple[str, Plan] | None:
+        """The bucket a request draws on (a digest of its token) and its plan, or None when anonymous."""
+        viewer = getattr(context, "viewer", None)
+        operator = getattr(context, "operator", None)
+        if viewer is not None:
+            token, _ = request_tokens(_header(context, "authorization"), "")
+            return "t:" + token_digest(token), await company_plan(viewer.company_id, self.settings)
+        if operator is not None:
+            return f"o:{operator.token_id}", Plan(
+                self.settings.rate_limit_points, self.settings.rate_limit_restore_rate
+            )
+        return None
+
+    def get_results(self) -> dict[str, Any]:
+        if self.requested is None:
+            return {}
+        status = None
+        if self.charge is not None:
+            status = {
+                "maximumAvailable": self.charge.plan.points,
+                "currentlyAvailable": int(self.charge.available),
+                "restoreRate": self.charge.plan.restore_rate,
+            }
+        return {
+            "cost": {
+                "requestedQueryCost": self.requested,
+                "actualQueryCost": self.actual,
+                "throttleStatus": status,
+            }
+        }
+
+
+def _header(context: Any, name: str) -> str:
+    request = getattr(context, "request", None)
+    headers = getattr(request, "headers", None)
+    return headers.get(name, "") if headers is not None else ""
+
+
+def _refusal(message: str, extensions: dict[str, Any]) -> GraphQLExecutionResult:
+    return GraphQLExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
