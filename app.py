@@ -228,7 +228,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_db:
             await init_db(settings.database_url, create_db=True, shared=True)
-        worker = Worker() if run_worker else None
+        worker = Worker(settings=settings) if run_worker else None
         # The due-date check of billing periods runs beside the job worker.
         renewals = RenewalScheduler() if run_worker else None
         if worker:

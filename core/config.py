@@ -52,6 +52,11 @@ class Settings:
     - ``LEADBOX_AUTH_FAILURE_LIMIT`` and ``LEADBOX_AUTH_FAILURE_WINDOW``: after this many requests
       with a bad token from one client address (default 20) within this many seconds (default
       60), that address is answered 429 until the window ends.
+    - ``LEADBOX_WEBHOOKS_ALLOW_INSECURE``: ``true`` to let webhooks go to http URLs and to
+      loopback, private and link-local addresses (tests, local development); default false.
+    - ``LEADBOX_WEBHOOKS_TIMEOUT_SECONDS``: how long one webhook delivery may take (default 10).
+    - ``LEADBOX_WEBHOOKS_POLL_SECONDS``: how often the webhook dispatcher looks for due
+      deliveries when it has nothing to do (default 0.2).
     """
 
     database_url: str
@@ -90,6 +95,10 @@ class Settings:
     # Logs (core/logs.py): one line a request, text or JSON.
     log_format: str = "text"
     log_level: str = "info"
+    # Webhooks (jobs/webhooks.py).
+    webhooks_allow_insecure: bool = False
+    webhooks_timeout_seconds: float = 10.0
+    webhooks_poll_seconds: float = 0.2
 
 
 LOG_FORMATS = ("text", "json")
@@ -149,6 +158,8 @@ def _origins(name: str) -> tuple[str, ...]:
                 f"{name}: {origin!r} is not an origin such as https://app.example.com or http://localhost:3000."
             )
     return origins
+
+
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
 
 
@@ -173,6 +184,20 @@ def database_url_from_env() -> str:
                 f"DATABASE_URL has a port that is not a number from 0 to 65535 ({scheme}://...)"
             ) from None
     return raw
+
+
+def _seconds(name: str, default: float, low: float, high: float) -> float:
+    """A number of seconds from the environment, or a clear error naming the variable."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a number of seconds from {low:g} to {high:g}, not {raw!r}.")
+    return value
 
 
 def settings_from_env() -> Settings:
@@ -201,6 +226,9 @@ def settings_from_env() -> Settings:
         max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
         log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
         log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
+        webhooks_allow_insecure=_flag(env.get("LEADBOX_WEBHOOKS_ALLOW_INSECURE")),
+        webhooks_timeout_seconds=_seconds("LEADBOX_WEBHOOKS_TIMEOUT_SECONDS", 10.0, 0.1, 60),
+        webhooks_poll_seconds=_seconds("LEADBOX_WEBHOOKS_POLL_SECONDS", 0.2, 0.01, 60),
     )
 
 

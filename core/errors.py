@@ -81,6 +81,9 @@ class ErrorCode(str, Enum):
     AMBIGUOUS_DUPLICATE = "AMBIGUOUS_DUPLICATE"
     # The idempotency key was used before for a different request.
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    # Webhooks: a target URL that is malformed, not https, or names an address that is not public.
+    INVALID_URL = "INVALID_URL"
+    UNKNOWN_EVENT = "UNKNOWN_EVENT"
 
 
 class WarningCode(str, Enum):

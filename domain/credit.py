@@ -22,8 +22,10 @@ from tortoise.transactions import in_transaction
 from core.db import fetch, is_postgres
 from core.errors import ErrorCode, fail
 from core.pagination import Cursor, InvalidCursor
+from domain import webhook_outbox
 from domain.idempotency import clean_key
 from domain.viewer import Viewer
+from domain.webhook_payload import render
 from models import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
 
 # The subscription's credits per period; an admin may raise the allowance above it.
@@ -114,8 +116,9 @@ async def add_entry(
     purchase_id: int | None = None,
     note: str = "",
 ) -> CreditLedgerEntry:
-    """Append one entry. Callers hold the account lock (see the module's doc)."""
-    return await CreditLedgerEntry.create(
+    """Append one entry (and a ``credits.changed`` webhook event). Callers hold the account
+    lock (see the module's doc)."""
+    entry = await CreditLedgerEntry.create(
         company_id=company_id,
         kind=kind,
         amount=amount,
@@ -125,6 +128,12 @@ async def add_entry(
         purchase_id=purchase_id,
         note=note[:255],
     )
+
+    async def data() -> dict[str, Any]:
+        return {"entry": render(entry, "CreditEntry"), "balance": await balance(company_id)}
+
+    await webhook_outbox.emit(company_id, "credits.changed", f"credits:{company_id}", data)
+    return entry
 
 
 def _require_admin(viewer: Viewer, what: str) -> None:

@@ -37,6 +37,7 @@ from models.prospect_purchase import (
 )
 from models.rate_limit import RateBucket
 from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Activity",
@@ -57,6 +58,7 @@ __all__ = [
     "DealParticipant",
     "DealProduct",
     "DealStatus",
+    "DeliveryStatus",
     "Department",
     "Email",
     "EmailDirection",
@@ -108,4 +110,7 @@ __all__ = [
     "TeamMember",
     "User",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -43,6 +43,7 @@ from resolvers.prospect_report import ProspectReportMutation, ProspectReportQuer
 from resolvers.saved_filter import SavedFilterMutation, SavedFilterQueries
 from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
+from resolvers.webhook import WebhookMutation, WebhookQueries
 from schema.account import Team, User
 from schema.activity import Activity
 from schema.base import SCALAR_OVERRIDES
@@ -86,6 +87,7 @@ Query = merge_types(
         ProspectQueries,
         ProspectPurchaseQueries,
         ProspectReportQueries,
+        WebhookQueries,
     ),
 )
 Mutation = merge_types(
@@ -113,6 +115,7 @@ Mutation = merge_types(
         ProspectFilterMutation,
         ProspectPurchaseMutation,
         ProspectReportMutation,
+        WebhookMutation,
     ),
 )
 

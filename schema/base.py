@@ -142,6 +142,8 @@ describe_values(
         "UNKNOWN_LABEL": "Import row: no label has this name (labels are not created by an import).",
         "AMBIGUOUS_DUPLICATE": "Import row: several existing contacts match the name; an import cannot choose.",
         "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before for another request (input, mutation or user).",
+        "INVALID_URL": "Webhook: the URL is malformed, not https, or names a loopback, private or link-local address.",
+        "UNKNOWN_EVENT": "Webhook: no event type has this name (see `Webhook.events`).",
     },
 )
 describe_values(
