@@ -14,8 +14,8 @@ client repeating its query does (parser, validation and plan caches hit). Worklo
 
 - Q1: the inbox page of bench/workloads.py, 100 leads x 20 columns;
 - W7: 25 leads x 8 fields as a frontend writes them (``__typename`` everywhere, an owner union);
-- W8: 25 deals with their stage, person and organization (bench/seed.py makes no deals: an empty
-  page, which measures the fixed cost of a request);
+- W8: 25 deals with their stage, person, organization and owner (bench/seed.py makes no deals:
+  ``--deals`` of them are made first, through the domain, if the company has fewer);
 - W9: 25 persons with their organization.
 
 Q1 also goes to the floor (bench/floor.py: one SQL statement that builds the JSON), interleaved
@@ -31,6 +31,7 @@ import itertools
 import os
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +111,42 @@ def workloads(m: Manifest, count: int) -> dict[str, Fresh]:
     return {
         "Q1 inbox, 100 leads x 20 columns": make("Q1", q1_text, {"first": 100, "columns": m.columns}),
         "W7 25 leads x 8 fields, frontend text": make("W7", numbered(W7), {"first": 25}),
-        "W8 25 deals (none seeded)": make("W8", numbered(W8), {"first": 25}),
+        "W8 25 deals with stage, person, organization": make("W8", numbered(W8), {"first": 25}),
         "W9 25 persons with organizations": make("W9", numbered(W9), {"first": 25}),
     }
+
+
+async def ensure_deals(database_url: str, m: Manifest, count: int) -> None:
+    """bench/seed.py makes no deals: make ``count`` in the seeded company, through the domain
+    (each with a person and an organization of the company, a value and an owner)."""
+    from core.db import close_db, fetch, init_db
+    from domain.deal import DealData, create_deal
+    from domain.viewer import viewer_for_user
+
+    await init_db(database_url)
+    try:
+        have = (await fetch("SELECT count(*) AS n FROM deal WHERE company_id = ?", [m.company_id]))[0]["n"]
+        if have >= count:
+            return
+        viewer = await viewer_for_user(m.user_ids[0])
+        persons = await fetch(
+            "SELECT id, organization_id FROM person WHERE company_id = ? AND organization_id IS NOT NULL"
+            " ORDER BY id LIMIT ?",
+            [m.company_id, count],
+        )
+        for i in range(count - have):
+            person = persons[i % len(persons)]
+            data = DealData(
+                title=f"Bench deal {i}",
+                person_id=person["id"],
+                organization_id=person["organization_id"],
+                owner_id=m.user_ids[i % len(m.user_ids)],
+                value_amount=Decimal(1000 + i),
+                value_currency="EUR",
+            )
+            await create_deal(viewer, data)
+    finally:
+        await close_db()
 
 
 def cpu_seconds(server: Server) -> float:
@@ -128,6 +162,9 @@ def start(database_url: str, engine: bool) -> Server:
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
         "LEADBOX_COMPILED_OPERATIONS": "1" if engine else "0",
+        # The rate limits (core/rate_limit.py) would throttle a load test; the bookkeeping runs.
+        "LEADBOX_RATE_LIMIT_POINTS": str(10**12),
+        "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12),
     }
     return start_server("engine" if engine else "ordinary", args, env, port)
 
@@ -160,9 +197,11 @@ async def main() -> None:
     parser.add_argument(
         "--texts", type=int, default=6000, help="distinct texts sent in turn (1: one text, as a client repeats it)"
     )
+    parser.add_argument("--deals", type=int, default=200, help="deals to make in the seeded company if it has fewer")
     parser.add_argument("--only", default="", help="workload keys to run, comma-separated (Q1,W7,W8,W9)")
     args = parser.parse_args()
     m = Manifest.load(manifest_path(args.database_url))
+    await ensure_deals(args.database_url, m, args.deals)
     chosen = {k: w for k, w in workloads(m, args.texts).items() if not args.only or w.key in args.only.split(",")}
     servers = {"engine": start(args.database_url, True), "ordinary": start(args.database_url, False)}
     # The floor (bench/floor.py) answers Q1 only: one SQL statement building the JSON.

@@ -30,8 +30,8 @@ class Settings:
     - ``LEADBOX_IMPORT_MAX_ROWS``: the most data rows one import file may hold (default 100,000).
     - ``LEADBOX_IMPORT_MAX_EXPANDED_MB``: the most an XLSX workbook may expand to, in MB (default 100).
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
-      through the ordinary GraphQL execution; by default the registered inbox operations
-      (fastpath/) are answered by their compiled plan.
+      through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
+      every query it can plan.
     - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
       a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
     - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
@@ -66,7 +66,7 @@ class Settings:
     # What an import file may hold (domain/import_limits.py).
     import_max_rows: int = 100_000
     import_max_expanded_bytes: int = 100 << 20
-    # The compiled path for registered operations (fastpath/).
+    # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
     max_query_cost: int = 10_000

@@ -1,12 +1,14 @@
-"""Plans for the `persons`, `organizations` and `viewer` roots.
+"""Plans for the `persons`, `organizations` and `viewer` roots, and records rows refer to.
 
 A contact page is read by the domain's own query (domain.contact_query: the same search,
-visibility and keyset cursors as the resolvers), and what its rows refer to (organizations,
-owners) through the request loaders the ordinary fields use (loaders/: one statement each,
-the same company and visibility rules). The writers are generated from the tables below over
-the model instances; a field outside them raises :class:`Unsupported`. The viewer is written from
-``schema.account.User.from_model``, so its permissions follow the type's own rule.
-"""
+visibility and keyset cursors as the resolvers); each row becomes the strawberry type's own
+instance (``Person.from_model``, ``Organization.from_model``) and is written by the table
+fastpath.derive derives from that type. What a row refers to (organization, owner, category,
+and for deals person, pipeline, stage) is read through the request loaders the ordinary fields
+use (loaders/: one statement a kind, the same company and visibility rules) and written the same
+way. The viewer is ``User.from_model``, its permission rule included; its ``leadColumns`` are
+``context.viewer_columns()`` as ``LeadColumn.of`` makes them. A field outside a table raises
+:class:`Unsupported`."""
 
 from __future__ import annotations
 
@@ -22,9 +24,7 @@ from core.ids import decode_id
 from core.pagination import page_size
 from domain.contact_query import count_contacts, find_organizations, find_persons
 from fastpath.compiler import (
-    ORGANIZATION,
     PAGE_INFO,
-    PERSON,
     Compiler,
     Page,
     Run,
@@ -35,48 +35,60 @@ from fastpath.compiler import (
 )
 
 
-def _from_model(type_name: str) -> Callable[[Any], Any]:
-    def convert(model: Any) -> Any:
-        from schema.account import User
-        from schema.deal import Pipeline, Stage
+def derived_table(type_name: str, **extra: Any) -> Callable[[], dict[str, Any]]:
+    """The table fastpath.derive derives from the strawberry type, with ``extra`` entries."""
 
-        return {"User": User, "Stage": Stage, "Pipeline": Pipeline}[type_name].from_model(model)
+    def table() -> dict[str, Any]:
+        from fastpath.derive import derived
+        from schema import schema
+
+        return {**derived(schema, type_name), **extra}
+
+    return table
+
+
+def from_model(type_name: str) -> Callable[[Any], Any]:
+    """The strawberry type's own constructor from its model."""
+
+    def convert(model: Any) -> Any:
+        from schema import schema
+
+        definition = schema.get_type_by_name(type_name)
+        return definition.origin.from_model(model)  # type: ignore[union-attr]
 
     return convert
 
 
 # What a row may refer to: the request loader that reads it (the ordinary fields' own, with their
-# company and visibility rules) and, for those written from the strawberry type, its from_model.
-REFS: dict[str, tuple[str, Callable[[Any], Any] | None]] = {
-    "organization": ("organization_by_id", None),
-    "person": ("person_by_id", None),
-    "user": ("user_by_id", _from_model("User")),
-    "stage": ("stage_by_id", _from_model("Stage")),
-    "pipeline": ("pipeline_by_id", _from_model("Pipeline")),
+# company and visibility rules) and the type it is written as, made by that type's from_model.
+REFS: dict[str, tuple[str, str]] = {
+    "organization": ("organization_by_id", "Organization"),
+    "person": ("person_by_id", "Person"),
+    "user": ("user_by_id", "User"),
+    "stage": ("stage_by_id", "Stage"),
+    "pipeline": ("pipeline_by_id", "Pipeline"),
+    "category": ("category_by_id", "Category"),
 }
 
 
 async def load_refs(context: Any, rows: list[Any], refs: dict[str, str], run: Run) -> None:
     """Every record the page's rows refer to, one loader call (one statement) per kind."""
     for kind, attribute in refs.items():
-        loader_name, convert = REFS[kind]
-        read = attrgetter(attribute)
+        loader_name, type_name = REFS[kind]
+        read, convert = attrgetter(attribute), from_model(type_name)
         ids = sorted({read(r) for r in rows} - {None})
         found = await getattr(context.loaders, loader_name).load_many(ids)
-        run.refs[kind] = {
-            i: (record if convert is None else convert(record))
-            for i, record in zip(ids, found, strict=True)
-            if record is not None
-        }
+        run.refs[kind] = {i: convert(record) for i, record in zip(ids, found, strict=True) if record is not None}
 
 
-def _ref(type_name: str, table: Any, kind: str, id_attribute: str) -> Callable[..., str]:
-    """A record a row refers to by id, loaded for the whole page (``run.refs[kind]``); ``table``
-    may be a function of the strawberry schema (a derived table)."""
+def ref(kind: str, id_attribute: str) -> Callable[..., str]:
+    """A record a row refers to by id (``s.<id_attribute>``), loaded for the whole page
+    (``run.refs[kind]``) and written by its type's derived table."""
+    type_name = REFS[kind][1]
 
     def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
         compiler.refs[kind] = id_attribute
-        function = compiler.writer(type_name, sub, table() if callable(table) else table)
+        function = compiler.writer(type_name, sub, derived_table(type_name))
         var = compiler.name("v")
         found = f"run.refs[{kind!r}].get(s.{id_attribute})"
         return f"(None if ({var} := {found}) is None else {function}({var}, run))"
@@ -84,59 +96,26 @@ def _ref(type_name: str, table: Any, kind: str, id_attribute: str) -> Callable[.
     return make
 
 
-ORGANIZATION_NODE: dict[str, Any] = ORGANIZATION
-
-
-def user_table() -> dict[str, Any]:
-    """The User type's own fields, over User.from_model (its permission rule included)."""
-    from fastpath.derive import derived
-    from schema import schema
-
-    return derived(schema, "User")
-
-
-LIST_ORGANIZATION: dict[str, Any] = {**ORGANIZATION, "owner": _ref("User", user_table, "user", "owner_id")}
-LIST_PERSON: dict[str, Any] = {
-    **PERSON,
-    "organization": _ref("Organization", ORGANIZATION_NODE, "organization", "organization_id"),
-    "owner": _ref("User", user_table, "user", "owner_id"),
-}
-PERMISSIONS: dict[str, Any] = {
-    "convertDealsToLeads": "s.convert_deals_to_leads",
-    "addProspectorLeads": "s.add_prospector_leads",
-    "buyCredits": "s.buy_credits",
-}
-CHOICE: dict[str, Any] = {"id": "s.id", "label": "s.label", "color": "s.color"}
-# Over schema.column.LeadColumn, made by its own ``of``.
-LEAD_COLUMN: dict[str, Any] = {
-    "key": "s.key",
-    "label": "s.label",
-    "type": "s.type.name",
-    "source": "s.source.name",
-    "sortable": "s.sortable",
-    "filterable": "s.filterable",
-    "options": _list("ColumnChoice", CHOICE, "s.options"),
-}
+# Over schema.person.Person and schema.organization.Organization (their from_model).
+LIST_PERSON = derived_table(
+    "Person", organization=ref("organization", "_organization_id"), owner=ref("user", "_owner_id")
+)
+LIST_ORGANIZATION = derived_table(
+    "Organization", owner=ref("user", "_owner_id"), category=ref("category", "_category_id")
+)
 
 
 def _viewer_columns(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
     compiler.children.add("columns")
-    return f"[{compiler.writer('LeadColumn', sub, LEAD_COLUMN)}(x, run) for x in run.refs['columns'][0]]"
+    function = compiler.writer("LeadColumn", sub, derived_table("LeadColumn"))
+    return f"[{function}(x, run) for x in run.refs['columns'][0]]"
 
 
-# Over schema.account.User (the strawberry type, made by its from_model: the permission rule).
-VIEWER: dict[str, Any] = {
-    "id": "s.id",
-    "name": "s.name",
-    "email": "s.email",
-    "role": "s.role.name",
-    "isActive": "s.is_active",
-    "permissions": _object("UserPermissions", PERMISSIONS, "s.permissions"),
-    "leadColumns": _viewer_columns,
-}
+# Over schema.account.User (its from_model: the permission rule) and schema.column.LeadColumn.
+VIEWER = derived_table("User", leadColumns=_viewer_columns)
 
 
-def connection_table(type_name: str, node_table: dict[str, Any]) -> dict[str, Any]:
+def connection_table(type_name: str, node_table: Any) -> dict[str, Any]:
     def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
         return f"[{compiler.writer(type_name, sub, node_table)}(e[1], run) for e in s.edges]"
 
@@ -178,12 +157,13 @@ class ContactsPlan:
             page = await find_persons(viewer, first, after, search, org_id)
         else:
             page = await find_organizations(viewer, first, after, search)
+        rows = [from_model("Person" if self.field == "persons" else "Organization")(r) for r in page.rows]
         run = Run(now=context.now)
-        await load_refs(context, page.rows, self.refs, run)
+        await load_refs(context, rows, self.refs, run)
         if self.counts:
             kind_name = "person" if self.field == "persons" else "organization"
             run.total_count = await count_contacts(viewer, kind_name, search, org_id)
-        return self.connection(Page(list(zip(page.cursors, page.rows, strict=True)), page.has_next_page, after), run)
+        return self.connection(Page(list(zip(page.cursors, rows, strict=True)), page.has_next_page, after), run)
 
 
 def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:

@@ -21,32 +21,17 @@ from strawberry.types.arguments import convert_arguments
 
 from core.pagination import page_size
 from domain.deal_query import count_deals, find_deals
-from fastpath.compiler import ORGANIZATION, PERSON, Compiler, Page, Run, Unsupported
-from fastpath.contacts import _ref, connection_table, load_refs, user_table
+from fastpath.compiler import Compiler, Page, Run, Unsupported
+from fastpath.contacts import connection_table, derived_table, load_refs, ref
 
-
-def _derived(type_name: str) -> Callable[[], dict[str, Any]]:
-    def table() -> dict[str, Any]:
-        from fastpath.derive import derived
-        from schema import schema
-
-        return derived(schema, type_name)
-
-    return table
-
-
-def deal_table() -> dict[str, Any]:
-    from fastpath.derive import derived
-    from schema import schema
-
-    return {
-        **derived(schema, "Deal"),
-        "person": _ref("Person", PERSON, "person", "_model.person_id"),
-        "organization": _ref("Organization", ORGANIZATION, "organization", "_model.organization_id"),
-        "owner": _ref("User", user_table, "user", "_model.owner_id"),
-        "pipeline": _ref("Pipeline", _derived("Pipeline"), "pipeline", "_model.pipeline_id"),
-        "stage": _ref("Stage", _derived("Stage"), "stage", "_model.stage_id"),
-    }
+DEAL = derived_table(
+    "Deal",
+    person=ref("person", "_model.person_id"),
+    organization=ref("organization", "_model.organization_id"),
+    owner=ref("user", "_model.owner_id"),
+    pipeline=ref("pipeline", "_model.pipeline_id"),
+    stage=ref("stage", "_model.stage_id"),
+)
 
 
 @dataclass
@@ -83,6 +68,6 @@ class DealsPlan:
 def compile_deals(compiler: Compiler, node: FieldNode) -> DealsPlan:
     if node.selection_set is None:
         raise Unsupported("deals without a selection")
-    table = connection_table("Deal", deal_table())
+    table = connection_table("Deal", DEAL)
     connection = compiler.namespace[compiler.writer("DealConnection", [node.selection_set], table)]
     return DealsPlan(node, connection, compiler.counts, compiler.refs)

@@ -4,8 +4,10 @@
 attribute of the instance the type's own constructor (``from_model``) made, so its expression
 is ``s.<python name>``, serialised as strawberry serialises its type (an enum by its name,
 dates and times by ``isoformat``, a decimal as text, a nested type by its own derived table).
-Fields with resolvers are left out (the caller adds what it plans for them); a plan that
-selects one raises :class:`fastpath.compiler.Unsupported`, as for any field outside a table.
+A field whose resolver reads only the instance (sync, no ``info``, no arguments, as
+``Person.primary_email``) calls that resolver. Other fields with resolvers are left out (the
+caller adds what it plans for them); a plan that selects one raises
+:class:`fastpath.compiler.Unsupported`, as for any field outside a table.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from graphql import FieldNode, SelectionSetNode
 from strawberry import Schema
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from fastpath.compiler import _list, _object
+from fastpath.compiler import Compiler, Unsupported, _list, _object
 
 PLAIN = (str, int, bool, float)
 
@@ -52,6 +55,31 @@ def _expression(schema: Schema, kind: Any, source: str) -> Any:
     return None
 
 
+def _computed(schema: Schema, field: Any) -> Any:
+    """A field whose resolver reads only the instance (sync, no info, no arguments): the
+    resolver itself is called on the instance, so its rule stays where it is written."""
+    function = field.base_resolver.wrapped_func
+
+    def make(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
+        entry = _expression(schema, field.type, f"{compiler.add(function, 'r')}(s)")
+        if entry is None:
+            raise Unsupported(field.python_name)
+        return entry if isinstance(entry, str) else entry(compiler, sub, nodes)  # type: ignore[no-any-return]
+
+    return make
+
+
+def _reads_instance_only(field: Any) -> bool:
+    resolver = field.base_resolver
+    return (
+        not resolver.is_async
+        and not resolver.arguments
+        and resolver.info_parameter is None
+        and resolver.root_parameter is None
+        and resolver.self_parameter is not None
+    )
+
+
 @cache
 def _derived(schema: Schema, type_name: str) -> tuple[tuple[str, Any], ...]:
     definition = schema.get_type_by_name(type_name)
@@ -59,6 +87,8 @@ def _derived(schema: Schema, type_name: str) -> tuple[tuple[str, Any], ...]:
     entries = []
     for field in definition.fields:
         if field.base_resolver is not None:
+            if _reads_instance_only(field):
+                entries.append((schema.config.name_converter.get_graphql_name(field), _computed(schema, field)))
             continue
         entry = _expression(schema, field.type, f"s.{field.python_name}")
         if entry is not None:

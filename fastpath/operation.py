@@ -3,7 +3,8 @@
 :func:`compile_operation` merges the operation's root selection (fragments, inline fragments,
 `@skip` / `@include` read as the compiler reads them) and compiles each root field with its
 own compiler: `leads` (fastpath.compiler), `persons`, `organizations` and `viewer`
-(fastpath.contacts), `deals` (fastpath.deals); `__typename` is the root type's name. Any other root field raises
+(fastpath.contacts), `deals` (fastpath.deals), `node` and `nodes` (fastpath.nodes);
+`__typename` is the root type's name. Any other root field raises
 :class:`Unsupported`, and the whole operation keeps the ordinary execution.
 """
 
@@ -23,9 +24,11 @@ from graphql import (
 )
 from strawberry import Schema
 
-from fastpath.compiler import Compiler, LeadsPlan, Unsupported, compile_leads
+from fastpath.compiler import Compiler, LeadsPlan, Unsupported
 from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
+from fastpath.leads import compile_leads
+from fastpath.nodes import compile_node
 
 
 @dataclass
@@ -52,6 +55,8 @@ ROOTS: dict[str, Callable[[Compiler, FieldNode], Any]] = {
     "organizations": compile_contacts,
     "viewer": compile_viewer,
     "deals": compile_deals,
+    "node": compile_node,
+    "nodes": compile_node,
 }
 
 
