@@ -33,6 +33,8 @@ class Settings:
     - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
     - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
       ``warning`` or ``error``.
+    - ``LEADBOX_IMPORT_MAX_ROWS``: the most data rows one import file may hold (default 100,000).
+    - ``LEADBOX_IMPORT_MAX_EXPANDED_MB``: the most an XLSX workbook may expand to, in MB (default 100).
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
       through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
       every query it can plan.
@@ -78,6 +80,9 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
+    # What an import file may hold (domain/import_limits.py).
+    import_max_rows: int = 100_000
+    import_max_expanded_bytes: int = 100 << 20
     # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Browsers on other origins, and what a deployment exposes (core/serving.py).
@@ -229,6 +234,8 @@ def settings_from_env() -> Settings:
         webhooks_allow_insecure=_flag(env.get("LEADBOX_WEBHOOKS_ALLOW_INSECURE")),
         webhooks_timeout_seconds=_seconds("LEADBOX_WEBHOOKS_TIMEOUT_SECONDS", 10.0, 0.1, 60),
         webhooks_poll_seconds=_seconds("LEADBOX_WEBHOOKS_POLL_SECONDS", 0.2, 0.01, 60),
+        import_max_rows=_positive(env, "LEADBOX_IMPORT_MAX_ROWS", 100_000),
+        import_max_expanded_bytes=_positive(env, "LEADBOX_IMPORT_MAX_EXPANDED_MB", 100) << 20,
     )
 
 

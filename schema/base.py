@@ -129,8 +129,11 @@ describe_values(
         "LEAD_CONVERTED": "The purchased lead was converted to a deal.",
         "REPORT_ALREADY_OPEN": "Another report on the same purchase waits for review.",
         "ALREADY_REVIEWED": "The report was reviewed already.",
-        "FILE_TOO_LARGE": "Import: the file is larger than the server allows.",
-        "INVALID_FILE": "Import: the file cannot be read as the format given.",
+        "FILE_TOO_LARGE": "Import: the file, or the workbook once expanded, is larger than the server allows.",
+        "INVALID_FILE": "Import: the file cannot be read as the format given, or a row of it cannot (the message "
+        "names it), or it is an archive no spreadsheet makes (a zip bomb).",
+        "TOO_MANY_ROWS": "Import: the file has more data rows than the server takes at once "
+        "(`LEADBOX_IMPORT_MAX_ROWS`).",
         "COLUMN_NOT_IMPORTABLE": "Import: the mapping targets a column an import cannot write.",
         "HEADER_NOT_FOUND": "Import: the mapping names a column the file's header does not have.",
         "MISSING_TITLE": "Import row: no title, person name or organization name to title the lead.",
