@@ -28,6 +28,8 @@ class Settings:
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
     - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
       1024); larger ones are answered 413 before they are read.
+    - ``LEADBOX_IMPORT_MAX_ROWS``: the most data rows one import file may hold (default 100,000).
+    - ``LEADBOX_IMPORT_MAX_EXPANDED_MB``: the most an XLSX workbook may expand to, in MB (default 100).
     - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
     - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
       ``warning`` or ``error``.
@@ -65,6 +67,9 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
+    # What an import file may hold (domain/import_limits.py).
+    import_max_rows: int = 100_000
+    import_max_expanded_bytes: int = 100 << 20
     # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
@@ -158,6 +163,8 @@ def settings_from_env() -> Settings:
         auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
         auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
         max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
+        import_max_rows=_positive(env, "LEADBOX_IMPORT_MAX_ROWS", 100_000),
+        import_max_expanded_bytes=_positive(env, "LEADBOX_IMPORT_MAX_EXPANDED_MB", 100) << 20,
         log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
         log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
     )

@@ -68,6 +68,7 @@ class ErrorCode(str, Enum):
     # Imports (importLeads): the upload and its column mapping, then each row's problems.
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     INVALID_FILE = "INVALID_FILE"
+    TOO_MANY_ROWS = "TOO_MANY_ROWS"
     COLUMN_NOT_IMPORTABLE = "COLUMN_NOT_IMPORTABLE"
     HEADER_NOT_FOUND = "HEADER_NOT_FOUND"
     MISSING_TITLE = "MISSING_TITLE"

@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain.billing import renew_billing_period
 from domain.credit import add_entry, balance, lock_account, require_prospector, utcnow
+from domain.idempotency import clean_key
 from domain.prospect_contact import PurchaseChoice, add_prospect
 from domain.viewer import Viewer
 from models import (
@@ -39,7 +40,6 @@ from models import (
 )
 
 MAX_PROSPECTS = 50
-MAX_KEY_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,7 @@ def _check_request(request: PurchaseRequest) -> tuple[list[ProspectRef], str | N
         raise fail(
             f"At most {MAX_PROSPECTS} prospects per purchase.", ErrorCode.TOO_MANY_ITEMS, "input", "prospect_ids"
         )
-    key = (request.idempotency_key or "").strip() or None
-    if key is not None and len(key) > MAX_KEY_LENGTH:
-        raise fail(
-            f"An idempotency key has at most {MAX_KEY_LENGTH} characters.",
-            ErrorCode.TOO_LONG,
-            "input",
-            "idempotency_key",
-        )
-    return refs, key
+    return refs, clean_key(request.idempotency_key, ("input", "idempotency_key"))
 
 
 async def purchase_prospects(
