@@ -26,11 +26,10 @@ from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
 from core.rate_limit import Buckets, buckets_for, whole_seconds
+from core.request_log import RequestLog
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
-from fastpath.http import CompiledOperations
-from fastpath.registry import Registry
 from jobs.export_leads import export_file
 from jobs.worker import Worker
 from schema import build_schema
@@ -185,11 +184,6 @@ def create_app(
     graphql.settings = settings
     # Bad tokens counted per client address, for /graphql and /exports alike.
     graphql.auth_throttle = AuthThrottle(settings.auth_failure_limit, settings.auth_failure_window)
-    # Registered inbox operations answered without per-value completion (fastpath/); the rest,
-    # and anything it declines, by strawberry as always.
-    endpoint = (
-        CompiledOperations(graphql, schema, Registry(schema, settings)) if settings.compiled_operations else graphql
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -223,13 +217,17 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/health", health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/exports/{job_id}", download_export, methods=["GET"]),
             graphiql.static_mount(),
         ],
         lifespan=lifespan,
-        # Outermost: an oversized or too deeply nested body is refused before any other work.
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            # Outermost: the request line times and counts everything below it, refusals included.
+            Middleware(RequestLog),
+            # Next: an oversized or too deeply nested body is refused before any other work.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )
     app.state.auth_throttle = graphql.auth_throttle
     return app

@@ -74,13 +74,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
 from bench.columns_page import Counter, seed
+from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
 from domain.account import create_company, create_team, create_token, create_user
 from domain.custom_field import OptionData, create_custom_field
 from domain.viewer import viewer_for_user
-from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
-from fastpath.http import EXECUTION_HEADER
+from fastpath.extension import EXECUTION_HEADER
 from models import CustomFieldEntity, CustomFieldType, Role
 
 COLUMNS = ["cf.lead.fleet", "cf.lead.tier", "cf.lead.decide_on", "cf.lead.budget", "cf.lead.manager"]

@@ -14,9 +14,86 @@ Each workload sends the same document with varied variables, as a front-end clie
 
 from __future__ import annotations
 
-from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL, LEAD_ROW
+LEAD_ROW = """
+        id
+        title
+        source
+        value { amount currency }
+        createdAt
+        expectedCloseDate
+        wasSeen
+        activityStatus
+        person { id name primaryEmail primaryPhone }
+        organization { id name address { street city postalCode country } }
+        owner {
+          __typename
+          ... on User { id name }
+          ... on Team { id name }
+        }
+        labels { id name color }
+        nextActivity { id type subject dueDate dueTime }
+        values(columns: $columns) {
+          __typename
+          column
+          display
+          ... on NumberValue { number }
+          ... on MoneyValue { amount currency }
+          ... on DateValue { date }
+          ... on TextValue { text }
+          ... on OptionValue { id label color }
+          ... on OptionsValue { options { id label color } }
+          ... on UserValue { user { id name } }
+          ... on BooleanValue { boolean }
+        }
+"""
 
-__all__ = ["INBOX", "INBOX_COUNT", "LEAD_DETAIL", "LEAD_ROW", "PROSPECT_SEARCH", "WORKLOADS"]
+INBOX = (
+    """query Inbox($first: Int!, $after: String, $filter: LeadFilter, $sort: LeadSort, $columns: [String!]) {
+  leads(first: $first, after: $after, filter: $filter, sort: $sort) {
+    edges {
+      cursor
+      node {"""
+    + LEAD_ROW
+    + """      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+)
+
+INBOX_COUNT = (
+    """query InboxCount($first: Int!, $after: String, $filter: LeadFilter, $sort: LeadSort, $columns: [String!]) {
+  leads(first: $first, after: $after, filter: $filter, sort: $sort) {
+    totalCount
+    edges {
+      cursor
+      node {"""
+    + LEAD_ROW
+    + """      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+)
+
+LEAD_DETAIL = """query LeadDetail($first: Int!, $after: String, $filter: LeadFilter) {
+  leads(first: $first, after: $after, filter: $filter) {
+    nodes {
+      id
+      title
+      value { amount currency }
+      person { id name primaryEmail primaryPhone jobTitle }
+      organization { id name }
+      labels { id name color }
+      notes { id content createdAt author { id name } }
+      activities { id type subject dueDate dueTime done note assignee { id name } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
 
 PROSPECT_SEARCH = """query ProspectSearch($filter: ProspectFilterInput, $first: Int!, $after: String) {
   prospects(kind: PERSON, filter: $filter, first: $first, after: $after) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://leadbox.sqlite3"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -27,9 +28,14 @@ class Settings:
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
     - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
       1024); larger ones are answered 413 before they are read.
+    - ``LEADBOX_IMPORT_MAX_ROWS``: the most data rows one import file may hold (default 100,000).
+    - ``LEADBOX_IMPORT_MAX_EXPANDED_MB``: the most an XLSX workbook may expand to, in MB (default 100).
+    - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
+    - ``LEADBOX_LOG_LEVEL``: the lowest level logged: ``debug``, ``info`` (the default),
+      ``warning`` or ``error``.
     - ``LEADBOX_COMPILED_OPERATIONS``: ``0`` (or ``false``, ``no``, ``off``) to answer every request
-      through the ordinary GraphQL execution; by default the registered inbox operations
-      (fastpath/) are answered by their compiled plan.
+      through the ordinary GraphQL execution; by default the read engine (fastpath/) answers
+      every query it can plan.
     - ``LEADBOX_MAX_QUERY_COST``: the most one operation may cost (schema/cost.py; default 10000);
       a costlier one is refused with MAX_COST_EXCEEDED before anything runs.
     - ``LEADBOX_RATE_LIMIT_POINTS`` and ``LEADBOX_RATE_LIMIT_RESTORE_RATE``: each token's bucket of
@@ -66,7 +72,10 @@ class Settings:
     max_upload_bytes: int = 50 << 20
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
-    # The compiled path for registered operations (fastpath/).
+    # What an import file may hold (domain/import_limits.py).
+    import_max_rows: int = 100_000
+    import_max_expanded_bytes: int = 100 << 20
+    # The read engine (fastpath/): planned queries answered from their plans.
     compiled_operations: bool = True
     # Query cost and rate limits (SPEC §10.5; core/rate_limit.py, core/auth_throttle.py).
     max_query_cost: int = 10_000
@@ -75,14 +84,72 @@ class Settings:
     redis_url: str | None = None
     auth_failure_limit: int = 20
     auth_failure_window: int = 60
+    # Logs (core/logs.py): one line a request, text or JSON.
+    log_format: str = "text"
+    log_level: str = "info"
     # Webhooks (jobs/webhooks.py).
     webhooks_allow_insecure: bool = False
     webhooks_timeout_seconds: float = 10.0
     webhooks_poll_seconds: float = 0.2
 
 
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number from the environment variable ``name``, or a :class:`SettingsError` saying why not."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limit = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise SettingsError(f"{name} must be {limit}, not {value}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive) from the environment variable ``name``."""
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
+
+
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
+
+
+def database_url_from_env() -> str:
+    """``DATABASE_URL``, checked: SQLite or PostgreSQL, and a URL at all (a bare word would
+    otherwise become the name of a SQLite file)."""
+    raw = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    scheme, sep, rest = raw.partition("://")
+    expected = "sqlite://PATH or postgresql://USER@HOST:PORT/DATABASE"
+    if not sep:
+        raise SettingsError(f"DATABASE_URL must be {expected}, not {raw!r}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        # Only the scheme is shown: the rest may hold a password.
+        raise SettingsError(f"DATABASE_URL names a database leadbox does not support ({scheme}://...); use {expected}")
+    if not rest.strip("/"):
+        raise SettingsError(f"DATABASE_URL names no database: use {expected}")
+    if scheme.lower() != "sqlite":
+        try:
+            _ = urlsplit(raw).port
+        except ValueError:
+            raise SettingsError(
+                f"DATABASE_URL has a port that is not a number from 0 to 65535 ({scheme}://...)"
+            ) from None
+    return raw
 
 
 def _seconds(name: str, default: float, low: float, high: float) -> float:
@@ -102,15 +169,15 @@ def _seconds(name: str, default: float, low: float, high: float) -> float:
 def settings_from_env() -> Settings:
     env = os.environ
     return Settings(
-        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url=database_url_from_env(),
         smtp_host=env.get("LEADBOX_SMTP_HOST") or None,
-        smtp_port=int(env.get("LEADBOX_SMTP_PORT") or 25),
+        smtp_port=env_int("LEADBOX_SMTP_PORT", 25, minimum=1, maximum=65535),
         smtp_username=env.get("LEADBOX_SMTP_USERNAME") or None,
         smtp_password=env.get("LEADBOX_SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env.get("LEADBOX_SMTP_STARTTLS")),
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
-        max_upload_bytes=int(env.get("LEADBOX_MAX_UPLOAD_MB") or 50) << 20,
+        max_upload_bytes=env_int("LEADBOX_MAX_UPLOAD_MB", 50, minimum=1) << 20,
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
         max_query_cost=_positive(env, "LEADBOX_MAX_QUERY_COST", 10_000),
         rate_limit_points=_positive(env, "LEADBOX_RATE_LIMIT_POINTS", 20_000),
@@ -119,6 +186,10 @@ def settings_from_env() -> Settings:
         auth_failure_limit=_positive(env, "LEADBOX_AUTH_FAILURE_LIMIT", 20),
         auth_failure_window=_positive(env, "LEADBOX_AUTH_FAILURE_WINDOW", 60),
         max_body_bytes=_positive(env, "LEADBOX_MAX_BODY_KB", 1024) << 10,
+        import_max_rows=_positive(env, "LEADBOX_IMPORT_MAX_ROWS", 100_000),
+        import_max_expanded_bytes=_positive(env, "LEADBOX_IMPORT_MAX_EXPANDED_MB", 100) << 20,
+        log_format=env_choice("LEADBOX_LOG_FORMAT", "text", LOG_FORMATS),
+        log_level=env_choice("LEADBOX_LOG_LEVEL", "info", LOG_LEVELS),
         webhooks_allow_insecure=_flag(env.get("LEADBOX_WEBHOOKS_ALLOW_INSECURE")),
         webhooks_timeout_seconds=_seconds("LEADBOX_WEBHOOKS_TIMEOUT_SECONDS", 10.0, 0.1, 60),
         webhooks_poll_seconds=_seconds("LEADBOX_WEBHOOKS_POLL_SECONDS", 0.2, 0.01, 60),

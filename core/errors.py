@@ -22,6 +22,8 @@ class ErrorCode(str, Enum):
     TOO_LONG = "TOO_LONG"
     TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
     CONFLICT = "CONFLICT"
+    # Text holding a character no text field can store (NUL, U+0000).
+    INVALID_INPUT = "INVALID_INPUT"
     INVALID_CURRENCY = "INVALID_CURRENCY"
     OWNER_CONFLICT = "OWNER_CONFLICT"
     CONTACT_REQUIRED = "CONTACT_REQUIRED"
@@ -66,6 +68,7 @@ class ErrorCode(str, Enum):
     # Imports (importLeads): the upload and its column mapping, then each row's problems.
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     INVALID_FILE = "INVALID_FILE"
+    TOO_MANY_ROWS = "TOO_MANY_ROWS"
     COLUMN_NOT_IMPORTABLE = "COLUMN_NOT_IMPORTABLE"
     HEADER_NOT_FOUND = "HEADER_NOT_FOUND"
     MISSING_TITLE = "MISSING_TITLE"

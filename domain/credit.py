@@ -23,6 +23,7 @@ from core.db import fetch, is_postgres
 from core.errors import ErrorCode, fail
 from core.pagination import Cursor, InvalidCursor
 from domain import webhook_outbox
+from domain.idempotency import clean_key
 from domain.viewer import Viewer
 from domain.webhook_payload import render
 from models import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
@@ -31,7 +32,6 @@ from models import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
 BASE_ALLOWANCE = 10
 MAX_ALLOWANCE = 100_000
 MAX_CREDITS_PER_PURCHASE = 10_000
-MAX_KEY_LENGTH = 128
 LEDGER_SORT = "ledger"
 
 
@@ -141,17 +141,6 @@ def _require_admin(viewer: Viewer, what: str) -> None:
         raise fail(f"Only admins {what}.", ErrorCode.PERMISSION_DENIED)
 
 
-def _clean_key(key: str | None, path: tuple[str, ...]) -> str | None:
-    if key is None:
-        return None
-    key = key.strip()
-    if not key:
-        return None
-    if len(key) > MAX_KEY_LENGTH:
-        raise fail(f"An idempotency key has at most {MAX_KEY_LENGTH} characters.", ErrorCode.TOO_LONG, *path)
-    return key
-
-
 @dataclass(frozen=True)
 class CreditPurchase:
     entry: CreditLedgerEntry
@@ -169,7 +158,7 @@ async def buy_credits(
     await require_prospector(viewer.company_id, now)
     if not 1 <= amount <= MAX_CREDITS_PER_PURCHASE:
         raise fail(f"Buy between 1 and {MAX_CREDITS_PER_PURCHASE} credits.", ErrorCode.INVALID, "input", "amount")
-    key = _clean_key(idempotency_key, ("input", "idempotency_key"))
+    key = clean_key(idempotency_key, ("input", "idempotency_key"))
     once_key = f"PURCHASE:{key}" if key else None
     async with in_transaction():
         account = await lock_account(viewer.company_id)

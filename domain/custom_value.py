@@ -27,7 +27,7 @@ from core.ids import InvalidId, decode_id, to_global_id
 from domain import changelog
 from domain.custom_field import NUMERIC_TYPES, definitions, live_options
 from domain.formula import VALUE_REF, FormulaError, parse
-from domain.validation import money
+from domain.validation import money, phone_problem
 from domain.viewer import Viewer
 from models import ChangeLogEntry, CustomField, CustomFieldEntity, CustomFieldType, Organization, Person, User
 
@@ -108,8 +108,8 @@ async def _clean_one(viewer: Viewer, field: CustomField, value: Any) -> Any:
         cleaned = value.strip()
         if len(cleaned) > TEXT_LIMITS[kind]:
             raise _Invalid(f"longer than {TEXT_LIMITS[kind]} characters")
-        if kind == CustomFieldType.PHONE and cleaned and sum(c.isdigit() for c in cleaned) < 3:
-            raise _Invalid(f"{cleaned!r} is not a phone number")
+        if kind == CustomFieldType.PHONE and cleaned and (problem := phone_problem(cleaned)):
+            raise _Invalid(f"{cleaned[:80]!r} {problem}")
         return cleaned or None
     if kind == CustomFieldType.NUMBER:
         return json_number(_number(value))

@@ -16,7 +16,7 @@ from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
 from domain.lead_state import category_enabled, start_at_initial
 from domain.refs import check_owner_user
-from domain.validation import text
+from domain.validation import country_problem, text
 from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Organization, Visibility
@@ -66,6 +66,10 @@ def clean(changes: dict[str, Any], path: tuple[str, ...], *, creating: bool) -> 
             where = (*path, *INPUT_PATHS.get(name, (name,)))
             out[name], errs = text(out[name], where, required=name == "name", max_length=limit)
             errors += errs
+    country = out.get("address_country")
+    if country and len(country) <= TEXT_FIELDS["address_country"] and (problem := country_problem(country)):
+        where = (*path, *INPUT_PATHS["address_country"])
+        errors.append(FieldError(f"{country!r} {problem}.", ErrorCode.INVALID, where))
     if creating and "name" not in out:
         errors.append(FieldError("name is required.", ErrorCode.REQUIRED, (*path, "name")))
     for name, bound in (("latitude", 90), ("longitude", 180)):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -24,7 +23,7 @@ from domain.lead_state import (
 from domain.lead_status import get_status, initial_status_id
 from domain.organization import get_organization
 from domain.refs import check_owner_user
-from domain.validation import text
+from domain.validation import email_problem, phone_problem, text
 from domain.versioned import check_version, write_changes
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Person, Visibility
@@ -32,7 +31,6 @@ from models import CustomFieldEntity, Lead, Person, Visibility
 ENTITY = "person"
 # Columns derived from others for search and duplicate matching: kept, never logged.
 DERIVED = frozenset({"email_search", "phone_search", "name_key"})
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
@@ -71,10 +69,10 @@ def _contact_list(
     for i, item in enumerate(items):
         value = (item.value or "").strip()
         where = (*path, str(i), "value")
-        if kind == "email" and not EMAIL_RE.match(value):
-            errors.append(FieldError(f"{value!r} is not an email address.", ErrorCode.INVALID, where))
-        elif kind == "phone" and len(digits(value)) < 3:
-            errors.append(FieldError(f"{value!r} is not a phone number.", ErrorCode.INVALID, where))
+        problem = email_problem(value) if kind == "email" else phone_problem(value)
+        if problem:
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            errors.append(FieldError(f"{shown!r} {problem}.", ErrorCode.INVALID, where))
         out.append({"value": value, "label": (item.label or "work").strip()[:32], "primary": bool(item.primary)})
     # Exactly one primary entry in a non-empty list: the first marked one, else the first.
     if out:

@@ -8,7 +8,8 @@ from typing import Any
 import orjson
 
 from domain.duplicate import match_key
-from domain.person import EMAIL_RE, digits
+from domain.person import digits
+from domain.validation import email_problem
 from models import Department, EmployeeRange, RevenueRange, Seniority
 
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -80,7 +81,7 @@ def _phone(value: Any, name: str) -> str:
 
 def _email(value: Any, name: str) -> str:
     text = str(value).strip() if isinstance(value, str) else ""
-    if not EMAIL_RE.match(text) or len(text) > 254:
+    if email_problem(text):
         raise ProfileError(f"{name} {value!r} is not an email address")
     return text
 

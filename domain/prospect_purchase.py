@@ -30,6 +30,7 @@ from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import webhook_outbox
 from domain.billing import renew_billing_period
 from domain.credit import add_entry, balance, lock_account, require_prospector, utcnow
+from domain.idempotency import clean_key
 from domain.prospect_contact import PurchaseChoice, add_prospect
 from domain.viewer import Viewer
 from domain.webhook_payload import render
@@ -43,7 +44,6 @@ from models import (
 )
 
 MAX_PROSPECTS = 50
-MAX_KEY_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -96,15 +96,7 @@ def _check_request(request: PurchaseRequest) -> tuple[list[ProspectRef], str | N
         raise fail(
             f"At most {MAX_PROSPECTS} prospects per purchase.", ErrorCode.TOO_MANY_ITEMS, "input", "prospect_ids"
         )
-    key = (request.idempotency_key or "").strip() or None
-    if key is not None and len(key) > MAX_KEY_LENGTH:
-        raise fail(
-            f"An idempotency key has at most {MAX_KEY_LENGTH} characters.",
-            ErrorCode.TOO_LONG,
-            "input",
-            "idempotency_key",
-        )
-    return refs, key
+    return refs, clean_key(request.idempotency_key, ("input", "idempotency_key"))
 
 
 async def purchase_prospects(

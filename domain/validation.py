@@ -210,3 +210,75 @@ def money(
             )
         )
     return value.quantize(Decimal("0.01")) if not errors else None, code, errors
+
+
+# Contact details. The libraries hold the standards: email-validator the address syntax and
+# lengths (64 characters before the @, 254 in all), phonenumbers the numbering plans,
+# pycountry the ISO 3166 list of countries.
+MAX_PHONE_LENGTH = 64
+# A number written without its country code cannot be checked against a numbering plan; it is
+# held to the length a national number can have (phonenumbers: at most 17 digits).
+MIN_PHONE_DIGITS = 3
+MAX_PHONE_DIGITS = 17
+
+
+def email_problem(value: str) -> str | None:
+    """Why ``value`` is not an email address, or None when it is one (its domain is not looked up)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if len(value) > 320:  # longer than any address can be: refused before the library reads it
+        return "is longer than an email address can be (254 characters)"
+    try:
+        # No DNS look-up; test_environment also admits the reserved ``.test`` names that demo
+        # data and tests use (``localhost``, ``.invalid`` and the like stay refused).
+        validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        return str(exc).rstrip(".")
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    """Why ``value`` is not a phone number, or None. ``+<country code> ...`` is checked against that
+    country's numbering plan (known code, not too long); a number without one by its digits."""
+    import phonenumbers
+
+    if len(value) > MAX_PHONE_LENGTH:
+        return f"is longer than {MAX_PHONE_LENGTH} characters"
+    if value.startswith("+"):
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException as exc:
+            short = (
+                phonenumbers.NumberParseException.TOO_SHORT_NSN,
+                phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
+            )
+            if exc.error_type not in short:
+                return "is not an international phone number"
+            number = None
+        # Too long for its country's plan, or no such country code. A number too short for the
+        # plan is kept: an extension or a number being typed in is still worth storing.
+        reason = phonenumbers.is_possible_number_with_reason(number) if number else None
+        if reason == phonenumbers.ValidationResult.TOO_LONG:
+            return "has more digits than its country's numbers have"
+        if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+            return "starts with a country code no country has"
+        if number is not None:
+            return None
+    count = sum(ch.isdigit() for ch in value)
+    if not MIN_PHONE_DIGITS <= count <= MAX_PHONE_DIGITS:
+        return f"needs {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits (or +country code and number)"
+    return None
+
+
+def country_problem(value: str) -> str | None:
+    """Why ``value`` names no country, or None: an ISO 3166 code (SE, SWE) or an English name."""
+    import pycountry
+
+    try:
+        pycountry.countries.lookup(value)
+    except LookupError:
+        try:
+            pycountry.countries.search_fuzzy(value)
+        except LookupError:
+            return "is not a country: give its name or its ISO 3166 code"
+    return None

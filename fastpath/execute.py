@@ -1,6 +1,6 @@
-"""Answer a registered `leads` operation for a viewer: the same rules, fewer steps.
+"""Answer a planned `leads` operation for a viewer: the same rules, fewer steps.
 
-The variables are coerced by graphql-core and turned into the resolver's inputs by strawberry
+The variables (coerced by graphql-core, fastpath.extension) are turned into the resolver's inputs by strawberry
 (the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
 domain query and domain.lead_query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
@@ -16,9 +16,10 @@ exactly what they have always been.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from graphql import GraphQLObjectType, get_argument_values, get_variable_values
+from graphql import GraphQLObjectType, VariableValues, get_argument_values
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
@@ -29,7 +30,7 @@ from domain.columns import Column, is_custom, resolve
 from domain.custom_field import all_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
-from fastpath.compiler import Page, Run
+from fastpath.compiler import LeadsPlan, Page, Run
 from fastpath.records import (
     PageRecords,
     fetch_rows,
@@ -37,26 +38,19 @@ from fastpath.records import (
     page_records,
     page_select,
     referenced,
-    utc_now,
 )
-from fastpath.registry import Known
 from models import CustomField
-from schema.lead import MAX_VALUE_COLUMNS
 
 
 class Declined(Exception):
     """The compiled path will not answer this request; the ordinary execution will."""
 
 
-async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[str, Any] | None) -> dict[str, Any]:
-    """The response body (``{"data": ...}``) of a registered operation."""
-    plan = known.plan
+async def answer(
+    schema: Schema, plan: LeadsPlan, viewer: Viewer, coerced: VariableValues, now: dt.datetime
+) -> dict[str, Any]:
+    """The `leads` connection of a plan, with the request's coerced variables."""
     gschema = schema._schema
-    if variables is not None and not isinstance(variables, dict):
-        raise Declined("variables")
-    coerced = get_variable_values(gschema, plan.operation.variable_definitions, variables or {})
-    if isinstance(coerced, list):
-        raise Declined("variables do not fit")
     query_type = gschema.query_type
     assert query_type is not None
     raw_args = get_argument_values(query_type.fields["leads"], plan.leads_node, coerced)
@@ -65,10 +59,10 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
     args = convert_arguments(
         raw_args, leads_field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
     )
-    # Imported here: resolvers.lead_filter needs the schema package loaded first.
+    # Imported here: the schema package imports this module (its last extension).
     from resolvers.lead_filter import lead_query
+    from schema.lead import MAX_VALUE_COLUMNS
 
-    now = utc_now()
     after = args.get("after") or None  # an empty cursor is no cursor
     first = page_size(args.get("first"))
     query = await lead_query(viewer, args.get("filter"), args.get("sort"))
@@ -109,7 +103,7 @@ async def answer(schema: Schema, known: Known, viewer: Viewer, variables: dict[s
     run = Run(now=now, value_keys=value_keys)
     if plan.counts:
         run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
-    return plan.write(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)
+    return plan.connection(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)
 
 
 async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:

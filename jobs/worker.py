@@ -60,7 +60,9 @@ class Worker:
         """Run every job that can be claimed now; return how many ran."""
         count = 0
         while (job := await claim_job(self.name, self.lease)) is not None:
-            await run_job(job, self.name, self.lease)
+            log.info("job %s (%s) of company %s started", job.id, job.kind, job.company_id)
+            done = await run_job(job, self.name, self.lease)
+            log.info("job %s (%s) %s", done.id, done.kind, done.status.value.lower())
             count += 1
         return count
 

@@ -7,6 +7,7 @@ from models.contact import Organization, Person
 from models.credit import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
 from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
 from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
+from models.idempotency import IdempotentRequest
 from models.job import Job, JobItem, JobItemStatus, JobReportEntry, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
 from models.lead_status import Category, CategoryGroup, LeadStatus
@@ -61,6 +62,7 @@ __all__ = [
     "Email",
     "EmailDirection",
     "EmployeeRange",
+    "IdempotentRequest",
     "Job",
     "JobItem",
     "JobItemStatus",

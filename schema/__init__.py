@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -14,8 +13,9 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from core.config import Settings
-from core.errors import PublicError
 from core.rate_limit import Buckets, buckets_for
+from fastpath.extension import ReadEngine
+from fastpath.plans import Plans
 from resolvers.activity import ActivityMutation
 from resolvers.bulk_email import BulkEmailMutation
 from resolvers.column import ColumnMutation, ColumnQueries
@@ -50,6 +50,7 @@ from schema.column import VALUE_TYPES
 from schema.custom_field import CustomField
 from schema.deal import Deal, Pipeline, Product, Stage
 from schema.email import Email
+from schema.input_guard import InputGuard, guard_mutations
 from schema.job import Job, Notification
 from schema.label import LeadLabel
 from schema.lead import Lead
@@ -61,6 +62,7 @@ from schema.person import Person
 from schema.prospect import ProspectOrganization, ProspectPerson
 from schema.prospect_filter import SavedProspectFilter
 from schema.prospect_purchase import ProspectPurchase, ProspectReport
+from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
 from schema.saved_filter import SavedFilter
 from schema.selection import Selection
 
@@ -116,6 +118,9 @@ Mutation = merge_types(
     ),
 )
 
+# Every mutation's arguments are held to the input limits before its resolver runs.
+guard_mutations(Mutation)
+
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
     "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
@@ -130,20 +135,6 @@ Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
-def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but what is meant for the client.
-
-    Errors without an original exception come from parsing, validation and the query limits:
-    their messages describe the query, not the server. Raised :class:`PublicError` keep theirs.
-    """
-    original = error.original_error
-    if original is None:
-        return False
-    # A GraphQLError behind the error is graphql-core's or strawberry's account of a variable
-    # the client sent that does not fit its type (a missing required field, a bad date).
-    return not isinstance(original, PublicError | GraphQLError)
-
-
 def build_schema(settings: Settings | None = None, buckets: Buckets | None = None) -> Schema:
     """The schema with its limits; ``buckets`` keeps the rate-limit buckets (by default those
     ``settings`` name: Redis when ``LEADBOX_REDIS_URL`` is set, else the database)."""
@@ -151,7 +142,12 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     limiter_buckets = buckets or buckets_for(settings.redis_url)
     depth_rule = depth_validator(settings.max_query_depth, None)
     alias_rule = alias_validator(settings.max_aliases)
-    return Schema(
+    # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
+    # list below, so that every other extension (put new ones before it) runs first.
+    plans = Plans()
+    engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
+    # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
+    return LoggedSchema(
         query=Query,
         mutation=Mutation,
         scalar_overrides=SCALAR_OVERRIDES,
@@ -188,13 +184,18 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
         # rules are built once: a rule class made per request would never hit the validation
         # cache, which keys on the rule classes.
         extensions=[
+            # First, so that its on_operation sees the operation whole (errors already recorded).
+            RequestLogExtension,
             lambda: AddValidationRules([depth_rule, alias_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
+            InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
             # Query cost and rate limits; before any extension that answers in on_execute.
             lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
+            *engine,
         ],
     )
 

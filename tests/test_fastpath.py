@@ -1,5 +1,5 @@
-"""The compiled path for the inbox operations (issue 7): every answer byte for byte the ordinary
-execution's, a few statements whatever the page size, and the ordinary errors when it declines.
+"""The read engine (issues 7, 14): every answer byte for byte the ordinary execution's, a few
+statements whatever the page size, and the ordinary errors when it declines.
 
 Each request is sent twice: to the app (compiled path on) and to an app with
 ``compiled_operations=False``; the two bodies must be the same bytes, and the first must carry
@@ -19,12 +19,11 @@ import orjson
 import pytest
 
 from app import create_app
+from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings
 from domain.account import create_team, create_user
 from domain.columns import STATIC_COLUMNS
-from fastpath.documents import INBOX, INBOX_COUNT, LEAD_DETAIL
-from fastpath.http import EXECUTION_HEADER
-from fastpath.registry import sha256
+from fastpath.extension import EXECUTION_HEADER
 from models import Lead, LeadLabel, LeadSource, Person, Role, Visibility
 from tests.column_factories import CF_KEYS, define_fields, seed_column_inbox
 from tests.conftest import Account, StatementCounter
@@ -317,24 +316,49 @@ async def test_declined_requests_give_the_ordinary_errors(account: Account, both
         assert body["errors"]
 
 
-async def test_known_by_text_whitespace_aside_or_by_hash(account: Account, both: Both, http: httpx.AsyncClient) -> None:
+async def test_any_text_is_compiled(account: Account, both: Both) -> None:
+    """No registered texts: whitespace, operation names, aliases, fragments, `__typename` and
+    `@skip` / `@include` all compile, and each plan serves every request sending its text."""
     await make_inbox(account)
-    squeezed = " ".join(INBOX.split())
-    await both.same(account.token, squeezed, inbox_vars())
+    await both.same(account.token, " ".join(INBOX.split()), inbox_vars())
+    await both.same(account.token, INBOX.replace("query Inbox", "query Renamed"), inbox_vars())
+    await both.same(account.token, INBOX.replace("title\n", "title\n        uuid\n", 1), inbox_vars())
+    reprinted = """
+    query Frontend($first: Int!, $after: String, $withPerson: Boolean!, $bare: Boolean = false) {
+      page: leads(first: $first, after: $after) {
+        __typename
+        edges { __typename cursor node { ...Row ...on Lead { heading: title } } }
+        pageInfo { __typename hasNextPage endCursor ...@include(if: $bare) { startCursor } }
+      }
+    }
+    fragment Row on Lead {
+      __typename
+      id
+      who: person @include(if: $withPerson) { __typename id name }
+      person @skip(if: $withPerson) { id }
+      value @skip(if: true) { amount }
+      labels { name }
+    }
+    """
+    for with_person in (True, False):
+        for bare in (True, False):
+            await both.same(
+                account.token, reprinted, {"first": 3, "after": None, "withPerson": with_person, "bare": bare}
+            )
+    # Two operations in one document: the one named runs.
+    two = INBOX + "\nquery Other { leads(first: 2) { nodes { id } } }"
+    body = {"query": two, "variables": {}, "operationName": "Other"}
     headers = {"Authorization": f"Bearer {account.token}"}
-    persisted = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(INBOX)}}}
-    by_hash = await http.post("/graphql", json={**persisted, "variables": inbox_vars()}, headers=headers)
-    by_text = await http.post("/graphql", json={"query": INBOX, "variables": inbox_vars()}, headers=headers)
-    assert by_hash.headers.get(EXECUTION_HEADER) == "compiled" and by_hash.content == by_text.content
-    # Declined (a bad cursor): the ordinary execution gets the registered text.
-    declined = await http.post("/graphql", json={**persisted, "variables": inbox_vars(after="nope")}, headers=headers)
-    assert declined.json()["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
-    # Another operation name, a document with one more field: not compiled, same answers.
-    await both.same(account.token, INBOX.replace("title\n", "title\n        uuid\n", 1), inbox_vars(), compiled=False)
-    other = await http.post(
-        "/graphql", json={"query": INBOX, "variables": inbox_vars(), "operationName": "Other"}, headers=headers
+    fast = await both.compiled.post("/graphql", json=body, headers=headers)
+    slow = await both.ordinary.post("/graphql", json=body, headers=headers)
+    assert fast.headers.get(EXECUTION_HEADER) == "compiled" and _without_cost(fast) == _without_cost(slow)
+    # Several roots, `__typename` at the root.
+    mixed = (
+        "query { __typename me: viewer { id name role permissions { buyCredits } } leads(first: 2) { nodes { id } } }"
     )
-    assert other.headers.get(EXECUTION_HEADER) is None
+    await both.same(account.token, mixed, {})
+    # A document the compiler cannot plan (a root field it does not know): the ordinary answer.
+    await both.same(account.token, "query { leadLabels { id } leads { nodes { id } } }", {}, compiled=False)
 
 
 async def test_activity_status_of_each_kind(account: Account, both: Both) -> None:
@@ -395,8 +419,8 @@ async def test_get_requests_and_the_switch(account: Account, both: Both, monkeyp
     headers = {"Authorization": f"Bearer {account.token}"}
     fast = await both.compiled.get("/graphql", params=params, headers=headers)
     slow = await both.ordinary.get("/graphql", params=params, headers=headers)
-    # Both by the ordinary execution: the same but for the token's bucket, charged twice.
-    assert fast.headers.get(EXECUTION_HEADER) is None and "errors" not in fast.json()
+    # GET runs the same pipeline: the engine answers; the same but for the token's bucket.
+    assert fast.headers.get(EXECUTION_HEADER) == "compiled" and "errors" not in fast.json()
     assert _without_cost(fast) == _without_cost(slow)
     monkeypatch.setenv("LEADBOX_COMPILED_OPERATIONS", "0")
     assert settings_from_env().compiled_operations is False

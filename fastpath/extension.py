@@ -1,0 +1,72 @@
+"""The read engine inside strawberry: a schema extension that answers a query from its plan.
+
+It is the last extension of the schema (schema/__init__.py), so every other extension (limits,
+checks, logging) has run its ``on_execute`` before it, and parsing, validation, authentication
+(``get_context``) and error masking are strawberry's, once, for both ways. When the validated
+document's operation can be planned (fastpath.plans, fastpath.compiler) and the request has a
+user, the plan's answer becomes ``execution_context.result`` and strawberry skips its own
+execution. Anything else, and anything the plan declines or that fails (a bad variable, cursor
+or column: the ordinary execution says so with its own error), runs the ordinary execution.
+An answer by plan carries the header ``X-Leadbox-Execution: compiled``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import ExecutionResult, get_variable_values
+from strawberry.extensions import SchemaExtension
+
+from fastpath.execute import Declined
+from fastpath.plans import Plans
+
+EXECUTION_HEADER = "x-leadbox-execution"
+logger = logging.getLogger(__name__)
+
+
+class ReadEngine(SchemaExtension):
+    """Made per request by the schema's factory, sharing one :class:`Plans`."""
+
+    def __init__(self, *, plans: Plans) -> None:
+        self.plans = plans
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.result is None:
+            try:
+                data = await self._answer()
+            except Declined:
+                data = None
+            except Exception:
+                # The ordinary execution gives the error as it always has (a public one, or masked).
+                logger.debug("read engine declined", exc_info=True)
+                data = None
+            if data is not None:
+                context.result = ExecutionResult(data=data)
+                response = getattr(context.context, "response", None)
+                if response is not None:
+                    response.headers[EXECUTION_HEADER] = "compiled"
+        yield
+
+    async def _answer(self) -> dict[str, Any] | None:
+        context = self.execution_context
+        text, document, request = context.query, context.graphql_document, context.context
+        viewer = getattr(request, "viewer", None)
+        if text is None or document is None or viewer is None:
+            return None
+        entry = self.plans.entry(text, context.operation_name, document)
+        if entry is None:
+            return None
+        variables = context.variables
+        if variables is not None and not isinstance(variables, dict):
+            return None
+        schema = context.schema
+        coerced = get_variable_values(schema._schema, entry.operation.variable_definitions or (), variables or {})
+        if isinstance(coerced, list):  # errors: the ordinary execution reports them
+            return None
+        plan = entry.plan(schema._schema, coerced)
+        if plan is None:
+            return None
+        return await plan.answer(schema, request, coerced)

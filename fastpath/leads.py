@@ -1,0 +1,206 @@
+"""The `leads` root's tables: each Lead-family object written from a page record.
+
+The source of a Lead writer is a fastpath.records.PageRecords (the page row split into the
+lead, its person, organization, owner, next activity and labels); its `values` are the cells of
+domain.column_values, each written by its value type's table. :func:`compile_leads` makes the
+plan fastpath.execute answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import FieldNode, SelectionSetNode
+
+from domain import column_values as cells
+from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
+
+
+def _nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+    return f"[{compiler.writer('Lead', sub, LEAD)}(e[1], run) for e in s.edges]"
+
+
+# --- Lead (source: fastpath.records.PageRecords) -------------------------------------------
+
+
+def _owner(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+    user = compiler.writer("User", sub, USER)
+    team = compiler.writer("Team", sub, TEAM)
+    return f"owner_value(s, run, {user}, {team})"
+
+
+def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
+    index = len(compiler.values_nodes)
+    compiler.values_nodes.append(nodes[0])
+    by_type = {name: compiler.namespace[compiler.writer(name, sub, VALUE_TABLES[name])] for name in VALUE_TABLES}
+    writers = {kind: by_type[name] for kind, name in CELL_TYPES.items()}
+
+    def values(row: Any, run: Run) -> list[Any]:
+        found = row.cells
+        out = []
+        for key in run.value_keys[index]:
+            cell = found[key]
+            out.append(None if cell is None else writers[type(cell)]((key, cell), run))
+        return out
+
+    return f"{compiler.add(values, 'values')}(s, run)"
+
+
+def _children(kind: str, type_name: str) -> Callable[..., str]:
+    def make(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
+        if any(n.arguments for n in nodes):
+            raise Unsupported(f"arguments of {kind}")
+        compiler.children.add(kind)
+        return f"[{compiler.writer(type_name, sub, TABLES[type_name])}(x, run) for x in s.{kind}]"
+
+    return make
+
+
+USER: dict[str, Any] = {"id": "gid('User', s.id)", "name": "s.name"}
+TEAM: dict[str, Any] = {"id": "gid('Team', s.id)", "name": "s.name"}
+LABEL: dict[str, Any] = {"id": "gid('LeadLabel', s.id)", "name": "s.name", "color": "s.color"}
+MONEY: dict[str, Any] = {"amount": "str(s.value_amount)", "currency": "s.value_currency"}
+CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "primary": "s['primary']"}
+# A person or organization a custom field refers to is read with its id and name only.
+REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
+REF_ORGANIZATION: dict[str, Any] = {"id": "gid('Organization', s.id)", "name": "s.name"}
+STAMPS: dict[str, Any] = {"createdAt": "iso(s.created_at)", "updatedAt": "iso(s.updated_at)"}
+PERSON: dict[str, Any] = {
+    **REF_PERSON,
+    "firstName": "s.first_name",
+    "lastName": "s.last_name",
+    "jobTitle": "s.job_title",
+    "primaryEmail": "primary(s.emails)",
+    "primaryPhone": "primary(s.phones)",
+    "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
+    "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
+    "visibility": "s.visibility.name",
+    "version": "s.version",
+    **STAMPS,
+}
+ADDRESS: dict[str, Any] = {
+    "street": "s.address_street",
+    "city": "s.address_city",
+    "postalCode": "s.address_postal_code",
+    "country": "s.address_country",
+    "latitude": "dec(s.latitude)",
+    "longitude": "dec(s.longitude)",
+}
+ORGANIZATION: dict[str, Any] = {
+    **REF_ORGANIZATION,
+    "address": _object("Address", ADDRESS, "s"),
+    "visibility": "s.visibility.name",
+    "version": "s.version",
+    **STAMPS,
+}
+ACTIVITY: dict[str, Any] = {
+    "id": "gid('Activity', s.id)",
+    "type": "s.type.name",
+    "subject": "s.subject",
+    "dueDate": "iso(s.due_date)",
+    "dueTime": "iso(s.due_time)",
+    "durationMinutes": "s.duration_minutes",
+    "note": "s.note",
+    "done": "s.done",
+    "doneAt": "iso(s.done_at)",
+    "createdAt": "iso(s.created_at)",
+}
+# A lead's own notes and activities (fastpath.records.fill_children) carry their user as ``s.user``.
+NOTE: dict[str, Any] = {
+    "id": "gid('Note', s.id)",
+    "content": "s.content",
+    "createdAt": "iso(s.created_at)",
+    "updatedAt": "iso(s.updated_at)",
+    "author": _object("User", USER, "s.user"),
+}
+LEAD_ACTIVITY: dict[str, Any] = {**ACTIVITY, "assignee": _object("User", USER, "s.user")}
+TABLES: dict[str, dict[str, Any]] = {"Note": NOTE, "Activity": LEAD_ACTIVITY}
+LEAD: dict[str, Any] = {
+    "id": "gid('Lead', s.lead.id)",
+    "uuid": "str(s.lead.id)",
+    "title": "s.lead.title",
+    "value": _object("Money", MONEY, "(s.lead if s.lead.value_amount is not None and s.lead.value_currency else None)"),
+    "expectedCloseDate": "iso(s.lead.expected_close_date)",
+    "source": "s.lead.source.name",
+    "visibility": "s.lead.visibility.name",
+    "wasSeen": "s.lead.was_seen",
+    "isArchived": "s.lead.is_archived",
+    "archivedAt": "iso(s.lead.archived_at)",
+    "createdAt": "iso(s.lead.created_at)",
+    "updatedAt": "iso(s.lead.updated_at)",
+    "version": "s.lead.version",
+    "utmSource": "s.lead.utm_source",
+    "utmMedium": "s.lead.utm_medium",
+    "utmCampaign": "s.lead.utm_campaign",
+    "utmTerm": "s.lead.utm_term",
+    "utmContent": "s.lead.utm_content",
+    "person": _object("Person", PERSON, "(s.person if s.lead.person_id is not None else None)"),
+    "organization": _object("Organization", ORGANIZATION, "(s.org if s.lead.organization_id is not None else None)"),
+    "owner": _owner,
+    "labels": _list("LeadLabel", LABEL, "s.labels"),
+    "nextActivity": _object("Activity", ACTIVITY, "(s.activity if s.lead.next_activity_id is not None else None)"),
+    "activityStatus": "status_name(s, run)",
+    "values": _values,
+    "notes": _children("notes", "Note"),
+    "activities": _children("activities", "Activity"),
+}
+EDGE: dict[str, Any] = {"cursor": "s[0]", "node": _object("Lead", LEAD, "s[1]")}
+CONNECTION: dict[str, Any] = {
+    "edges": _list("LeadEdge", EDGE, "s.edges"),
+    "nodes": _nodes,
+    "pageInfo": _object("PageInfo", PAGE_INFO, "s"),
+    "totalCount": _total,
+}
+
+# --- Column values (source: (column key, cell)) -----------------------------------------
+
+CHOICE: dict[str, Any] = {"id": "s.id", "label": "s.label", "color": "s.color"}
+COMMON: dict[str, Any] = {"column": "s[0]", "display": "s[1].display()"}
+VALUE_TABLES: dict[str, dict[str, Any]] = {
+    "TextValue": {**COMMON, "text": "s[1].text"},
+    "NumberValue": {**COMMON, "number": "str(s[1].number)"},
+    "MoneyValue": {**COMMON, "amount": "str(s[1].amount)", "currency": "s[1].currency"},
+    "DateValue": {**COMMON, "date": "s[1].date.isoformat()"},
+    "DateTimeValue": {**COMMON, "dateTime": "s[1].moment.isoformat()"},
+    "TimeValue": {**COMMON, "time": "s[1].time.isoformat()"},
+    "BooleanValue": {**COMMON, "boolean": "s[1].value"},
+    "OptionValue": {**COMMON, "id": "s[1].option.id", "label": "s[1].option.label", "color": "s[1].option.color"},
+    "OptionsValue": {**COMMON, "options": _list("ColumnChoice", CHOICE, "s[1].options")},
+    "UserValue": {**COMMON, "user": _object("User", USER, "s[1].user")},
+    "TeamValue": {**COMMON, "team": _object("Team", TEAM, "s[1].team")},
+    "PersonValue": {**COMMON, "person": _object("Person", REF_PERSON, "s[1].person")},
+    "OrganizationValue": {**COMMON, "organization": _object("Organization", REF_ORGANIZATION, "s[1].organization")},
+    "LabelsValue": {**COMMON, "labels": _list("LeadLabel", LABEL, "s[1].labels")},
+}
+CELL_TYPES: dict[type, str] = {
+    cells.TextCell: "TextValue",
+    cells.NumberCell: "NumberValue",
+    cells.MoneyCell: "MoneyValue",
+    cells.DateCell: "DateValue",
+    cells.DateTimeCell: "DateTimeValue",
+    cells.TimeCell: "TimeValue",
+    cells.BooleanCell: "BooleanValue",
+    cells.OptionCell: "OptionValue",
+    cells.OptionsCell: "OptionsValue",
+    cells.UserCell: "UserValue",
+    cells.TeamCell: "TeamValue",
+    cells.PersonCell: "PersonValue",
+    cells.OrganizationCell: "OrganizationValue",
+    cells.LabelsCell: "LabelsValue",
+}
+
+
+def compile_leads(compiler: Compiler, node: FieldNode) -> LeadsPlan:
+    """The plan of a `leads` root field; :class:`Unsupported` when it asks what is not planned."""
+    if node.selection_set is None:
+        raise Unsupported("leads without a selection")
+    connection = compiler.namespace[compiler.writer("LeadConnection", [node.selection_set], CONNECTION)]
+    return LeadsPlan(
+        node,
+        connection,
+        compiler.values_nodes,
+        compiler.counts,
+        "\n".join(compiler.sources),
+        frozenset(compiler.children),
+    )

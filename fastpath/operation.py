@@ -1,0 +1,99 @@
+"""A query operation's plan: one compiled root plan per response key, run in order.
+
+:func:`compile_operation` merges the operation's root selection (fragments, inline fragments,
+`@skip` / `@include` read as the compiler reads them) and compiles each root field with its
+own compiler: `leads` (fastpath.compiler), `persons`, `organizations` and `viewer`
+(fastpath.contacts), `deals` (fastpath.deals), `node` and `nodes` (fastpath.nodes);
+`__typename` is the root type's name. Any other root field raises
+:class:`Unsupported`, and the whole operation keeps the ordinary execution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableValues,
+)
+from strawberry import Schema
+
+from fastpath.compiler import Compiler, LeadsPlan, Unsupported
+from fastpath.contacts import compile_contacts, compile_viewer
+from fastpath.deals import compile_deals
+from fastpath.leads import compile_leads
+from fastpath.nodes import compile_node
+
+
+@dataclass
+class LeadsRoot:
+    plan: LeadsPlan
+
+    async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
+        from fastpath.execute import answer
+
+        return await answer(schema, self.plan, context.viewer, coerced, context.now)
+
+
+@dataclass
+class Typename:
+    name: str
+
+    async def answer(self, *_: Any) -> Any:
+        return self.name
+
+
+ROOTS: dict[str, Callable[[Compiler, FieldNode], Any]] = {
+    "leads": lambda compiler, node: LeadsRoot(compile_leads(compiler, node)),
+    "persons": compile_contacts,
+    "organizations": compile_contacts,
+    "viewer": compile_viewer,
+    "deals": compile_deals,
+    "node": compile_node,
+    "nodes": compile_node,
+}
+
+
+@dataclass
+class Plan:
+    """A compiled query: its root plans by response key, in the document's order."""
+
+    roots: list[tuple[str, Any]]
+
+    async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> dict[str, Any]:
+        """The response's ``data`` for a request with a viewer (``context``: schema.context.Context)."""
+        return {key: await root.answer(schema, context, coerced) for key, root in self.roots}
+
+
+def compile_operation(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: VariableValues | None = None,
+) -> Plan:
+    """The plan of a query; :class:`Unsupported` when a root field is not planned.
+    ``variables``: the coerced values `@skip` / `@include` read."""
+    if operation.operation != OperationType.QUERY:
+        raise Unsupported("not a query")
+    query_type = schema.query_type
+    assert query_type is not None
+    selected = Compiler(schema, fragments, variables).collect(query_type.name, [operation.selection_set])
+    roots: list[tuple[str, Any]] = []
+    for key, nodes in selected.items():
+        name = nodes[0].name.value
+        if len(nodes) != 1:
+            raise Unsupported(f"{name} asked more than once under one key")
+        if name == "__typename":
+            roots.append((key, Typename(query_type.name)))
+            continue
+        make = ROOTS.get(name)
+        if make is None:
+            raise Unsupported(f"the root field {name}")
+        roots.append((key, make(Compiler(schema, fragments, variables), nodes[0])))
+    return Plan(roots)

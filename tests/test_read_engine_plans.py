@@ -1,0 +1,48 @@
+"""The plan cache (fastpath/plans.py): bounded, one entry per text and operation, one plan per
+value of the `@skip` / `@include` variables, unplannable documents remembered."""
+
+from __future__ import annotations
+
+from graphql import get_variable_values, parse
+
+from fastpath.plans import Plans
+from schema import schema
+
+GSCHEMA = schema._schema
+
+
+def _plan(plans: Plans, text: str, variables: dict[str, object] | None = None, name: str | None = None) -> object:
+    entry = plans.entry(text, name, parse(text))
+    assert entry is not None
+    coerced = get_variable_values(GSCHEMA, entry.operation.variable_definitions or (), variables or {})
+    assert not isinstance(coerced, list)
+    return entry.plan(GSCHEMA, coerced)
+
+
+def test_bounded_and_least_recently_used_first_out() -> None:
+    plans = Plans(maxsize=2)
+    texts = [f"query Q{i} {{ leads {{ nodes {{ id }} }} }}" for i in range(3)]
+    _plan(plans, texts[0])
+    _plan(plans, texts[1])
+    _plan(plans, texts[0])  # used again: texts[1] is now the oldest
+    _plan(plans, texts[2])
+    assert [key[0] for key in plans.entries] == [texts[0], texts[2]]
+
+
+def test_one_plan_per_switch_value_and_the_same_plan_for_other_variables() -> None:
+    plans = Plans()
+    text = "query($p: Boolean!, $first: Int) { leads(first: $first) { nodes { id person @include(if: $p) { id } } } }"
+    with_person = _plan(plans, text, {"p": True, "first": 5})
+    assert _plan(plans, text, {"p": True, "first": 50}) is with_person
+    without = _plan(plans, text, {"p": False})
+    assert without is not with_person
+    (entry,) = plans.entries.values()
+    assert entry is not None and entry.switches == ("p",) and len(entry.plans) == 2
+
+
+def test_unplannable_and_non_queries_are_remembered_as_such() -> None:
+    plans = Plans()
+    assert _plan(plans, "{ leadLabels { id } }") is None
+    mutation = "mutation { setLeadColumns(input: {keys: []}) { userErrors { code } } }"
+    assert plans.entry(mutation, None, parse(mutation)) is None
+    assert len(plans.entries) == 2
