@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0015_fold_keys")]
+    dependencies = [('models', '0012_idempotent_requests')]
 
     initial = False
 
