@@ -105,6 +105,7 @@ class _Walker:
         self.schema = schema
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
+        self._collected: dict[tuple[str, tuple[int, ...]], dict[str, list[FieldNode]]] = {}
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.operation_node: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
         self.variables: VariableValues | None = None
@@ -214,8 +215,15 @@ class _Walker:
 
     def _collect(self, type_: Any, selections: Iterable[SelectionSetNode]) -> dict[str, list[FieldNode]]:
         """The fields asked of an object of ``type_``, by response key (as execution groups them)."""
+        selections = list(selections)
+        # A list of 100 leads collects the same selection 100 times: once per walk is enough.
+        key = (type_.name, tuple(id(s) for s in selections))
+        cached = self._collected.get(key)
+        if cached is not None:
+            return cached
         fields: dict[str, list[FieldNode]] = {}
         self._collect_into(type_, selections, fields, set())
+        self._collected[key] = fields
         return fields
 
     def _collect_into(
