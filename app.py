@@ -26,6 +26,7 @@ from core.config import Settings, settings_from_env
 from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
 from core.rate_limit import Buckets, buckets_for, whole_seconds
+from core.request_log import RequestLog
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
@@ -188,7 +189,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_db:
             await init_db(settings.database_url, create_db=True, shared=True)
-        worker = Worker() if run_worker else None
+        worker = Worker(settings=settings) if run_worker else None
         # The due-date check of billing periods runs beside the job worker.
         renewals = RenewalScheduler() if run_worker else None
         if worker:
@@ -221,8 +222,12 @@ def create_app(
             graphiql.static_mount(),
         ],
         lifespan=lifespan,
-        # Outermost: an oversized or too deeply nested body is refused before any other work.
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            # Outermost: the request line times and counts everything below it, refusals included.
+            Middleware(RequestLog),
+            # Next: an oversized or too deeply nested body is refused before any other work.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )
     app.state.auth_throttle = graphql.auth_throttle
     return app

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -19,10 +21,16 @@ from pathlib import Path
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 from cli import lead_import, prospects, rate_limit
-from core.config import settings_from_env
+from cli.args import Parser, port_number, whole_number
+from cli.progress import MigrationBar, bar
+from core.config import SettingsError, settings_from_env
 from core.errors import DomainError
 
 DEMO_QUERY = "{ leads(first: 5) { edges { node { title person { name } organization { name } } } } }"
+
+
+# The largest demo: the inbox benchmark's size (PERFORMANCE.md).
+MAX_DEMO_LEADS = 1_000_000
 
 
 class UsageError(Exception):
@@ -30,21 +38,28 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="leadbox", description="Lead management with a GraphQL API.")
+    parser = Parser(prog="leadbox", description="Lead management with a GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the GraphQL API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="server processes (share a PostgreSQL database)")
+    serve.add_argument("--port", type=port_number, default=8000)
+    serve.add_argument(
+        "--workers", type=whole_number(1, 64), default=1, help="server processes (share a PostgreSQL database)"
+    )
     serve.add_argument(
         "--demo", action="store_true", help="fill an empty database with the demo company and print a token"
     )
 
     demo = commands.add_parser("demo", help="fill an empty database with the demo company and print a token")
     demo.add_argument("--host", default="127.0.0.1", help="host shown in the printed URLs")
-    demo.add_argument("--port", type=int, default=8000, help="port shown in the printed URLs")
-    demo.add_argument("--leads", type=int, default=3000, help="size of the demo inbox (default 3000)")
+    demo.add_argument("--port", type=port_number, default=8000, help="port shown in the printed URLs")
+    demo.add_argument(
+        "--leads",
+        type=whole_number(0, MAX_DEMO_LEADS),
+        default=3000,
+        help=f"size of the demo inbox, at most {MAX_DEMO_LEADS:,} (default 3000)",
+    )
 
     company = commands.add_parser("create-company", help="create a company (tenant); prints its id")
     company.add_argument("name")
@@ -99,7 +114,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 async def _create_company(args: argparse.Namespace) -> None:
     from domain.account import create_company
+    from models import Company
 
+    # `import --company NAME` and the operator find companies by name: keep names apart here.
+    same = await Company.filter(name=args.name.strip()).first()
+    if same is not None:
+        raise UsageError(f"a company named {same.name!r} exists already (id {same.id})")
     company = await create_company(args.name)
     print(company.id)
 
@@ -195,8 +215,9 @@ async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
     from models import Company, Role, User
 
     if not await Company.exists():
-        print("Creating the demo company (a few seconds)...", file=sys.stderr, flush=True)
-        await fill_demo(leads=leads)
+        print(f"Creating the demo company with {leads:,} leads...", file=sys.stderr, flush=True)
+        with bar(leads, "demo", unit="lead") as progress:
+            await fill_demo(leads=leads, progress=progress.update)
     # The first admin of the first company: the demo's, unless the database had others first.
     company = await Company.all().order_by("id").first()
     assert company is not None
@@ -231,13 +252,18 @@ def export_schema(output: str, *, check: bool) -> int:
 
     text = schema.schema.as_str() + "\n"
     path = Path(output)
+    if not path.parent.is_dir():
+        return _error(f"cannot write {output}: the folder {str(path.parent)!r} does not exist")
     if check:
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != text:
             return _error(f"{output} differs from the schema in the code: run `leadbox export-schema`", status=1)
         print(f"{output} is up to date")
         return 0
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _error(f"cannot write {output}: {exc.strerror or exc}")
     print(f"wrote {output}")
     return 0
 
@@ -248,10 +274,22 @@ def serve(args: argparse.Namespace) -> int:
     # Migrate (and fill the demo) once, before any worker starts: several workers would
     # otherwise race to create the database and apply the same migrations.
     step = (lambda: demo_step(args.host, args.port)) if args.demo else _nothing
-    status = asyncio.run(_with_database(step))
+    status = _port_free(args.host, args.port) or asyncio.run(_with_database(step))
     if status:
         return status
-    uvicorn.run("app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    from core.logs import logging_config
+
+    # Our logging config in every worker process; the request line (core/request_log.py)
+    # replaces uvicorn's access line.
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=logging_config(settings_from_env()),
+        access_log=False,
+    )
     return 0
 
 
@@ -262,6 +300,24 @@ async def _nothing() -> None:
     return None
 
 
+def _port_free(host: str, port: int) -> int:
+    """0 when the server could listen on host:port; else the error, before any work is done
+    (uvicorn would report it only after migrating, with a log line rather than an error)."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return _error(f"cannot listen on {host}:{port}: {exc.strerror}")
+    family, kind, proto, _, address = addresses[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            return _error(f"cannot listen on {host}:{port}: {reason}")
+    return 0
+
+
 async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
     from core.db import close_db, init_db, tortoise_config
 
@@ -269,13 +325,16 @@ async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
     connection = tortoise_config(url)["connections"]["default"]
     if connection["engine"].endswith("sqlite") and not Path(connection["credentials"]["file_path"]).parent.is_dir():
         # Checked here because aiosqlite waits forever on a file it cannot create.
-        return _error(f"cannot open the database {url}: its folder does not exist", status=1)
+        return _error(f"cannot open the database {url}: its folder does not exist")
+    migrations = MigrationBar()
     try:
-        await init_db(url, create_db=True)
+        await init_db(url, create_db=True, migration_hooks=migrations)
     except (OSError, DBConnectionError, OperationalError) as exc:
         # Closing matters even here: an open aiosqlite thread would keep the process alive.
         await close_db()
         return _error(f"cannot open the database {_safe_url(url)}: {exc}", status=1)
+    finally:
+        migrations.close()
     try:
         result = await step()
     except (DomainError, UsageError) as exc:
@@ -302,8 +361,16 @@ def _error(message: str, *, status: int = 2) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        # Every setting is read (and checked) up front, whatever the command uses.
+        settings = settings_from_env()
+    except SettingsError as exc:
+        return _error(str(exc))
     if args.command == "export-schema":
         return export_schema(args.output, check=args.check)
+    from core.logs import configure_logging
+
+    configure_logging(settings)
     if args.command == "serve":
         return serve(args)
     return asyncio.run(_with_database(lambda: run_command(args)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from cli import demo_data as words
+from cli.demo_draws import OrganizationNames
 from core.db import conn, render, reserve_ids
 from domain import changelog
 from domain.account import create_company, create_team, create_user
@@ -50,6 +51,8 @@ from models import (
 
 DEFAULT_SEED = 20240601
 BATCH = 1000
+# Leads made and written at a time (with their contacts, notes and activities).
+CHUNK = 5000
 M = TypeVar("M", bound=Model)
 
 
@@ -130,6 +133,7 @@ class _Generator:
         self.teams = teams
         self.labels = labels
         self.plan = _Plan()
+        self.names = OrganizationNames(rng)
         # The country of each person, for the currency of their leads.
         self.countries: dict[int, words.Country] = {}
 
@@ -140,13 +144,10 @@ class _Generator:
         self.plan.log.append(entry)
 
     def organizations(self, ids: list[int]) -> list[_Org]:
-        rng, taken, out = self.rng, set[str](), []
+        rng, out = self.rng, []
         for org_id in ids:
             country = rng.choices(words.COUNTRIES, words.COUNTRY_WEIGHTS)[0]
-            name = ""
-            while not name or name in taken:
-                name = f"{rng.choice(words.ORG_STEMS)} {rng.choice(words.ORG_TRADES)} {rng.choice(country.legal_forms)}"
-            taken.add(name)
+            name = self.names.draw(country)
             city, lat, lon = rng.choice(country.cities)
             mapped = rng.random() < 0.7
             created = _stamp(rng, self.year_ago - dt.timedelta(days=180), self.now - dt.timedelta(days=1))
@@ -406,12 +407,15 @@ async def fill_demo(
     leads: int = 3000,
     seed: int = DEFAULT_SEED,
     now: dt.datetime | None = None,
+    progress: Callable[[int], object] | None = None,
+    chunk: int = CHUNK,
 ) -> tuple[int, int]:
     """Create the demo company and return ``(company_id, admin_user_id)``.
 
     ``leads`` sets the size: organizations and persons scale with it (3000 leads come with
     about 600 organizations and 2500 persons). The same seed gives the same data, relative to
-    ``now``, which defaults to the current time.
+    ``now``, which defaults to the current time. ``progress`` is called with the number of
+    leads written after each chunk of at most ``chunk``.
     """
     rng = random.Random(seed)
     now = now or dt.datetime.now(dt.UTC)
@@ -430,47 +434,61 @@ async def fill_demo(
         labels = await LeadLabel.filter(company_id=company.id).order_by("id")
 
         gen = _Generator(rng, now, company.id, users, teams, labels)
-        orgs = gen.organizations(await _reserve_ids("organization", max(leads // 5, 1)))
-        persons = gen.persons(await _reserve_ids("person", leads * 5 // 6), orgs)
-        loners = [p for p in persons if p.organization_id is None]
-        for _ in range(leads):
-            gen.lead(uuid.UUID(int=rng.getrandbits(128), version=4), orgs, loners)
-
-        plan = gen.plan
-        for activity, activity_id in zip(
-            plan.activities, await _reserve_ids("activity", len(plan.activities)), strict=True
-        ):
-            activity["id"] = activity_id
-        for note, note_id in zip(plan.notes, await _reserve_ids("note", len(plan.notes)), strict=True):
-            note["id"] = note_id
-            gen.log(
-                "lead", note["lead_id"], "NOTE_ADDED", note["author_id"], note["created_at"], field="note", new=note_id
-            )
-        mentions = [NoteMention(note_id=note["id"], user_id=user_id) for note, user_id, _ in plan.mentions_of]
         viewers = {u.id: await viewer_for_user(u.id) for u in users}
-        notifications = [
-            _mention_notification(rng, now, note, viewers[user_id], lead, users)
-            for note, user_id, lead in plan.mentions_of
-            # As domain.note does: only users who may see the lead hear of it.
-            if viewers[user_id].can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)
-        ]
-        for lead in plan.leads:
-            upcoming = next_activity(plan.pending[lead.id])
-            lead.next_activity_id = upcoming["id"] if upcoming else None
-            lead.next_activity_date = upcoming["due_date"] if upcoming else None
-
-        await _insert(Organization, plan.organizations)
-        await _insert(Person, plan.persons)
-        await _insert(Lead, plan.leads)
-        await _insert(LeadLabelLink, plan.links)
-        await _insert(Activity, [Activity(**a) for a in plan.activities])
-        await _insert(Note, [Note(**n) for n in plan.notes])
-        await _insert(NoteMention, mentions)
-        await _insert(Notification, notifications)
-        await _insert(Email, plan.emails)
-        await _insert(ChangeLogEntry, plan.log)
-        await _restore_timestamps(company.id, plan.lead_updated)
+        # In chunks, each with its own organizations and persons, so that memory stays flat
+        # however many leads are asked for; the default 3,000 is one chunk.
+        for first in range(0, max(leads, 1), chunk):
+            size = min(chunk, leads - first)
+            await _fill_chunk(gen, rng, now, size, users, viewers)
+            gen.plan = _Plan()
+            gen.countries.clear()
+            if progress is not None:
+                progress(size)
+        await _restore_contact_timestamps(company.id)
     return company.id, users[0].id
+
+
+async def _fill_chunk(
+    gen: _Generator, rng: random.Random, now: dt.datetime, leads: int, users: list[User], viewers: dict[int, Viewer]
+) -> None:
+    """Make and write ``leads`` leads with their own organizations, persons, notes and activities."""
+    orgs = gen.organizations(await _reserve_ids("organization", max(leads // 5, 1)))
+    persons = gen.persons(await _reserve_ids("person", leads * 5 // 6), orgs)
+    loners = [p for p in persons if p.organization_id is None]
+    for _ in range(leads):
+        gen.lead(uuid.UUID(int=rng.getrandbits(128), version=4), orgs, loners)
+
+    plan = gen.plan
+    for activity, activity_id in zip(
+        plan.activities, await _reserve_ids("activity", len(plan.activities)), strict=True
+    ):
+        activity["id"] = activity_id
+    for note, note_id in zip(plan.notes, await _reserve_ids("note", len(plan.notes)), strict=True):
+        note["id"] = note_id
+        gen.log("lead", note["lead_id"], "NOTE_ADDED", note["author_id"], note["created_at"], field="note", new=note_id)
+    mentions = [NoteMention(note_id=note["id"], user_id=user_id) for note, user_id, _ in plan.mentions_of]
+    notifications = [
+        _mention_notification(rng, now, note, viewers[user_id], lead, users)
+        for note, user_id, lead in plan.mentions_of
+        # As domain.note does: only users who may see the lead hear of it.
+        if viewers[user_id].can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)
+    ]
+    for lead in plan.leads:
+        upcoming = next_activity(plan.pending[lead.id])
+        lead.next_activity_id = upcoming["id"] if upcoming else None
+        lead.next_activity_date = upcoming["due_date"] if upcoming else None
+
+    await _insert(Organization, plan.organizations)
+    await _insert(Person, plan.persons)
+    await _insert(Lead, plan.leads)
+    await _insert(LeadLabelLink, plan.links)
+    await _insert(Activity, [Activity(**a) for a in plan.activities])
+    await _insert(Note, [Note(**n) for n in plan.notes])
+    await _insert(NoteMention, mentions)
+    await _insert(Notification, notifications)
+    await _insert(Email, plan.emails)
+    await _insert(ChangeLogEntry, plan.log)
+    await _restore_lead_timestamps(plan.lead_updated)
 
 
 def _mention_notification(
@@ -492,17 +510,21 @@ def _mention_notification(
     )
 
 
-async def _restore_timestamps(company_id: int, lead_updated: list[tuple[dt.datetime, uuid.UUID]]) -> None:
+async def _restore_contact_timestamps(company_id: int) -> None:
     """Put back the historic ``updated_at`` values that bulk_create replaced with "now".
 
     tortoise stamps ``auto_now`` fields on every insert of a model instance; an UPDATE
     through the connection is the one way to keep the past. Contacts, notes and activities
-    were last changed when made; each lead when its last note, activity or archiving happened.
+    were last changed when made; each lead when its last note, activity or archiving happened
+    (:func:`_restore_lead_timestamps`, per chunk).
     """
     for table in ("organization", "person", "note", "activity"):
         await conn().execute_query(
             render(f"UPDATE {table} SET updated_at = created_at WHERE company_id = ?", 1), [company_id]
         )
+
+
+async def _restore_lead_timestamps(lead_updated: list[tuple[dt.datetime, uuid.UUID]]) -> None:
     id_field = Lead._meta.fields_map["id"]
     rows = [[stamp, id_field.to_db_value(lead_id, Lead)] for stamp, lead_id in lead_updated]
     sql = render("UPDATE lead SET updated_at = ? WHERE id = ?", 2)

@@ -13,10 +13,12 @@ import socket
 from pathlib import Path
 from typing import IO
 
+from cli.progress import job_progress
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
 from domain.duplicate import Resolution
 from domain.import_file import FileFormat, detect_format, save_upload
+from domain.import_limits import ImportLimits
 from domain.lead_import import MappingEntry, start_import
 from domain.viewer import viewer_for_user
 from models import Company, JobReportEntry, User
@@ -97,7 +99,14 @@ async def run(args: argparse.Namespace) -> None:
         saved = await save_upload(settings.files_dir, _FileReader(handle), fmt, settings.max_upload_bytes)
     try:
         job = await start_import(
-            viewer, saved, fmt, mapping, Resolution(args.duplicates.upper()), args.default_currency, path.name
+            viewer,
+            saved,
+            fmt,
+            mapping,
+            Resolution(args.duplicates.upper()),
+            args.default_currency,
+            path.name,
+            ImportLimits.of(settings),
         )
     except BaseException:
         saved.unlink(missing_ok=True)
@@ -107,7 +116,8 @@ async def run(args: argparse.Namespace) -> None:
     if claimed is None:  # a server's worker took it first: it runs there
         print(f"import job {job.id} is running in the server; follow it with job(id:)")
         return
-    finished = await run_job(claimed, worker)
+    async with job_progress(job.id, "import"):
+        finished = await run_job(claimed, worker)
     result = finished.result
     print(
         f"import job {finished.id} {finished.status.value.lower()}: {result.get('rowsTotal', 0)} rows,"

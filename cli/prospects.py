@@ -16,8 +16,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from cli.args import whole_number
+from cli.progress import lines_read
 from core.errors import ErrorCode, fail
-from models import AddOnState, ProspectKind
+from models import AddOnState, Company, ProspectKind
 
 Handler = Callable[[argparse.Namespace], Awaitable[None]]
 
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     load.set_defaults(handler=_load)
 
     generate = actions.add_parser("generate", help="add N synthetic person profiles (and their organizations)")
-    generate.add_argument("count", type=int, metavar="N")
+    generate.add_argument("count", type=whole_number(0, 10_000_000), metavar="N")
     generate.add_argument("--seed", type=int, default=1, help="the same seed gives the same profiles (default 1)")
     generate.add_argument("--organizations", type=int, help="how many organizations (default N / 8)")
     generate.set_defaults(handler=_generate)
@@ -59,7 +61,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_on = billing_actions.add_parser("add-on", help="switch a company's add-on on, off or to a trial")
     add_on.add_argument("--company", type=int, required=True, metavar="ID")
     add_on.add_argument("--state", choices=[s.value for s in AddOnState], required=True)
-    add_on.add_argument("--trial-days", type=int, default=14)
+    add_on.add_argument(
+        "--trial-days", type=whole_number(1, 365), default=14, help="length of a trial, 1 to 365 days (default 14)"
+    )
     add_on.set_defaults(handler=_add_on)
 
     operator = subparsers.add_parser("operator", help="operator tokens (for reviewing reports over the API)")
@@ -99,7 +103,8 @@ async def _load(args: argparse.Namespace) -> None:
         if not path.is_file():
             raise fail(f"cannot read {args.path}: no such file", ErrorCode.NOT_FOUND)
         with path.open(encoding="utf-8-sig", newline="") as source:
-            report = await load_prospects(source, fmt, kind)
+            lines = lines_read(source, path.stat().st_size, "prospects")
+            report = await load_prospects(lines, fmt, kind)
     for line, message in report.errors:
         print(f"line {line}: {message}", file=sys.stderr)
     print(
@@ -162,6 +167,8 @@ async def _renew(args: argparse.Namespace) -> None:
     from domain.billing import renew_billing_period, renew_due
 
     if args.company is not None:
+        if not await Company.exists(id=args.company):
+            raise fail(f"no company with id {args.company}", ErrorCode.NOT_FOUND)
         renewal = await renew_billing_period(args.company)
         renewals = [renewal] if renewal else []
     else:
@@ -175,7 +182,6 @@ async def _renew(args: argparse.Namespace) -> None:
 
 async def _add_on(args: argparse.Namespace) -> None:
     from domain.billing import set_add_on
-    from models import Company
 
     if not await Company.exists(id=args.company):
         raise fail(f"no company with id {args.company}", ErrorCode.NOT_FOUND)

@@ -7,17 +7,24 @@ SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) is selected by 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
 from tortoise import Tortoise, connections, fields
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.asyncpg.client import TransactionWrapper as AsyncpgTransaction
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.backends.base_postgres.client import BasePostgresClient
+from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 from tortoise.exceptions import OperationalError
 from tortoise.fields.data import CharEnumFieldInstance
 
@@ -41,6 +48,60 @@ SQLITE_PRAGMAS: dict[str, Any] = {
     "busy_timeout": 5000,
     "temp_store": "MEMORY",
 }
+
+
+class StatementTally:
+    """How many SQL statements were sent on behalf of one request (core/request_log.py)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+# Set per request; tasks the request starts (DataLoader batches) copy the context and so share
+# the same tally. Unset (None) outside requests: jobs and the CLI count nothing.
+_tally: ContextVar[StatementTally | None] = ContextVar("leadbox_statement_tally", default=None)
+
+
+@contextlib.contextmanager
+def counting_statements() -> Iterator[StatementTally]:
+    """Count the statements sent from the current context (and tasks started from it) meanwhile."""
+    tally = StatementTally()
+    token = _tally.set(tally)
+    try:
+        yield tally
+    finally:
+        _tally.reset(token)
+
+
+def note_statement() -> None:
+    """Count one statement sent straight to the driver, past tortoise's methods (fastpath/records.py)."""
+    tally = _tally.get()
+    if tally is not None:
+        tally.count += 1
+
+
+def _counted(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def send(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tally = _tally.get()
+        if tally is not None:
+            tally.count += 1
+        return await method(self, *args, **kwargs)
+
+    return send
+
+
+# tortoise has no hook per statement other than its DEBUG log line, and turning that logger on
+# for every request would build a log record per statement (and let test runners capture them
+# all). So each backend method that sends a statement is wrapped once, here: the methods each
+# class defines itself, none of which calls another of them.
+for _cls in (SqliteClient, SqliteTransactionWrapper, AsyncpgDBClient, AsyncpgTransaction, BasePostgresClient):
+    for _name in ("execute_insert", "execute_many", "execute_query", "execute_query_dict", "execute_script"):
+        _method = _cls.__dict__.get(_name)
+        if _method is not None and not getattr(_method, "__isabstractmethod__", False):
+            setattr(_cls, _name, _counted(_method))
 
 
 def is_postgres_url(url: str) -> bool:
@@ -94,8 +155,13 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-async def init_db(database_url: str, *, create_db: bool = False, shared: bool = False) -> None:
+async def init_db(
+    database_url: str, *, create_db: bool = False, shared: bool = False, migration_hooks: Any = None
+) -> None:
     """Connect and bring the schema up to date by applying pending migrations.
+
+    ``migration_hooks`` (an object with ``reporter`` and ``step`` methods, cli/progress.py) hears
+    of the migration plan and of each migration applied.
 
     ``shared`` makes the connection visible to every task of the process, as a server needs:
     uvicorn runs the lifespan (which connects) in a task of its own, and request tasks do not
@@ -113,7 +179,10 @@ async def init_db(database_url: str, *, create_db: bool = False, shared: bool = 
             raise
         await Tortoise.close_connections()
         await Tortoise.init(config=config)
-    await migrate(config=config)
+    if migration_hooks is None:
+        await migrate(config=config)
+    else:
+        await migrate(config=config, reporter=migration_hooks.reporter, progress=migration_hooks.step)
     # migrate() re-initialises the apps without connections; make sure they are open.
     await Tortoise.init(config=config, _enable_global_fallback=shared)
 
@@ -250,11 +319,12 @@ async def insert_rows(model: Any, rows: Sequence[dict[str, Any]], *, batch: int 
         await conn().execute_many(sql, values[start : start + batch])
 
 
-def _config_for_cli() -> dict[str, Any]:
-    from core.config import settings_from_env
+def __getattr__(name: str) -> Any:
+    # TORTOISE_ORM is read by the `tortoise` migrations CLI ([tool.tortoise] in pyproject.toml).
+    # Built when asked for, not on import: a bad DATABASE_URL must not break importing this
+    # module (the leadbox CLI reports it as one line of error).
+    if name == "TORTOISE_ORM":
+        from core.config import database_url_from_env
 
-    return tortoise_config(settings_from_env().database_url)
-
-
-# Read by the `tortoise` migrations CLI ([tool.tortoise] in pyproject.toml).
-TORTOISE_ORM = _config_for_cli()
+        return tortoise_config(database_url_from_env())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -68,6 +68,7 @@ class ErrorCode(str, Enum):
     # Imports (importLeads): the upload and its column mapping, then each row's problems.
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     INVALID_FILE = "INVALID_FILE"
+    TOO_MANY_ROWS = "TOO_MANY_ROWS"
     COLUMN_NOT_IMPORTABLE = "COLUMN_NOT_IMPORTABLE"
     HEADER_NOT_FOUND = "HEADER_NOT_FOUND"
     MISSING_TITLE = "MISSING_TITLE"
@@ -81,6 +82,9 @@ class ErrorCode(str, Enum):
     AMBIGUOUS_DUPLICATE = "AMBIGUOUS_DUPLICATE"
     # The idempotency key was used before for a different request.
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    # Webhooks: a target URL that is malformed, not https, or names an address that is not public.
+    INVALID_URL = "INVALID_URL"
+    UNKNOWN_EVENT = "UNKNOWN_EVENT"
 
 
 class WarningCode(str, Enum):

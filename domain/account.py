@@ -11,6 +11,7 @@ from core.security import new_token, token_digest
 from domain.category import create_default_categories
 from domain.label import create_default_labels
 from domain.lead_status import create_default_statuses
+from domain.validation import email_problem
 from models import ApiToken, Company, Pipeline, Role, Stage, Team, TeamMember, User
 
 DEFAULT_STAGES = (
@@ -53,6 +54,11 @@ async def create_user(
     can_manage_labels: bool = False,
 ) -> User:
     email = email.strip().lower()
+    if not name.strip():
+        raise fail("name is required.", ErrorCode.REQUIRED, "name")
+    problem = email_problem(email)
+    if problem:
+        raise fail(f"{email!r} is not an email address: {problem}.", ErrorCode.INVALID, "email")
     if await User.exists(company_id=company_id, email=email):
         raise fail(f"A user with email {email!r} already exists.", ErrorCode.DUPLICATE, "email")
     return await User.create(

@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
-from domain import changelog
+from domain import changelog, webhook_outbox
 from domain.refs import check_owner_user
 from domain.target import Target, check_target, target_of
 from domain.validation import text
@@ -143,6 +143,7 @@ async def create_activity(viewer: Viewer, target: Target, data: ActivityData) ->
                 )
             ]
         )
+        await webhook_outbox.emit_row(viewer.company_id, "activity", "created", activity)
     return activity
 
 
@@ -192,6 +193,9 @@ async def set_done(viewer: Viewer, activity_id: int, done: bool) -> Activity:
                 )
             ]
         )
+        await webhook_outbox.emit_row(
+            viewer.company_id, "activity", "updated", activity, {"done": {"old": not done, "new": done}}
+        )
     return activity
 
 
@@ -216,3 +220,4 @@ async def delete_activity(viewer: Viewer, activity_id: int) -> None:
                 )
             ]
         )
+        await webhook_outbox.emit_row(viewer.company_id, "activity", "deleted", activity)

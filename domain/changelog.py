@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from core.db import insert_rows
+from domain import webhook_outbox
 from domain.viewer import Viewer
 from models import ChangeLogEntry
 
@@ -82,5 +84,14 @@ def field_changes(
 
 
 async def write(entries: list[ChangeLogEntry]) -> None:
+    """Store the entries, and the webhook events they make, in the caller's transaction."""
     if entries:
         await ChangeLogEntry.bulk_create(entries)
+        await webhook_outbox.record(entries)
+
+
+async def write_values(rows: list[dict[str, Any]]) -> None:
+    """:func:`write` for plain rows (:func:`entry_values`), inserted without model instances."""
+    if rows:
+        await insert_rows(ChangeLogEntry, rows)
+        await webhook_outbox.record(rows)

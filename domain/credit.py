@@ -22,14 +22,16 @@ from tortoise.transactions import in_transaction
 from core.db import fetch, is_postgres
 from core.errors import ErrorCode, fail
 from core.pagination import Cursor, InvalidCursor
+from domain import webhook_outbox
+from domain.idempotency import clean_key
 from domain.viewer import Viewer
+from domain.webhook_payload import render
 from models import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
 
 # The subscription's credits per period; an admin may raise the allowance above it.
 BASE_ALLOWANCE = 10
 MAX_ALLOWANCE = 100_000
 MAX_CREDITS_PER_PURCHASE = 10_000
-MAX_KEY_LENGTH = 128
 LEDGER_SORT = "ledger"
 
 
@@ -114,8 +116,9 @@ async def add_entry(
     purchase_id: int | None = None,
     note: str = "",
 ) -> CreditLedgerEntry:
-    """Append one entry. Callers hold the account lock (see the module's doc)."""
-    return await CreditLedgerEntry.create(
+    """Append one entry (and a ``credits.changed`` webhook event). Callers hold the account
+    lock (see the module's doc)."""
+    entry = await CreditLedgerEntry.create(
         company_id=company_id,
         kind=kind,
         amount=amount,
@@ -126,21 +129,16 @@ async def add_entry(
         note=note[:255],
     )
 
+    async def data() -> dict[str, Any]:
+        return {"entry": render(entry, "CreditEntry"), "balance": await balance(company_id)}
+
+    await webhook_outbox.emit(company_id, "credits.changed", f"credits:{company_id}", data)
+    return entry
+
 
 def _require_admin(viewer: Viewer, what: str) -> None:
     if not viewer.is_admin:
         raise fail(f"Only admins {what}.", ErrorCode.PERMISSION_DENIED)
-
-
-def _clean_key(key: str | None, path: tuple[str, ...]) -> str | None:
-    if key is None:
-        return None
-    key = key.strip()
-    if not key:
-        return None
-    if len(key) > MAX_KEY_LENGTH:
-        raise fail(f"An idempotency key has at most {MAX_KEY_LENGTH} characters.", ErrorCode.TOO_LONG, *path)
-    return key
 
 
 @dataclass(frozen=True)
@@ -160,7 +158,7 @@ async def buy_credits(
     await require_prospector(viewer.company_id, now)
     if not 1 <= amount <= MAX_CREDITS_PER_PURCHASE:
         raise fail(f"Buy between 1 and {MAX_CREDITS_PER_PURCHASE} credits.", ErrorCode.INVALID, "input", "amount")
-    key = _clean_key(idempotency_key, ("input", "idempotency_key"))
+    key = clean_key(idempotency_key, ("input", "idempotency_key"))
     once_key = f"PURCHASE:{key}" if key else None
     async with in_transaction():
         account = await lock_account(viewer.company_id)

@@ -14,6 +14,10 @@ The same functions serve every path that creates contacts (``createLead``, conve
 Prospector, imports): each says what to do with a found duplicate through a
 :class:`DuplicatePolicy`; without a decision a found duplicate is a ``DUPLICATE`` error naming
 the candidates, and the caller changes nothing.
+
+A check and the insert it allows are one decision: callers take :func:`lock_duplicates` inside
+the transaction that inserts, before checking, so that racing creations of one name make one
+record (twenty concurrent createLead calls with one new person name and LINK: one person).
 """
 
 from __future__ import annotations
@@ -25,12 +29,30 @@ from typing import Any
 
 from core.db import fetch
 from core.errors import DomainError, ErrorCode, FieldError
+from core.locks import lock_key
 from domain.fold import fold_key
 from domain.viewer import Viewer
 from models import Lead, Organization, Person
 
 # How many candidates of one kind are offered at most; enough for a person to choose from.
 MAX_CANDIDATES = 20
+
+
+async def lock_duplicates(
+    company_id: int, *, person_name: str | None = None, organization_name: str | None = None
+) -> None:
+    """Make the duplicate check of a new person or organization and its insert one decision:
+    call inside the transaction that inserts, before checking. Until it ends, no other
+    transaction of the company can check (and so insert) a person or organization with the
+    same match key. PostgreSQL: an advisory lock per company, kind and key, taken in one order
+    so that two callers cannot wait on each other; SQLite: the database write lock."""
+    wanted = sorted(
+        (kind, key)
+        for kind, name in (("organization", organization_name), ("person", person_name))
+        if name is not None and (key := match_key(name))
+    )
+    for kind, key in wanted:
+        await lock_key("duplicate", company_id, kind, key)
 
 
 def match_key(text: str | None) -> str:

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import ErrorCode, fail
+from domain.import_limits import MAX_CELL_CHARS
 
 IMPORTS_FOLDER = "imports"
 CHUNK = 1 << 20
-# A CSV cell can be long (a note pasted into a large-text field) but not unbounded.
-csv.field_size_limit(1 << 20)
+# A CSV cell can be long (a note pasted into a large-text field) but not unbounded: one a
+# little longer than any field takes is still read, so that its row is reported as too long.
+csv.field_size_limit(MAX_CELL_CHARS + 1)
 
 
 class FileFormat(str, Enum):
@@ -110,11 +112,36 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         first = handle.readline()
         handle.seek(0)
-        reader = csv.reader(handle, delimiter=_sniff_delimiter(first))
+        # Strict: a quote never closed is an error, not a cell swallowing the rest of the file.
+        reader = csv.reader(handle, delimiter=_sniff_delimiter(first), strict=True)
         # Records are numbered as a spreadsheet opening the file numbers its rows (a quoted
         # cell spanning lines is still one row).
-        for number, row in enumerate(reader, start=1):
+        number = 0
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise fail(
+                    f"Row {number + 1} (line {line}) of the CSV cannot be read: {_csv_reason(exc)}. "
+                    "Nothing was imported; correct the file and import it again.",
+                    ErrorCode.INVALID_FILE,
+                    "input",
+                    "file",
+                ) from exc
+            number += 1
             yield number, [c.strip() or None for c in row]
+
+
+def _csv_reason(error: csv.Error) -> str:
+    text = str(error)
+    if "unexpected end of data" in text:
+        return 'a quoted cell is never closed (a " is missing)'
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+    return text
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
@@ -159,5 +186,3 @@ def read_rows(path: Path, fmt: FileFormat) -> Iterator[tuple[int, list[str | Non
             "input",
             "file",
         ) from exc
-    except csv.Error as exc:
-        raise fail(f"The CSV cannot be read: {exc}.", ErrorCode.INVALID_FILE, "input", "file") from exc

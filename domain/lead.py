@@ -19,7 +19,7 @@ from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
-from domain.duplicate import DuplicatePolicy, match_key, resolve_new_lead
+from domain.duplicate import DuplicatePolicy, lock_duplicates, match_key, resolve_new_lead
 from domain.lead_labels import replace_labels
 from domain.organization import OrganizationData, create_organization, get_organization
 from domain.person import PersonData, create_person, get_person
@@ -173,7 +173,8 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
         {}, await clean_values(viewer, CustomFieldEntity.LEAD_DEAL, data.custom_fields, (*path, "custom_fields"))
     )
 
-    # Duplicates are decided before anything is written: an undecided one changes nothing.
+    # Duplicates are decided before anything is written (an undecided one changes nothing),
+    # inside the transaction that inserts.
     person_name = _person_name(data.person) if data.person is not None else None
     if person_name is None and values.get("person_id") is not None:
         person_name = (await Person.get(id=values["person_id"])).name
@@ -181,17 +182,20 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
     title = values.get("title") or person_name or organization_name
     if title is None and values.get("organization_id") is not None:
         title = (await Organization.get(id=values["organization_id"])).name
-    resolved = await resolve_new_lead(
-        viewer,
-        new_person_name=person_name if data.person is not None else None,
-        new_organization_name=organization_name if data.organization is not None else None,
-        title=title or "",
-        person_name=person_name,
-        policy=data.duplicates,
-        path=path,
-    )
 
     async with in_transaction():
+        # The check and the insert are one decision: no concurrent createLead of the company
+        # can check the same person or organization name until this one has inserted its own.
+        await lock_duplicates(viewer.company_id, person_name=person_name, organization_name=organization_name)
+        resolved = await resolve_new_lead(
+            viewer,
+            new_person_name=person_name if data.person is not None else None,
+            new_organization_name=organization_name if data.organization is not None else None,
+            title=title or "",
+            person_name=person_name,
+            policy=data.duplicates,
+            path=path,
+        )
         organization: Organization | None = None
         person: Person | None = None
         if resolved.organization_id is not None:

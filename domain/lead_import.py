@@ -26,6 +26,7 @@ accepts, plus ``lead.valueCurrency``. Choices made here, as a sales team would e
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from domain.columns import IMPORT_ONLY_COLUMNS, catalogue, importable
 from domain.custom_field import all_definitions
 from domain.duplicate import Resolution
 from domain.import_file import FileFormat, read_rows
+from domain.import_limits import ImportLimits, inspect_xlsx, too_many_rows
 from domain.validation import CURRENCIES
 from domain.viewer import Viewer
 from models import Job
@@ -139,10 +141,17 @@ def header_columns(
 
 
 def plan_batches(
-    path: Path, fmt: FileFormat, batch_rows: int | None = None
+    path: Path, fmt: FileFormat, batch_rows: int | None = None, limits: ImportLimits | None = None
 ) -> tuple[tuple[int, list[str | None]], list[str], int]:
-    """The header row, the batches' keys and the number of data rows, in one pass over the file."""
+    """The header row, the batches' keys and the number of data rows, in one pass over the file.
+
+    Blocking (it reads the whole file): run it on a thread. TOO_MANY_ROWS as soon as the file
+    passes ``limits.max_rows`` data rows; an XLSX archive is inspected first (import_limits).
+    """
     batch_rows = batch_rows or BATCH_ROWS
+    limits = limits or ImportLimits()
+    if fmt == FileFormat.XLSX:
+        inspect_xlsx(path, limits)
     rows = read_rows(path, fmt)
     header = next(rows, None)
     if header is None or not any(header[1]):
@@ -153,6 +162,8 @@ def plan_batches(
     for number, cells in rows:
         if not any(cells):
             continue
+        if count == limits.max_rows:
+            raise too_many_rows(limits.max_rows)
         if in_batch == 0:
             first = number
         last = number
@@ -174,6 +185,7 @@ async def start_import(
     duplicates: Resolution = Resolution.LINK,
     default_currency: str | None = None,
     filename: str | None = None,
+    limits: ImportLimits | None = None,
 ) -> Job:
     """Check the mapping against the saved file and queue the import; nothing is written yet."""
     from jobs.runner import create_job
@@ -188,7 +200,8 @@ async def start_import(
             "input",
             "default_currency",
         )
-    (header_row, header), keys, count = plan_batches(file, fmt)
+    # Reading the whole file is blocking work: off the event loop, bounded by the limits.
+    (header_row, header), keys, count = await asyncio.to_thread(plan_batches, file, fmt, None, limits)
     columns = header_columns(header, mapping, path)
     params: dict[str, Any] = {
         "file": str(file.resolve()),

@@ -27,7 +27,7 @@ from domain.duplicate import Resolution, contacts_by_key, match_key
 from domain.lead_import_rows import BatchContext, GoodRow, Problem, check_row
 from domain.lead_state import enabled_sql
 from domain.lead_status import initial_status_id
-from models import ChangeLogEntry, JobReportEntry, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
+from models import JobReportEntry, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
 
 
 @dataclass
@@ -201,7 +201,7 @@ async def write_batch(context: BatchContext, job_id: int, rows: Sequence[tuple[i
         changelog.entry_values(viewer, company_id, "lead", lead["id"], "CREATED", "source", None, LeadSource.IMPORT)
         for lead in leads
     ]
-    await insert_rows(ChangeLogEntry, log)
+    await changelog.write_values(log)
     report.sort(key=lambda e: e["row"])
     await insert_rows(JobReportEntry, report)
     return outcome

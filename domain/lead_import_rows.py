@@ -23,6 +23,7 @@ from domain import person as persons
 from domain.columns import CF_PREFIX, VISIBILITY_LABELS
 from domain.custom_value import clean_values, merge
 from domain.duplicate import Resolution
+from domain.import_limits import MAX_CELL_CHARS
 from domain.validation import money, text
 from domain.viewer import Viewer
 from models import (
@@ -153,8 +154,29 @@ def _custom_text(definition: CustomField, value: str, default_currency: str | No
     return value
 
 
+def _unreadable(context: BatchContext, cells: list[str | None]) -> list[Problem]:
+    """Cells no field can take whatever its rules: a NUL character, or longer than any field."""
+    problems = []
+    for target, index in context.columns.items():
+        value = cells[index] if index < len(cells) else None
+        if value is None:
+            continue
+        if "\x00" in value:
+            problems.append(
+                Problem(ErrorCode.INVALID_INPUT, target, "The cell holds a NUL character (U+0000), which text cannot.")
+            )
+        elif len(value) > MAX_CELL_CHARS:
+            problems.append(
+                Problem(ErrorCode.TOO_LONG, target, f"The cell is longer than {MAX_CELL_CHARS:,} characters.")
+            )
+    return problems
+
+
 async def check_row(context: BatchContext, row: int, cells: list[str | None]) -> GoodRow | list[Problem]:
     """The row ready to write, or every problem it has."""
+    unreadable = _unreadable(context, cells)
+    if unreadable:
+        return unreadable
     problems: list[Problem] = []
     cell = lambda target: _cell(context, cells, target)  # noqa: E731
 

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from core.errors import DomainError, FieldError
-from domain.duplicate import DuplicatePolicy, Resolution, resolve_organization, resolve_person
+from domain.duplicate import DuplicatePolicy, Resolution, lock_duplicates, resolve_organization, resolve_person
 from domain.lead import LeadData, create_lead
 from domain.note import create_note
 from domain.organization import OrganizationData, get_organization, update_organization
@@ -118,6 +118,8 @@ async def _resolve(
 ) -> tuple[int | None, int | None]:
     """The existing person and organization to link (None: create), or every DUPLICATE at once."""
     policy = choice.policy()
+    # Inside the purchase's transaction: a createLead of the same name waits (domain.duplicate).
+    await lock_duplicates(viewer.company_id, person_name=person_name, organization_name=org_name)
     errors: list[FieldError] = []
     person_id = organization_id = None
     if person_name is not None:

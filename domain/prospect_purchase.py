@@ -21,14 +21,19 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
+from domain import webhook_outbox
 from domain.billing import renew_billing_period
 from domain.credit import add_entry, balance, lock_account, require_prospector, utcnow
+from domain.idempotency import clean_key
 from domain.prospect_contact import PurchaseChoice, add_prospect
 from domain.viewer import Viewer
+from domain.webhook_payload import render
 from models import (
     CreditEntryKind,
     ProspectKind,
@@ -39,7 +44,6 @@ from models import (
 )
 
 MAX_PROSPECTS = 50
-MAX_KEY_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,7 @@ def _check_request(request: PurchaseRequest) -> tuple[list[ProspectRef], str | N
         raise fail(
             f"At most {MAX_PROSPECTS} prospects per purchase.", ErrorCode.TOO_MANY_ITEMS, "input", "prospect_ids"
         )
-    key = (request.idempotency_key or "").strip() or None
-    if key is not None and len(key) > MAX_KEY_LENGTH:
-        raise fail(
-            f"An idempotency key has at most {MAX_KEY_LENGTH} characters.",
-            ErrorCode.TOO_LONG,
-            "input",
-            "idempotency_key",
-        )
-    return refs, key
+    return refs, clean_key(request.idempotency_key, ("input", "idempotency_key"))
 
 
 async def purchase_prospects(
@@ -164,6 +160,12 @@ async def purchase_prospects(
                 person_id=added.lead.person_id,
                 organization_id=added.lead.organization_id,
                 credits=1,
+            )
+            await webhook_outbox.emit(
+                viewer.company_id,
+                "prospect.purchased",
+                f"prospect_purchase:{purchase.id}",
+                partial(_purchase_data, purchase, added.lead),
             )
             await add_entry(
                 viewer.company_id,
@@ -242,3 +244,8 @@ async def _owned(company_id: int, refs: list[ProspectRef]) -> dict[ProspectRef, 
         for p in await ProspectPurchase.filter(company_id=company_id, prospect_organization_id__in=org_ids):
             owned[ProspectRef(ProspectKind.ORGANIZATION, p.prospect_organization_id)] = p  # type: ignore[arg-type]
     return owned
+
+
+async def _purchase_data(purchase: ProspectPurchase, lead: Any) -> dict[str, Any]:
+    """A purchase as a webhook event carries it: the purchase and the lead it added."""
+    return {**render(purchase, "ProspectPurchase"), "lead": render(lead, "Lead")}

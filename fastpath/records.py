@@ -22,7 +22,7 @@ from tortoise import fields
 from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
-from core.db import conn, dialect, fetch, is_postgres, render
+from core.db import conn, dialect, fetch, is_postgres, note_statement, render
 from core.sql import Sql, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.lead_query import JOIN_NEXT_ACTIVITY
@@ -222,6 +222,7 @@ async def fetch_rows(sql: str, params: Sequence[Any]) -> tuple[list[str], list[S
     text = render(sql, len(params))
     async with client.acquire_connection() as connection:
         client.log.debug("%s: %s", text, params)
+        note_statement()  # the request log's count (core/request_log.py)
         if is_postgres():
             rows = await connection.fetch(text, *params)
         else:

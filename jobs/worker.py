@@ -10,6 +10,8 @@ import os
 import socket
 import uuid
 
+from core.config import Settings
+
 # The kinds of job the worker runs, imported for the handlers they register.
 from jobs import (
     bulk_email,  # noqa: F401
@@ -18,13 +20,19 @@ from jobs import (
     import_leads,  # noqa: F401
 )
 from jobs.runner import LEASE, claim_job, run_job
+from jobs.webhooks import Dispatcher
 
 log = logging.getLogger("leadbox.jobs")
 
 
 class Worker:
-    def __init__(self, poll_seconds: float = 1.0, lease: dt.timedelta = LEASE) -> None:
+    """Runs jobs; given the settings, :meth:`start` also starts the webhook dispatcher beside it."""
+
+    def __init__(
+        self, poll_seconds: float = 1.0, lease: dt.timedelta = LEASE, settings: Settings | None = None
+    ) -> None:
         self.poll_seconds = poll_seconds
+        self.webhooks = Dispatcher(settings) if settings is not None else None
         self.lease = lease
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._task: asyncio.Task[None] | None = None
@@ -32,12 +40,16 @@ class Worker:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="leadbox-job-worker")
+        if self.webhooks is not None:
+            self.webhooks.start()
 
     def wake(self) -> None:
         """Look for work now rather than at the next poll (a job was just created)."""
         self._wake.set()
 
     async def stop(self) -> None:
+        if self.webhooks is not None:
+            await self.webhooks.stop()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -48,7 +60,9 @@ class Worker:
         """Run every job that can be claimed now; return how many ran."""
         count = 0
         while (job := await claim_job(self.name, self.lease)) is not None:
-            await run_job(job, self.name, self.lease)
+            log.info("job %s (%s) of company %s started", job.id, job.kind, job.company_id)
+            done = await run_job(job, self.name, self.lease)
+            log.info("job %s (%s) %s", done.id, done.kind, done.status.value.lower())
             count += 1
         return count
 

@@ -7,6 +7,7 @@ from models.contact import Organization, Person
 from models.credit import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
 from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
 from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
+from models.idempotency import IdempotentRequest
 from models.job import Job, JobItem, JobItemStatus, JobReportEntry, JobStatus
 from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
 from models.lead_status import Category, CategoryGroup, LeadStatus
@@ -35,6 +36,7 @@ from models.prospect_purchase import (
 )
 from models.rate_limit import RateBucket
 from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Activity",
@@ -55,10 +57,12 @@ __all__ = [
     "DealParticipant",
     "DealProduct",
     "DealStatus",
+    "DeliveryStatus",
     "Department",
     "Email",
     "EmailDirection",
     "EmployeeRange",
+    "IdempotentRequest",
     "Job",
     "JobItem",
     "JobItemStatus",
@@ -104,4 +108,7 @@ __all__ = [
     "TeamMember",
     "User",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

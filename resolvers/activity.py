@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.ids import decode_input_id
 from domain import activity as rules
 from domain.activity import ActivityData
-from resolvers.common import given, mutate, optional_id
+from resolvers.common import create_once, given, mutate, optional_id
 from resolvers.note import decode_target
 from schema.activity import Activity, ActivityTypeEnum
-from schema.base import IdInput, InfoT, UserError
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError
 
 
 @strawberry.input(description="A new activity on a lead, deal, person or organization you can see.")
@@ -79,6 +80,7 @@ class ActivityMutation:
         self,
         info: InfoT,
         input: Annotated[ScheduleActivityInput, strawberry.argument(description="The activity and what it is on.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> ActivityPayload:
         viewer = info.context.require_viewer()
 
@@ -92,9 +94,17 @@ class ActivityMutation:
                 note=input.note,
                 assignee_id=optional_id(input.assignee_id, "User", "input", "assignee_id"),
             )
+            target = decode_target(input.target_id)
             return {
                 "activity": Activity.from_model(
-                    await rules.create_activity(viewer, decode_target(input.target_id), data)
+                    await create_once(
+                        viewer,
+                        "scheduleActivity",
+                        idempotency_key,
+                        input,
+                        models.Activity,
+                        lambda: rules.create_activity(viewer, target, data),
+                    )
                 )
             }
 

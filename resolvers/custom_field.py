@@ -13,8 +13,8 @@ from domain import custom_field as rules
 from domain.custom_field import OptionData
 from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity
-from resolvers.common import given, id_list, mutate
-from schema.base import IdInput, InfoT
+from resolvers.common import create_once, given, id_list, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
 from schema.custom_field import CustomField, CustomFieldEntityEnum
 from schema.custom_field_input import (
     CreateCustomFieldInput,
@@ -66,19 +66,29 @@ class CustomFieldQueries:
 class CustomFieldMutation:
     @strawberry.mutation(description="Define a custom field (admins only). Its key never changes afterwards.")
     async def create_custom_field(
-        self, info: InfoT, input: Annotated[CreateCustomFieldInput, strawberry.argument(description="The new field.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateCustomFieldInput, strawberry.argument(description="The new field.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> CustomFieldPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            field = await rules.create_custom_field(
+            field = await create_once(
                 viewer,
-                input.entity,
-                input.name,
-                input.type,
-                key=input.key,
-                options=_options(input.options),
-                formula=input.formula,
+                "createCustomField",
+                idempotency_key,
+                input,
+                CustomFieldModel,
+                lambda: rules.create_custom_field(
+                    viewer,
+                    input.entity,
+                    input.name,
+                    input.type,
+                    key=input.key,
+                    options=_options(input.options),
+                    formula=input.formula,
+                ),
             )
             return {"custom_field": CustomField.from_model(field)}
 

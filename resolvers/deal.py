@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.errors import ErrorCode, fail
 from core.ids import decode_id, decode_input_id
 from core.pagination import page_size
@@ -15,8 +16,8 @@ from domain.deal import DealData
 from domain.deal_query import DealQuery, DealSortField, find_deals
 from domain.lead_query import SortDirection
 from domain.pipeline import pipelines
-from resolvers.common import custom_values, given, mutate, optional_id
-from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo
+from resolvers.common import create_once, custom_values, given, mutate, optional_id
+from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, IdInput, InfoT, PageInfo
 from schema.deal import Deal, DealConnection, DealEdge, DealFilter, DealProduct, DealSort, Pipeline, Product
 from schema.deal_input import (
     AddDealProductInput,
@@ -109,7 +110,10 @@ def _update_changes(input: UpdateDealInput) -> dict[str, Any]:
 class DealMutation:
     @strawberry.mutation(description="Create an open deal; refused with PLAN_LIMIT_REACHED past the plan's open deals.")
     async def create_deal(
-        self, info: InfoT, input: Annotated[CreateDealInput, strawberry.argument(description="The new deal.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateDealInput, strawberry.argument(description="The new deal.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> DealPayload:
         viewer = info.context.require_viewer()
 
@@ -127,7 +131,18 @@ class DealMutation:
                 visibility=input.visibility,
                 custom_fields=custom_values(input.custom_fields, "input"),
             )
-            return {"deal": Deal.from_model(await rules.create_deal(viewer, data))}
+            return {
+                "deal": Deal.from_model(
+                    await create_once(
+                        viewer,
+                        "createDeal",
+                        idempotency_key,
+                        input,
+                        models.Deal,
+                        lambda: rules.create_deal(viewer, data),
+                    )
+                )
+            }
 
         return await mutate(DealPayload, work)
 
@@ -188,13 +203,23 @@ class DealMutation:
 
     @strawberry.mutation(description="Add a product to the company's catalogue.")
     async def create_product(
-        self, info: InfoT, input: Annotated[CreateProductInput, strawberry.argument(description="The new product.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateProductInput, strawberry.argument(description="The new product.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> ProductPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            product = await products.create_product(
-                viewer, input.name, input.unit_price.amount, input.unit_price.currency, input.code
+            product = await create_once(
+                viewer,
+                "createProduct",
+                idempotency_key,
+                input,
+                models.Product,
+                lambda: products.create_product(
+                    viewer, input.name, input.unit_price.amount, input.unit_price.currency, input.code
+                ),
             )
             return {"product": Product.from_model(product)}
 
@@ -207,18 +232,27 @@ class DealMutation:
         input: Annotated[
             AddDealProductInput, strawberry.argument(description="The deal, the product, quantity, price and discount.")
         ],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> DealProductPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
             deal_id = decode_input_id(input.deal_id, "Deal", "input", "deal_id")
-            line = await products.add_deal_product(
+            product_id = decode_input_id(input.product_id, "Product", "input", "product_id")
+            line = await create_once(
                 viewer,
-                deal_id,  # type: ignore[arg-type]
-                decode_input_id(input.product_id, "Product", "input", "product_id"),  # type: ignore[arg-type]
-                input.quantity,
-                unit_price=(input.unit_price.amount, input.unit_price.currency) if input.unit_price else None,
-                discount_percent=input.discount_percent,
+                "addDealProduct",
+                idempotency_key,
+                input,
+                models.DealProduct,
+                lambda: products.add_deal_product(
+                    viewer,
+                    deal_id,  # type: ignore[arg-type]
+                    product_id,  # type: ignore[arg-type]
+                    input.quantity,
+                    unit_price=(input.unit_price.amount, input.unit_price.currency) if input.unit_price else None,
+                    discount_percent=input.discount_percent,
+                ),
             )
             deal = await rules.get_deal(viewer, line.deal_id)
             return {"deal_product": DealProduct.from_model(line), "deal": Deal.from_model(deal)}

@@ -9,8 +9,8 @@ import strawberry
 from core.ids import decode_input_id
 from domain import label as rules
 from models import LeadLabel as LeadLabelModel
-from resolvers.common import given, mutate
-from schema.base import IdInput, InfoT, UserError
+from resolvers.common import create_once, given, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError
 from schema.label import LeadLabel
 
 
@@ -56,12 +56,26 @@ class LabelQueries:
 class LabelMutation:
     @strawberry.mutation(description="Add a company-wide lead label (admins and users with `manageLabels`).")
     async def create_lead_label(
-        self, info: InfoT, input: Annotated[CreateLeadLabelInput, strawberry.argument(description="The new label.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateLeadLabelInput, strawberry.argument(description="The new label.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> LeadLabelPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            return {"label": LeadLabel.from_model(await rules.create_label(viewer, input.name, input.color))}
+            return {
+                "label": LeadLabel.from_model(
+                    await create_once(
+                        viewer,
+                        "createLeadLabel",
+                        idempotency_key,
+                        input,
+                        LeadLabelModel,
+                        lambda: rules.create_label(viewer, input.name, input.color),
+                    )
+                )
+            }
 
         return await mutate(LeadLabelPayload, work)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+import models
 from core.errors import ErrorCode, fail
 from core.ids import decode_input_id
 from core.pagination import page_size
@@ -18,11 +19,11 @@ from domain.lead import LeadData
 from domain.lead_query import LeadQuery, find_leads
 from domain.viewer import Viewer
 from models import CustomFieldEntity
-from resolvers.common import custom_values, given, id_list, mutate, optional_id
+from resolvers.common import create_once, custom_values, given, id_list, mutate, optional_id
 from resolvers.lead_filter import lead_query
 from resolvers.organization import organization_data
 from resolvers.person import person_data
-from schema.base import AFTER, FIRST, InfoT, PageInfo
+from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, InfoT, PageInfo
 from schema.lead import Lead, LeadConnection, LeadEdge, LeadFilter, LeadSort
 from schema.lead_input import (
     ArchiveLeadsPayload,
@@ -141,6 +142,7 @@ class LeadMutation:
         input: Annotated[
             CreateLeadInput, strawberry.argument(description="The lead, its contacts and what to do with duplicates.")
         ],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> LeadPayload:
         viewer = info.context.require_viewer()
 
@@ -173,7 +175,14 @@ class LeadMutation:
                     lead=input.lead_duplicate,
                 ),
             )
-            lead = await rules.create_lead(viewer, data, viewer.lead_source)
+            lead = await create_once(
+                viewer,
+                "createLead",
+                idempotency_key,
+                input,
+                models.Lead,
+                lambda: rules.create_lead(viewer, data, viewer.lead_source),
+            )
             return {"lead": Lead.from_model(lead)}
 
         return await mutate(LeadPayload, work)

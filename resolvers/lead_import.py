@@ -10,6 +10,7 @@ from strawberry.file_uploads import Upload
 from core.errors import ErrorCode, fail
 from domain.duplicate import Resolution
 from domain.import_file import FileFormat, detect_format, save_upload
+from domain.import_limits import ImportLimits
 from domain.lead_import import MappingEntry, start_import
 from resolvers.common import mutate
 from schema.base import InfoT, UserError, describe_values
@@ -66,7 +67,9 @@ class ImportLeadsPayload:
     user_errors: list[UserError] = strawberry.field(
         default_factory=list,
         description=(
-            "Why nothing was imported: INVALID_FILE, FILE_TOO_LARGE, REQUIRED, UNKNOWN_COLUMN, COLUMN_NOT_IMPORTABLE, "
+            "Why nothing was imported: INVALID_FILE (also a CSV row that cannot be read, named in the message), "
+            "FILE_TOO_LARGE (also a workbook expanding past the limit), TOO_MANY_ROWS, REQUIRED, UNKNOWN_COLUMN, "
+            "COLUMN_NOT_IMPORTABLE, "
             "HEADER_NOT_FOUND, DUPLICATE (a target or header twice), MISSING_TITLE and CONTACT_REQUIRED (the mapping "
             "can give no lead a title or contact), INVALID_CURRENCY. Empty on success."
         ),
@@ -98,7 +101,14 @@ class LeadImportMutation:
             mapping = [MappingEntry(m.column, m.target) for m in input.mapping]
             try:
                 job = await start_import(
-                    viewer, saved, fmt, mapping, Resolution(input.duplicates), input.default_currency, filename
+                    viewer,
+                    saved,
+                    fmt,
+                    mapping,
+                    Resolution(input.duplicates),
+                    input.default_currency,
+                    filename,
+                    ImportLimits.of(settings),
                 )
             except BaseException:
                 saved.unlink(missing_ok=True)

@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.errors import ErrorCode, fail
 from core.ids import decode_input_id
 from domain import category as category_rules
 from domain import lead_status as status_rules
 from domain.person import set_lead_status
-from resolvers.common import given, id_list, mutate
-from schema.base import InfoT
+from resolvers.common import create_once, given, id_list, mutate
+from schema.base import IDEMPOTENCY_KEY, InfoT
 from schema.lead_status import Category, CategoryGroup, LeadStatus
 from schema.lead_status_input import (
     CategoryGroupPayload,
@@ -66,11 +67,19 @@ class LeadStatusMutation:
         self,
         info: InfoT,
         input: Annotated[CreateLeadStatusInput, strawberry.argument(description="The new lead status.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> LeadStatusPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            status = await status_rules.create_status(viewer, input.name, input.description)
+            status = await create_once(
+                viewer,
+                "createLeadStatus",
+                idempotency_key,
+                input,
+                models.LeadStatus,
+                lambda: status_rules.create_status(viewer, input.name, input.description),
+            )
             return {"lead_status": LeadStatus.from_model(status)}
 
         return await mutate(LeadStatusPayload, work)
@@ -115,12 +124,22 @@ class LeadStatusMutation:
 
     @strawberry.mutation(description="Add a category group (admins).")
     async def create_category_group(
-        self, info: InfoT, input: Annotated[CreateCategoryGroupInput, strawberry.argument(description="The new group.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateCategoryGroupInput, strawberry.argument(description="The new group.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> CategoryGroupPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            group = await category_rules.create_group(viewer, input.name, input.lead_status_enabled)
+            group = await create_once(
+                viewer,
+                "createCategoryGroup",
+                idempotency_key,
+                input,
+                models.CategoryGroup,
+                lambda: category_rules.create_group(viewer, input.name, input.lead_status_enabled),
+            )
             return {"category_group": CategoryGroup.from_model(group)}
 
         return await mutate(CategoryGroupPayload, work)
@@ -147,13 +166,23 @@ class LeadStatusMutation:
 
     @strawberry.mutation(description="Add a category to a group (admins).")
     async def create_category(
-        self, info: InfoT, input: Annotated[CreateCategoryInput, strawberry.argument(description="The new category.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateCategoryInput, strawberry.argument(description="The new category.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> CategoryPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
             group_id = decode_input_id(input.group_id, "CategoryGroup", "input", "group_id")
-            category = await category_rules.create_category(viewer, group_id, input.name)  # type: ignore[arg-type]
+            category = await create_once(
+                viewer,
+                "createCategory",
+                idempotency_key,
+                input,
+                models.Category,
+                lambda: category_rules.create_category(viewer, group_id, input.name),
+            )  # type: ignore[arg-type]
             return {"category": Category.from_model(category)}
 
         return await mutate(CategoryPayload, work)

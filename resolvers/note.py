@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.errors import ErrorCode, fail
 from core.ids import InvalidId, decode_input_id, from_global_id
 from domain import note as rules
 from domain.target import Target
-from resolvers.common import mutate
-from schema.base import IdInput, InfoT, UserError
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError
 from schema.note import Note
 
 TARGET_TYPES = {"Lead": "lead", "Deal": "deal", "Person": "person", "Organization": "organization"}
@@ -66,12 +67,23 @@ class NoteMutation:
         self,
         info: InfoT,
         input: Annotated[CreateNoteInput, strawberry.argument(description="The note and what it is on.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> NotePayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
+            target = decode_target(input.target_id)
             return {
-                "note": Note.from_model(await rules.create_note(viewer, decode_target(input.target_id), input.content))
+                "note": Note.from_model(
+                    await create_once(
+                        viewer,
+                        "createNote",
+                        idempotency_key,
+                        input,
+                        models.Note,
+                        lambda: rules.create_note(viewer, target, input.content),
+                    )
+                )
             }
 
         return await mutate(NotePayload, work)

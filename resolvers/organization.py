@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.ids import decode_input_id
 from domain import organization as rules
 from domain.organization import OrganizationData
-from resolvers.common import custom_values, given, mutate, optional_id
-from schema.base import IdInput, InfoT
+from resolvers.common import create_once, custom_values, given, mutate, optional_id
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
 from schema.organization import Organization
 from schema.organization_input import AddressInput, OrganizationFields, OrganizationPayload, UpdateOrganizationInput
 
@@ -48,11 +49,19 @@ class OrganizationMutation:
         self,
         info: InfoT,
         input: Annotated[OrganizationFields, strawberry.argument(description="The new organization.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> OrganizationPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            org = await rules.create_organization(viewer, organization_data(input, "input"))
+            org = await create_once(
+                viewer,
+                "createOrganization",
+                idempotency_key,
+                input,
+                models.Organization,
+                lambda: rules.create_organization(viewer, organization_data(input, "input")),
+            )
             return {"organization": Organization.from_model(org)}
 
         return await mutate(OrganizationPayload, work)

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.ids import decode_input_id
 from domain import person as rules
 from domain.person import ContactValue, PersonData
-from resolvers.common import custom_values, given, mutate, optional_id
-from schema.base import IdInput, InfoT
+from resolvers.common import create_once, custom_values, given, mutate, optional_id
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
 from schema.person import ContactValueInput, Person
 from schema.person_input import PersonFields, PersonPayload, UpdatePersonInput
 
@@ -60,12 +61,22 @@ def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
 class PersonMutation:
     @strawberry.mutation(description="Create a person. No duplicate check here: ask `duplicates(personName:)` first.")
     async def create_person(
-        self, info: InfoT, input: Annotated[PersonFields, strawberry.argument(description="The new person.")]
+        self,
+        info: InfoT,
+        input: Annotated[PersonFields, strawberry.argument(description="The new person.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> PersonPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            person = await rules.create_person(viewer, person_data(input, "input"))
+            person = await create_once(
+                viewer,
+                "createPerson",
+                idempotency_key,
+                input,
+                models.Person,
+                lambda: rules.create_person(viewer, person_data(input, "input")),
+            )
             return {"person": Person.from_model(person)}
 
         return await mutate(PersonPayload, work)

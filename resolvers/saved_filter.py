@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.ids import decode_input_id
 from domain import saved_filter as rules
-from resolvers.common import given, mutate
+from resolvers.common import create_once, given, mutate
 from resolvers.lead_filter import lead_query
-from schema.base import IdInput, InfoT
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
 from schema.saved_filter import (
     CreateSavedFilterInput,
     DeleteSavedFilterPayload,
@@ -49,13 +50,21 @@ class SavedFilterMutation:
         input: Annotated[
             CreateSavedFilterInput, strawberry.argument(description="The name, the filter and who sees it.")
         ],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> SavedFilterPayload:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
             query = await lead_query(viewer, input.filter, path=("input", "filter"))
-            saved = await rules.create_saved_filter(
-                viewer, input.name, query, shared=input.shared, favorite=input.favorite
+            saved = await create_once(
+                viewer,
+                "createSavedFilter",
+                idempotency_key,
+                input,
+                models.SavedFilter,
+                lambda: rules.create_saved_filter(
+                    viewer, input.name, query, shared=input.shared, favorite=input.favorite
+                ),
             )
             return {"saved_filter": await _node(info, saved)}
 

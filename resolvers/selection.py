@@ -6,14 +6,15 @@ from typing import Annotated, Any
 
 import strawberry
 
+import models
 from core.errors import DomainError
 from core.ids import decode_id, decode_input_id
 from domain import selection as rules
 from domain.board import board_columns
 from domain.selection import SelectionData
 from domain.selection_criteria import ID_FIELDS, Condition, SelectionField
-from resolvers.common import given, mutate
-from schema.base import IdInput, InfoT
+from resolvers.common import create_once, given, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
 from schema.board import LeadStatusBoard
 from schema.selection import (
     CreateSelectionInput,
@@ -85,7 +86,10 @@ class SelectionQueries:
 class SelectionMutation:
     @strawberry.mutation(description="Save a selection; a static one takes its members now.")
     async def create_selection(
-        self, info: InfoT, input: Annotated[CreateSelectionInput, strawberry.argument(description="The new selection.")]
+        self,
+        info: InfoT,
+        input: Annotated[CreateSelectionInput, strawberry.argument(description="The new selection.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> SelectionPayload:
         viewer = info.context.require_viewer()
 
@@ -97,7 +101,18 @@ class SelectionMutation:
                 conditions=conditions(input.conditions),
                 is_shared=input.is_shared,
             )
-            return {"selection": Selection.from_model(await rules.create_selection(viewer, data, now=info.context.now))}
+            return {
+                "selection": Selection.from_model(
+                    await create_once(
+                        viewer,
+                        "createSelection",
+                        idempotency_key,
+                        input,
+                        models.Selection,
+                        lambda: rules.create_selection(viewer, data, now=info.context.now),
+                    )
+                )
+            }
 
         return await mutate(SelectionPayload, work)
 

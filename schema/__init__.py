@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -14,7 +13,6 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from core.config import Settings
-from core.errors import PublicError
 from core.rate_limit import Buckets, buckets_for
 from fastpath.extension import ReadEngine
 from fastpath.plans import Plans
@@ -44,6 +42,7 @@ from resolvers.prospect_report import ProspectReportMutation, ProspectReportQuer
 from resolvers.saved_filter import SavedFilterMutation, SavedFilterQueries
 from resolvers.selection import SelectionMutation, SelectionQueries
 from resolvers.viewer import ViewerQueries
+from resolvers.webhook import WebhookMutation, WebhookQueries
 from schema.account import Team, User
 from schema.activity import Activity
 from schema.base import SCALAR_OVERRIDES
@@ -63,6 +62,7 @@ from schema.person import Person
 from schema.prospect import ProspectOrganization, ProspectPerson
 from schema.prospect_filter import SavedProspectFilter
 from schema.prospect_purchase import ProspectPurchase, ProspectReport
+from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
 from schema.saved_filter import SavedFilter
 from schema.selection import Selection
 
@@ -86,6 +86,7 @@ Query = merge_types(
         ProspectQueries,
         ProspectPurchaseQueries,
         ProspectReportQueries,
+        WebhookQueries,
     ),
 )
 Mutation = merge_types(
@@ -113,6 +114,7 @@ Mutation = merge_types(
         ProspectFilterMutation,
         ProspectPurchaseMutation,
         ProspectReportMutation,
+        WebhookMutation,
     ),
 )
 
@@ -133,20 +135,6 @@ Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
-def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but what is meant for the client.
-
-    Errors without an original exception come from parsing, validation and the query limits:
-    their messages describe the query, not the server. Raised :class:`PublicError` keep theirs.
-    """
-    original = error.original_error
-    if original is None:
-        return False
-    # A GraphQLError behind the error is graphql-core's or strawberry's account of a variable
-    # the client sent that does not fit its type (a missing required field, a bad date).
-    return not isinstance(original, PublicError | GraphQLError)
-
-
 def build_schema(settings: Settings | None = None, buckets: Buckets | None = None) -> Schema:
     """The schema with its limits; ``buckets`` keeps the rate-limit buckets (by default those
     ``settings`` name: Redis when ``LEADBOX_REDIS_URL`` is set, else the database)."""
@@ -158,7 +146,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     # list below, so that every other extension (put new ones before it) runs first.
     plans = Plans()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
-    return Schema(
+    # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
+    return LoggedSchema(
         query=Query,
         mutation=Mutation,
         scalar_overrides=SCALAR_OVERRIDES,
@@ -195,6 +184,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
         # rules are built once: a rule class made per request would never hit the validation
         # cache, which keys on the rule classes.
         extensions=[
+            # First, so that its on_operation sees the operation whole (errors already recorded).
+            RequestLogExtension,
             lambda: AddValidationRules([depth_rule, alias_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),

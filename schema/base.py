@@ -37,6 +37,11 @@ AFTER = (
     "The `pageInfo.endCursor` of the previous page, for the next one. A cursor belongs to the sort it was made "
     "with; another sort's, or a malformed one, is a top-level INVALID_CURSOR error."
 )
+IDEMPOTENCY_KEY = (
+    "A key of up to 128 characters that makes a retry safe: a request with a key used before by the same user "
+    "with the same input answers what that first request made and makes nothing new; the same key with another "
+    "input (or mutation) is IDEMPOTENCY_KEY_REUSED. Keys belong to the company; blank means none."
+)
 
 
 def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
@@ -124,8 +129,11 @@ describe_values(
         "LEAD_CONVERTED": "The purchased lead was converted to a deal.",
         "REPORT_ALREADY_OPEN": "Another report on the same purchase waits for review.",
         "ALREADY_REVIEWED": "The report was reviewed already.",
-        "FILE_TOO_LARGE": "Import: the file is larger than the server allows.",
-        "INVALID_FILE": "Import: the file cannot be read as the format given.",
+        "FILE_TOO_LARGE": "Import: the file, or the workbook once expanded, is larger than the server allows.",
+        "INVALID_FILE": "Import: the file cannot be read as the format given, or a row of it cannot (the message "
+        "names it), or it is an archive no spreadsheet makes (a zip bomb).",
+        "TOO_MANY_ROWS": "Import: the file has more data rows than the server takes at once "
+        "(`LEADBOX_IMPORT_MAX_ROWS`).",
         "COLUMN_NOT_IMPORTABLE": "Import: the mapping targets a column an import cannot write.",
         "HEADER_NOT_FOUND": "Import: the mapping names a column the file's header does not have.",
         "MISSING_TITLE": "Import row: no title, person name or organization name to title the lead.",
@@ -136,7 +144,9 @@ describe_values(
         "UNKNOWN_OWNER": "Import row: no active user of the company has this email.",
         "UNKNOWN_LABEL": "Import row: no label has this name (labels are not created by an import).",
         "AMBIGUOUS_DUPLICATE": "Import row: several existing contacts match the name; an import cannot choose.",
-        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before for a different request.",
+        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before for another request (input, mutation or user).",
+        "INVALID_URL": "Webhook: the URL is malformed, not https, or names a loopback, private or link-local address.",
+        "UNKNOWN_EVENT": "Webhook: no event type has this name (see `Webhook.events`).",
     },
 )
 describe_values(

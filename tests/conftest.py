@@ -26,6 +26,7 @@ from tortoise import Tortoise
 from app import create_app
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
+from domain import webhook_outbox
 from domain.account import create_company, create_token, create_user
 from domain.viewer import Viewer, viewer_for_user
 from models import Role
@@ -85,6 +86,8 @@ def _tables() -> list[str]:
 @pytest.fixture(autouse=True)
 async def clean(database: str) -> AsyncIterator[None]:
     yield
+    # Ids start again on PostgreSQL: a company's cached webhooks must not outlive its rows.
+    webhook_outbox.forget()
     tables = _tables()
     if is_postgres():
         await conn().execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
