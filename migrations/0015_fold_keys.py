@@ -64,7 +64,7 @@ async def refold_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # Keys fold national letters too (anyascii), and deals get a title key for search and sort.
-    dependencies = [("models", "0015_label_permission")]
+    dependencies = [("models", "0014_label_permission")]
 
     initial = False
 

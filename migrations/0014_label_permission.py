@@ -5,7 +5,7 @@ from tortoise import fields
 
 class Migration(migrations.Migration):
     # Who may manage the company-wide lead labels: admins always, regular users when given it.
-    dependencies = [("models", "0014_persisted_queries")]
+    dependencies = [("models", "0013_webhooks")]
 
     initial = False
 
