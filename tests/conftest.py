@@ -200,7 +200,7 @@ def make_account(http: httpx.AsyncClient) -> Any:
     ) -> Account:
         if company_id is None:
             company_id = (await create_company(company)).id
-        email = ".".join(name.lower().split()) + f"@{company_id}.test"
+        email = name.lower().replace("  ", " - ").replace(" ", ".") + f"@{company_id}.test"
         user = await create_user(company_id, name, email, role, **flags)
         token = await create_token(user.id, app=app)
         return Account(company_id, user.id, token, Client(http, token))

@@ -101,6 +101,7 @@ UNPLANNED = {
     "Query.leadStatuses": ROOT,
     "Query.categoryGroups": ROOT,
     "Query.selections": ROOT,
+    "Query.webhooks": ROOT,
     "Query.selection": ROOT,
     "Query.leadStatusBoard": ROOT,
     "Query.credits": ROOT,
