@@ -31,8 +31,8 @@ from core.db import close_db, init_db
 from core.errors import DomainError, ErrorCode
 from core.persisted_queries import PersistedQueries, PersistedQueryMissing, PersistedQueryRefused
 from core.rate_limit import Buckets, buckets_for, whole_seconds
-from core.serving import SecurityHeaders, cors_middleware, ready
 from core.request_log import RequestLog
+from core.serving import SecurityHeaders, cors_middleware, ready
 from domain.billing import RenewalScheduler
 from domain.operator import authenticate_operator, request_tokens
 from domain.viewer import authenticate
