@@ -40,6 +40,13 @@ def live_server(database: str, folder: Path, **env: str) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
+    with running(child, base, log, listener):
+        yield base
+
+
+@contextlib.contextmanager
+def running(child: subprocess.Popen[bytes], base: str, log: Path, listener: socket.socket) -> Iterator[None]:
+    """Wait until ``child`` answers ``/health`` at ``base`` (its output in ``log``); stop it after."""
     try:
         for _ in range(300):
             if child.poll() is not None:
@@ -50,7 +57,7 @@ def live_server(database: str, folder: Path, **env: str) -> Iterator[str]:
             time.sleep(0.1)
         else:
             raise AssertionError(f"the server did not answer /health:\n{log.read_text()}")
-        yield base
+        yield
     finally:
         child.terminate()
         try:

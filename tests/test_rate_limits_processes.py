@@ -14,7 +14,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pytest
 
 from domain.account import create_company
 from domain.rate_plan import forget_plans, set_rate_limit
+from tests.live_server import running
 from tests.test_rate_limits import REDIS_ENV, STORES, TEN, token_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,25 +46,8 @@ def server(env: dict[str, str], log: Path) -> Iterator[str]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    try:
-        for _ in range(300):
-            if child.poll() is not None:
-                raise AssertionError(f"the server exited:\n{log.read_text()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the server did not answer /health:\n{log.read_text()}")
+    with running(child, base, log, listener):
         yield base
-    finally:
-        child.terminate()
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        listener.close()
 
 
 def ask(base: str, token: str) -> dict[str, Any]:
