@@ -513,6 +513,47 @@ def compile_lead_json(
     return LeadJson(parts)
 
 
+def compile_json(compiler: Compiler, type_name: str, sets: list[SelectionSetNode], table: Any, alias: str) -> LeadJson:
+    """A selection of ``type_name`` over the row of ``alias``, all in SQL (no holes)."""
+    return LeadJson([JsonCompiler(compiler).object(type_name, sets, table, alias)])
+
+
+# --- the persons and organizations roots (alias p, o: domain.contact_query.page_statement) ----
+
+# What a contact's row joins for its organization and owner (read as the loaders read them: of
+# the viewer's company, the organization only where the viewer may see it).
+CONTACT_JOINS = {
+    "p": (
+        "LEFT JOIN organization po ON po.id = p.organization_id",
+        "LEFT JOIN app_user pu ON pu.id = p.owner_id",
+    ),
+    "o": ("LEFT JOIN app_user ou ON ou.id = o.owner_id",),
+}
+
+
+def person_row_table(a: str) -> dict[str, Any]:
+    assert a == "p"
+    table: dict[str, Any] = PERSON(a)
+    table["organization"] = nested(
+        lambda json, sub, _n: when(
+            _visible("po", "p.organization_id"), json.object("Organization", sub, _organization_table, "po")
+        )
+    )
+    table["owner"] = nested(
+        lambda json, sub, _n: when(_of_company("pu", "p.owner_id"), json.object("User", sub, USER, "pu"))
+    )
+    return table
+
+
+def organization_row_table(a: str) -> dict[str, Any]:
+    assert a == "o"
+    table = _organization_table(a)
+    table["owner"] = nested(
+        lambda json, sub, _n: when(_of_company("ou", "o.owner_id"), json.object("User", sub, USER, "ou"))
+    )
+    return table
+
+
 class JsonRow:
     """A page row in SQL mode: the texts the database wrote, and the records when holes need them."""
 

@@ -49,8 +49,6 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 from graphql.utilities import get_operation_ast
 
-from core import json_text
-
 # What one mutation field costs on top of its payload: a write does more than a read of one object.
 MUTATION_COST = 10
 PAGE_ARGUMENTS = ("first", "last")
@@ -150,8 +148,6 @@ class _Walker:
             return 0
         selections = [n.selection_set for n in nodes if n.selection_set is not None]
         if value is not _REQUESTED:
-            # JSON text the database wrote (fastpath/sqljson.py) is read as the data it holds.
-            value = json_text.value(value)
             if value is None:
                 return 0
             if isinstance(value, list):
