@@ -219,14 +219,15 @@ class ContactsPlan:
         assert self.sites is not None
         _, alias, _ = SQL_TABLES[self.field]
         json_columns, width = select_list(self.sites, Ctx(is_postgres(), viewer, now))
-        extra = compose(json_columns, raw("", joins=CONTACT_JOINS[alias]))
+        extra = compose(json_columns, raw("", joins=CONTACT_JOINS[alias])) if width else None
         statement = contact_page_statement(viewer, alias, first, after, search, org_id, base=f"{alias}.id", extra=extra)
         keys, found = await fetch_rows(*statement)
         has_next_page = len(found) > first
         found = found[:first]
         if not found:
             return [], has_next_page
-        sort_at, id_at, start = keys.index("sort_key"), keys.index("id"), keys.index("x__j0")
+        sort_at, id_at = keys.index("sort_key"), keys.index("id")
+        start = keys.index("x__j0") if width else 0
         end = start + width
         edges = [(contact_cursor(row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
         return edges, has_next_page

@@ -151,13 +151,14 @@ async def _json_page(
     narrow = records and all(_own_value(c) for c in columns)
     if narrow:
         # The holes' values read the lead's own custom fields only: that column, no records.
-        extra = compose(json_columns, raw("", joins=JOINS)) if width else raw("")
+        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
         base = "l.id, l.custom_fields"
     elif records:
         extra = compose(page_select(), ", ", json_columns) if width else page_select()
         base = "l.*"
     else:
-        extra = compose(json_columns, raw("", joins=JOINS))
+        # No lead asked (pageInfo, totalCount only): the ids and sort keys alone.
+        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
         base = "l.id"
     statement = await page_statement(
         viewer, query, first, after, now=now, definitions=definitions, extra=extra, base=base
