@@ -171,12 +171,13 @@ async def _json_page(
     sort_at, id_at = keys.index("sort_key"), keys.index("id")
     start = keys.index("x__j0") if width else 0
     end = start + width
+    rows: list[Any]  # records of the lead's own values, or whole page records
     if narrow:
         custom_at, convert = keys.index("custom_fields"), converters(Lead)["custom_fields"]
         assert convert is not None
         rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found]
         if columns:
-            await _fill_cells(viewer, rows, columns, now)  # type: ignore[arg-type]
+            await _fill_cells(viewer, rows, columns, now)
         out = [
             (page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], r))
             for row, r in zip(found, rows, strict=True)
