@@ -25,9 +25,9 @@ from core.config import settings_from_env
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
+from domain.job import create_job
 from domain.lead import get_lead, visible_leads
 from domain.viewer import Viewer
-from jobs.runner import create_job
 from models import Email, EmailDirection, Job, Lead, Organization, Person, User
 
 KIND = "bulk_email"

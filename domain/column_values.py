@@ -18,13 +18,16 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.activity import activity_status
 from domain.columns import ACTIVITY_STATUS_OPTIONS, Column, ColumnOption, ColumnSource, ColumnType, is_custom, resolve
 from domain.viewer import Viewer
-from loaders import Loaders
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
+
+if TYPE_CHECKING:
+    # The caller's request loaders, passed in: a type only, the domain does not build them.
+    from loaders import Loaders
 
 
 class Cell:

@@ -16,7 +16,7 @@ from tortoise.expressions import F
 from tortoise.models import Model
 
 from core.errors import ErrorCode, fail
-from domain.changelog import loggable
+from core.jsonable import loggable
 
 
 def check_version(row: Model, expected: int | None, what: str, path: tuple[str, ...] = ("input",)) -> None:

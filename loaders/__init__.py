@@ -46,6 +46,7 @@ from models import (
     ProspectReport,
     Stage,
     Team,
+    TeamMember,
     User,
 )
 
@@ -176,8 +177,6 @@ def make_loaders(viewer: Viewer) -> Loaders:
         return out
 
     async def team_members(keys: list[int]) -> dict[int, list[int]]:
-        from models import TeamMember
-
         out: dict[int, list[int]] = defaultdict(list)
         rows = await TeamMember.filter(team_id__in=keys, team__company_id=company_id).values_list("team_id", "user_id")
         for team_id, user_id in rows:
