@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from core.errors import PublicError
 from core.ids import to_global_id
 from domain.activity import activity_status
+from domain.columns import MAX_VALUE_COLUMNS
 from domain.custom_value import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
@@ -111,8 +112,6 @@ describe_values(
         "WITH_VALUE": "A value is set.",
     },
 )
-
-MAX_VALUE_COLUMNS = 100
 
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
