@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from core.ids import to_global_id
+from domain.contact_list import primary_value
 from domain.custom_value import field_values
 from models import CustomFieldEntity
 from models import Person as PersonModel
@@ -91,11 +92,11 @@ class Person(Node):
 
     @strawberry.field(description="The primary email address, if any.")
     def primary_email(self) -> str | None:
-        return next((e.value for e in self.emails if e.primary), None)
+        return primary_value({"value": e.value, "primary": e.primary} for e in self.emails)
 
     @strawberry.field(description="The primary phone number, if any.")
     def primary_phone(self) -> str | None:
-        return next((p.value for p in self.phones if p.primary), None)
+        return primary_value({"value": p.value, "primary": p.primary} for p in self.phones)
 
     @strawberry.field(description="The organization the person works for; null when none.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
