@@ -2,10 +2,11 @@
 
 The test walks the schema from every planned root (a connection from its nodes, a union from
 each member, anything else from the object itself) two levels down and compiles a one-field
-document for every readable field; every root field of Query is tried too. The fields whose document the compiler refuses must be
-exactly those listed here: a field newly planned must leave the list, and a field newly added to
-the schema that the engine does not plan must be added with its reason. Every document the
-engine does not plan is answered by the ordinary execution, as before.
+document for every readable field; every root field of Query is tried too. The fields whose
+document the compiler refuses must be exactly those listed here: a field newly planned must
+leave the list, and a field newly added to the schema that the engine does not plan must be
+added with its reason. Every document the engine does not plan is answered by the ordinary
+execution, as before.
 """
 
 from __future__ import annotations
