@@ -80,6 +80,9 @@ class LeadsPlan:
     source: str
     # What each lead lists besides its own row: "notes", "activities" (one statement each).
     children: frozenset[str] = frozenset()
+    # SQL mode (fastpath/sqljson.py): the places the selection writes a Lead, whose JSON the
+    # page statement builds; None: the Python writers write every lead.
+    json_sites: list[Any] | None = None
 
 
 def iso(value: dt.date | dt.time | None) -> str | None:
@@ -93,7 +96,7 @@ def dec(value: Decimal | None) -> str | None:
 def primary(items: list[dict[str, Any]] | None) -> str | None:
     for item in items or ():
         if item.get("primary"):
-            return item["value"]  # type: ignore[no-any-return]
+            return item["value"]
     return None
 
 
@@ -181,7 +184,7 @@ class Compiler:
             named = self.schema.get_type(condition.name.value)
             if named is concrete:
                 return True
-            return is_abstract_type(named) and self.schema.is_sub_type(named, concrete)  # type: ignore[arg-type]
+            return is_abstract_type(named) and self.schema.is_sub_type(named, concrete)
 
         def visit(selection_set: SelectionSetNode) -> None:
             for selection in selection_set.selections:
