@@ -197,18 +197,19 @@ def _nested(kind: Any) -> Any:
             return optional
         return _nested(inner)
     if isinstance(kind, StrawberryList):
-        item = kind.of_type
+        item: Any = kind.of_type
         if isinstance(item, LazyType):
             item = item.resolve_type()
         nullable = isinstance(item, StrawberryOptional)
         write = _writer_of(item.of_type if nullable else item)
         if write is not None:
+            found_write = write
 
             def objects(source: str) -> Callable[..., str]:
                 def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
                     compiler.resolved_lists = _in_list(compiler) + 1  # type: ignore[attr-defined]
                     try:
-                        function = write(compiler, sub)
+                        function = found_write(compiler, sub)
                     finally:
                         compiler.resolved_lists -= 1  # type: ignore[attr-defined]
                     if nullable:
@@ -246,7 +247,10 @@ def _writer_of(kind: Any) -> Callable[[Compiler, list[SelectionSetNode]], str] |
     interface's or union's value by the writer of its own type, as strawberry resolves it)."""
     if isinstance(kind, LazyType):
         kind = kind.resolve_type()
+    abstract: str
     if isinstance(kind, StrawberryUnion):
+        if kind.graphql_name is None:
+            return None
         abstract = kind.graphql_name
     elif has_object_definition(kind):
         definition = kind.__strawberry_definition__

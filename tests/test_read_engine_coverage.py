@@ -142,7 +142,7 @@ def unplanned() -> list[str]:
         if through_nodes:
             node = get_named_type(node.fields["nodes"].type)
         if not isinstance(node, GraphQLObjectType):  # a union: each member's fields under the root's name
-            members = schema._schema.get_possible_types(node)  # type: ignore[arg-type]
+            members = schema._schema.get_possible_types(node)
             for member in members:
                 for name in member.fields:
                     inner = f"... on {member.name} {{ {name}{_selection(member.fields[name].type)} }}"
