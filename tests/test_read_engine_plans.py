@@ -53,7 +53,7 @@ def test_unplannable_and_non_queries_are_remembered_as_such() -> None:
 def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:
     plan = _plan(Plans(), text, variables)
     assert plan is not None
-    ((_, root),) = plan.roots  # type: ignore[attr-defined]
+    ((_, root),) = plan.roots
     return root.plan
 
 
