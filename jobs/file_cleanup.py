@@ -34,6 +34,7 @@ import re
 import socket
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tortoise.expressions import Subquery
 
@@ -117,7 +118,7 @@ async def sweep_imports(files_dir: Path, now: dt.datetime, counts: Counter[str])
     files = [p for p in folder.iterdir() if p.is_file()]
     if not files:
         return
-    params = await Job.filter(kind=IMPORT_KIND, status__in=ACTIVE).values_list("params", flat=True)
+    params: list[Any] = await Job.filter(kind=IMPORT_KIND, status__in=ACTIVE).values_list("params", flat=True)
     wanted = {Path(str(p.get("file", ""))).name for p in params if isinstance(p, dict)}
     for path in files:
         if path.name in wanted:
