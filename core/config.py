@@ -30,8 +30,8 @@ class Settings:
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
     - ``LEADBOX_FILE_RETENTION_HOURS``: how long a finished export's file is kept (default 72);
       uploaded import files go as soon as their import is over (jobs/file_cleanup.py).
-    - ``LEADBOX_RECORD_RETENTION_DAYS``: how long keyed create requests and finished webhook
-      deliveries are kept (default 30).
+    - ``LEADBOX_RECORD_RETENTION_DAYS``: how long keyed create requests, finished webhook
+      deliveries and persisted query texts are kept (default 30).
     - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
       1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).

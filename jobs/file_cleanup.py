@@ -14,9 +14,10 @@ is kept longer than it is needed. :func:`sweep` removes, under ``LEADBOX_FILES_D
   remembers when (``fileRemovedAt``), and ``GET /exports/<id>`` answers 410 Gone from then on.
 
 and, from the database, rows kept only for a while: keyed create requests
-(:class:`~models.IdempotentRequest`; a retry comes within minutes, not weeks) and webhook
-deliveries that are over (delivered or failed), ``LEADBOX_RECORD_RETENTION_DAYS`` after they
-were made. The webhook events left with no delivery go with them.
+(:class:`~models.IdempotentRequest`; a retry comes within minutes, not weeks), webhook
+deliveries that are over (delivered or failed) and persisted query texts,
+``LEADBOX_RECORD_RETENTION_DAYS`` after they were made (deliveries: last changed). The webhook
+events left with no delivery go with them.
 
 :class:`Cleanup` runs :func:`sweep` when the worker starts (so a restart clears what a killed
 process left) and then every :data:`INTERVAL`. Every step is idempotent: two server processes
@@ -45,7 +46,16 @@ from domain.lead_import import KIND as IMPORT_KIND
 from jobs.export_leads import KIND as EXPORT_KIND
 from jobs.export_leads import owner_token
 from jobs.runner import ACTIVE
-from models import IdempotentRequest, Job, JobItem, JobItemStatus, JobStatus, WebhookDelivery, WebhookEvent
+from models import (
+    IdempotentRequest,
+    Job,
+    JobItem,
+    JobItemStatus,
+    JobStatus,
+    PersistedQuery,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from models.webhook import DeliveryStatus
 
 log = logging.getLogger("leadbox.cleanup")
@@ -160,6 +170,9 @@ async def prune_records(retention: dt.timedelta, now: dt.datetime, counts: Count
     # An event is kept while any delivery of it is: a subscription may still ask for it again.
     kept = Subquery(WebhookDelivery.all().values("event_id"))
     counts["webhookEvents"] += await WebhookEvent.filter(created_at__lt=cutoff).exclude(id__in=kept).delete()
+    # Any client can store query texts; one asked for again after this is PERSISTED_QUERY_NOT_FOUND
+    # once, and the client sends its text again (Apollo's protocol).
+    counts["persistedQueries"] += await PersistedQuery.filter(created_at__lt=cutoff).delete()
 
 
 async def sweep(settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:

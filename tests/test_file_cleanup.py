@@ -25,7 +25,8 @@ from jobs.export_leads import owner_token
 from jobs.file_cleanup import UPLOAD_GRACE, sweep
 from jobs.runner import cancel_job, claim_job
 from jobs.worker import Worker
-from models import IdempotentRequest, Job, JobStatus, Lead
+from models import IdempotentRequest, Job, JobStatus, Lead, PersistedQuery, WebhookDelivery, WebhookEvent
+from models.webhook import DeliveryStatus
 from tests.conftest import Account
 from tests.factories import make_lead
 
@@ -291,6 +292,48 @@ async def test_old_idempotency_keys_are_pruned_after_the_record_retention(
     assert await create(account, "Once more", "k-1") != first
     reused = await account.client.execute(CREATE, {"input": {"title": "Other", "person": {"name": "Bo"}}, "key": "k-2"})
     assert [e["code"] for e in reused["createLead"]["userErrors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+
+
+async def test_finished_webhook_deliveries_and_query_texts_are_pruned_after_the_record_retention(
+    account: Account, database: str, files: Path
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    old = now - dt.timedelta(days=2, minutes=1)
+    rows = {}
+    for name, status in (
+        ("old-done", DeliveryStatus.DELIVERED),
+        ("old-failed", DeliveryStatus.FAILED),
+        ("old-pending", DeliveryStatus.PENDING),
+        ("new-done", DeliveryStatus.DELIVERED),
+    ):
+        event = await WebhookEvent.create(
+            company_id=account.company_id, key=name, type="lead.created", object_key=f"lead:{name}", body="{}"
+        )
+        delivery = await WebhookDelivery.create(
+            event_id=event.id,
+            subscription_id=1,
+            company_id=account.company_id,
+            object_key=event.object_key,
+            status=status,
+            next_attempt_at=now,
+        )
+        rows[name] = (event.id, delivery.id)
+        if name.startswith("old"):
+            await WebhookEvent.filter(id=event.id).update(created_at=old)
+            await WebhookDelivery.filter(id=delivery.id).update(updated_at=old)
+    await PersistedQuery.create(sha256="a" * 64, query="{ __typename }")
+    await PersistedQuery.create(sha256="b" * 64, query="{ viewer { id } }")
+    await PersistedQuery.filter(sha256="a" * 64).update(created_at=old)
+
+    config = Settings(database_url=database, files_dir=str(files), record_retention_days=2)
+    removed = await sweep(config, now)
+    assert (removed["webhookDeliveries"], removed["webhookEvents"], removed["persistedQueries"]) == (2, 2, 1)
+    # A pending delivery is still to be sent, whatever its age; its event stays with it.
+    assert sorted(await WebhookEvent.all().values_list("key", flat=True)) == ["new-done", "old-pending"]
+    assert sorted(await WebhookDelivery.all().values_list("id", flat=True)) == sorted(
+        [rows["new-done"][1], rows["old-pending"][1]]
+    )
+    assert await PersistedQuery.all().values_list("sha256", flat=True) == ["b" * 64]
 
 
 def test_retention_settings_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
