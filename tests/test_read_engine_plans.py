@@ -85,9 +85,9 @@ def test_the_database_writes_the_deals_and_contacts_json() -> None:
     for text in (W8, W9):
         plan = _plan(Plans(), text.replace("{n}", "1"), {"first": 25})
         assert plan is not None
-        ((_, root),) = plan.roots  # type: ignore[attr-defined]
+        ((_, root),) = plan.roots
         assert root.sites is not None and len(root.sites) == 1
     kept = _plan(Plans(), "{ deals { nodes { id participants { id } } } }")
     if kept is not None:
-        ((_, root),) = kept.roots  # type: ignore[attr-defined]
+        ((_, root),) = kept.roots
         assert root.sites is None
