@@ -31,6 +31,31 @@ from bench.read_engine import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
 
 
+# Parts of a request, by the function that does each (cumulative time; parts may nest).
+PARTS = {
+    "whole request (ASGI app)": ("starlette/applications.py", "__call__"),
+    "strawberry Schema.execute": ("strawberry/schema/schema.py", "execute"),
+    "get_context (authentication)": ("app.py", "get_context"),
+    "parse (parser cache miss)": ("graphql/language/parser.py", "parse"),
+    "validation (graphql-core rules)": ("graphql/validation/validate.py", "validate"),
+    "document shape (fastpath/shape.py)": ("fastpath/shape.py", "shape"),
+    "input guard": ("schema/input_guard.py", "on_execute"),
+    "cost limiter (whole)": ("schema/limits.py", "on_execute"),
+    "  requested cost": ("schema/cost.py", "requested"),
+    "  actual cost": ("schema/cost.py", "actual"),
+    "  rate-limit charge": ("core/rate_limit.py", "charge"),
+    "  rate-limit refund": ("core/rate_limit.py", "refund"),
+    "read engine (whole)": ("fastpath/extension.py", "_answer"),
+    "  plan lookup": ("fastpath/plans.py", "entry"),
+    "  plan compilation": ("fastpath/operation.py", "compile_operation"),
+    "  variable coercion": ("graphql/execution/values.py", "get_variable_values"),
+    "  answer (statements + writers)": ("fastpath/operation.py", "answer"),
+    "ordinary execution (graphql-core)": ("graphql/execution/execute.py", "execute"),
+    "JSON encoding": ("app.py", "encode_json"),
+    "request log middleware": ("core/request_log.py", "__call__"),
+}
+
+
 async def call(app: Any, body: bytes, token: str) -> tuple[int, dict[str, str], bytes]:
     scope = {
         "type": "http",
@@ -117,7 +142,16 @@ async def main() -> None:
             cpu = (time.process_time() - start) / args.requests * 1000
             print(f"{w.key}: {cpu:.2f} ms CPU a request ({way}, {args.requests} requests, {texts} texts)", flush=True)
             if profiler:
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+                stats = pstats.Stats(profiler)
+                stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
+                print(f"{w.key}: the pipeline's parts, cumulative ms a request (profiled, so inflated):")
+                for label, (file, name) in PARTS.items():
+                    spent = sum(
+                        cumulative
+                        for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
+                        if path.endswith(file) and function == name
+                    )
+                    print(f"  {label:<40} {spent / args.requests * 1000:7.2f}")
 
 
 if __name__ == "__main__":
