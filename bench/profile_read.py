@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from bench.read_engine import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
 
-
 # Parts of a request, by the function that does each (cumulative time; parts may nest).
 PARTS = {
     "whole request (ASGI app)": ("starlette/applications.py", "__call__"),
