@@ -10,7 +10,6 @@ import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
 from cross_web import HTTPException
 from graphql import ExecutionResult, GraphQLError
 from starlette.applications import Starlette
@@ -24,6 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
 
+from core import json_text
 from core.auth_throttle import AuthThrottle
 from core.body_limit import BodyLimit
 from core.config import Settings, settings_from_env
@@ -149,7 +149,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         return result
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return json_text.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # leadbox's own page, loading only same-origin files (web/), instead of strawberry's CDN one.

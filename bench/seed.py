@@ -9,7 +9,9 @@ One big company (40 users, 6 teams, 12 labels, five lead custom fields as the in
 and text; plus a person and an organization custom field) holding ``--leads`` leads, about
 one person a lead with emails and phones, one organization for four leads with an address,
 labels (0-3 a lead), notes (about one a lead) and activities (about 1.5 a lead, some done,
-some planned); a second, small company beside it; the Prospector add-on on, and
+some planned), and one deal for ten leads (``--deals``) in the stages of the default pipeline,
+most open, some won, lost or deleted, each with an owner and a person (with the person's
+organization) or an organization alone; a second, small company beside it; the Prospector add-on on, and
 ``--prospects`` person profiles from :mod:`domain.prospect_generator`.
 
 How it stays fast and still right:
@@ -27,7 +29,9 @@ How it stays fast and still right:
   ``phone_search`` as :func:`domain.person.clean` makes them, one primary entry per contact
   list, custom values in the stored forms of :mod:`domain.custom_value`, and a lead's
   ``next_activity_id``/``next_activity_date`` by the ordering of
-  :func:`domain.activity.refresh_next_activity`. tests/test_bench_seed.py reads a seeded
+  :func:`domain.activity.refresh_next_activity`; a deal's ``title_key`` by
+  :func:`domain.fold.fold_key`, its ``won_at``/``lost_at``/``lost_reason`` as
+  :func:`domain.deal._status_changes` sets them for its status. tests/test_bench_seed.py reads a seeded
   database back through the GraphQL API to prove it.
 - Values are written in each backend's stored form, as tortoise writes them (on SQLite:
   timestamps as ISO text in UTC, UUIDs as text, money as text with two decimals).
@@ -85,11 +89,21 @@ from domain.credit import ensure_account  # noqa: E402
 from domain.custom_field import OptionData, create_custom_field  # noqa: E402
 from domain.custom_value import json_number  # noqa: E402
 from domain.duplicate import match_key  # noqa: E402
+from domain.fold import fold_key  # noqa: E402
 from domain.label import create_label  # noqa: E402
 from domain.person import digits, split_name  # noqa: E402
 from domain.prospect_generator import generate_prospects  # noqa: E402
 from domain.viewer import viewer_for_user  # noqa: E402
-from models import AddOnState, CreditAccount, CustomFieldEntity, CustomFieldType, LeadSource, Role  # noqa: E402
+from models import (  # noqa: E402
+    AddOnState,
+    Company,
+    CreditAccount,
+    CustomFieldEntity,
+    CustomFieldType,
+    DealStatus,
+    LeadSource,
+    Role,
+)
 
 DATA_DIR = ROOT / "bench" / ".data"
 CHUNK = 20_000
@@ -267,6 +281,7 @@ CURRENCIES = ("EUR", "EUR", "EUR", "USD", "USD", "GBP", "SEK")
 SOURCES = [s for s in LeadSource if s != LeadSource.DEAL]
 ACTIVITY_TYPES = ("CALL", "CALL", "MEETING", "TASK", "TASK", "DEADLINE", "EMAIL", "LUNCH")
 SUBJECTS = ("Intro call", "Follow up", "Send proposal", "Demo", "Check budget", "Contract review", "Lunch")
+LOST_REASONS = ("Price too high", "Went with a competitor", "No budget", "No decision", None)
 NOTES = (
     "Spoke with them about the budget for next quarter.",
     "Interested in the premium plan; wants a demo for the whole team.",
@@ -354,6 +369,30 @@ LEAD_COLUMNS = (
     "created_at",
     "updated_at",
 )
+DEAL_COLUMNS = (
+    "id",
+    "company_id",
+    "title",
+    "title_key",
+    "value_amount",
+    "value_currency",
+    "person_id",
+    "organization_id",
+    "pipeline_id",
+    "stage_id",
+    "status",
+    "owner_id",
+    "visibility",
+    "expected_close_date",
+    "custom_fields",
+    "version",
+    "won_at",
+    "lost_at",
+    "lost_reason",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+)
 LINK_COLUMNS = ("id", "lead_id", "label_id")
 NOTE_COLUMNS = ("id", "company_id", "lead_id", "author_id", "content", "created_at", "updated_at")
 ACTIVITY_COLUMNS = (
@@ -373,7 +412,7 @@ ACTIVITY_COLUMNS = (
     "created_at",
     "updated_at",
 )
-BIG_TABLES = ("organization", "person", "lead", "lead_label_link", "note", "activity")
+BIG_TABLES = ("organization", "person", "lead", "lead_label_link", "note", "activity", "deal")
 JSON_COLUMNS = {"custom_fields", "emails", "phones"}
 
 
@@ -389,6 +428,9 @@ class CompanySetup:
     options: dict[str, list[int]] = field(default_factory=dict)
     person_field: str = ""
     organization_field: str = ""
+    # The default pipeline (create_company makes it) and its stages in order.
+    pipeline_id: int = 0
+    stage_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -408,6 +450,7 @@ class Manifest:
     label_ids: list[int]
     columns: list[str]
     prospects: int
+    deals: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
@@ -454,6 +497,12 @@ async def make_company(name: str, users: int, teams: int, *, full: bool) -> tupl
             admin, CustomFieldEntity.ORGANIZATION, "Employees", CustomFieldType.NUMBER, key="employees"
         )
     ).key
+    pipeline = await fetch(
+        "SELECT id FROM pipeline WHERE company_id = ? AND is_default ORDER BY position, id LIMIT 1", [company.id]
+    )
+    setup.pipeline_id = pipeline[0]["id"]
+    stages = await fetch("SELECT id FROM stage WHERE pipeline_id = ? ORDER BY position, id", [setup.pipeline_id])
+    setup.stage_ids = [r["id"] for r in stages]
     admin_token = await create_token(user_ids[0], "bench", app=True)
     regular_token = await create_token(user_ids[1], "bench", app=True) if users > 1 else admin_token
     return setup, admin_token, regular_token
@@ -497,13 +546,22 @@ class Ids:
     link: int = 1
     note: int = 1
     activity: int = 1
+    deal: int = 1
 
 
 class Generator:
     """Rows for one company, in backend-neutral Python values (UUIDs, dates, Decimals, dicts)."""
 
-    def __init__(self, setup: CompanySetup, leads: int, seed: int, now: dt.datetime, ids: Ids) -> None:
+    def __init__(
+        self, setup: CompanySetup, leads: int, seed: int, now: dt.datetime, ids: Ids, deals: int | None = None
+    ) -> None:
         self.rng = random.Random(f"{seed}:{setup.company_id}")
+        # Deals draw from their own generator: with or without them, the other rows are the same.
+        self.deal_rng = random.Random(f"{seed}:{setup.company_id}:deals")
+        self.deals = leads // 10 if deals is None else deals
+        # The organization (or None) of each person made, by person id - first_person.
+        self.first_person = ids.person
+        self.person_orgs: list[int | None] = []
         self.setup = setup
         self.leads = leads
         self.now = now
@@ -513,8 +571,8 @@ class Generator:
         self.first_organization = ids.organization
         self.span = 730 * 86400
 
-    def _stamp(self, after: dt.datetime | None = None) -> dt.datetime:
-        rng = self.rng
+    def _stamp(self, after: dt.datetime | None = None, rng: random.Random | None = None) -> dt.datetime:
+        rng = rng or self.rng
         if after is None:
             stamp = self.now - dt.timedelta(seconds=rng.random() * self.span)
         else:
@@ -580,6 +638,7 @@ class Generator:
             )
         created = self._stamp()
         first_name, last_name = split_name(name)
+        self.person_orgs.append(org_id)
         custom = (
             {setup.person_field: (self.today - dt.timedelta(days=rng.randrange(7000, 25000))).isoformat()}
             if rng.random() < 0.3
@@ -608,8 +667,8 @@ class Generator:
         )
         return person_id, org_id
 
-    def _custom(self) -> dict[str, Any]:
-        rng, out = self.rng, {}
+    def _custom(self, rng: random.Random | None = None) -> dict[str, Any]:
+        rng, out = rng or self.rng, {}
         if rng.random() < 0.8:
             # As domain.custom_value stores a number: whole ones as JSON integers.
             number = Decimal(rng.randrange(1, 500)) if rng.random() < 0.7 else Decimal(rng.randrange(100, 50000)) / 100
@@ -739,6 +798,66 @@ class Generator:
             )
             self.ids.note += 1
 
+    def deal_rows(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The company's deals, after its leads (they take its persons and organizations).
+
+        Most are open, spread over the default pipeline's stages; some won or lost (with the
+        stamps and reason :func:`domain.deal._status_changes` sets); a few deleted. A deal has
+        a person (and then that person's organization) or an organization alone, an owner, and
+        a value and custom values most of the time.
+        """
+        rng, setup = self.deal_rng, self.setup
+        persons = len(self.person_orgs)
+        rows: list[tuple[Any, ...]] = []
+        for _ in range(self.deals):
+            deal_id = self.ids.deal
+            self.ids.deal += 1
+            if persons and rng.random() < 0.85:
+                index = rng.randrange(persons)
+                person_id: int | None = self.first_person + index
+                org_id = self.person_orgs[index]
+            else:
+                person_id, org_id = None, self.first_organization + rng.randrange(self.organizations)
+            title = f"{rng.choice(ORG_WORDS)} {rng.choice(TITLE_WORDS)} {deal_id}"
+            has_value = rng.random() < 0.85
+            created = self._stamp(rng=rng)
+            draw = rng.random()
+            status = DealStatus.OPEN if draw < 0.65 else DealStatus.WON if draw < 0.85 else DealStatus.LOST
+            closed = self._stamp(created, rng) if status != DealStatus.OPEN else None
+            deleted = self._stamp(created, rng) if rng.random() < 0.02 else None
+            updated = max(x for x in (self._stamp(created, rng), closed, deleted) if x is not None)
+            rows.append(
+                (
+                    deal_id,
+                    setup.company_id,
+                    title,
+                    fold_key(title),
+                    (Decimal(rng.randrange(50_000, 50_000_000)) / 100).quantize(Decimal("0.01")) if has_value else None,
+                    rng.choice(CURRENCIES) if has_value else None,
+                    person_id,
+                    org_id,
+                    setup.pipeline_id,
+                    rng.choice(setup.stage_ids),
+                    status.value,
+                    rng.choice(setup.user_ids),
+                    "COMPANY",
+                    self.today + dt.timedelta(days=rng.randrange(-30, 300)) if rng.random() < 0.6 else None,
+                    self._custom(rng),
+                    1,
+                    closed if status == DealStatus.WON else None,
+                    closed if status == DealStatus.LOST else None,
+                    rng.choice(LOST_REASONS) if status == DealStatus.LOST else None,
+                    deleted,
+                    created,
+                    updated,
+                )
+            )
+            if len(rows) >= CHUNK:
+                yield rows
+                rows = []
+        if rows:
+            yield rows
+
 
 # --- writing -------------------------------------------------------------------------------------
 
@@ -766,7 +885,9 @@ def _int(value: bool | None) -> int | None:
 
 # How each column's Python value is stored, by column name (the same meaning in every table).
 SQLITE_CONVERTERS: dict[str, Any] = {
-    **dict.fromkeys(("created_at", "updated_at", "archived_at", "done_at"), _stamp_text),
+    **dict.fromkeys(
+        ("created_at", "updated_at", "archived_at", "done_at", "won_at", "lost_at", "deleted_at"), _stamp_text
+    ),
     **dict.fromkeys(("expected_close_date", "next_activity_date", "due_date", "due_time"), _iso),
     **dict.fromkeys(("lead_id", "value_amount"), _text),
     **dict.fromkeys(("was_seen", "is_archived", "done"), _int),
@@ -882,7 +1003,7 @@ class PostgresWriter(Writer):
         await self.db.execute("SET maintenance_work_mem = '256MB'")
         for sql in self.indexes:
             await self.db.execute(sql)
-        for table in ("organization", "person", "lead_label_link", "note", "activity"):
+        for table in ("organization", "person", "lead_label_link", "note", "activity", "deal"):
             await self.db.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
             )
@@ -901,6 +1022,7 @@ async def _next_ids() -> Ids:
         link=await top("lead_label_link"),
         note=await top("note"),
         activity=await top("activity"),
+        deal=await top("deal"),
     )
 
 
@@ -918,6 +1040,10 @@ async def _write_company(writer: Writer, gen: Generator, report: dict[str, int],
         done += len(chunk.leads)
         if done % 200_000 == 0:
             say(f"  {done:,} of {gen.leads:,} leads in {time.perf_counter() - started:.0f} s")
+    for rows in gen.deal_rows():
+        await writer.write("deal", DEAL_COLUMNS, rows)
+        report["deal"] = report.get("deal", 0) + len(rows)
+    await writer.commit()
 
 
 # --- the whole run -------------------------------------------------------------------------------
@@ -947,6 +1073,7 @@ async def seed(
     seed: int = 1,
     prospects: int = 100_000,
     other_leads: int = 200,
+    deals: int | None = None,
     now: dt.datetime | None = None,
     log: Any = None,
     connect: bool = True,
@@ -970,6 +1097,9 @@ async def seed(
             await ensure_account(company_id)
             await CreditAccount.filter(company_id=company_id).update(add_on=AddOnState.ON)
         ids = await _next_ids()
+        deals = leads // 10 if deals is None else deals
+        # A company this size is on a plan that holds its open deals (the default cap is 1,000).
+        await Company.filter(id=big.company_id).update(open_deals_limit=max(1000, 2 * deals))
     finally:
         if connect:
             await close_db()
@@ -982,7 +1112,7 @@ async def seed(
         writer = SqliteWriter(database_url.split("://", 1)[1])
     await writer.open()
     report: dict[str, int] = {}
-    await _write_company(writer, Generator(big, leads, seed, now, ids), report, say)
+    await _write_company(writer, Generator(big, leads, seed, now, ids, deals), report, say)
     await _write_company(writer, Generator(small, other_leads, seed, now, ids), report, say)
     timings["rows"] = time.perf_counter() - step
     say("rows: " + ", ".join(f"{t} {n:,}" for t, n in report.items()) + f" in {timings['rows']:.1f} s")
@@ -1018,6 +1148,7 @@ async def seed(
         label_ids=big.label_ids,
         columns=COLUMNS,
         prospects=prospects,
+        deals=deals,
         timings={k: round(v, 2) for k, v in timings.items()},
     )
 
@@ -1057,6 +1188,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="instead of the backend's default database for the size")
     parser.add_argument("--pg-server", default=DEFAULT_PG, help="the PostgreSQL server for --backend postgres")
     parser.add_argument("--prospects", type=int, default=100_000)
+    parser.add_argument("--deals", type=int, help="deals of the big company (default: one for ten leads)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=dt.date.fromisoformat, help="the day the data is made around (YYYY-MM-DD)")
     args = parser.parse_args()
@@ -1067,6 +1199,7 @@ def main() -> None:
             args.leads,
             seed=args.seed,
             prospects=args.prospects,
+            deals=args.deals,
             now=dt.datetime.combine(args.today, dt.time(), dt.UTC) if args.today else None,
             log=lambda m: print(m, flush=True),
         )

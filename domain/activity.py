@@ -41,6 +41,28 @@ def activity_status(due_date: dt.date | None, due_time: dt.time | None, now: dt.
     return ActivityStatus.TODAY
 
 
+def activity_status_sql(due_date: str, due_time: str, now: dt.datetime, postgres: bool) -> tuple[str, list[Any]]:
+    """:func:`activity_status` as SQL over the columns ``due_date`` and ``due_time`` (a ``CASE``
+    giving the status's name; NULL dates give NONE), for a page whose JSON the database writes
+    (fastpath/sqljson.py). tests/test_activity_status_sql.py holds it to :func:`activity_status`
+    on both databases. The time of day is compared without its zone, as above: PostgreSQL's
+    ``timetz::time`` drops the offset; SQLite keeps ISO text (``HH:MM:SS[.ffffff]`` then the offset)."""
+    today = now.date()
+    clock = now.time().replace(tzinfo=None)
+    if postgres:
+        time_of_day, date_param, clock_param = f"{due_time}::time", today, clock
+    else:
+        fraction = f"CASE WHEN substr({due_time}, 9, 1) = '.' THEN substr({due_time}, 9, 7) ELSE '' END"
+        time_of_day = f"(substr({due_time}, 1, 8) || {fraction})"
+        date_param, clock_param = today.isoformat(), clock.isoformat()  # type: ignore[assignment]
+    text = (
+        f"CASE WHEN {due_date} IS NULL THEN 'NONE' WHEN {due_date} < ? THEN 'OVERDUE'"
+        f" WHEN {due_date} > ? THEN 'PLANNED'"
+        f" WHEN {due_time} IS NOT NULL AND {time_of_day} < ? THEN 'OVERDUE' ELSE 'TODAY' END"
+    )
+    return text, [date_param, date_param, clock_param]
+
+
 @dataclass
 class ActivityData:
     subject: str | None = None

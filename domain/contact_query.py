@@ -7,12 +7,14 @@ from typing import Any
 
 from core.db import fetch
 from core.pagination import Cursor
+from core.sql import Sql
 from domain.fold import key_pattern
 from domain.lead_query import like_pattern
 from domain.viewer import Viewer
 from models import Organization, Person
 
 SORT = "NAME:ASC"
+TABLES = {"p": "person", "o": "organization"}
 
 
 @dataclass
@@ -44,6 +46,39 @@ def _where(viewer: Viewer, alias: str, search: str | None, organization_id: int 
     return where, params
 
 
+def page_statement(
+    viewer: Viewer,
+    alias: str,
+    first: int,
+    after: str | None,
+    search: str | None,
+    organization_id: int | None,
+    *,
+    base: str = "",
+    extra: Sql | None = None,
+) -> tuple[str, list[Any]]:
+    """The SQL and parameters of one keyset page of persons (``alias`` p) or organizations (o):
+    ``base`` (``<alias>.*``), ``sort_key`` (for :func:`contact_cursor`), then ``extra``'s columns
+    (with its joins); ``first + 1`` rows at most. fastpath/sqljson.py asks ``<alias>.id`` and the
+    JSON of each row."""
+    where, params = _where(viewer, alias, search, organization_id)
+    if after:
+        cursor = Cursor.decode(after, SORT)
+        where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
+        params += [cursor.key, cursor.id]
+    table = TABLES[alias]
+    more, joins = (f", {extra.text}", " ".join(("", *extra.joins))) if extra is not None else ("", "")
+    return (
+        f"SELECT {base or alias + '.*'}, {alias}.name_key AS sort_key{more} FROM {table} {alias}{joins}"
+        f" WHERE {' AND '.join(where)} ORDER BY {alias}.name_key, {alias}.id LIMIT ?",
+        [*(extra.params if extra is not None else ()), *params, first + 1],
+    )
+
+
+def contact_cursor(sort_key: Any, contact_id: Any) -> str:
+    return Cursor(SORT, sort_key, contact_id).encode()
+
+
 async def _find(
     viewer: Viewer,
     model: Any,
@@ -53,24 +88,14 @@ async def _find(
     search: str | None,
     organization_id: int | None,
 ) -> ContactPage:
-    where, params = _where(viewer, alias, search, organization_id)
-    if after:
-        cursor = Cursor.decode(after, SORT)
-        where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
-        params += [cursor.key, cursor.id]
-    table = model._meta.db_table
-    rows = await fetch(
-        f"SELECT {alias}.*, {alias}.name_key AS sort_key FROM {table} {alias} WHERE {' AND '.join(where)}"
-        f" ORDER BY {alias}.name_key, {alias}.id LIMIT ?",
-        [*params, first + 1],
-    )
+    rows = await fetch(*page_statement(viewer, alias, first, after, search, organization_id))
     has_next = len(rows) > first
     out: list[Any] = []
     cursors: list[str] = []
     for row in rows[:first]:
         key = row.pop("sort_key")
         out.append(model._init_from_db(**row))
-        cursors.append(Cursor(SORT, key, row["id"]).encode())
+        cursors.append(contact_cursor(key, row["id"]))
     return ContactPage(out, cursors, has_next)
 
 

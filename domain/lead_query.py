@@ -417,9 +417,11 @@ async def page_statement(
     now: dt.datetime | None = None,
     definitions: Sequence[CustomField] | None = None,
     extra: Sql | None = None,
+    base: str = "l.*",
 ) -> tuple[str, list[Any]]:
-    """The SQL and parameters of one keyset page: ``l.*``, ``sort_key`` (for :func:`page_cursor`),
-    then the columns of ``extra``; ``first + 1`` rows at most (the last one tells a next page)."""
+    """The SQL and parameters of one keyset page: ``base`` (``l.*``), ``sort_key`` (for
+    :func:`page_cursor`), then the columns of ``extra``; ``first + 1`` rows at most (the last one
+    tells a next page). fastpath/sqljson.py asks ``l.id`` only, the database writing the JSON."""
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
     spec = sort_sql(viewer, query, columns, now)
@@ -447,7 +449,9 @@ async def page_statement(
         order = compose("(", sort, " IS NULL) ASC, ", order)
     tail = compose(" ORDER BY ", order, " LIMIT ", Param(first + 1))
     select = (
-        compose("l.*, ", sort, " AS sort_key") if extra is None else compose("l.*, ", sort, " AS sort_key, ", extra)
+        compose(f"{base}, ", sort, " AS sort_key")
+        if extra is None
+        else compose(f"{base}, ", sort, " AS sort_key, ", extra)
     )
     return statement(select, where, tail)
 

@@ -80,6 +80,9 @@ class LeadsPlan:
     source: str
     # What each lead lists besides its own row: "notes", "activities" (one statement each).
     children: frozenset[str] = frozenset()
+    # SQL mode (fastpath/sqljson.py): the places the selection writes a Lead, whose JSON the
+    # page statement builds; None: the Python writers write every lead.
+    json_sites: list[Any] | None = None
 
 
 def iso(value: dt.date | dt.time | None) -> str | None:

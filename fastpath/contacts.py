@@ -20,9 +20,12 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode, VariableValues, get_argument_values
 from strawberry import Schema
 
+from core.db import is_postgres
 from core.ids import decode_id
 from core.pagination import page_size
-from domain.contact_query import count_contacts, find_organizations, find_persons
+from core.sql import compose, raw
+from domain.contact_query import contact_cursor, count_contacts, find_organizations, find_persons
+from domain.contact_query import page_statement as contact_page_statement
 from fastpath.compiler import (
     PAGE_INFO,
     Compiler,
@@ -32,6 +35,17 @@ from fastpath.compiler import (
     _list,
     _object,
     _total,
+)
+from fastpath.records import fetch_rows
+from fastpath.sqljson import (
+    CONTACT_JOINS,
+    Ctx,
+    JsonRow,
+    LeadJson,
+    compile_json,
+    organization_row_table,
+    person_row_table,
+    select_list,
 )
 
 
@@ -132,6 +146,32 @@ CONNECTIONS = {
     "persons": ("PersonConnection", connection_table("Person", LIST_PERSON)),
     "organizations": ("OrganizationConnection", connection_table("Organization", LIST_ORGANIZATION)),
 }
+# The database writes each contact's JSON (fastpath/sqljson.py) when it can write the selection.
+SQL_TABLES = {
+    "persons": ("Person", "p", person_row_table),
+    "organizations": ("Organization", "o", organization_row_table),
+}
+
+
+def sql_connection_table(field: str, sites: list[LeadJson]) -> dict[str, Any]:
+    """The connection with each node written by the page statement."""
+    type_name, alias, row_table = SQL_TABLES[field]
+
+    def site(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
+        first = sum(s.width for s in sites)
+        found = compile_json(compiler, type_name, sub, row_table, alias)
+        sites.append(found)
+        return compiler.add(found.writer(first), "contact_json")
+
+    def node(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        return f"{site(compiler, sub)}(s[1], run)"
+
+    def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        return f"[{site(compiler, sub)}(e[1], run) for e in s.edges]"
+
+    table = connection_table(type_name, {})
+    edge = {"cursor": "s[0]", "node": node}
+    return {**table, "edges": _list(f"{type_name}Edge", edge, "s.edges"), "nodes": nodes}
 
 
 @dataclass
@@ -143,6 +183,8 @@ class ContactsPlan:
     connection: Callable[[Page, Run], dict[str, Any]]
     counts: bool
     refs: dict[str, str]
+    # SQL mode (fastpath/sqljson.py): where the selection writes a contact; None: Python writers.
+    sites: list[LeadJson] | None = None
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         viewer = context.viewer
@@ -152,18 +194,43 @@ class ContactsPlan:
         first, after, search = page_size(args.get("first")), args.get("after") or None, args.get("search")
         org_id = None
         if self.field == "persons":
-            raw = args.get("organizationId")
-            org_id = decode_id(raw, "Organization") if raw else None
-            page = await find_persons(viewer, first, after, search, org_id)
-        else:
-            page = await find_organizations(viewer, first, after, search)
-        rows = [from_model("Person" if self.field == "persons" else "Organization")(r) for r in page.rows]
+            raw_id = args.get("organizationId")
+            org_id = decode_id(raw_id, "Organization") if raw_id else None
         run = Run(now=context.now)
-        await load_refs(context, rows, self.refs, run)
+        if self.sites is not None:
+            edges, has_next_page = await self._json_page(viewer, context.now, first, after, search, org_id)
+        else:
+            if self.field == "persons":
+                page = await find_persons(viewer, first, after, search, org_id)
+            else:
+                page = await find_organizations(viewer, first, after, search)
+            rows = [from_model("Person" if self.field == "persons" else "Organization")(r) for r in page.rows]
+            await load_refs(context, rows, self.refs, run)
+            edges, has_next_page = list(zip(page.cursors, rows, strict=True)), page.has_next_page
         if self.counts:
             kind_name = "person" if self.field == "persons" else "organization"
             run.total_count = await count_contacts(viewer, kind_name, search, org_id)
-        return self.connection(Page(list(zip(page.cursors, rows, strict=True)), page.has_next_page, after), run)
+        return self.connection(Page(edges, has_next_page, after), run)
+
+    async def _json_page(
+        self, viewer: Any, now: Any, first: int, after: str | None, search: str | None, org_id: int | None
+    ) -> tuple[list[tuple[str, Any]], bool]:
+        """The page whose contacts' JSON the page statement writes (domain.contact_query's)."""
+        assert self.sites is not None
+        _, alias, _ = SQL_TABLES[self.field]
+        json_columns, width = select_list(self.sites, Ctx(is_postgres(), viewer, now))
+        extra = compose(json_columns, raw("", joins=CONTACT_JOINS[alias])) if width else None
+        statement = contact_page_statement(viewer, alias, first, after, search, org_id, base=f"{alias}.id", extra=extra)
+        keys, found = await fetch_rows(*statement)
+        has_next_page = len(found) > first
+        found = found[:first]
+        if not found:
+            return [], has_next_page
+        sort_at, id_at = keys.index("sort_key"), keys.index("id")
+        start = keys.index("x__j0") if width else 0
+        end = start + width
+        edges = [(contact_cursor(row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
+        return edges, has_next_page
 
 
 def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
@@ -171,6 +238,13 @@ def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
     if node.selection_set is None:
         raise Unsupported(f"{name} without a selection")
     type_name, table = CONNECTIONS[name]
+    fresh = Compiler(compiler.schema, compiler.fragments, compiler.variables)
+    sites: list[LeadJson] = []
+    try:
+        write = fresh.namespace[fresh.writer(type_name, [node.selection_set], sql_connection_table(name, sites))]
+        return ContactsPlan(name, node, write, fresh.counts, fresh.refs, sites)
+    except Unsupported:
+        pass
     connection = compiler.namespace[compiler.writer(type_name, [node.selection_set], table)]
     return ContactsPlan(name, node, connection, compiler.counts, compiler.refs)
 

@@ -23,23 +23,32 @@ from graphql import GraphQLObjectType, VariableValues, get_argument_values
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
+from core.db import is_postgres
 from core.pagination import page_size
+from core.sql import compose, raw
 from domain import column_values
 from domain.column_preference import saved_keys, usable
-from domain.columns import Column, is_custom, resolve
+from domain.columns import Column, ColumnSource, is_custom, resolve
 from domain.custom_field import all_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
 from fastpath.compiler import LeadsPlan, Page, Run
 from fastpath.records import (
+    JOINED,
     PageRecords,
+    Record,
+    converters,
     fetch_rows,
     fill_children,
     page_records,
     page_select,
     referenced,
 )
-from models import CustomField
+from fastpath.sqljson import Ctx, JsonRow, LeadJson, select_list
+from models import CustomField, CustomFieldType, Lead
+
+# The joins the JSON of a lead reads (its person, organization, owner and next activity).
+JOINS = tuple(dict.fromkeys(join for _, _, _, join in JOINED))
 
 
 class Declined(Exception):
@@ -85,6 +94,27 @@ async def answer(
     wanted = list(dict.fromkeys(k for keys in value_keys for k in keys))
     columns = resolve(wanted, definitions or [])  # UnknownColumn: the ordinary path says so
 
+    run = Run(now=now, value_keys=value_keys)
+    if plan.json_sites is not None:
+        edges, has_next_page = await _json_page(plan.json_sites, viewer, query, first, after, now, definitions, columns)
+    else:
+        edges, has_next_page = await _records_page(plan, viewer, query, first, after, now, definitions, columns)
+    if plan.counts:
+        run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
+    return plan.connection(Page(edges, has_next_page, after), run)
+
+
+async def _records_page(
+    plan: LeadsPlan,
+    viewer: Viewer,
+    query: Any,
+    first: int,
+    after: str | None,
+    now: dt.datetime,
+    definitions: list[CustomField] | None,
+    columns: list[Column],
+) -> tuple[list[tuple[str, Any]], bool]:
+    """The page as records the Python writers read (fastpath.records)."""
     statement = await page_statement(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
     keys, found = await fetch_rows(*statement)
     has_next_page = len(found) > first
@@ -100,10 +130,92 @@ async def answer(
         cursors = []
     if columns:
         await _fill_cells(viewer, rows, columns, now)
-    run = Run(now=now, value_keys=value_keys)
-    if plan.counts:
-        run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
-    return plan.connection(Page(list(zip(cursors, rows, strict=True)), has_next_page, after), run)
+    return list(zip(cursors, rows, strict=True)), has_next_page
+
+
+async def _json_page(
+    sites: list[LeadJson],
+    viewer: Viewer,
+    query: Any,
+    first: int,
+    after: str | None,
+    now: dt.datetime,
+    definitions: list[CustomField] | None,
+    columns: list[Column],
+) -> tuple[list[tuple[str, Any]], bool]:
+    """The page whose leads' JSON the page statement writes (fastpath.sqljson); the records of
+    the rows are read too only when a hole (``values``) needs them."""
+    ctx = Ctx(is_postgres(), viewer, now)
+    json_columns, width = select_list(sites, ctx)
+    records = any(site.needs_records for site in sites)
+    narrow = records and all(_own_value(c) for c in columns)
+    if narrow:
+        # The holes' values read the lead's own custom fields only: that column, no records.
+        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
+        base = "l.id, l.custom_fields"
+    elif records:
+        extra = compose(page_select(), ", ", json_columns) if width else page_select()
+        base = "l.*"
+    else:
+        # No lead asked (pageInfo, totalCount only): the ids and sort keys alone.
+        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
+        base = "l.id"
+    statement = await page_statement(
+        viewer, query, first, after, now=now, definitions=definitions, extra=extra, base=base
+    )
+    keys, found = await fetch_rows(*statement)
+    has_next_page = len(found) > first
+    found = found[:first]
+    if not found:
+        return [], has_next_page
+    sort_at, id_at = keys.index("sort_key"), keys.index("id")
+    start = keys.index("x__j0") if width else 0
+    end = start + width
+    if narrow:
+        custom_at, convert = keys.index("custom_fields"), converters(Lead)["custom_fields"]
+        assert convert is not None
+        rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found]
+        if columns:
+            await _fill_cells(viewer, rows, columns, now)  # type: ignore[arg-type]
+        out = [
+            (page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], r))
+            for row, r in zip(found, rows, strict=True)
+        ]
+    elif records:
+        rows = page_records(keys, found, viewer)
+        if columns:
+            await _fill_cells(viewer, rows, columns, now)
+        out = [
+            (page_cursor(query, row[sort_at], r.lead.id), JsonRow(row[start:end], r))
+            for row, r in zip(found, rows, strict=True)
+        ]
+    else:
+        out = [(page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
+    return out, has_next_page
+
+
+# Custom field types whose cells read the stored value alone (no user, person or organization).
+OWN_VALUE_TYPES = frozenset(CustomFieldType) - {
+    CustomFieldType.USER,
+    CustomFieldType.PERSON,
+    CustomFieldType.ORGANIZATION,
+}
+
+
+def _own_value(column: Column) -> bool:
+    """Whether a column's cell is read from the lead's own custom fields alone."""
+    field = column.custom_field
+    return field is not None and column.source == ColumnSource.LEAD and CustomFieldType(field.type) in OWN_VALUE_TYPES
+
+
+class _OwnValues:
+    """A page row for the cells of :func:`_own_value` columns: the lead's id and custom fields."""
+
+    def __init__(self, lead_id: Any, custom_fields: Any) -> None:
+        self.lead = Record({"id": lead_id, "custom_fields": custom_fields})
+        self.person = self.org = self.owner_user = self.owner_team = self.activity = None
+        self.labels: list[Any] = []
+        self.cells: dict[str, Any] = {}
 
 
 async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:

@@ -15,6 +15,7 @@ from graphql import FieldNode, SelectionSetNode
 
 from domain import column_values as cells
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
+from fastpath.sqljson import LeadJson, compile_lead_json
 
 
 def _nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
@@ -192,10 +193,33 @@ CELL_TYPES: dict[type, str] = {
 
 
 def compile_leads(compiler: Compiler, node: FieldNode) -> LeadsPlan:
-    """The plan of a `leads` root field; :class:`Unsupported` when it asks what is not planned."""
+    """The plan of a `leads` root field; :class:`Unsupported` when it asks what is not planned.
+
+    The database writes the leads' JSON (fastpath/sqljson.py) when it can write every Lead field
+    selected but ``values``; otherwise the Python writers of this module write every lead."""
     if node.selection_set is None:
         raise Unsupported("leads without a selection")
-    connection = compiler.namespace[compiler.writer("LeadConnection", [node.selection_set], CONNECTION)]
+    if SQL_JSON:
+        fresh = Compiler(compiler.schema, compiler.fragments, compiler.variables)
+        try:
+            return _compile(fresh, node, sql=True)
+        except Unsupported:
+            pass
+    return _compile(compiler, node, sql=False)
+
+
+# Whether the database writes the leads' JSON when it can (off: the Python writers, to compare).
+SQL_JSON = True
+
+
+def _compile(compiler: Compiler, node: FieldNode, *, sql: bool) -> LeadsPlan:
+    assert node.selection_set is not None
+    sites: list[LeadJson] | None = None
+    table = CONNECTION
+    if sql:
+        sites = []
+        table = _sql_connection(sites)
+    connection = compiler.namespace[compiler.writer("LeadConnection", [node.selection_set], table)]
     return LeadsPlan(
         node,
         connection,
@@ -203,4 +227,31 @@ def compile_leads(compiler: Compiler, node: FieldNode) -> LeadsPlan:
         compiler.counts,
         "\n".join(compiler.sources),
         frozenset(compiler.children),
+        sites,
     )
+
+
+def _sql_connection(sites: list[LeadJson]) -> dict[str, Any]:
+    """CONNECTION with each Lead written by the page statement (a site of fastpath.sqljson)."""
+
+    def site(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
+        def python(_key: str, nodes: list[FieldNode]) -> str:
+            # The Python writer of the key, over the page record (a hole of the SQL object).
+            name = nodes[0].name.value
+            entry = LEAD[name]
+            inner = [n.selection_set for n in nodes if n.selection_set is not None]
+            return entry if isinstance(entry, str) else entry(compiler, inner, nodes)  # type: ignore[no-any-return]
+
+        first = sum(s.width for s in sites)
+        found = compile_lead_json(compiler, sub, python)
+        sites.append(found)
+        return compiler.add(found.writer(first), "lead_json")
+
+    def node(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        return f"{site(compiler, sub)}(s[1], run)"
+
+    def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
+        return f"[{site(compiler, sub)}(e[1], run) for e in s.edges]"
+
+    edge = {**EDGE, "node": node}
+    return {**CONNECTION, "edges": _list("LeadEdge", edge, "s.edges"), "nodes": nodes}

@@ -226,6 +226,9 @@ async def fetch_rows(sql: str, params: Sequence[Any]) -> tuple[list[str], list[S
         if is_postgres():
             rows = await connection.fetch(text, *params)
         else:
+            from fastpath.sqljson import register_functions
+
+            await register_functions(connection)
             rows = await connection.execute_fetchall(text.replace("\x00", "'||CHAR(0)||'"), list(params))
     return (list(rows[0].keys()) if rows else []), list(rows)
 

@@ -24,9 +24,23 @@ from core.ids import decode_id, to_global_id
 from domain.activity import refresh_next_activity
 from domain.custom_value import clean_values
 from domain.duplicate import match_key
+from domain.fold import fold_key
 from domain.person import ContactValue, clean
 from domain.viewer import viewer_for_user
-from models import Activity, CustomFieldEntity, Lead, LeadLabelLink, Note, Organization, Person, ProspectPerson
+from models import (
+    Activity,
+    Company,
+    CustomFieldEntity,
+    Deal,
+    DealStatus,
+    Lead,
+    LeadLabelLink,
+    Note,
+    Organization,
+    Person,
+    ProspectPerson,
+    Stage,
+)
 from tests.conftest import Client
 
 LEADS = 300
@@ -172,6 +186,57 @@ async def test_derived_columns_follow_the_domain_rules(seeded: Manifest) -> None
     assert checked > 100
 
 
+DEALS = """query Deals($first: Int!, $filter: DealFilter) {
+  deals(first: $first, filter: $filter) {
+    edges { node { id title status value { amount currency } wonAt lostAt lostReason deletedAt
+      pipeline { id name } stage { id name } person { id organization { id } } organization { id } owner { id } } }
+    pageInfo { hasNextPage }
+  }
+}"""
+
+
+async def test_deals_are_what_the_domain_would_store(seeded: Manifest, http: httpx.AsyncClient) -> None:
+    deals = await Deal.filter(company_id=seeded.company_id).order_by("-created_at", "-id").values()
+    assert len(deals) == seeded.deals == LEADS // 10
+    assert {d["status"] for d in deals} == set(DealStatus)
+    company = await Company.get(id=seeded.company_id)
+    assert sum(d["status"] == DealStatus.OPEN for d in deals) <= company.open_deals_limit
+    viewer = await viewer_for_user(seeded.user_ids[0])
+    stages = {s.id: s.pipeline_id for s in await Stage.filter(pipeline__company_id=seeded.company_id)}
+    persons = {p.id: p for p in await Person.filter(company_id=seeded.company_id)}
+    organizations = set(await Organization.filter(company_id=seeded.company_id).values_list("id", flat=True))
+    for d in deals:
+        assert d["title_key"] == fold_key(d["title"])
+        assert stages[d["stage_id"]] == d["pipeline_id"]
+        assert d["owner_id"] in seeded.user_ids
+        assert d["person_id"] is not None or d["organization_id"] is not None
+        if d["person_id"] is not None:
+            assert d["organization_id"] == persons[d["person_id"]].organization_id
+        if d["organization_id"] is not None:
+            assert d["organization_id"] in organizations
+        assert (d["won_at"] is not None) == (d["status"] == DealStatus.WON)
+        assert (d["lost_at"] is not None) == (d["status"] == DealStatus.LOST)
+        assert d["lost_reason"] is None or d["status"] == DealStatus.LOST
+        assert (d["value_amount"] is None) == (d["value_currency"] is None)
+        cleaned = await clean_values(viewer, CustomFieldEntity.LEAD_DEAL, d["custom_fields"], ())
+        assert orjson.dumps(cleaned) == orjson.dumps(d["custom_fields"])
+
+    # Through the API: the live deals, newest first, each with its stage, person and owner.
+    data = await client(http, seeded.admin_token).execute(DEALS, {"first": 500})
+    live = [d for d in deals if d["deleted_at"] is None]
+    nodes = [e["node"] for e in data["deals"]["edges"]]
+    assert [n["id"] for n in nodes] == [to_global_id("Deal", d["id"]) for d in live]
+    assert all(n["stage"] and n["pipeline"] and n["owner"] for n in nodes)
+    assert sum(n["person"] is not None for n in nodes) > len(nodes) / 2
+    assert sum(n["value"] is not None for n in nodes) > len(nodes) / 2
+    deleted = await client(http, seeded.admin_token).execute(DEALS, {"first": 500, "filter": {"includeDeleted": True}})
+    assert len(deleted["deals"]["edges"]) == len(deals)
+    # The other company sees its own deals only.
+    other = await client(http, seeded.other_token).execute(DEALS, {"first": 500})
+    other_ids = {decode_id(e["node"]["id"], "Deal") for e in other["deals"]["edges"]}
+    assert other_ids and not other_ids & {d["id"] for d in deals}
+
+
 async def test_the_prospect_search_has_profiles(seeded: Manifest, http: httpx.AsyncClient) -> None:
     assert await ProspectPerson.all().count() == 400
     data = await client(http, seeded.admin_token).execute(PROSPECT_SEARCH, {"first": 50})
@@ -179,12 +244,18 @@ async def test_the_prospect_search_has_profiles(seeded: Manifest, http: httpx.As
 
 
 def test_the_same_seed_and_day_give_the_same_rows() -> None:
-    setup = CompanySetup(7, list(range(1, 11)), [1, 2], [1, 2, 3, 4], {"tier": [1, 2, 3, 4]}, "birthday", "employees")
+    setup = CompanySetup(
+        7, list(range(1, 11)), [1, 2], [1, 2, 3, 4], {"tier": [1, 2, 3, 4]}, "birthday", "employees", 3, [5, 6, 7]
+    )
     now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
     def rows(seed_value: int) -> list[Any]:
         gen = Generator(setup, 500, seed_value, now, Ids())
-        return list(gen.organization_rows()) + [chunk.tables() for chunk in gen.lead_chunks()]
+        return list(gen.organization_rows()) + [chunk.tables() for chunk in gen.lead_chunks()] + list(gen.deal_rows())
 
     assert rows(1) == rows(1)
     assert rows(1) != rows(2)
+    # The deals draw from their own generator: the other rows do not depend on how many there are.
+    gen = Generator(setup, 500, 1, now, Ids(), deals=0)
+    without = list(gen.organization_rows()) + [chunk.tables() for chunk in gen.lead_chunks()]
+    assert not list(gen.deal_rows()) and without == rows(1)[: len(without)]

@@ -426,3 +426,29 @@ async def test_get_requests_and_the_switch(account: Account, both: Both, monkeyp
     assert settings_from_env().compiled_operations is False
     monkeypatch.delenv("LEADBOX_COMPILED_OPERATIONS")
     assert settings_from_env().compiled_operations is True
+
+
+async def test_the_cost_of_what_the_database_wrote_is_counted(account: Account, both: Both) -> None:
+    """The leads' JSON the page statement writes (fastpath/sqljson.py) is spliced into the
+    response unparsed; the limiter's count of what came back (schema/cost.py) reads it all the
+    same: the actual cost is the ordinary execution's."""
+    await make_inbox(account)
+    body = {"query": INBOX, "variables": inbox_vars(first=100, columns=BENCH_COLUMNS)}
+    costs = []
+    for client in (both.compiled, both.ordinary):
+        response = await both.post(client, account.token, body)
+        costs.append(orjson.loads(response.content)["extensions"]["cost"]["actualQueryCost"])
+    assert costs[0] == costs[1] > 14
+
+
+async def test_pages_asking_no_lead_field_or_values_alone(account: Account, both: Both) -> None:
+    """A page whose leads the database writes no column of: only the page's info, only values."""
+    await make_inbox(account)
+    page_info = "query($first: Int) { leads(first: $first) { pageInfo { hasNextPage endCursor } totalCount } }"
+    await both.same(account.token, page_info, {"first": 3})
+    values_only = """query($first: Int, $columns: [String!]) {
+      leads(first: $first) { edges { cursor node { values(columns: $columns) { column display } } } } }"""
+    await both.same(account.token, values_only, {"first": 3, "columns": BENCH_COLUMNS})
+    await both.same(account.token, values_only, {"first": 3, "columns": EVERY_COLUMN})
+    contacts = "{ persons(first: 2) { pageInfo { hasNextPage } } organizations { totalCount } }"
+    await both.same(account.token, contacts, {})

@@ -4,6 +4,8 @@ documents remembered; and the shapes themselves: what they keep and what they dr
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import get_variable_values, parse
 
 from fastpath.plans import Plans
@@ -91,3 +93,30 @@ def test_the_shape_keeps_what_validation_reads() -> None:
     assert key("{ leads { nodes { ...F } } } fragment F on Lead { id }") != key(
         "{ leads { nodes { ...G } } } fragment G on Lead { id }"
     )
+
+
+def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:
+    plan = _plan(Plans(), text, variables)
+    assert plan is not None
+    ((_, root),) = plan.roots  # type: ignore[attr-defined]
+    return root.plan
+
+
+def test_the_database_writes_the_leads_json_values_and_children_excepted() -> None:
+    """fastpath/sqljson.py: the inbox (Q1) and a frontend's page (W7) are written by the page
+    statement, Q1's ``values`` a Python hole; a selection SQL has no form for (a lead's notes)
+    keeps the Python writers for every lead."""
+    from bench.read_engine import W7
+    from bench.workloads import INBOX
+    from fastpath.sqljson import Hole
+
+    inbox = _leads_plan(INBOX, {"first": 100})
+    assert inbox.json_sites is not None
+    ((site),) = inbox.json_sites
+    assert [type(p) is Hole for p in site.parts] == [False, True]
+    frontend = _leads_plan(W7.replace("{n}", "1"), {"first": 25})
+    assert frontend.json_sites is not None and not any(s.needs_records for s in frontend.json_sites)
+    both_places = _leads_plan("{ leads { edges { node { id } } nodes { title } } }")
+    assert both_places.json_sites is not None and len(both_places.json_sites) == 2
+    notes = _leads_plan("{ leads { nodes { id notes { id } } } }")
+    assert notes.json_sites is None
