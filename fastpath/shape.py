@@ -143,9 +143,11 @@ def shape(document: DocumentNode) -> Shape:
 
 class Shapes:
     """The shapes of the documents last seen, by document object (the parser cache hands out
-    one object per text, so a repeated text is read once); bounded."""
+    one object per text, so a repeated text is read once); bounded, and small: it holds the
+    documents themselves, and a shape is needed again within a request (validation, then the
+    plan) or for a text repeated soon."""
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 64) -> None:
         self.maxsize = maxsize
         self.found: dict[int, tuple[DocumentNode, Shape]] = {}
 
