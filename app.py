@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
+from strawberry.types import ExecutionResult
 
 from core import json_text
 from core.auth_throttle import AuthThrottle
@@ -125,7 +126,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         # A GET naming a persisted query by its hash alone is an operation, not a browser's visit.
         return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
@@ -138,7 +139,7 @@ class LeadboxGraphQL(GraphQL[Context, None]):
         try:
             resolved = await self.persisted_queries.resolve(request_data.query, request_data.extensions)
         except PersistedQueryMissing as missing:
-            return ExecutionResult(None, [GraphQLError(missing.message, extensions={"code": missing.code})])
+            return ExecutionResult(data=None, errors=[GraphQLError(missing.message, extensions={"code": missing.code})])
         request_data = dataclasses.replace(request_data, query=resolved.query)
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
         # Stored once it has parsed and validated (errors without a path are the document's own),

@@ -152,7 +152,7 @@ async def run(database_url: str, requests: int, warmup: int, leads: int) -> None
                 tokens.append(token)
                 results += await measure(client, name, token, requests, warmup)
         backend = "postgresql" if is_postgres() else "sqlite"
-        total = await company.leads.all().count()  # type: ignore[attr-defined]
+        total = await company.leads.all().count()
         print(f"\n{backend}, {total} leads, {requests} requests after {warmup} warm-up, 50 rows a page\n")
         print(f"{'user':<8} {'page':<6} {'rows':>4} {'statements':>10} {'median ms':>10} {'p90 ms':>8}")
         for r in results:

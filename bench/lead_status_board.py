@@ -97,7 +97,7 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
 
 async def timed(label: str, work: object) -> object:
     start = time.perf_counter()
-    result = await work  # type: ignore[misc]
+    result = await work
     print(f"{label:<58} {1000 * (time.perf_counter() - start):9.1f} ms")
     return result
 
@@ -121,9 +121,9 @@ async def main(database_url: str, persons: int) -> None:
         )
         columns = await timed("board: counts of every column", board_columns(viewer, everyone, now=now))
         pages = await timed("board: first 20 of every column (one window)", first_pages(viewer, everyone, 20, now=now))
-        assert sum(c.count for c in columns) == persons  # type: ignore[attr-defined]
-        open_id = next(c.key for c in columns if c.status and c.status.name == "Open")  # type: ignore[attr-defined]
-        after = pages[open_id].cursors[-1]  # type: ignore[index]
+        assert sum(c.count for c in columns) == persons
+        open_id = next(c.key for c in columns if c.status and c.status.name == "Open")
+        after = pages[open_id].cursors[-1]
         await timed("board: next 20 of one column", column_page(viewer, everyone, open_id, 20, after, now=now))
 
         group = await CategoryGroup.get(company_id=company.id, name="Potential customer")

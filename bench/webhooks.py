@@ -65,7 +65,7 @@ class TimedReceiver(Receiver):
 
         receiver = self
 
-        class Recording(list):  # type: ignore[type-arg]
+        class Recording(list):
             def append(self, item: Any) -> None:
                 with receiver.changed:
                     receiver.arrivals.append((time.perf_counter(), item.body))
@@ -129,9 +129,9 @@ async def run(database: str, label: str, args: argparse.Namespace, folder: Path)
         async def nothing(entries: Any) -> None:
             return None
 
-        webhook_outbox.record = nothing  # type: ignore[assignment]
+        webhook_outbox.record = nothing
         bare = await updates(n)
-        webhook_outbox.record = saved_record  # type: ignore[assignment]
+        webhook_outbox.record = saved_record
         print(
             f"{label}: update_lead without webhooks: {bare:.0f} µs with no hook, {cached:.0f} µs with the cached"
             f" look-up, {uncached:.0f} µs with a query per write"

@@ -27,7 +27,7 @@ from models import Company, JobReportEntry, User
 SHOWN_PROBLEMS = 20
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser("import", help="import leads from a CSV or XLSX file (runs to the end)")
     command.add_argument("file", help="the CSV (UTF-8) or XLSX file")
     command.add_argument("--company", required=True, help="the company's id or exact name")

@@ -17,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 
-def bar(total: int | None, what: str, **options: Any) -> tqdm:  # type: ignore[type-arg]
+def bar(total: int | None, what: str, **options: Any) -> tqdm:
     """A bar on stderr, or a silent stand-in when stderr is no terminal."""
     return tqdm(
         total=total,
@@ -46,7 +46,7 @@ class MigrationBar:
     is something to apply."""
 
     def __init__(self) -> None:
-        self.progress: tqdm | None = None  # type: ignore[type-arg]
+        self.progress: tqdm | None = None
 
     def reporter(self, _connection: str, plan: list[Any], _fake: bool, _dry_run: bool) -> None:
         if plan and sys.stderr.isatty():
@@ -75,7 +75,7 @@ async def job_progress(job_id: int, what: str) -> AsyncIterator[None]:
         yield
         return
 
-    async def follow(progress: tqdm) -> None:  # type: ignore[type-arg]
+    async def follow(progress: tqdm) -> None:
         while True:
             job = await Job.get(id=job_id)
             progress.total = job.total

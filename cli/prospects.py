@@ -24,7 +24,7 @@ from models import AddOnState, Company, ProspectKind
 Handler = Callable[[argparse.Namespace], Awaitable[None]]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     prospects = subparsers.add_parser("prospects", help="the prospect database and reports (operator)")
     actions = prospects.add_subparsers(dest="prospects_command", required=True, metavar="ACTION")
 

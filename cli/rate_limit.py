@@ -7,7 +7,7 @@ import argparse
 from domain.rate_plan import PLAN_TTL, set_rate_limit
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "set-rate-limit", help="a company's bucket of query-cost points per token and its restore rate"
     )

@@ -198,7 +198,8 @@ async def close_db() -> None:
 
 
 def conn() -> BaseDBAsyncClient:
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
 
 
 def dialect() -> str:

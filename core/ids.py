@@ -5,8 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from typing import Literal, overload
 
-from core.errors import PublicError
+from core.errors import ErrorCode, PublicError, fail
+
+# The types whose database key is an integer; a lead's is a UUID. Spelt out so that a call with
+# a literal type name is typed int or UUID, not the union (the last overloads take any name).
+IntKeyType = Literal[
+    "Activity", "Category", "CategoryGroup", "CustomField", "Deal", "DealProduct", "Job",
+    "LeadLabel", "LeadStatus", "Note", "Organization", "Person", "Pipeline", "Product",
+    "ProspectPurchase", "ProspectReport", "SavedFilter", "SavedProspectFilter", "Selection",
+    "Stage", "Team", "User", "Webhook",
+]  # fmt: skip
 
 
 def to_global_id(type_name: str, key: object) -> str:
@@ -27,6 +37,12 @@ def from_global_id(global_id: str) -> tuple[str, str]:
     return type_name, key
 
 
+@overload
+def decode_id(global_id: str, type_name: Literal["Lead"]) -> uuid.UUID: ...
+@overload
+def decode_id(global_id: str, type_name: IntKeyType) -> int: ...
+@overload
+def decode_id(global_id: str, type_name: str) -> int | uuid.UUID: ...
 def decode_id(global_id: str, type_name: str) -> int | uuid.UUID:
     """The database key of a global id of one type; :class:`InvalidId` for anything else."""
     found_type, key = from_global_id(global_id)
@@ -45,10 +61,14 @@ class InvalidId(PublicError):
         self.global_id = global_id
 
 
+@overload
+def decode_input_id(global_id: str, type_name: Literal["Lead"], *path: str) -> uuid.UUID: ...
+@overload
+def decode_input_id(global_id: str, type_name: IntKeyType, *path: str) -> int: ...
+@overload
+def decode_input_id(global_id: str, type_name: str, *path: str) -> int | uuid.UUID: ...
 def decode_input_id(global_id: str, type_name: str, *path: str) -> int | uuid.UUID:
     """:func:`decode_id` for mutation input: a malformed id becomes a ``userErrors`` entry."""
-    from core.errors import ErrorCode, fail
-
     try:
         return decode_id(global_id, type_name)
     except InvalidId as exc:

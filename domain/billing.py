@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -144,8 +145,8 @@ async def renew_due(now: dt.datetime | None = None) -> list[Renewal]:
     now = now or utcnow()
     due = await CreditAccount.filter(period_end__lte=now).order_by("company_id").values_list("company_id", flat=True)
     done = []
-    for company_id in due:
-        renewal = await renew_billing_period(company_id, now)  # type: ignore[arg-type]
+    for company_id in cast(list[int], due):
+        renewal = await renew_billing_period(company_id, now)
         if renewal is not None:
             done.append(renewal)
     return done

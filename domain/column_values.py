@@ -448,5 +448,8 @@ def reference_ids(
         *_refs(columns, persons, ColumnSource.PERSON, "org"),
         *_refs(columns, orgs, ColumnSource.ORGANIZATION, "org"),
     ]
-    clean = lambda ids: sorted({i for i in ids if i is not None})  # noqa: E731
+
+    def clean(ids: Iterable[int | None]) -> list[int]:
+        return sorted({i for i in ids if i is not None})
+
     return clean(user_ids), clean(person_ids), clean(org_ids)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -209,13 +209,12 @@ async def set_credit_quota(viewer: Viewer, allowance: int, now: dt.datetime | No
             return account
         granted = 0
         if account.period_start is not None:
-            granted = sum(
-                await CreditLedgerEntry.filter(
-                    company_id=viewer.company_id,
-                    kind__in=[CreditEntryKind.PERIOD_GRANT, CreditEntryKind.QUOTA_CHANGE],
-                    period_start=account.period_start,
-                ).values_list("amount", flat=True)
-            )
+            amounts = await CreditLedgerEntry.filter(
+                company_id=viewer.company_id,
+                kind__in=[CreditEntryKind.PERIOD_GRANT, CreditEntryKind.QUOTA_CHANGE],
+                period_start=account.period_start,
+            ).values_list("amount", flat=True)
+            granted = sum(cast(list[int], amounts))
         extra = max(0, allowance - granted) if account.period_start is not None else 0
         await add_entry(
             viewer.company_id,

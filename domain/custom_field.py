@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -191,7 +191,8 @@ async def create_custom_field(
         if key == VALUE_REF or await CustomField.exists(company_id=viewer.company_id, entity=entity, key=key):
             raise fail(f"The key {key!r} is taken.", ErrorCode.DUPLICATE, *path, "key")
     async with in_transaction():
-        taken = set(await CustomField.filter(company_id=viewer.company_id, entity=entity).values_list("key", flat=True))
+        keys = await CustomField.filter(company_id=viewer.company_id, entity=entity).values_list("key", flat=True)
+        taken = set(cast(list[str], keys))
         taken.add(VALUE_REF)
         if key is None:
             base = key = slug(cleaned)

@@ -89,9 +89,7 @@ async def _reference(viewer: Viewer, kind: CustomFieldType, value: Any) -> int:
     except InvalidId as exc:
         raise _Invalid(f"expected a {type_name} id") from exc
     row = await model.get_or_none(id=key, company_id=viewer.company_id)
-    visible = row is not None and (
-        kind == CustomFieldType.USER or viewer.can_see(row.visibility, row.owner_id)  # type: ignore[union-attr]
-    )
+    visible = row is not None and (kind == CustomFieldType.USER or viewer.can_see(row.visibility, row.owner_id))
     if not visible:
         raise _Invalid(f"{type_name} not found")
     return int(key)

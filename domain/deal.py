@@ -230,7 +230,7 @@ async def update_deal(
     await get_live_deal(viewer, deal_id)
     changes = dict(changes)
     custom = changes.pop("custom_fields", None)
-    moves = {k: changes.pop(k) for k in ("pipeline_id", "stage_id") if k in changes}
+    moves: dict[str, Any] = {k: changes.pop(k) for k in ("pipeline_id", "stage_id") if k in changes}
     values = _clean_scalars(changes, ("input",))
     if "visibility" in values and values["visibility"] is None:
         raise fail("visibility cannot be empty.", ErrorCode.REQUIRED, "input", "visibility")

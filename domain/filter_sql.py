@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -253,6 +254,8 @@ def _exists(source: Sql, where: Sql | None, negate: bool) -> Sql:
 
 def _set_condition(column: Column, operator: str, value: Any, values: list[Any] | None, viewer: Viewer) -> Sql:
     """Labels and multiple options: whether any of the ids is among those the lead has."""
+    chosen: Callable[[list[Any]], Sql]
+    convert: Callable[[list[Any]], list[Any]]
     if column.type == ColumnType.LABELS:
         source = raw("lead_label_link fl")
         on_lead = raw("fl.lead_id = l.id")

@@ -123,7 +123,7 @@ async def load_context(
         context.labels = {str(name).casefold(): int(i) for i, name in labels}
     if "lead.owner" in columns:
         index = columns["lead.owner"]
-        emails = {cells[index].casefold() for _, cells in rows if index < len(cells) and cells[index]}
+        emails = {cell.casefold() for _, cells in rows if index < len(cells) and (cell := cells[index])}
         if emails:
             users = await User.filter(company_id=viewer.company_id, is_active=True).values_list("id", "email")
             context.owners = {str(email).casefold(): int(i) for i, email in users if str(email).casefold() in emails}
@@ -178,7 +178,9 @@ async def check_row(context: BatchContext, row: int, cells: list[str | None]) ->
     if unreadable:
         return unreadable
     problems: list[Problem] = []
-    cell = lambda target: _cell(context, cells, target)  # noqa: E731
+
+    def cell(target: str) -> str | None:
+        return _cell(context, cells, target)
 
     # Custom values first, grouped by the record they belong to.
     custom: dict[CustomFieldEntity, dict[str, Any]] = {}

@@ -8,6 +8,7 @@ can no longer be chosen but stays on the persons that hold it. One status is the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -59,12 +60,12 @@ async def get_status(viewer: Viewer, status_id: int, path: tuple[str, ...] = ("i
 
 async def initial_status_id(company_id: int) -> int | None:
     ids = await LeadStatus.filter(company_id=company_id, is_initial=True).limit(1).values_list("id", flat=True)
-    return int(ids[0]) if ids else None
+    return int(cast(list[int], ids)[0]) if ids else None
 
 
-def _clean(name: str | None, description: str | None, *, creating: bool) -> dict[str, str]:
+def _clean(name: str | None, description: str | None, *, creating: bool) -> dict[str, Any]:
     errors: list[FieldError] = []
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     if name is not None or creating:
         cleaned, errs = text(name, ("input", "name"), required=True, max_length=100)
         errors += errs

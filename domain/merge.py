@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -183,7 +183,8 @@ async def plan_merge(
 
     custom = dict(survivor.custom_fields or {})
     theirs_custom = other.custom_fields or {}
-    for key in sorted(set(custom) | set(theirs_custom) | {k for f, k in chosen if f == MergeField.CUSTOM_FIELD}):
+    named = {k for f, k in chosen if f == MergeField.CUSTOM_FIELD and k is not None}
+    for key in sorted(set(custom) | set(theirs_custom) | named):
         side = _pick(chosen.get((MergeField.CUSTOM_FIELD, key)), [custom.get(key)], [theirs_custom.get(key)])
         if side == MergeSide.OTHER and custom.get(key) != theirs_custom.get(key):
             taken.append(Taken(MergeField.CUSTOM_FIELD, key))
@@ -260,7 +261,7 @@ async def merge_leads(
         for model in (Note, Activity, Email):
             await model.filter(lead_id=other.id, company_id=viewer.company_id).update(lead_id=survivor.id)
         await LeadLabelLink.filter(lead_id=survivor.id).exclude(label_id__in=plan.label_ids).delete()
-        have = set(await LeadLabelLink.filter(lead_id=survivor.id).values_list("label_id", flat=True))
+        have = set(cast(list[int], await LeadLabelLink.filter(lead_id=survivor.id).values_list("label_id", flat=True)))
         missing = [i for i in plan.label_ids if i not in have]
         if missing:
             await LeadLabelLink.bulk_create([LeadLabelLink(lead_id=survivor.id, label_id=i) for i in missing])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -96,7 +97,7 @@ async def update_note(viewer: Viewer, note_id: int, content: str) -> Note:
     async with in_transaction():
         note.content = cleaned
         await note.save()
-        known = set(await NoteMention.filter(note_id=note.id).values_list("user_id", flat=True))
+        known = set(cast(list[int], await NoteMention.filter(note_id=note.id).values_list("user_id", flat=True)))
         await NoteMention.filter(note_id=note.id).exclude(user_id__in=mentioned).delete()
         new = [u for u in mentioned if u not in known]
         if new:

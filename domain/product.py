@@ -71,13 +71,14 @@ async def add_deal_product(
     if product is None:
         raise fail("Product not found.", ErrorCode.NOT_FOUND, "input", "product_id")
     qty = _decimal(quantity, ("input", "quantity"))
-    if qty <= 0 or qty > MAX_QUANTITY or qty.as_tuple().exponent < -4:  # type: ignore[operator]
+    if qty <= 0 or qty > MAX_QUANTITY or qty.as_tuple().exponent < -4:  # type: ignore[operator]  # finite (checked above): the exponent is an int
         raise fail("quantity must be above 0, with at most 4 decimals.", ErrorCode.INVALID, "input", "quantity")
     discount = _decimal(discount_percent, ("input", "discount_percent"))
-    if not Decimal(0) <= discount <= Decimal(100) or discount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not Decimal(0) <= discount <= Decimal(100) or discount.as_tuple().exponent < -2:  # type: ignore[operator]  # finite (checked above): the exponent is an int
         raise fail("discount_percent must be between 0 and 100.", ErrorCode.INVALID, "input", "discount_percent")
     amount, currency = product.unit_price_amount, product.unit_price_currency
     if unit_price is not None:
+        # Both None only with errors, raised below.
         amount, currency, errors = money(unit_price[0], unit_price[1], ("input", "unit_price"))  # type: ignore[assignment]
         if errors:
             raise DomainError(errors)

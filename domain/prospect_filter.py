@@ -47,6 +47,7 @@ async def save_filter(
                     criteria=conditions.to_json(),
                 )
             row = await get_saved_filter(viewer, filter_id)
+            # cleaned is a str here: text(required=True) gives None only with errors, raised above.
             row.name, row.kind, row.criteria = cleaned, kind, conditions.to_json()  # type: ignore[assignment]
             await row.save()
             return row

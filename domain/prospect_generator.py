@@ -17,9 +17,10 @@ import datetime as dt
 import random
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Generic, TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -83,18 +84,21 @@ class _Org:
     size: EmployeeRange
 
 
-class _Weighted:
+T = TypeVar("T")
+
+
+class _Weighted(Generic[T]):
     """Weighted choices with the cumulative weights computed once."""
 
-    def __init__(self, rng: random.Random, items: list[tuple[object, float]]) -> None:
+    def __init__(self, rng: random.Random, items: Sequence[tuple[T, float]]) -> None:
         self.rng = rng
         self.values = [v for v, _ in items]
         self.cum = list(accumulate(w for _, w in items))
 
-    def pick(self) -> object:
+    def pick(self) -> T:
         return self.rng.choices(self.values, cum_weights=self.cum)[0]
 
-    def many(self, k: int) -> list[object]:
+    def many(self, k: int) -> list[T]:
         return self.rng.choices(self.values, cum_weights=self.cum, k=k)
 
 
@@ -114,8 +118,8 @@ class _Generator:
         self.industries = _Weighted(rng, INDUSTRIES)
         self.sizes = _Weighted(rng, [(size, share) for size, share, _ in EMPLOYEE_RANGES])
         self.profiles_per_org = {size: per for size, _, per in EMPLOYEE_RANGES}
-        self.seniority = {k: _Weighted(rng, v) for k, v in SENIORITY_BY_SIZE.items()}  # type: ignore[arg-type]
-        self.departments = _Weighted(rng, DEPARTMENTS)  # type: ignore[arg-type]
+        self.seniority = {k: _Weighted(rng, v) for k, v in SENIORITY_BY_SIZE.items()}
+        self.departments = _Weighted(rng, DEPARTMENTS)
         self.history_lengths = _Weighted(rng, [(0, 25), (1, 30), (2, 25), (3, 12), (4, 8)])
         self.org_names: list[str] = []
 
@@ -125,11 +129,11 @@ class _Generator:
 
     def organization(self, org_id: int, external_id: str) -> tuple[_Org, tuple[object, ...]]:
         rng = self.rng
-        country: str = self.countries.pick()  # type: ignore[assignment]
+        country: str = self.countries.pick()
         spec = COUNTRIES[country]
-        city, postal = self.cities[country].pick()  # type: ignore[misc]
-        size: EmployeeRange = self.sizes.pick()  # type: ignore[assignment]
-        industry: str = self.industries.pick()  # type: ignore[assignment]
+        city, postal = self.cities[country].pick()
+        size: EmployeeRange = self.sizes.pick()
+        industry: str = self.industries.pick()
         last_names = LAST_NAMES[spec[3]]
         roll = rng.random()
         if roll < 0.45:
@@ -173,14 +177,14 @@ class _Generator:
         country = org.country if rng.random() < 0.88 else self.countries.pick()
         assert isinstance(country, str)
         same_city = country == org.country and rng.random() < 0.75
-        city = org.city if same_city else self.cities[country].pick()[0]  # type: ignore[index]
+        city = org.city if same_city else self.cities[country].pick()[0]
         pool = COUNTRIES[country][3]
         first, last = rng.choice(FIRST_NAMES[pool]), rng.choice(LAST_NAMES[pool])
-        seniority: Seniority = self.seniority["small" if org.size in SMALL else "large"].pick()  # type: ignore[assignment]
+        seniority: Seniority = self.seniority["small" if org.size in SMALL else "large"].pick()
         if seniority == Seniority.OWNER or (seniority == Seniority.PARTNER and rng.random() < 0.5):
             department = Department.EXECUTIVE
         else:
-            department = self.departments.pick()  # type: ignore[assignment]
+            department = self.departments.pick()
         variant = rng.randrange(10)
         title = titles.get((seniority, department, variant))
         if title is None:
@@ -190,7 +194,7 @@ class _Generator:
         year = 2024 - rng.randint(0, 6)
         history.append({"company": org.name, "title": title, "start": str(year), "end": None})
         earlier = LOWER.get(seniority, seniority)
-        for _ in range(self.history_lengths.pick()):  # type: ignore[call-overload]
+        for _ in range(self.history_lengths.pick()):
             end, year = year, year - rng.randint(1, 5)
             history.append(
                 {
@@ -292,10 +296,11 @@ async def generate_prospects(
                 new_person_id += 1
                 values.append(value)
         async with in_transaction():
+            # The rows are dicts of mixed values; job_title is a str or None.
             await title_ids.resolve({v["job_title"] for v in values})  # type: ignore[misc]
             rows = []
             for v in values:
-                v.update(title_id=title_ids.get(v["job_title"]), erased_at=None, created_at=stamp, updated_at=stamp)  # type: ignore[arg-type]
+                v.update(title_id=title_ids.get(v["job_title"]), erased_at=None, created_at=stamp, updated_at=stamp)  # type: ignore[arg-type]  # as above
                 rows.append(tuple(v.get(c) for c in PERSON_COLUMNS))
             await insert_rows("prospect_person", PERSON_COLUMNS, rows)
         done += size

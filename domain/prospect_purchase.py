@@ -239,10 +239,10 @@ async def _owned(company_id: int, refs: list[ProspectRef]) -> dict[ProspectRef, 
     owned: dict[ProspectRef, ProspectPurchase] = {}
     if person_ids:
         for p in await ProspectPurchase.filter(company_id=company_id, prospect_person_id__in=person_ids):
-            owned[ProspectRef(ProspectKind.PERSON, p.prospect_person_id)] = p  # type: ignore[arg-type]
+            owned[ProspectRef(ProspectKind.PERSON, p.prospect_person_id)] = p  # type: ignore[arg-type]  # filtered on
     if org_ids:
         for p in await ProspectPurchase.filter(company_id=company_id, prospect_organization_id__in=org_ids):
-            owned[ProspectRef(ProspectKind.ORGANIZATION, p.prospect_organization_id)] = p  # type: ignore[arg-type]
+            owned[ProspectRef(ProspectKind.ORGANIZATION, p.prospect_organization_id)] = p  # type: ignore[arg-type]  # filtered on
     return owned
 
 

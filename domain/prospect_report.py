@@ -148,7 +148,7 @@ async def review_report(
         report.reviewed_at, report.reviewer, report.review_note, report.open_key = (
             now,
             reviewer[:200],
-            note or None,
+            note or None,  # type: ignore[assignment]  # review_note is nullable; tortoise types TextField as str
             None,
         )
         await report.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain.viewer import Viewer
@@ -27,7 +28,8 @@ async def check_labels(viewer: Viewer, label_ids: Iterable[int], path: tuple[str
     wanted = sorted(set(label_ids))
     if not wanted:
         return []
-    found = set(await LeadLabel.filter(id__in=wanted, company_id=viewer.company_id).values_list("id", flat=True))
+    ids = await LeadLabel.filter(id__in=wanted, company_id=viewer.company_id).values_list("id", flat=True)
+    found = set(cast(list[int], ids))
     missing = [i for i in wanted if i not in found]
     if missing:
         raise DomainError(FieldError(f"{len(missing)} label(s) not found.", ErrorCode.NOT_FOUND, path))

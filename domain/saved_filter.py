@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -108,7 +108,7 @@ async def favorite_ids(viewer: Viewer, filter_ids: list[int]) -> set[int]:
     rows = await SavedFilterFavorite.filter(user_id=viewer.user_id, saved_filter_id__in=filter_ids).values_list(
         "saved_filter_id", flat=True
     )
-    return set(rows)  # type: ignore[arg-type]
+    return set(cast(list[int], rows))
 
 
 def _name(name: str | None) -> str:

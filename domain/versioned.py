@@ -21,7 +21,7 @@ from domain.changelog import loggable
 
 def check_version(row: Model, expected: int | None, what: str, path: tuple[str, ...] = ("input",)) -> None:
     """CONFLICT when the client expected another version of ``row`` than the stored one."""
-    current = row.version  # type: ignore[attr-defined]
+    current = row.version  # type: ignore[attr-defined]  # the versioned models' column; Model has none
     if expected is not None and expected != current:
         raise fail(
             f"The {what} was changed by someone else since version {expected}: it is at version {current} now."
@@ -45,6 +45,6 @@ async def write_changes(row: Model, values: dict[str, Any], *, touch: bool = Fal
     await type(row).filter(id=row.pk).update(**changed, updated_at=stamp, version=F("version") + 1)
     for k, v in changed.items():
         setattr(row, k, v)
-    row.updated_at = stamp  # type: ignore[attr-defined]
-    row.version += 1  # type: ignore[attr-defined]
+    row.updated_at = stamp
+    row.version += 1  # type: ignore[attr-defined]  # as above
     return changed

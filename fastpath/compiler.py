@@ -96,7 +96,7 @@ def dec(value: Decimal | None) -> str | None:
 def primary(items: list[dict[str, Any]] | None) -> str | None:
     for item in items or ():
         if item.get("primary"):
-            return item["value"]  # type: ignore[no-any-return]
+            return item["value"]
     return None
 
 
@@ -184,7 +184,7 @@ class Compiler:
             named = self.schema.get_type(condition.name.value)
             if named is concrete:
                 return True
-            return is_abstract_type(named) and self.schema.is_sub_type(named, concrete)  # type: ignore[arg-type]
+            return is_abstract_type(named) and self.schema.is_sub_type(named, concrete)
 
         def visit(selection_set: SelectionSetNode) -> None:
             for selection in selection_set.selections:

@@ -68,7 +68,7 @@ def from_model(type_name: str) -> Callable[[Any], Any]:
         from schema import schema
 
         definition = schema.get_type_by_name(type_name)
-        return definition.origin.from_model(model)  # type: ignore[union-attr]
+        return definition.origin.from_model(model)  # type: ignore[union-attr]  # an object type: its class
 
     return convert
 

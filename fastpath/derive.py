@@ -64,7 +64,7 @@ def _computed(schema: Schema, field: Any) -> Any:
         entry = _expression(schema, field.type, f"{compiler.add(function, 'r')}(s)")
         if entry is None:
             raise Unsupported(field.python_name)
-        return entry if isinstance(entry, str) else entry(compiler, sub, nodes)  # type: ignore[no-any-return]
+        return entry if isinstance(entry, str) else entry(compiler, sub, nodes)
 
     return make
 

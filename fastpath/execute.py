@@ -171,12 +171,13 @@ async def _json_page(
     sort_at, id_at = keys.index("sort_key"), keys.index("id")
     start = keys.index("x__j0") if width else 0
     end = start + width
+    rows: list[Any]  # records of the lead's own values, or whole page records
     if narrow:
         custom_at, convert = keys.index("custom_fields"), converters(Lead)["custom_fields"]
         assert convert is not None
         rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found]
         if columns:
-            await _fill_cells(viewer, rows, columns, now)  # type: ignore[arg-type]
+            await _fill_cells(viewer, rows, columns, now)
         out = [
             (page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], r))
             for row, r in zip(found, rows, strict=True)
@@ -224,16 +225,18 @@ async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Col
     orgs = [r.org for r in rows if r.org is not None]
     user_ids, person_ids, org_ids = column_values.reference_ids(columns, leads, persons, orgs)
     users, more_persons, more_orgs = await referenced(viewer, user_ids, person_ids, org_ids)
+    # Records stand in for the models column_values reads (attribute for attribute): to the
+    # checker they are other types, hence the ignores below.
     for r in rows:
         if r.owner_user is not None:
-            users.setdefault(r.owner_user.id, r.owner_user)
+            users.setdefault(r.owner_user.id, r.owner_user)  # type: ignore[arg-type]  # a record too
     refs = column_values.Refs(
-        users=users,  # type: ignore[arg-type]
-        teams={r.owner_team.id: r.owner_team for r in rows if r.owner_team is not None},  # type: ignore[misc]
-        persons={**{p.id: p for p in persons}, **more_persons},  # type: ignore[dict-item]
-        orgs={**{o.id: o for o in orgs}, **more_orgs},  # type: ignore[dict-item]
+        users=users,  # type: ignore[arg-type]  # records for users
+        teams={r.owner_team.id: r.owner_team for r in rows if r.owner_team is not None},  # type: ignore[misc]  # records
+        persons={**{p.id: p for p in persons}, **more_persons},  # type: ignore[misc, dict-item]  # records for persons
+        orgs={**{o.id: o for o in orgs}, **more_orgs},  # type: ignore[misc, dict-item]  # records for organizations
     )
     readers = [(c.key, column_values.cell_reader(c)) for c in dict.fromkeys(columns)]
     for r in rows:
-        context = column_values.Row(r.lead, r.person, r.org, r.labels, r.activity, now)  # type: ignore[arg-type]
+        context = column_values.Row(r.lead, r.person, r.org, r.labels, r.activity, now)  # type: ignore[arg-type]  # records for the models
         r.cells = {key: read(context, refs) for key, read in readers}

@@ -240,7 +240,7 @@ def _sql_connection(sites: list[LeadJson]) -> dict[str, Any]:
             name = nodes[0].name.value
             entry = LEAD[name]
             inner = [n.selection_set for n in nodes if n.selection_set is not None]
-            return entry if isinstance(entry, str) else entry(compiler, inner, nodes)  # type: ignore[no-any-return]
+            return entry if isinstance(entry, str) else entry(compiler, inner, nodes)
 
         first = sum(s.width for s in sites)
         found = compile_lead_json(compiler, sub, python)

@@ -117,7 +117,7 @@ def _entry(document: DocumentNode, operation_name: str | None) -> Entry | None:
         return None
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     switches = _Switches()
-    if any(d.directives for d in document.definitions) or _has_directives(operation, fragments):
+    if any(getattr(d, "directives", None) for d in document.definitions) or _has_directives(operation, fragments):
         visit(document, switches)
     return Entry(operation, fragments, tuple(dict.fromkeys(switches.names)))
 

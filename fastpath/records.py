@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tortoise import fields
@@ -151,6 +151,10 @@ class Record:
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
 
+    if TYPE_CHECKING:
+        # Its attributes are the row's columns, known at run time only.
+        def __getattr__(self, name: str) -> Any: ...
+
 
 def record(model: type[Model], values: dict[str, Any]) -> Record:
     """A record of ``model`` from raw column values, converted as tortoise converts them."""
@@ -189,6 +193,10 @@ class RowRecord:
 
     def __init__(self, row: Sequence[Any]) -> None:
         self._row = row
+
+    if TYPE_CHECKING:
+        # Its attributes are the model's columns, set on the class by row_record() at run time.
+        def __getattr__(self, name: str) -> Any: ...
 
 
 _record_types: dict[tuple[type[Model], str, str, tuple[str, ...]], type[RowRecord]] = {}

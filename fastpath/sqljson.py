@@ -309,8 +309,8 @@ class JsonCompiler:
             raise Unsupported(f"{type_name}.{name} in SQL")
         sub = [n.selection_set for n in nodes if n.selection_set is not None]
         if getattr(make, "takes_selection", False):
-            return make(self, sub, nodes)  # type: ignore[no-any-return]
-        return make()  # type: ignore[no-any-return]
+            return make(self, sub, nodes)
+        return make()
 
 
 def nested(make: Callable[[JsonCompiler, list[SelectionSetNode], list[FieldNode]], Expr]) -> Any:

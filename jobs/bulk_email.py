@@ -31,7 +31,7 @@ class BulkEmail:
     async def run_item(self, viewer: Viewer, job: Job, item: JobItem) -> dict[str, Any] | None:
         # Read at run time: a job resumed after a restart uses the server configured now.
         settings = settings_from_env()
-        outgoing = await prepare(viewer, decode_id(item.key, "Lead"), job.params["subject"], job.params["body"])  # type: ignore[arg-type]
+        outgoing = await prepare(viewer, decode_id(item.key, "Lead"), job.params["subject"], job.params["body"])
         from_address = settings.mail_from or outgoing.sender_email
         sent_at = dt.datetime.now(dt.UTC)
         message = mailer.compose(

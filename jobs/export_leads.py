@@ -58,15 +58,15 @@ class ExportLeads:
 
     async def finish(self, viewer: Viewer, job: Job) -> dict[str, Any]:
         item = await JobItem.get(job_id=job.id, position=0)
-        done = item.status == JobItemStatus.DONE and item.result
+        done = item.result if item.status == JobItemStatus.DONE else None
         created = job.created_at.date().isoformat()
         request = ExportRequest.from_params(job.params)
         if not done:
             return {"rows": 0, "format": request.format.value}
         return {
-            "rows": item.result["rows"],
+            "rows": done["rows"],
             "format": request.format.value,
-            "fileSize": item.result["size"],
+            "fileSize": done["size"],
             "fileName": f"leads-{created}{export.SUFFIXES[request.format]}",
             "downloadPath": download_path(job.id),
         }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from core.errors import ErrorCode, fail
 from domain.custom_field import all_definitions
@@ -112,7 +112,7 @@ async def import_summary(job: Job) -> dict[str, Any]:
     """
     sums = dict.fromkeys(("rows", "leads", "failed", *COUNTS), 0)
     done = await JobItem.filter(job_id=job.id, status=JobItemStatus.DONE).values_list("result", flat=True)
-    for result in done:
+    for result in cast(list[dict[str, Any] | None], done):
         for name in sums:
             sums[name] += int((result or {}).get(name, 0))
     lost = await JobItem.filter(job_id=job.id, status=JobItemStatus.FAILED).values_list("key", flat=True)

@@ -27,7 +27,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from standardwebhooks.webhooks import Webhook
@@ -242,5 +242,5 @@ class Dispatcher:
             "Fix the receiver, then turn it on again (updateWebhook with active: true) to send what waits."
         )
         admins = await User.filter(company_id=company_id, role=Role.ADMIN, is_active=True).values_list("id", flat=True)
-        for user_id in admins:
+        for user_id in cast(list[int], admins):
             await notify(company_id, user_id, "WEBHOOK_DISABLED", message, subject_id=f"Webhook:{subscription_id}")

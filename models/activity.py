@@ -146,7 +146,7 @@ class Email(Model):
     )
     direction = fields.CharEnumField(EmailDirection, max_length=8, default=EmailDirection.SENT)
     from_address = fields.CharField(max_length=254)
-    to_addresses = fields.JSONField(default=list)
+    to_addresses: fields.JSONField[list[str]] = fields.JSONField(default=list)
     subject = fields.CharField(max_length=998)
     body = fields.TextField(default="")
     sent_at = fields.DatetimeField()

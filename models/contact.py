@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -28,7 +30,7 @@ class Organization(TimestampMixin, Model):
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
-    custom_fields = fields.JSONField(default=dict)
+    custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)
@@ -57,8 +59,8 @@ class Person(TimestampMixin, Model):
     first_name = fields.CharField(max_length=120, null=True)
     last_name = fields.CharField(max_length=120, null=True)
     # Lists of {"value", "label", "primary"} (SPEC §2).
-    emails = fields.JSONField(default=list)
-    phones = fields.JSONField(default=list)
+    emails: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
+    phones: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     # Denormalised from the lists above for search and the "with email / with phone" filters:
     # every address lower-cased, every number reduced to its digits, space separated.
     email_search = fields.TextField(default="")
@@ -71,7 +73,7 @@ class Person(TimestampMixin, Model):
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
-    custom_fields = fields.JSONField(default=dict)
+    custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)

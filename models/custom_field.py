@@ -5,6 +5,7 @@ for organizations. Values live on the records themselves, in their ``custom_fiel
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -49,7 +50,7 @@ class CustomField(TimestampMixin, Model):
     name = fields.CharField(max_length=255)
     type = fields.CharEnumField(CustomFieldType, max_length=20)
     # For option fields: a list of {"id", "label", "color"}.
-    options = fields.JSONField(default=list)
+    options: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     position = fields.IntField(default=0)
     # For FORMULA fields: the expression, e.g. "{value} * {probability} / 100".
     formula = fields.TextField(null=True)

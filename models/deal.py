@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -77,7 +78,7 @@ class Deal(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     expected_close_date = fields.DateField(null=True)
-    custom_fields = fields.JSONField(default=dict)
+    custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -33,8 +34,8 @@ class Job(Model):
     )
     kind = fields.CharField(max_length=64)
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.CREATED)
-    params = fields.JSONField(default=dict)
-    result = fields.JSONField(default=dict)
+    params: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    result: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     error = fields.TextField(null=True)
     total = fields.IntField(default=0)
     done = fields.IntField(default=0)
@@ -68,7 +69,7 @@ class JobItem(Model):
     status = fields.CharEnumField(JobItemStatus, max_length=16, default=JobItemStatus.PENDING)
     error = fields.TextField(null=True)
     code = fields.CharField(max_length=32, null=True)
-    result = fields.JSONField(null=True)
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
 
     job_id: int
 

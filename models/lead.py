@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -71,7 +71,7 @@ class Lead(TimestampMixin, Model):
     expected_close_date = fields.DateField(null=True)
     source = fields.CharEnumField(LeadSource, max_length=32)
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
-    custom_fields = fields.JSONField(default=dict)
+    custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)

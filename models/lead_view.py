@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -19,7 +21,7 @@ class LeadColumnPreference(TimestampMixin, Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.CASCADE, unique=True
     )
-    columns = fields.JSONField(default=list)
+    columns: fields.JSONField[list[Any]] = fields.JSONField(default=list)
 
     company_id: int
     user_id: int
@@ -41,7 +43,7 @@ class SavedFilter(TimestampMixin, Model):
     name = fields.CharField(max_length=255)
     shared = fields.BooleanField(default=False)
     # The filter in its stored form (domain.saved_filter): quick, predefined and custom conditions.
-    definition = fields.JSONField(default=dict)
+    definition: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     company_id: int
     owner_id: int

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -20,7 +22,7 @@ class Notification(Model):
     message = fields.TextField()
     # The global id of what the notification is about (a job, a lead), when there is one.
     subject_id = fields.CharField(max_length=128, null=True)
-    data = fields.JSONField(default=dict)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     read_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

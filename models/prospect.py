@@ -9,6 +9,7 @@ range scan whichever filter is the most selective.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -81,7 +82,7 @@ class ProspectOrganization(Model):
     city = fields.CharField(max_length=120, null=True)
     street = fields.CharField(max_length=255, null=True)
     postal_code = fields.CharField(max_length=32, null=True)
-    phones = fields.JSONField(default=list)
+    phones: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -133,13 +134,13 @@ class ProspectPerson(Model):
     employee_range = fields.CharEnumField(EmployeeRange, max_length=16, null=True)
     # The details a buyer gets; before purchase only whether each exists is shown.
     work_email = fields.CharField(max_length=254, null=True)
-    other_emails = fields.JSONField(default=list)
+    other_emails: fields.JSONField[list[str]] = fields.JSONField(default=list)
     direct_phone = fields.CharField(max_length=64, null=True)
     mobile_phone = fields.CharField(max_length=64, null=True)
-    secondary_phones = fields.JSONField(default=list)
+    secondary_phones: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     linkedin_url = fields.CharField(max_length=255, null=True)
     # [{"company", "title", "start", "end"}], latest first.
-    work_history = fields.JSONField(default=list)
+    work_history: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     # Erased on the person's request: the row stays as a tombstone without personal data,
     # so that search never finds it and a reload of the same source never brings it back.
     erased_at = fields.DatetimeField(null=True)

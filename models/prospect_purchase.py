@@ -4,6 +4,7 @@ reports of incorrect prospects, and saved search filters. All of it is tenant da
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -88,7 +89,7 @@ class ProspectPurchaseRequest(Model):
     )
     # The prospects asked for, in order: the same key with other prospects is refused.
     fingerprint = fields.CharField(max_length=64)
-    result = fields.JSONField(default=dict)
+    result: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     company_id: int
@@ -143,7 +144,7 @@ class SavedProspectFilter(Model):
     )
     name = fields.CharField(max_length=100)
     kind = fields.CharEnumField(ProspectKind, max_length=16)
-    criteria = fields.JSONField(default=dict)
+    criteria: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

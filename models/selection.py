@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -33,7 +34,7 @@ class Selection(TimestampMixin, Model):
     entity = fields.CharEnumField(SelectionEntity, max_length=16)
     kind = fields.CharEnumField(SelectionKind, max_length=16)
     # A list of conditions, combined with AND (domain.selection_criteria).
-    criteria = fields.JSONField(default=list)
+    criteria: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )

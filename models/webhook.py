@@ -30,7 +30,7 @@ class WebhookSubscription(Model):
     url = fields.CharField(max_length=2048)
     description = fields.CharField(max_length=255, default="")
     # Event types ("lead.created"), or "*" for every event.
-    events = fields.JSONField(default=list)
+    events: fields.JSONField[list[str]] = fields.JSONField(default=list)
     secret = fields.CharField(max_length=64)
     is_active = fields.BooleanField(default=True)
     # Since when every delivery attempt has failed; cleared by a success. After a day the

@@ -22,9 +22,7 @@ class ScheduleActivityInput:
     target_id: strawberry.ID = strawberry.field(description="The lead, deal, person or organization.")
     subject: str = strawberry.field(description="What it is about; required, at most 255 characters.")
     due_date: dt.date = strawberry.field(description="The day it is due.")
-    type: ActivityTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="TASK when left out."
-    )
+    type: ActivityTypeEnum | None = strawberry.field(default=None, description="TASK when left out.")
     due_time: dt.time | None = strawberry.field(default=None, description="UTC; leave out for all day.")
     duration_minutes: int | None = strawberry.field(default=None, description="Planned length, 1 to 44640 minutes.")
     note: str | None = strawberry.field(default=None, description="Free text about the activity.")
@@ -37,7 +35,7 @@ class ScheduleActivityInput:
 class UpdateActivityInput:
     id: strawberry.ID = strawberry.field(description="The activity.")
     subject: str | None = strawberry.field(default=strawberry.UNSET, description="A new subject; cannot be emptied.")
-    type: ActivityTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
+    type: ActivityTypeEnum | None = strawberry.field(
         default=strawberry.UNSET, description="A new type; null keeps the current one."
     )
     due_date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="A new day; cannot be null.")
@@ -127,7 +125,7 @@ class ActivityMutation:
             }
             if given(input.assignee_id):
                 changes["assignee_id"] = optional_id(input.assignee_id, "User", "input", "assignee_id")
-            return {"activity": Activity.from_model(await rules.update_activity(viewer, activity_id, changes))}  # type: ignore[arg-type]
+            return {"activity": Activity.from_model(await rules.update_activity(viewer, activity_id, changes))}
 
         return await mutate(ActivityPayload, work)
 
@@ -143,7 +141,7 @@ class ActivityMutation:
 
         async def work() -> dict[str, Any]:
             activity_id = decode_input_id(input.id, "Activity", "input", "id")
-            return {"activity": Activity.from_model(await rules.set_done(viewer, activity_id, input.done))}  # type: ignore[arg-type]
+            return {"activity": Activity.from_model(await rules.set_done(viewer, activity_id, input.done))}
 
         return await mutate(ActivityPayload, work)
 
@@ -154,7 +152,7 @@ class ActivityMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_activity(viewer, decode_input_id(input.id, "Activity", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_activity(viewer, decode_input_id(input.id, "Activity", "input", "id"))
             return {}
 
         return await mutate(ActivityPayload, work)

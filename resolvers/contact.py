@@ -32,13 +32,13 @@ class ContactQueries:
         viewer = info.context.require_viewer()
         after = after or None
         org_id = decode_id(organization_id, "Organization") if organization_id else None
-        page = await find_persons(viewer, page_size(first), after, search, org_id)  # type: ignore[arg-type]
+        page = await find_persons(viewer, page_size(first), after, search, org_id)
         return PersonConnection(
             edges=[
                 PersonEdge(cursor=c, node=Person.from_model(p)) for p, c in zip(page.rows, page.cursors, strict=True)
             ],
             page_info=PageInfo.of(page.cursors, page.has_next_page, after),
-            _count=lambda: count_contacts(viewer, "person", search, org_id),  # type: ignore[arg-type]
+            _count=lambda: count_contacts(viewer, "person", search, org_id),
         )
 
     @strawberry.field(description="Organizations by name; `search` matches the name.")

@@ -48,7 +48,7 @@ class CustomFieldQueries:
         self,
         info: InfoT,
         entity: Annotated[
-            CustomFieldEntityEnum,  # type: ignore[valid-type]
+            CustomFieldEntityEnum,
             strawberry.argument(description="Whose fields: LEAD_DEAL, PERSON or ORGANIZATION."),
         ],
         include_deleted: Annotated[
@@ -105,7 +105,7 @@ class CustomFieldMutation:
         async def work() -> dict[str, Any]:
             field = await rules.update_custom_field(
                 viewer,
-                decode_input_id(input.id, "CustomField", "input", "id"),  # type: ignore[arg-type]
+                decode_input_id(input.id, "CustomField", "input", "id"),
                 name=input.name if given(input.name) else None,
                 options=_options(input.options) if given(input.options) and input.options is not None else None,
                 formula=input.formula if given(input.formula) else None,
@@ -156,7 +156,7 @@ class CustomFieldMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            cleared = await rules.purge_custom_field(viewer, decode_input_id(input.id, "CustomField", "input", "id"))  # type: ignore[arg-type]
+            cleared = await rules.purge_custom_field(viewer, decode_input_id(input.id, "CustomField", "input", "id"))
             return {"purged_id": input.id, "records_cleared": cleared}
 
         return await mutate(PurgeCustomFieldPayload, work)

@@ -36,9 +36,9 @@ def deal_query(filter: DealFilter | None, sort: DealSort | None) -> DealQuery:
     s = sort or DealSort()
     return DealQuery(
         statuses=list(f.status or []),
-        pipeline_id=decode_id(f.pipeline_id, "Pipeline") if f.pipeline_id else None,  # type: ignore[arg-type]
-        stage_id=decode_id(f.stage_id, "Stage") if f.stage_id else None,  # type: ignore[arg-type]
-        owner_ids=[decode_id(i, "User") for i in f.owner_ids or []],  # type: ignore[misc]
+        pipeline_id=decode_id(f.pipeline_id, "Pipeline") if f.pipeline_id else None,
+        stage_id=decode_id(f.stage_id, "Stage") if f.stage_id else None,
+        owner_ids=[decode_id(i, "User") for i in f.owner_ids or []],
         search=f.search,
         include_deleted=f.include_deleted,
         sort=DealSortField(s.field),
@@ -156,7 +156,7 @@ class DealMutation:
 
         async def work() -> dict[str, Any]:
             deal_id = decode_input_id(input.id, "Deal", "input", "id")
-            deal = await rules.update_deal(viewer, deal_id, _update_changes(input), input.expected_version)  # type: ignore[arg-type]
+            deal = await rules.update_deal(viewer, deal_id, _update_changes(input), input.expected_version)
             return {"deal": Deal.from_model(deal)}
 
         return await mutate(DealPayload, work)
@@ -168,7 +168,7 @@ class DealMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            deal = await rules.delete_deal(viewer, decode_input_id(input.id, "Deal", "input", "id"))  # type: ignore[arg-type]
+            deal = await rules.delete_deal(viewer, decode_input_id(input.id, "Deal", "input", "id"))
             return {"deal": Deal.from_model(deal)}
 
         return await mutate(DealPayload, work)
@@ -180,7 +180,7 @@ class DealMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            deal = await rules.restore_deal(viewer, decode_input_id(input.id, "Deal", "input", "id"))  # type: ignore[arg-type]
+            deal = await rules.restore_deal(viewer, decode_input_id(input.id, "Deal", "input", "id"))
             return {"deal": Deal.from_model(deal)}
 
         return await mutate(DealPayload, work)
@@ -247,8 +247,8 @@ class DealMutation:
                 models.DealProduct,
                 lambda: products.add_deal_product(
                     viewer,
-                    deal_id,  # type: ignore[arg-type]
-                    product_id,  # type: ignore[arg-type]
+                    deal_id,
+                    product_id,
                     input.quantity,
                     unit_price=(input.unit_price.amount, input.unit_price.currency) if input.unit_price else None,
                     discount_percent=input.discount_percent,
@@ -269,7 +269,7 @@ class DealMutation:
 
         async def work() -> dict[str, Any]:
             line_id = decode_input_id(input.id, "DealProduct", "input", "id")
-            line = await products.remove_deal_product(viewer, line_id)  # type: ignore[arg-type]
+            line = await products.remove_deal_product(viewer, line_id)
             return {"deal": Deal.from_model(await rules.get_deal(viewer, line.deal_id))}
 
         return await mutate(DealPayload, work)
@@ -282,6 +282,6 @@ async def _participant(info: InfoT, input: DealParticipantInput, *, add: bool) -
         deal_id = decode_input_id(input.deal_id, "Deal", "input", "deal_id")
         person_id = decode_input_id(input.person_id, "Person", "input", "person_id")
         change = rules.add_participant if add else rules.remove_participant
-        return {"deal": Deal.from_model(await change(viewer, deal_id, person_id))}  # type: ignore[arg-type]
+        return {"deal": Deal.from_model(await change(viewer, deal_id, person_id))}
 
     return await mutate(DealPayload, work)

@@ -50,7 +50,7 @@ class JobQueries:
     ) -> Job | None:
         viewer = info.context.require_viewer()
         try:
-            return Job.from_model(await get_job(viewer, decode_id(id, "Job")))  # type: ignore[arg-type]
+            return Job.from_model(await get_job(viewer, decode_id(id, "Job")))
         except DomainError:
             return None
 
@@ -93,7 +93,7 @@ class JobMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            job = await cancel_job(viewer, decode_input_id(input.id, "Job", "input", "id"))  # type: ignore[arg-type]
+            job = await cancel_job(viewer, decode_input_id(input.id, "Job", "input", "id"))
             return {"job": Job.from_model(job)}
 
         return await mutate(JobPayload, work)

@@ -91,7 +91,7 @@ class LabelMutation:
             label_id = decode_input_id(input.id, "LeadLabel", "input", "id")
             name = input.name if given(input.name) else None
             color = input.color if given(input.color) else None
-            return {"label": LeadLabel.from_model(await rules.update_label(viewer, label_id, name, color))}  # type: ignore[arg-type]
+            return {"label": LeadLabel.from_model(await rules.update_label(viewer, label_id, name, color))}
 
         return await mutate(LeadLabelPayload, work)
 
@@ -104,7 +104,7 @@ class LabelMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_label(viewer, decode_input_id(input.id, "LeadLabel", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_label(viewer, decode_input_id(input.id, "LeadLabel", "input", "id"))
             return {}
 
         return await mutate(LeadLabelPayload, work)

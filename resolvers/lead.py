@@ -212,7 +212,7 @@ class LeadMutation:
                 changes["was_seen"] = input.was_seen
             if given(input.utm):
                 changes |= _utm(input.utm)
-            lead = await rules.update_lead(viewer, lead_id, changes, input.expected_version)  # type: ignore[arg-type]
+            lead = await rules.update_lead(viewer, lead_id, changes, input.expected_version)
             return {"lead": Lead.from_model(lead)}
 
         return await mutate(LeadPayload, work)

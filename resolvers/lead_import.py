@@ -17,7 +17,8 @@ from schema.base import InfoT, UserError, describe_values
 from schema.duplicate import DuplicateResolutionEnum
 from schema.job import Job
 
-ImportFormatEnum = strawberry.enum(FileFormat, name="ImportFormat", description="The file format of an import.")
+ImportFormatEnum = FileFormat
+strawberry.enum(ImportFormatEnum, name="ImportFormat", description="The file format of an import.")
 describe_values(
     ImportFormatEnum,
     {"CSV": "Comma-separated values in UTF-8, with or without a BOM.", "XLSX": "An Excel workbook; its first sheet."},
@@ -44,10 +45,10 @@ class ImportLeadsInput:
     mapping: list[ImportMappingInput] = strawberry.field(
         description="At least one column; each target at most once. Columns of the file not named are ignored."
     )
-    format: ImportFormatEnum | None = strawberry.field(  # type: ignore[valid-type]
+    format: ImportFormatEnum | None = strawberry.field(
         default=None, description="CSV or XLSX; left out, the file name's extension decides."
     )
-    duplicates: DuplicateResolutionEnum = strawberry.field(  # type: ignore[valid-type]
+    duplicates: DuplicateResolutionEnum = strawberry.field(
         default=Resolution.LINK,
         description="LINK (default): a row naming an existing person or organization (by name) is linked to it, "
         "and a name repeated in the file is one contact; CREATE: every row gets new contacts.",

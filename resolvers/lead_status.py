@@ -96,7 +96,7 @@ class LeadStatusMutation:
             status_id = decode_input_id(input.id, "LeadStatus", "input", "id")
             status = await status_rules.update_status(
                 viewer,
-                status_id,  # type: ignore[arg-type]
+                status_id,
                 name=input.name if given(input.name) else None,
                 description=(input.description or "") if given(input.description) else None,
                 retired=_flag(input.is_retired, "is_retired"),
@@ -156,7 +156,7 @@ class LeadStatusMutation:
             group_id = decode_input_id(input.id, "CategoryGroup", "input", "id")
             group = await category_rules.update_group(
                 viewer,
-                group_id,  # type: ignore[arg-type]
+                group_id,
                 name=input.name if given(input.name) else None,
                 lead_status_enabled=_flag(input.lead_status_enabled, "lead_status_enabled"),
             )
@@ -182,7 +182,7 @@ class LeadStatusMutation:
                 input,
                 models.Category,
                 lambda: category_rules.create_category(viewer, group_id, input.name),
-            )  # type: ignore[arg-type]
+            )
             return {"category": Category.from_model(category)}
 
         return await mutate(CategoryPayload, work)
@@ -204,9 +204,9 @@ class LeadStatusMutation:
                 group_id = decode_input_id(input.group_id, "CategoryGroup", "input", "group_id")
             category = await category_rules.update_category(
                 viewer,
-                category_id,  # type: ignore[arg-type]
+                category_id,
                 name=input.name if given(input.name) else None,
-                group_id=group_id,  # type: ignore[arg-type]
+                group_id=group_id,
             )
             return {"category": Category.from_model(category)}
 
@@ -228,7 +228,7 @@ class LeadStatusMutation:
         async def work() -> dict[str, Any]:
             person_id = decode_input_id(input.person_id, "Person", "input", "person_id")
             status_id = decode_input_id(input.lead_status_id, "LeadStatus", "input", "lead_status_id")
-            person = await set_lead_status(viewer, person_id, status_id)  # type: ignore[arg-type]
+            person = await set_lead_status(viewer, person_id, status_id)
             return {"person": Person.from_model(person)}
 
         return await mutate(SetLeadStatusPayload, work)

@@ -30,7 +30,7 @@ class MergeMutation:
             survivor_id = decode_input_id(input.survivor_id, "Lead", "input", "survivor_id")
             other_id = decode_input_id(input.other_id, "Lead", "input", "other_id")
             choices = [FieldChoice(field=c.field, take=c.take, key=c.key) for c in input.fields]
-            plan = await merge_leads(viewer, survivor_id, other_id, choices, dry_run=input.dry_run)  # type: ignore[arg-type]
+            plan = await merge_leads(viewer, survivor_id, other_id, choices, dry_run=input.dry_run)
             taken = [MergedField(field=t.field, key=t.key) for t in plan.taken]
             if input.dry_run:
                 preview = Lead.preview(plan.merged, plan.labels, (plan.other.id,))

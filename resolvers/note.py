@@ -98,7 +98,7 @@ class NoteMutation:
 
         async def work() -> dict[str, Any]:
             note_id = decode_input_id(input.id, "Note", "input", "id")
-            return {"note": Note.from_model(await rules.update_note(viewer, note_id, input.content))}  # type: ignore[arg-type]
+            return {"note": Note.from_model(await rules.update_note(viewer, note_id, input.content))}
 
         return await mutate(NotePayload, work)
 
@@ -109,7 +109,7 @@ class NoteMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_note(viewer, decode_input_id(input.id, "Note", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_note(viewer, decode_input_id(input.id, "Note", "input", "id"))
             return {}
 
         return await mutate(NotePayload, work)

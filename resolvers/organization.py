@@ -29,10 +29,10 @@ def address_changes(address: AddressInput | None) -> dict[str, Any]:
 def organization_data(fields: OrganizationFields, *path: str) -> OrganizationData:
     data = OrganizationData(
         name=fields.name,
-        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
         visibility=fields.visibility,
         custom_fields=custom_values(fields.custom_fields, *path),
-        category_id=optional_id(fields.category_id, "Category", *path, "category_id"),  # type: ignore[arg-type]
+        category_id=optional_id(fields.category_id, "Category", *path, "category_id"),
     )
     if fields.address is not None:
         for key, value in address_changes(fields.address).items():
@@ -89,7 +89,7 @@ class OrganizationMutation:
                 changes |= address_changes(input.address)
             if given(input.custom_fields):
                 changes["custom_fields"] = custom_values(input.custom_fields, "input")
-            org = await rules.update_organization(viewer, org_id, changes, input.expected_version)  # type: ignore[arg-type]
+            org = await rules.update_organization(viewer, org_id, changes, input.expected_version)
             return {"organization": Organization.from_model(org)}
 
         return await mutate(OrganizationPayload, work)
@@ -106,7 +106,7 @@ class OrganizationMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_organization(viewer, decode_input_id(input.id, "Organization", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_organization(viewer, decode_input_id(input.id, "Organization", "input", "id"))
             return {}
 
         return await mutate(OrganizationPayload, work)

@@ -30,8 +30,8 @@ def person_data(fields: PersonFields, *path: str) -> PersonData:
         emails=contact_values(fields.emails),
         phones=contact_values(fields.phones),
         job_title=fields.job_title,
-        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),  # type: ignore[arg-type]
-        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),  # type: ignore[arg-type]
+        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
         visibility=fields.visibility,
         custom_fields=custom_values(fields.custom_fields, *path),
         sets_category=given(fields.category_id),
@@ -92,7 +92,7 @@ class PersonMutation:
         async def work() -> dict[str, Any]:
             person_id = decode_input_id(input.id, "Person", "input", "id")
             changes = person_changes(input)
-            person = await rules.update_person(viewer, person_id, changes, input.expected_version)  # type: ignore[arg-type]
+            person = await rules.update_person(viewer, person_id, changes, input.expected_version)
             return {"person": Person.from_model(person)}
 
         return await mutate(PersonPayload, work)
@@ -109,7 +109,7 @@ class PersonMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_person(viewer, decode_input_id(input.id, "Person", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_person(viewer, decode_input_id(input.id, "Person", "input", "id"))
             return {}
 
         return await mutate(PersonPayload, work)

@@ -80,7 +80,7 @@ class ProspectQueries:
         self,
         info: InfoT,
         kind: Annotated[
-            ProspectKindEnum,  # type: ignore[valid-type]
+            ProspectKindEnum,
             strawberry.argument(description="Persons (the default) or organizations."),
         ] = ProspectKind.PERSON,
         filter: Annotated[
@@ -101,7 +101,7 @@ class ProspectQueries:
         self,
         info: InfoT,
         kind: Annotated[
-            ProspectKindEnum | None,  # type: ignore[valid-type]
+            ProspectKindEnum | None,
             strawberry.argument(description="Only the filters of this kind; null: all."),
         ] = None,
     ) -> list[SavedProspectFilter]:
@@ -127,7 +127,7 @@ class ProspectFilterMutation:
                 input.name,
                 ProspectKind(input.kind),
                 input.filter.to_filter(),
-                filter_id,  # type: ignore[arg-type]
+                filter_id,
             )
             return {"saved_filter": SavedProspectFilter.from_model(row)}
 
@@ -143,7 +143,7 @@ class ProspectFilterMutation:
 
         async def work() -> dict[str, Any]:
             filter_id = decode_input_id(input.id, "SavedProspectFilter", "input", "id")
-            await filters.delete_filter(viewer, filter_id)  # type: ignore[arg-type]
+            await filters.delete_filter(viewer, filter_id)
             return {"deleted_id": input.id}
 
         return await mutate(DeleteProspectFilterPayload, work)

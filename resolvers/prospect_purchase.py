@@ -90,7 +90,7 @@ class ProspectPurchaseQueries:
         self,
         info: InfoT,
         kind: Annotated[
-            ProspectKindEnum | None,  # type: ignore[valid-type]
+            ProspectKindEnum | None,
             strawberry.argument(description="Only persons or only organizations; null: both."),
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
@@ -168,7 +168,7 @@ class ProspectPurchaseMutation:
                 raise fail("Give either purchaseId or leadId.", ErrorCode.REQUIRED, "input", "purchase_id")
             if input.purchase_id is not None:
                 purchase_id = decode_input_id(input.purchase_id, "ProspectPurchase", "input", "purchase_id")
-                purchase = await reports.get_purchase(viewer, purchase_id)  # type: ignore[arg-type]
+                purchase = await reports.get_purchase(viewer, purchase_id)
             else:
                 assert input.lead_id is not None
                 lead_id = decode_input_id(input.lead_id, "Lead", "input", "lead_id")

@@ -34,9 +34,9 @@ class ReviewableProspectReport:
     id: strawberry.ID = strawberry.field(description="The report's global id.")
     company_name: str = strawberry.field(description="The reporting company.")
     prospect_name: str = strawberry.field(description="The reported profile's name.")
-    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")
     details: str = strawberry.field(description="The reporter's free text.")
-    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")  # type: ignore[valid-type]
+    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")
     created_at: dt.datetime = strawberry.field(description="When it was reported.")
     purchased_at: dt.datetime = strawberry.field(description="When the prospect was bought.")
     reviewed_at: dt.datetime | None = strawberry.field(description="When it was decided; null while OPEN.")
@@ -117,7 +117,7 @@ class ProspectReportQueries:
         self,
         info: InfoT,
         status: Annotated[
-            ReportStatusEnum,  # type: ignore[valid-type]
+            ReportStatusEnum,
             strawberry.argument(description="Which reports; OPEN by default."),
         ] = ReportStatus.OPEN,
         first: Annotated[int, strawberry.argument(description="How many, at most 500.")] = 100,
@@ -150,7 +150,7 @@ class ProspectReportMutation:
                 raise fail("Only an operator reviews reports, never a company's user.", ErrorCode.PERMISSION_DENIED)
             report_id = decode_input_id(input.id, "ProspectReport", "input", "id")
             report = await reports.review_report(
-                report_id,  # type: ignore[arg-type]
+                report_id,
                 confirmed=input.decision == Decision.CONFIRM,
                 reviewer=context.operator.name,
                 note=(input.note or "").strip(),

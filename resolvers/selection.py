@@ -31,18 +31,16 @@ def conditions(items: list[SelectionConditionInput]) -> list[Condition]:
         field = SelectionField(item.field)
         type_name = ID_FIELDS[field][1] if field in ID_FIELDS else None
         ids = tuple(
-            decode_input_id(v, type_name, "input", "conditions", str(i), "ids")  # type: ignore[misc]
-            for v in (item.ids or [])
-            if type_name
+            decode_input_id(v, type_name, "input", "conditions", str(i), "ids") for v in (item.ids or []) if type_name
         )
-        out.append(Condition(field, item.operator, ids=ids, value=item.value, date=item.date, days=item.days))  # type: ignore[arg-type]
+        out.append(Condition(field, item.operator, ids=ids, value=item.value, date=item.date, days=item.days))  # type: ignore[arg-type]  # no ID_FIELDS type is a Lead: ints
     return out
 
 
 async def _visible_selection(info: InfoT, id: strawberry.ID) -> Any:
     viewer = info.context.require_viewer()
     try:
-        return await rules.get_selection(viewer, decode_id(id, "Selection"))  # type: ignore[arg-type]
+        return await rules.get_selection(viewer, decode_id(id, "Selection"))
     except DomainError:
         return None  # missing, another company's or another user's private one: all look the same
 
@@ -135,7 +133,7 @@ class SelectionMutation:
                 changes["kind"] = input.kind
             if given(input.conditions):
                 changes["conditions"] = conditions(input.conditions or [])
-            selection = await rules.update_selection(viewer, selection_id, changes, now=info.context.now)  # type: ignore[arg-type]
+            selection = await rules.update_selection(viewer, selection_id, changes, now=info.context.now)
             return {"selection": Selection.from_model(selection)}
 
         return await mutate(SelectionPayload, work)
@@ -147,7 +145,7 @@ class SelectionMutation:
         viewer = info.context.require_viewer()
 
         async def work() -> dict[str, Any]:
-            await rules.delete_selection(viewer, decode_input_id(input.id, "Selection", "input", "id"))  # type: ignore[arg-type]
+            await rules.delete_selection(viewer, decode_input_id(input.id, "Selection", "input", "id"))
             return {}
 
         return await mutate(SelectionPayload, work)

@@ -123,7 +123,7 @@ Mutation = merge_types(
 # Every mutation's arguments are held to the input limits before its resolver runs.
 guard_mutations(Mutation)
 
-Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]  # set by @strawberry.type
     "Everything you can read. Every field needs a user's `Authorization: Bearer <token>` (else an UNAUTHENTICATED "
     "error; `prospectReports` takes an operator's `X-Operator-Token` instead) and answers within your company, as "
     "far as your role and the records' visibility let you see. Every operation has a cost computed before it runs "
@@ -131,7 +131,7 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "top-level MAX_COST_EXCEEDED error, and one your token's bucket of points cannot pay for yet with THROTTLED and "
     "`retryAfterSeconds`."
 )
-Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]  # set by @strawberry.type
     "Everything you can change. Each mutation takes one `input` and returns a payload with the result and "
     "`userErrors`; a non-empty `userErrors` means nothing was changed unless the payload says otherwise."
 )

@@ -39,7 +39,7 @@ class User(Node):
     id: strawberry.ID = strawberry.field(description="The user's global id.")
     name: str = strawberry.field(description="Full name, as `@Full Name` mentions in notes use it.")
     email: str = strawberry.field(description="Email address, lower case, unique within the company.")
-    role: RoleEnum = strawberry.field(description="ADMIN or REGULAR.")  # type: ignore[valid-type]
+    role: RoleEnum = strawberry.field(description="ADMIN or REGULAR.")
     is_active: bool = strawberry.field(description="False for a deactivated user, who can own nothing new.")
     permissions: UserPermissions = strawberry.field(description="What the user may do beyond reading and editing.")
     _id: strawberry.Private[int]

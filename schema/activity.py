@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 
 UserRef = Annotated["User", strawberry.lazy("schema.account")]
-ActivityTypeEnum = strawberry.enum(ActivityType, name="ActivityType", description="What kind of activity it is.")
-ActivityStatusEnum = strawberry.enum(
-    ActivityStatus,
+ActivityTypeEnum = ActivityType
+strawberry.enum(ActivityTypeEnum, name="ActivityType", description="What kind of activity it is.")
+ActivityStatusEnum = ActivityStatus
+strawberry.enum(
+    ActivityStatusEnum,
     name="ActivityStatus",
     description="Where a lead's next activity stands (UTC): NONE, PLANNED, TODAY or OVERDUE.",
 )
@@ -50,7 +52,7 @@ describe_values(
 @strawberry.type(description="A scheduled activity: a call, meeting, task, deadline, email or lunch.")
 class Activity(Node):
     id: strawberry.ID = strawberry.field(description="The activity's global id.")
-    type: ActivityTypeEnum = strawberry.field(description="The kind of activity.")  # type: ignore[valid-type]
+    type: ActivityTypeEnum = strawberry.field(description="The kind of activity.")
     subject: str = strawberry.field(description="What the activity is about; at most 255 characters.")
     due_date: dt.date = strawberry.field(description="The day it is due.")
     due_time: dt.time | None = strawberry.field(description="UTC; none for an all-day activity.")

@@ -19,6 +19,7 @@ from strawberry.schema.types.base_scalars import (
     UUIDDefinition,
 )
 from strawberry.types import Info
+from strawberry.types.scalar import ScalarDefinition
 
 from core.errors import DomainError, ErrorCode
 from core.ids import to_global_id
@@ -50,7 +51,7 @@ def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
     For enums defined outside the schema (models, domain), whose members cannot carry
     ``strawberry.enum_value``. Call it right after ``strawberry.enum``.
     """
-    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = enum.__strawberry_definition__  # type: ignore[attr-defined]  # set by strawberry.enum at run time
     names = {value.name for value in definition.values}
     unknown = set(descriptions) - names
     if unknown:
@@ -60,7 +61,7 @@ def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
 
 
 # The built-in scalars with descriptions a partner can use: how each is written in JSON.
-SCALAR_OVERRIDES = {
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
     Decimal: dataclasses.replace(
         DecimalDefinition,
         description=(
@@ -81,13 +82,19 @@ SCALAR_OVERRIDES = {
     ),
 }
 
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="UserErrorCode", description="Stable codes of userErrors.")
-VisibilityEnum = strawberry.enum(
-    Visibility,
+# strawberry.enum() registers a Python enum as a GraphQL one and returns the class itself. The
+# name is bound to the class first and then registered, so that type checkers read it as the
+# enum type in annotations (a name bound to a call's result is a variable to them, not a type).
+ErrorCodeEnum = ErrorCode
+strawberry.enum(ErrorCodeEnum, name="UserErrorCode", description="Stable codes of userErrors.")
+VisibilityEnum = Visibility
+strawberry.enum(
+    VisibilityEnum,
     name="Visibility",
     description="Who sees a record: OWNER (owner and admins), TEAM (the owner's teams), COMPANY (everyone).",
 )
-RoleEnum = strawberry.enum(Role, name="Role", description="A user's role in the company.")
+RoleEnum = Role
+strawberry.enum(RoleEnum, name="Role", description="A user's role in the company.")
 describe_values(
     ErrorCodeEnum,
     {
@@ -175,9 +182,7 @@ class Node:
 class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, in camelCase.")
     message: str = strawberry.field(description="What went wrong, in English, for a person to read.")
-    code: ErrorCodeEnum = strawberry.field(  # type: ignore[valid-type]
-        description="A stable code for the program to act on."
-    )
+    code: ErrorCodeEnum = strawberry.field(description="A stable code for the program to act on.")
     candidate_ids: list[strawberry.ID] | None = strawberry.field(
         default=None,
         description="Global ids of the records the error is about, such as the existing ones a DUPLICATE would double.",

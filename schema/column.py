@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 
-ColumnTypeEnum = strawberry.enum(
-    ColumnType,
+ColumnTypeEnum = ColumnType
+strawberry.enum(
+    ColumnTypeEnum,
     name="ColumnType",
     description=(
         "What a column holds, which decides its value type and the filter operators it takes. OWNER is a "
@@ -30,8 +31,9 @@ ColumnTypeEnum = strawberry.enum(
         "addresses and numbers."
     ),
 )
-ColumnSourceEnum = strawberry.enum(
-    ColumnSource,
+ColumnSourceEnum = ColumnSource
+strawberry.enum(
+    ColumnSourceEnum,
     name="ColumnSource",
     description="Whose field a column shows: the lead's, its person's or its organization's.",
 )
@@ -89,10 +91,10 @@ class LeadColumn:
         )
     )
     label: str = strawberry.field(description="The column's heading.")
-    type: ColumnTypeEnum = strawberry.field(  # type: ignore[valid-type]
+    type: ColumnTypeEnum = strawberry.field(
         description="What it holds: decides the value type and the filter operators."
     )
-    source: ColumnSourceEnum = strawberry.field(description="LEAD, PERSON or ORGANIZATION.")  # type: ignore[valid-type]
+    source: ColumnSourceEnum = strawberry.field(description="LEAD, PERSON or ORGANIZATION.")
     sortable: bool = strawberry.field(description="Whether `LeadSort.column` may name it.")
     filterable: bool = strawberry.field(description="Whether filter conditions may name it.")
     options: list[ColumnChoice] = strawberry.field(description="The choices of an OPTION or OPTIONS column.")

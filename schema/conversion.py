@@ -11,7 +11,8 @@ from schema.duplicate import DuplicateResolutionEnum
 from schema.job import Job
 from schema.lead import Lead
 
-WarningCodeEnum = strawberry.enum(WarningCode, name="WarningCode", description="Stable codes of warnings.")
+WarningCodeEnum = WarningCode
+strawberry.enum(WarningCodeEnum, name="WarningCode", description="Stable codes of warnings.")
 describe_values(
     WarningCodeEnum,
     {"FORMULA_NOT_CARRIED": "The deal had formula-field values, which leads cannot hold; they stay with the deal."},
@@ -32,7 +33,7 @@ class ConvertLeadsToDealsInput:
     stage_id: strawberry.ID | None = strawberry.field(
         default=None, description="A stage of that pipeline; its first stage when left out."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=None, description="The deals' visibility; each lead's own when left out."
     )
     value: MoneyInput | None = strawberry.field(
@@ -75,7 +76,7 @@ class ConvertDealsToLeadsInput:
     filter: DealFilter | None = strawberry.field(
         default=None, description="Instead of ids: every deal this filter finds, converted by a job."
     )
-    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None,
         description=(
             "CREATE to make the lead even where a lead with the same title and person exists; "
@@ -97,7 +98,7 @@ class DealConversionResult:
 class ConversionWarning:
     deal_id: strawberry.ID = strawberry.field(description="The deal it is about.")
     message: str = strawberry.field(description="What was not carried over, for a person to read.")
-    code: WarningCodeEnum = strawberry.field(description="A stable code.")  # type: ignore[valid-type]
+    code: WarningCodeEnum = strawberry.field(description="A stable code.")
 
 
 @strawberry.type(description="The result of `convertDealsToLeads`.")

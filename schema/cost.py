@@ -393,7 +393,7 @@ class _Walker:
         if target is type_:
             return True
         if is_abstract_type(target) and isinstance(type_, GraphQLObjectType):
-            return self.schema.is_sub_type(target, type_)  # type: ignore[arg-type]
+            return self.schema.is_sub_type(target, type_)
         return False
 
     def _conditions(self, selections: Iterable[SelectionSetNode], seen: set[str] | None = None) -> list[Any]:

@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 
 UserRef = Annotated["User", strawberry.lazy("schema.account")]
 
-AddOnStateEnum = strawberry.enum(
-    AddOnState,
+AddOnStateEnum = AddOnState
+strawberry.enum(
+    AddOnStateEnum,
     name="AddOnState",
     description="The company's lead-generation add-on, which Prospector belongs to: ON, on TRIAL, or OFF.",
 )
-CreditEntryKindEnum = strawberry.enum(
-    CreditEntryKind, name="CreditEntryKind", description="Why the company's credits changed."
-)
+CreditEntryKindEnum = CreditEntryKind
+strawberry.enum(CreditEntryKindEnum, name="CreditEntryKind", description="Why the company's credits changed.")
 describe_values(
     AddOnStateEnum,
     {"OFF": "No add-on: Prospector cannot be used.", "TRIAL": "On trial until `trialEndsAt`.", "ON": "Subscribed."},
@@ -47,7 +47,7 @@ describe_values(
 @strawberry.type(description="One change of the company's credits; the ledger is only ever added to.")
 class CreditEntry:
     id: strawberry.ID = strawberry.field(description="The entry's id.")
-    kind: CreditEntryKindEnum = strawberry.field(description="Why the credits changed.")  # type: ignore[valid-type]
+    kind: CreditEntryKindEnum = strawberry.field(description="Why the credits changed.")
     amount: int = strawberry.field(description="Positive when credits were added, negative when taken.")
     period_start: dt.datetime | None = strawberry.field(description="Start of the billing period it belongs to.")
     note: str = strawberry.field(description="A short text for a person, e.g. `5 one-time credit(s)`.")
@@ -94,7 +94,7 @@ class CreditEntryConnection:
 
 @strawberry.type(description="The company's Prospector credits.")
 class Credits:
-    add_on: AddOnStateEnum = strawberry.field(description="OFF, TRIAL or ON.")  # type: ignore[valid-type]
+    add_on: AddOnStateEnum = strawberry.field(description="OFF, TRIAL or ON.")
     enabled: bool = strawberry.field(description="Whether Prospector can be used now (add-on on, or trial running).")
     trial_ends_at: dt.datetime | None = strawberry.field(description="When the trial ends; null when not on trial.")
     balance: int = strawberry.field(description="The sum of the ledger; never below zero.")

@@ -14,13 +14,17 @@ from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity, CustomFieldType
 from schema.base import Node, describe_values
 
-CustomFieldEntityEnum = strawberry.enum(
-    CustomFieldEntity,
+CustomFieldEntityEnum = CustomFieldEntity
+strawberry.enum(
+    CustomFieldEntityEnum,
     name="CustomFieldEntity",
     description="What a field belongs to. Leads and deals share LEAD_DEAL: values move with conversions.",
 )
-CustomFieldTypeEnum = strawberry.enum(
-    CustomFieldType, name="CustomFieldType", description="FORMULA fields are computed from other fields, deals only."
+CustomFieldTypeEnum = CustomFieldType
+strawberry.enum(
+    CustomFieldTypeEnum,
+    name="CustomFieldType",
+    description="FORMULA fields are computed from other fields, deals only.",
 )
 describe_values(
     CustomFieldEntityEnum,
@@ -61,12 +65,10 @@ class CustomFieldOption:
 @strawberry.type(description="The definition of a custom field.")
 class CustomField(Node):
     id: strawberry.ID = strawberry.field(description="The field's global id.")
-    entity: CustomFieldEntityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="What records the field is on."
-    )
+    entity: CustomFieldEntityEnum = strawberry.field(description="What records the field is on.")
     key: str = strawberry.field(description="Stable: renaming the field never changes it.")
     name: str = strawberry.field(description="The field's name as shown.")
-    type: CustomFieldTypeEnum = strawberry.field(description="The type of its values.")  # type: ignore[valid-type]
+    type: CustomFieldTypeEnum = strawberry.field(description="The type of its values.")
     options: list[CustomFieldOption] = strawberry.field(
         description="The live options, for option fields; empty for the others."
     )
@@ -97,7 +99,7 @@ class CustomField(Node):
 class CustomFieldValue:
     key: str = strawberry.field(description="The field's key.")
     name: str = strawberry.field(description="The field's name.")
-    type: CustomFieldTypeEnum = strawberry.field(description="The field's type.")  # type: ignore[valid-type]
+    type: CustomFieldTypeEnum = strawberry.field(description="The field's type.")
     value: JSON | None = strawberry.field(
         description=(
             "A number, text, `{amount, currency}` for money, `YYYY-MM-DD`, `HH:MM`, an option id (or a list of "

@@ -21,13 +21,11 @@ class CustomFieldOptionInput:
 
 @strawberry.input(description="A new custom field (admins only).")
 class CreateCustomFieldInput:
-    entity: CustomFieldEntityEnum = strawberry.field(  # type: ignore[valid-type]
+    entity: CustomFieldEntityEnum = strawberry.field(
         description="What records the field is on; FORMULA needs LEAD_DEAL."
     )
     name: str = strawberry.field(description="The name, required, at most 255 characters.")
-    type: CustomFieldTypeEnum = strawberry.field(  # type: ignore[valid-type]
-        description="The type of its values; it cannot be changed later."
-    )
+    type: CustomFieldTypeEnum = strawberry.field(description="The type of its values; it cannot be changed later.")
     key: str | None = strawberry.field(
         default=None,
         description=(
@@ -61,7 +59,7 @@ class UpdateCustomFieldInput:
 
 @strawberry.input(description="Every field of an entity (not deleted), in the order wanted.")
 class ReorderCustomFieldsInput:
-    entity: CustomFieldEntityEnum = strawberry.field(description="Whose fields.")  # type: ignore[valid-type]
+    entity: CustomFieldEntityEnum = strawberry.field(description="Whose fields.")
     ids: list[strawberry.ID] = strawberry.field(description="Each of its live fields exactly once, in the new order.")
 
 

@@ -37,8 +37,10 @@ PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
 
-DealStatusEnum = strawberry.enum(DealStatus, name="DealStatus", description="Where a deal stands.")
-DealSortFieldEnum = strawberry.enum(DealSortField, name="DealSortField", description="What the deals list sorts by.")
+DealStatusEnum = DealStatus
+strawberry.enum(DealStatusEnum, name="DealStatus", description="Where a deal stands.")
+DealSortFieldEnum = DealSortField
+strawberry.enum(DealSortFieldEnum, name="DealSortField", description="What the deals list sorts by.")
 describe_values(
     DealStatusEnum,
     {
@@ -152,10 +154,8 @@ class Deal(Node):
     id: strawberry.ID = strawberry.field(description="The deal's global id.")
     title: str = strawberry.field(description="What the deal is about; at most 255 characters.")
     value: Money | None = strawberry.field(description="The deal's value; null when none was given.")
-    status: DealStatusEnum = strawberry.field(description="OPEN, WON or LOST.")  # type: ignore[valid-type]
-    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Who can see the deal."
-    )
+    status: DealStatusEnum = strawberry.field(description="OPEN, WON or LOST.")
+    visibility: VisibilityEnum = strawberry.field(description="Who can see the deal.")
     expected_close_date: dt.date | None = strawberry.field(description="When it should close; null when not set.")
     won_at: dt.datetime | None = strawberry.field(description="When it was won; null unless WON.")
     lost_at: dt.datetime | None = strawberry.field(description="When it was lost; null unless LOST.")
@@ -309,7 +309,7 @@ class DealConnection:
     )
 )
 class DealFilter:
-    status: list[DealStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    status: list[DealStatusEnum] | None = strawberry.field(
         default=None, description="Deals with any of these statuses."
     )
     pipeline_id: strawberry.ID | None = strawberry.field(default=None, description="Deals in this pipeline.")
@@ -323,9 +323,7 @@ class DealFilter:
 
 @strawberry.input(description="The deals list's order; ties are broken by id.")
 class DealSort:
-    field: DealSortFieldEnum = strawberry.field(  # type: ignore[valid-type]
-        default=DealSortField.CREATED_AT, description="What to sort by."
-    )
-    direction: SortDirectionEnum = strawberry.field(  # type: ignore[valid-type]
+    field: DealSortFieldEnum = strawberry.field(default=DealSortField.CREATED_AT, description="What to sort by.")
+    direction: SortDirectionEnum = strawberry.field(
         default=SortDirection.DESC, description="ASC or DESC; newest first by default."
     )

@@ -35,7 +35,7 @@ class CreateDealInput:
     stage_id: strawberry.ID | None = strawberry.field(
         default=None, description="A stage of that pipeline; its first stage when left out."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=None, description="Who can see the deal; COMPANY by default."
     )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
@@ -70,13 +70,13 @@ class UpdateDealInput:
         default=UNSET, description="Moving to another pipeline without a stage puts the deal in its first stage."
     )
     stage_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Must belong to the pipeline.")
-    status: DealStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+    status: DealStatusEnum | None = strawberry.field(
         default=UNSET, description="WON and LOST stamp the time; reopening counts against the plan's open deals."
     )
     lost_reason: str | None = strawberry.field(
         default=UNSET, description="Why it was lost, at most 255 characters; only with status LOST."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=UNSET, description="Who can see the deal; cannot be null."
     )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(

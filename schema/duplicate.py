@@ -10,8 +10,9 @@ from schema.lead import Lead
 from schema.organization import Organization
 from schema.person import Person
 
-DuplicateResolutionEnum = strawberry.enum(
-    Resolution,
+DuplicateResolutionEnum = Resolution
+strawberry.enum(
+    DuplicateResolutionEnum,
     name="DuplicateResolution",
     description=(
         "What to do with a found duplicate. LINK: use the existing record (the one named by id, or "

@@ -11,18 +11,15 @@ from models import Email as EmailModel
 from models import EmailDirection
 from schema.base import Node, describe_values
 
-EmailDirectionEnum = strawberry.enum(
-    EmailDirection, name="EmailDirection", description="Whether the company sent or received an email."
-)
+EmailDirectionEnum = EmailDirection
+strawberry.enum(EmailDirectionEnum, name="EmailDirection", description="Whether the company sent or received an email.")
 describe_values(EmailDirectionEnum, {"SENT": "Sent by the company (e.g. `sendBulkEmail`).", "RECEIVED": "Received."})
 
 
 @strawberry.type(description="An email linked to a lead or contact.")
 class Email(Node):
     id: strawberry.ID = strawberry.field(description="The email's global id.")
-    direction: EmailDirectionEnum = strawberry.field(  # type: ignore[valid-type]
-        description="SENT or RECEIVED."
-    )
+    direction: EmailDirectionEnum = strawberry.field(description="SENT or RECEIVED.")
     from_address: str = strawberry.field(description="The sender's address.")
     to_addresses: list[str] = strawberry.field(description="The recipients' addresses.")
     subject: str = strawberry.field(description="The subject line.")

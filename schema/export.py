@@ -9,7 +9,8 @@ from schema.base import UserError, describe_values
 from schema.job import Job
 from schema.lead import LeadFilter, LeadSort
 
-ExportFormatEnum = strawberry.enum(ExportFormat, name="ExportFormat", description="The file format of an export.")
+ExportFormatEnum = ExportFormat
+strawberry.enum(ExportFormatEnum, name="ExportFormat", description="The file format of an export.")
 describe_values(
     ExportFormatEnum,
     {"CSV": "Comma-separated values, UTF-8, one header row.", "XLSX": "An Excel workbook with one sheet."},
@@ -18,7 +19,7 @@ describe_values(
 
 @strawberry.input(description="What to export: a filter, a sort, the columns and the file format.")
 class ExportLeadsInput:
-    format: ExportFormatEnum = strawberry.field(description="CSV or XLSX.")  # type: ignore[valid-type]
+    format: ExportFormatEnum = strawberry.field(description="CSV or XLSX.")
     filter: LeadFilter | None = strawberry.field(default=None, description="The same filter as the `leads` list's.")
     sort: LeadSort | None = strawberry.field(default=None, description="The same sort as the `leads` list's.")
     columns: list[str] | None = strawberry.field(

@@ -139,7 +139,7 @@ class InputGuardExtension(FieldExtension):
 
 def guard_mutations(mutation: type) -> None:
     """Put :class:`InputGuardExtension` on every field of the root mutation type (once)."""
-    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]  # set by @strawberry.type
         if not any(isinstance(e, InputGuardExtension) for e in field.extensions):
             field.extensions.append(InputGuardExtension())
 

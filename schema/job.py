@@ -18,7 +18,8 @@ from models import JobStatus
 from models import Notification as NotificationModel
 from schema.base import AFTER, FIRST, Node, PageInfo, describe_values
 
-JobStatusEnum = strawberry.enum(JobStatus, name="JobStatus", description="Where a background job stands.")
+JobStatusEnum = JobStatus
+strawberry.enum(JobStatusEnum, name="JobStatus", description="Where a background job stands.")
 describe_values(
     JobStatusEnum,
     {
@@ -81,7 +82,7 @@ class Job(Node):
     kind: str = strawberry.field(
         description="What it does: `import_leads`, `export_leads`, `bulk_email` or `convert_deals_to_leads`."
     )
-    status: JobStatusEnum = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    status: JobStatusEnum = strawberry.field(description="Where it stands.")
     total: int = strawberry.field(description="How many items it has to handle.")
     done: int = strawberry.field(description="How many items succeeded so far.")
     failed: int = strawberry.field(description="How many items failed so far (see `errors`).")
@@ -103,7 +104,7 @@ class Job(Node):
             total=job.total,
             done=job.done,
             failed=job.failed,
-            result=job.result,
+            result=JSON(job.result),
             error=job.error,
             created_at=job.created_at,
             started_at=job.started_at,

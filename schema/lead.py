@@ -41,15 +41,21 @@ OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization
 EmailRef = Annotated["Email", strawberry.lazy("schema.email")]
 DealRef = Annotated["Deal", strawberry.lazy("schema.deal")]
 
-LeadSourceEnum = strawberry.enum(
-    LeadSource, name="LeadSource", description="How the lead was made; set by the path, never by the client."
+LeadSourceEnum = LeadSource
+strawberry.enum(
+    LeadSourceEnum, name="LeadSource", description="How the lead was made; set by the path, never by the client."
 )
-LeadSortFieldEnum = strawberry.enum(
-    LeadSortField, name="LeadSortField", description="The inbox's named sorts; `LeadSort.column` sorts by any column."
+LeadSortFieldEnum = LeadSortField
+strawberry.enum(
+    LeadSortFieldEnum,
+    name="LeadSortField",
+    description="The inbox's named sorts; `LeadSort.column` sorts by any column.",
 )
-SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection", description="A sort's direction.")
-PredefinedLeadFilterEnum = strawberry.enum(
-    PredefinedLeadFilter,
+SortDirectionEnum = SortDirection
+strawberry.enum(SortDirectionEnum, name="SortDirection", description="A sort's direction.")
+PredefinedLeadFilterEnum = PredefinedLeadFilter
+strawberry.enum(
+    PredefinedLeadFilterEnum,
     name="PredefinedLeadFilter",
     description=(
         "The inbox's ready-made filters. WITH_LINKED_PERSON: a person is linked (not only an "
@@ -131,10 +137,10 @@ class Lead(Node):
     expected_close_date: dt.date | None = strawberry.field(
         description="When the sale is expected to close; null when not set.",
     )
-    source: LeadSourceEnum = strawberry.field(  # type: ignore[valid-type]
+    source: LeadSourceEnum = strawberry.field(
         description="How the lead was made; set by the server, never by the client.",
     )
-    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum = strawberry.field(
         description="Who can see the lead; COMPANY unless set otherwise.",
     )
     was_seen: bool = strawberry.field(
@@ -271,7 +277,7 @@ class Lead(Node):
         return Activity.from_model(activity) if activity else None
 
     @strawberry.field(description="Where the next activity stands against today's date (UTC).")
-    async def activity_status(self, info: InfoT) -> ActivityStatusEnum:  # type: ignore[valid-type]
+    async def activity_status(self, info: InfoT) -> ActivityStatusEnum:
         if self._next_activity_id is None:
             return activity_status(None, None, info.context.now)
         activity = await info.context.loaders.activity_by_id.load(self._next_activity_id)
@@ -388,7 +394,7 @@ class LeadConnection:
 )
 class LeadFilter:
     archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
-    sources: list[LeadSourceEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    sources: list[LeadSourceEnum] | None = strawberry.field(
         default=None,
         description="Leads with any of these sources.",
     )
@@ -401,7 +407,7 @@ class LeadFilter:
     team_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Leads owned by any of these teams or by one of their members."
     )
-    predefined: list[PredefinedLeadFilterEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    predefined: list[PredefinedLeadFilterEnum] | None = strawberry.field(
         default=None,
         description="Ready-made filters; a lead must match all of them.",
     )
@@ -425,7 +431,7 @@ class LeadFilter:
 
 @strawberry.input(description="One sort column and a direction; ties are broken by id, empty values come last.")
 class LeadSort:
-    field: LeadSortFieldEnum = strawberry.field(  # type: ignore[valid-type]
+    field: LeadSortFieldEnum = strawberry.field(
         default=LeadSortField.CREATED_AT,
         description="What to sort by; ignored when `column` is given.",
     )
@@ -435,7 +441,7 @@ class LeadSort:
             "Any sortable column of `leadColumns` (person, organization and custom fields too), instead of `field`."
         ),
     )
-    direction: SortDirectionEnum = strawberry.field(  # type: ignore[valid-type]
+    direction: SortDirectionEnum = strawberry.field(
         default=SortDirection.DESC,
         description="ASC or DESC; newest first by default.",
     )

@@ -8,8 +8,9 @@ from strawberry.scalars import JSON
 from domain.lead_filter import FilterOp, FilterOperator
 from schema.base import describe_values
 
-FilterOperatorEnum = strawberry.enum(
-    FilterOperator,
+FilterOperatorEnum = FilterOperator
+strawberry.enum(
+    FilterOperatorEnum,
     name="FilterOperator",
     description=(
         "How a condition compares its column. Text: EQUALS, NOT_EQUALS, CONTAINS, STARTS_WITH, IS_ONE_OF, "
@@ -20,8 +21,9 @@ FilterOperatorEnum = strawberry.enum(
         "IS_EMPTY, IS_NOT_EMPTY. NOT_EQUALS and IS_NOT_ONE_OF include records without a value."
     ),
 )
-FilterGroupOperatorEnum = strawberry.enum(
-    FilterOp, name="FilterGroupOperator", description="How a group combines its conditions and groups."
+FilterGroupOperatorEnum = FilterOp
+strawberry.enum(
+    FilterGroupOperatorEnum, name="FilterGroupOperator", description="How a group combines its conditions and groups."
 )
 describe_values(FilterGroupOperatorEnum, {"AND": "All must match.", "OR": "At least one must match."})
 describe_values(
@@ -48,7 +50,7 @@ describe_values(
 @strawberry.input(description="One condition: a column (a key of `leadColumns`), an operator and its value(s).")
 class ConditionInput:
     column: str = strawberry.field(description="A filterable column key of `leadColumns`, e.g. `person.name`.")
-    operator: FilterOperatorEnum = strawberry.field(  # type: ignore[valid-type]
+    operator: FilterOperatorEnum = strawberry.field(
         description="An operator the column's type takes (see FilterOperator)."
     )
     value: JSON | None = strawberry.field(
@@ -65,8 +67,6 @@ class ConditionInput:
 
 @strawberry.input(description="Conditions and nested groups, all combined with `op` (AND by default).")
 class FilterGroupInput:
-    op: FilterGroupOperatorEnum = strawberry.field(  # type: ignore[valid-type]
-        default=FilterOp.AND, description="AND (all) or OR (any)."
-    )
+    op: FilterGroupOperatorEnum = strawberry.field(default=FilterOp.AND, description="AND (all) or OR (any).")
     conditions: list[ConditionInput] | None = strawberry.field(default=None, description="The group's conditions.")
     groups: list[FilterGroupInput] | None = strawberry.field(default=None, description="Nested groups.")

@@ -70,7 +70,7 @@ class CreateLeadInput:
     label_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Labels (`leadLabels`) to put on the lead."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=None, description="Who can see the lead; COMPANY by default."
     )
     was_seen: bool = strawberry.field(default=False, description="Create the lead as already seen.")
@@ -78,19 +78,19 @@ class CreateLeadInput:
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=None, description="Values of lead-and-deal custom fields, by key."
     )
-    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="What to do when the new `person` has duplicates."
     )
     link_person_id: strawberry.ID | None = strawberry.field(
         default=None, description="The duplicate person to link (implies LINK); needed when several match."
     )
-    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="What to do when the new `organization` has duplicates."
     )
     link_organization_id: strawberry.ID | None = strawberry.field(
         default=None, description="The duplicate organization to link (implies LINK); needed when several match."
     )
-    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    lead_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="CREATE to add the lead although one with its title and person name exists."
     )
 
@@ -128,7 +128,7 @@ class UpdateLeadInput:
     label_ids: list[strawberry.ID] | None = strawberry.field(
         default=UNSET, description="The lead's labels from now on (replaces them all); null or [] removes them all."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=UNSET, description="Who can see the lead; cannot be null."
     )
     was_seen: bool | None = strawberry.field(default=UNSET, description="Mark the lead seen or unseen.")
@@ -161,7 +161,7 @@ class BulkUpdateLeadsInput:
     expected_close_date: dt.date | None = strawberry.field(
         default=UNSET, description="The new expected close date; null clears it."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=UNSET, description="Who can see the leads; cannot be null."
     )
     label_ids: list[strawberry.ID] | None = strawberry.field(default=UNSET, description="Replace every label.")

@@ -13,8 +13,9 @@ from models import CategoryGroup as CategoryGroupModel
 from models import LeadStatus as LeadStatusModel
 from schema.base import InfoT, Node, describe_values
 
-LeadStatusHiddenReasonEnum = strawberry.enum(
-    HiddenReason,
+LeadStatusHiddenReasonEnum = HiddenReason
+strawberry.enum(
+    LeadStatusHiddenReasonEnum,
     name="LeadStatusHiddenReason",
     description=(
         "Why a person shows no lead status. NO_ORGANIZATION: the person has no organization, so no "

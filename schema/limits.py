@@ -47,7 +47,7 @@ class CostLimiter(SchemaExtension):
         self.actual: int | None = None
         self.charge: Charge | None = None
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         schema = ctx.schema._schema
         document = ctx.graphql_document

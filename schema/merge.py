@@ -8,8 +8,9 @@ from domain.merge import MergeField, MergeSide
 from schema.base import UserError, describe_values
 from schema.lead import Lead
 
-MergeFieldEnum = strawberry.enum(
-    MergeField,
+MergeFieldEnum = MergeField
+strawberry.enum(
+    MergeFieldEnum,
     name="MergeField",
     description="A field of a lead that a merge keeps from one side; OWNER and VALUE move as a whole.",
 )
@@ -32,7 +33,8 @@ describe_values(
         "CUSTOM_FIELD": "One custom field, named by `key`.",
     },
 )
-MergeSideEnum = strawberry.enum(MergeSide, name="MergeSide", description="One of the two leads of a merge.")
+MergeSideEnum = MergeSide
+strawberry.enum(MergeSideEnum, name="MergeSide", description="One of the two leads of a merge.")
 describe_values(
     MergeSideEnum, {"SURVIVOR": "The lead that stays (`survivorId`).", "OTHER": "The lead merged away (`otherId`)."}
 )
@@ -40,8 +42,8 @@ describe_values(
 
 @strawberry.input(description="Which lead's value one field keeps.")
 class MergeFieldChoice:
-    field: MergeFieldEnum = strawberry.field(description="The field.")  # type: ignore[valid-type]
-    take: MergeSideEnum = strawberry.field(description="Whose value to keep.")  # type: ignore[valid-type]
+    field: MergeFieldEnum = strawberry.field(description="The field.")
+    take: MergeSideEnum = strawberry.field(description="Whose value to keep.")
     key: str | None = strawberry.field(default=None, description="The custom field's key, for CUSTOM_FIELD only.")
 
 
@@ -64,7 +66,7 @@ class MergeLeadsInput:
 
 @strawberry.type(description="A field whose merged value comes from the other lead.")
 class MergedField:
-    field: MergeFieldEnum = strawberry.field(description="The field.")  # type: ignore[valid-type]
+    field: MergeFieldEnum = strawberry.field(description="The field.")
     key: str | None = strawberry.field(description="The custom field's key, for CUSTOM_FIELD.")
 
 

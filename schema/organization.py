@@ -43,9 +43,7 @@ class Organization(Node):
     id: strawberry.ID = strawberry.field(description="The organization's global id.")
     name: str = strawberry.field(description="The name; at most 255 characters.")
     address: Address = strawberry.field(description="The postal address; its parts are null when not known.")
-    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Who can see the organization."
-    )
+    visibility: VisibilityEnum = strawberry.field(description="Who can see the organization.")
     created_at: dt.datetime = strawberry.field(description="When the organization was created.")
     updated_at: dt.datetime = strawberry.field(description="When the organization last changed.")
     version: int = strawberry.field(

@@ -30,7 +30,7 @@ class OrganizationFields:
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="An active user of the company; defaults to the caller."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=None, description="Who can see the organization; COMPANY by default."
     )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
@@ -55,9 +55,7 @@ class UpdateOrganizationInput:
     name: str | None = strawberry.field(default=UNSET, description="A new name; cannot be emptied.")
     address: AddressInput | None = strawberry.field(default=UNSET, description="Address parts to change.")
     owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user of the company.")
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=UNSET, description="Who can see the organization."
-    )
+    visibility: VisibilityEnum | None = strawberry.field(default=UNSET, description="Who can see the organization.")
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
     )

@@ -57,9 +57,7 @@ class Person(Node):
     emails: list[ContactValue] = strawberry.field(description="Email addresses; exactly one is primary unless empty.")
     phones: list[ContactValue] = strawberry.field(description="Phone numbers; exactly one is primary unless empty.")
     job_title: str | None = strawberry.field(description="Job title; null when not known.")
-    visibility: VisibilityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Who can see the person."
-    )
+    visibility: VisibilityEnum = strawberry.field(description="Who can see the person.")
     created_at: dt.datetime = strawberry.field(description="When the person was created.")
     updated_at: dt.datetime = strawberry.field(description="When the person last changed.")
     version: int = strawberry.field(
@@ -139,7 +137,7 @@ class Person(Node):
         return LeadStatus.from_model(state.visible) if state and state.visible else None
 
     @strawberry.field(description="Why leadStatus is null although lead status exists; null while it shows.")
-    async def lead_status_hidden_reason(self, info: InfoT) -> LeadStatusHiddenReasonEnum | None:  # type: ignore[valid-type]
+    async def lead_status_hidden_reason(self, info: InfoT) -> LeadStatusHiddenReasonEnum | None:
         state = await info.context.loaders.lead_state_by_person_id.load(self._pk)
         return state.hidden_reason if state else None
 

@@ -31,7 +31,7 @@ class PersonFields:
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="An active user of the company; defaults to the caller."
     )
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: VisibilityEnum | None = strawberry.field(
         default=None, description="Who can see the person; COMPANY by default."
     )
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
@@ -69,9 +69,7 @@ class UpdatePersonInput:
         description="Move the person to this organization (its category decides the lead status); null: none.",
     )
     owner_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Another active user of the company.")
-    visibility: VisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=UNSET, description="Who can see the person."
-    )
+    visibility: VisibilityEnum | None = strawberry.field(default=UNSET, description="Who can see the person.")
     custom_fields: list[CustomFieldValueInput] | None = strawberry.field(
         default=UNSET, description="Values to set, by key; a null value clears a field. Fields not named keep theirs."
     )

@@ -17,12 +17,17 @@ from models import ProspectOrganization as ProspectOrganizationModel
 from models import ProspectPerson as ProspectPersonModel
 from schema.base import InfoT, Node, PageInfo, describe_values
 
-SeniorityEnum = strawberry.enum(Seniority, name="Seniority", description="How senior a person's position is.")
-DepartmentEnum = strawberry.enum(Department, name="Department", description="The part of a company a person works in.")
-EmployeeRangeEnum = strawberry.enum(EmployeeRange, name="EmployeeRange", description="Company size by head count.")
-RevenueRangeEnum = strawberry.enum(RevenueRange, name="RevenueRange", description="Yearly revenue in US dollars.")
-ProspectKindEnum = strawberry.enum(
-    ProspectKind, name="ProspectKind", description="Which half of the prospect database: persons or organizations."
+SeniorityEnum = Seniority
+strawberry.enum(SeniorityEnum, name="Seniority", description="How senior a person's position is.")
+DepartmentEnum = Department
+strawberry.enum(DepartmentEnum, name="Department", description="The part of a company a person works in.")
+EmployeeRangeEnum = EmployeeRange
+strawberry.enum(EmployeeRangeEnum, name="EmployeeRange", description="Company size by head count.")
+RevenueRangeEnum = RevenueRange
+strawberry.enum(RevenueRangeEnum, name="RevenueRange", description="Yearly revenue in US dollars.")
+ProspectKindEnum = ProspectKind
+strawberry.enum(
+    ProspectKindEnum, name="ProspectKind", description="Which half of the prospect database: persons or organizations."
 )
 describe_values(
     SeniorityEnum,
@@ -95,7 +100,7 @@ class Prospect(Node):
     industry: str | None = strawberry.field(
         description="The industry (for a person, the employer's); null when not known."
     )
-    employee_range: EmployeeRangeEnum | None = strawberry.field(  # type: ignore[valid-type]
+    employee_range: EmployeeRangeEnum | None = strawberry.field(
         description="Company size (for a person, the employer's); null when not known."
     )
     owned: bool = strawberry.field(description="The company bought this prospect already (it is in My prospects).")
@@ -145,12 +150,8 @@ class ProspectOrganizationDetails:
 @strawberry.type(description="A person of the prospect database.")
 class ProspectPerson(Prospect):
     job_title: str | None = strawberry.field(description="The current job title; null when not known.")
-    seniority: SeniorityEnum | None = strawberry.field(  # type: ignore[valid-type]
-        description="How senior the position is; null when not known."
-    )
-    department: DepartmentEnum | None = strawberry.field(  # type: ignore[valid-type]
-        description="The department; null when not known."
-    )
+    seniority: SeniorityEnum | None = strawberry.field(description="How senior the position is; null when not known.")
+    department: DepartmentEnum | None = strawberry.field(description="The department; null when not known.")
     company_name: str | None = strawberry.field(description="The employer's name; null when not known.")
     has_work_email: bool = strawberry.field(description="A work email address exists (shown once bought).")
     has_direct_phone: bool = strawberry.field(description="A direct phone number exists (shown once bought).")
@@ -224,9 +225,7 @@ class ProspectPerson(Prospect):
 @strawberry.type(description="An organization of the prospect database.")
 class ProspectOrganization(Prospect):
     domain: str | None = strawberry.field(description="The website's domain name; null when not known.")
-    revenue_range: RevenueRangeEnum | None = strawberry.field(  # type: ignore[valid-type]
-        description="Yearly revenue; null when not known."
-    )
+    revenue_range: RevenueRangeEnum | None = strawberry.field(description="Yearly revenue; null when not known.")
     has_phone: bool = strawberry.field(description="A phone number exists (shown once bought).")
     has_address: bool = strawberry.field(description="A street address exists (shown once bought).")
     _id: strawberry.Private[int]
@@ -320,19 +319,19 @@ class ProspectFilterInput:
     job_title: str | None = strawberry.field(
         default=None, description="Every word must occur in the job title (case and accents ignored)."
     )
-    seniorities: list[SeniorityEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    seniorities: list[SeniorityEnum] | None = strawberry.field(
         default=None, description="Persons with any of these seniorities."
     )
-    departments: list[DepartmentEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    departments: list[DepartmentEnum] | None = strawberry.field(
         default=None, description="Persons in any of these departments."
     )
     countries: list[str] | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2 codes.")
     cities: list[str] | None = strawberry.field(default=None, description="As the profiles spell them.")
     industries: list[str] | None = strawberry.field(default=None, description="Any of these industries.")
-    employee_ranges: list[EmployeeRangeEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    employee_ranges: list[EmployeeRangeEnum] | None = strawberry.field(
         default=None, description="Any of these company sizes."
     )
-    revenue_ranges: list[RevenueRangeEnum] | None = strawberry.field(  # type: ignore[valid-type]
+    revenue_ranges: list[RevenueRangeEnum] | None = strawberry.field(
         default=None, description="Organizations with any of these revenues."
     )
     company_name: str | None = strawberry.field(default=None, description="The employer's name starts with this.")
@@ -356,17 +355,13 @@ class ProspectFilterInput:
 @strawberry.type(description="The conditions of a saved prospect filter.")
 class ProspectFilterValues:
     job_title: str | None = strawberry.field(description="Words of the job title; null: any.")
-    seniorities: list[SeniorityEnum] = strawberry.field(description="Seniorities; empty: any.")  # type: ignore[valid-type]
-    departments: list[DepartmentEnum] = strawberry.field(description="Departments; empty: any.")  # type: ignore[valid-type]
+    seniorities: list[SeniorityEnum] = strawberry.field(description="Seniorities; empty: any.")
+    departments: list[DepartmentEnum] = strawberry.field(description="Departments; empty: any.")
     countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 country codes; empty: any.")
     cities: list[str] = strawberry.field(description="Cities; empty: any.")
     industries: list[str] = strawberry.field(description="Industries; empty: any.")
-    employee_ranges: list[EmployeeRangeEnum] = strawberry.field(  # type: ignore[valid-type]
-        description="Company sizes; empty: any."
-    )
-    revenue_ranges: list[RevenueRangeEnum] = strawberry.field(  # type: ignore[valid-type]
-        description="Revenues; empty: any."
-    )
+    employee_ranges: list[EmployeeRangeEnum] = strawberry.field(description="Company sizes; empty: any.")
+    revenue_ranges: list[RevenueRangeEnum] = strawberry.field(description="Revenues; empty: any.")
     company_name: str | None = strawberry.field(description="Start of the employer's name; null: any.")
     name: str | None = strawberry.field(description="Start of the organization's name; null: any.")
 

@@ -17,9 +17,7 @@ from schema.prospect import ProspectFilterInput, ProspectFilterValues, ProspectK
 class SavedProspectFilter(Node):
     id: strawberry.ID = strawberry.field(description="The saved filter's global id.")
     name: str = strawberry.field(description="Its name, unique among yours; at most 100 characters.")
-    kind: ProspectKindEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Whether it searches persons or organizations."
-    )
+    kind: ProspectKindEnum = strawberry.field(description="Whether it searches persons or organizations.")
     filter: ProspectFilterValues = strawberry.field(description="The search conditions.")
     created_at: dt.datetime = strawberry.field(description="When it was saved.")
     updated_at: dt.datetime = strawberry.field(description="When it last changed.")
@@ -39,7 +37,7 @@ class SavedProspectFilter(Node):
 @strawberry.input(description="Save a prospect search under a name; give `id` to replace one of yours.")
 class SaveProspectFilterInput:
     name: str = strawberry.field(description="Required, at most 100 characters, unique among your saved filters.")
-    kind: ProspectKindEnum = strawberry.field(description="PERSON or ORGANIZATION.")  # type: ignore[valid-type]
+    kind: ProspectKindEnum = strawberry.field(description="PERSON or ORGANIZATION.")
     filter: ProspectFilterInput = strawberry.field(description="The search conditions, fitting the kind.")
     id: strawberry.ID | None = strawberry.field(
         default=None, description="One of your saved filters to replace; a new one when left out."

@@ -29,8 +29,9 @@ LeadRef = Annotated["Lead", strawberry.lazy("schema.lead")]
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 
-ReportReasonEnum = strawberry.enum(
-    ReportReason, name="ProspectReportReason", description="What is wrong with a bought prospect's data."
+ReportReasonEnum = ReportReason
+strawberry.enum(
+    ReportReasonEnum, name="ProspectReportReason", description="What is wrong with a bought prospect's data."
 )
 describe_values(
     ReportReasonEnum,
@@ -42,9 +43,8 @@ describe_values(
         "OTHER": "Something else; `details` must say what.",
     },
 )
-ReportStatusEnum = strawberry.enum(
-    ReportStatus, name="ProspectReportStatus", description="OPEN waits for the operator's review."
-)
+ReportStatusEnum = ReportStatus
+strawberry.enum(ReportStatusEnum, name="ProspectReportStatus", description="OPEN waits for the operator's review.")
 describe_values(
     ReportStatusEnum,
     {
@@ -66,9 +66,9 @@ class ReportState(Enum):
 @strawberry.type(description="A report that a bought prospect's details are incorrect.")
 class ProspectReport(Node):
     id: strawberry.ID = strawberry.field(description="The report's global id.")
-    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")
     details: str = strawberry.field(description="The reporter's free text; empty when none.")
-    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")  # type: ignore[valid-type]
+    status: ReportStatusEnum = strawberry.field(description="OPEN, CONFIRMED or REJECTED.")
     created_at: dt.datetime = strawberry.field(description="When it was reported.")
     reviewed_at: dt.datetime | None = strawberry.field(description="When the operator decided; null while OPEN.")
     review_note: str | None = strawberry.field(description="The operator's note to the reporter; null when none.")
@@ -100,7 +100,7 @@ class ProspectReport(Node):
 @strawberry.type(description="A prospect the company bought: in My prospects, with its lead and report state.")
 class ProspectPurchase(Node):
     id: strawberry.ID = strawberry.field(description="The purchase's global id.")
-    kind: ProspectKindEnum = strawberry.field(description="A person or an organization.")  # type: ignore[valid-type]
+    kind: ProspectKindEnum = strawberry.field(description="A person or an organization.")
     purchased_at: dt.datetime = strawberry.field(description="When it was bought.")
     credits: int = strawberry.field(description="How many credits it cost.")
     reportable_until: dt.datetime = strawberry.field(description="Reports of incorrect data are taken until then.")
@@ -230,13 +230,13 @@ class ProspectPurchaseConnection:
 @strawberry.input(description="Duplicate decisions for one of the prospects bought.")
 class ProspectResolutionInput:
     prospect_id: strawberry.ID = strawberry.field(description="One of `prospectIds`.")
-    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="What to do when its person has duplicates."
     )
     link_person_id: strawberry.ID | None = strawberry.field(
         default=None, description="The existing person to link (implies LINK)."
     )
-    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="What to do when its organization has duplicates."
     )
     link_organization_id: strawberry.ID | None = strawberry.field(
@@ -261,10 +261,10 @@ class PurchaseProspectInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="Up to 128 characters; reusing it for other prospects is IDEMPOTENCY_KEY_REUSED."
     )
-    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    person_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="For every prospect: what to do when its person has duplicates."
     )
-    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+    organization_duplicate: DuplicateResolutionEnum | None = strawberry.field(
         default=None, description="For every prospect: what to do when its organization has duplicates."
     )
     resolutions: list[ProspectResolutionInput] | None = strawberry.field(
@@ -299,7 +299,7 @@ class PurchaseProspectPayload:
 
 @strawberry.input(description="Report a bought prospect as incorrect: by its purchase or by its lead.")
 class ReportIncorrectInput:
-    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    reason: ReportReasonEnum = strawberry.field(description="What is wrong.")
     details: str | None = strawberry.field(default=None, description="Free text; required with OTHER.")
     purchase_id: strawberry.ID | None = strawberry.field(default=None, description="The purchase (or give `leadId`).")
     lead_id: strawberry.ID | None = strawberry.field(

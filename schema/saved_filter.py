@@ -34,7 +34,7 @@ class SavedFilter(Node):
             name=saved.name,
             shared=saved.shared,
             is_favorite=favorite,
-            filter=filter_json(saved.definition),
+            filter=JSON(filter_json(saved.definition)),
             created_at=saved.created_at,
             updated_at=saved.updated_at,
             _owner_id=saved.owner_id,

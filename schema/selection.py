@@ -23,19 +23,20 @@ if TYPE_CHECKING:
 
 UserRef = Annotated["User", strawberry.lazy("schema.account")]
 
-SelectionEntityEnum = strawberry.enum(
-    SelectionEntity, name="SelectionEntity", description="What a selection's members are."
-)
-SelectionKindEnum = strawberry.enum(
-    SelectionKind,
+SelectionEntityEnum = SelectionEntity
+strawberry.enum(SelectionEntityEnum, name="SelectionEntity", description="What a selection's members are.")
+SelectionKindEnum = SelectionKind
+strawberry.enum(
+    SelectionKindEnum,
     name="SelectionKind",
     description=(
         "STATIC: the members found when the selection was saved, kept whatever changes later. "
         "DYNAMIC: the criteria, evaluated again on every read."
     ),
 )
-SelectionFieldEnum = strawberry.enum(
-    SelectionField,
+SelectionFieldEnum = SelectionField
+strawberry.enum(
+    SelectionFieldEnum,
     name="SelectionField",
     description=(
         "What a condition looks at. LEAD_STATUS: the status a person shows (for an organization: one of "
@@ -45,8 +46,9 @@ SelectionFieldEnum = strawberry.enum(
         "persons only."
     ),
 )
-SelectionOperatorEnum = strawberry.enum(
-    SelectionOperator,
+SelectionOperatorEnum = SelectionOperator
+strawberry.enum(
+    SelectionOperatorEnum,
     name="SelectionOperator",
     description=(
         "IS_ONE_OF / IS_NOT_ONE_OF take ids; EQUALS, NOT_EQUALS, CONTAINS, NOT_CONTAINS, STARTS_WITH "
@@ -109,8 +111,8 @@ SelectionMember = Annotated[
 
 @strawberry.type(description="One condition of a selection; the conditions of a selection are combined with AND.")
 class SelectionCondition:
-    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")  # type: ignore[valid-type]
-    operator: SelectionOperatorEnum = strawberry.field(description="How it compares.")  # type: ignore[valid-type]
+    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")
+    operator: SelectionOperatorEnum = strawberry.field(description="How it compares.")
     ids: list[strawberry.ID] = strawberry.field(description="The ids it compares with; empty when it takes none.")
     value: str | None = strawberry.field(description="The text it compares with; null when it takes none.")
     date: dt.date | None = strawberry.field(description="The date of BEFORE and AFTER; null otherwise.")
@@ -154,10 +156,8 @@ class SelectionMemberConnection:
 class Selection(Node):
     id: strawberry.ID = strawberry.field(description="The selection's global id.")
     name: str = strawberry.field(description="Its name, at most 200 characters.")
-    entity: SelectionEntityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Whether its members are persons or organizations."
-    )
-    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")  # type: ignore[valid-type]
+    entity: SelectionEntityEnum = strawberry.field(description="Whether its members are persons or organizations.")
+    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")
     is_shared: bool = strawberry.field(description="Shared with the company; otherwise its owner's only.")
     conditions: list[SelectionCondition] = strawberry.field(description="Its criteria, all of which must hold.")
     members_saved_at: dt.datetime | None = strawberry.field(description="When a static selection took its members.")
@@ -215,10 +215,8 @@ class Selection(Node):
 
 @strawberry.input(description="One condition: a field, an operator fitting it, and its operand.")
 class SelectionConditionInput:
-    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")  # type: ignore[valid-type]
-    operator: SelectionOperatorEnum = strawberry.field(  # type: ignore[valid-type]
-        description="An operator the field takes (INVALID otherwise)."
-    )
+    field: SelectionFieldEnum = strawberry.field(description="What it looks at.")
+    operator: SelectionOperatorEnum = strawberry.field(description="An operator the field takes (INVALID otherwise).")
     ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="LeadStatus, CategoryGroup, Category or User ids, as the field takes."
     )
@@ -232,10 +230,8 @@ class SelectionConditionInput:
 @strawberry.input(description="A new selection.")
 class CreateSelectionInput:
     name: str = strawberry.field(description="Required, at most 200 characters.")
-    entity: SelectionEntityEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Persons or organizations."
-    )
-    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")  # type: ignore[valid-type]
+    entity: SelectionEntityEnum = strawberry.field(description="Persons or organizations.")
+    kind: SelectionKindEnum = strawberry.field(description="STATIC or DYNAMIC.")
     conditions: list[SelectionConditionInput] = strawberry.field(
         default_factory=list, description="At most 50 conditions, combined with AND; none selects every contact."
     )
@@ -246,9 +242,7 @@ class CreateSelectionInput:
 class UpdateSelectionInput:
     id: strawberry.ID = strawberry.field(description="The selection.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
-    kind: SelectionKindEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="STATIC or DYNAMIC."
-    )
+    kind: SelectionKindEnum | None = strawberry.field(default=strawberry.UNSET, description="STATIC or DYNAMIC.")
     conditions: list[SelectionConditionInput] | None = strawberry.field(
         default=strawberry.UNSET, description="The criteria from now on, replacing the old ones."
     )

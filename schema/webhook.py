@@ -14,9 +14,8 @@ from models import DeliveryStatus
 from models import WebhookSubscription as WebhookModel
 from schema.base import InfoT, UserError, describe_values
 
-DeliveryStatusEnum = strawberry.enum(
-    DeliveryStatus, name="WebhookDeliveryStatus", description="Where one delivery of an event stands."
-)
+DeliveryStatusEnum = DeliveryStatus
+strawberry.enum(DeliveryStatusEnum, name="WebhookDeliveryStatus", description="Where one delivery of an event stands.")
 describe_values(
     DeliveryStatusEnum,
     {
@@ -92,9 +91,7 @@ class Webhook:
 class WebhookDelivery:
     event_id: str = strawberry.field(description="The event's id (`webhook-id` header and the body's `id`).")
     event_type: str = strawberry.field(description="The event's type, such as `lead.updated`.")
-    status: DeliveryStatusEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Pending, delivered or failed."
-    )
+    status: DeliveryStatusEnum = strawberry.field(description="Pending, delivered or failed.")
     attempts: int = strawberry.field(description="How many attempts were made.")
     status_code: int | None = strawberry.field(description="The HTTP status of the last answer; null when none.")
     error: str | None = strawberry.field(description="Why the last attempt failed; null after a success.")

@@ -80,7 +80,7 @@ class Mailbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=email_policy.default)
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         if self.hold in envelope.rcpt_tos:
             self.held.set()
             while not self.release.is_set():

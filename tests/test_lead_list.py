@@ -246,7 +246,7 @@ async def sort_dataset(account: Account, make_account: Any) -> None:
             expected_close_date=rng.choice([None, TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=30)]),
             label_ids=[labels[name].id for name in rng.choice(label_sets)],
             source=rng.choice([LeadSource.MANUAL, LeadSource.API, LeadSource.WEB_FORM, LeadSource.PROSPECTOR]),
-            **rng.choice(owners),  # type: ignore[arg-type]
+            **rng.choice(owners),
         )
         plan = rng.choice([None, None, -2, 1, "done"])
         if plan == "done":

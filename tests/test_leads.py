@@ -115,7 +115,7 @@ async def counts() -> tuple[int, int, int, int, int]:
 
 async def labels_of(lead_id: uuid.UUID) -> list[str]:
     ids = await LeadLabelLink.filter(lead_id=lead_id).values_list("label_id", flat=True)
-    return sorted(await LeadLabel.filter(id__in=list(ids)).values_list("name", flat=True))  # type: ignore[arg-type]
+    return sorted(await LeadLabel.filter(id__in=list(ids)).values_list("name", flat=True))
 
 
 async def log_of(lead_id: uuid.UUID, action: str | None = None) -> list[ChangeLogEntry]:

@@ -178,7 +178,7 @@ async def rich_data(account: Account, other_account: Account, make_account: Any)
     )
     hidden = await Lead.filter(id__in=inbox.leads[3:5]).values_list("person_id", flat=True)
     await Person.filter(id__in=[p for p in hidden if p is not None]).update(visibility=Visibility.OWNER)
-    return seller  # type: ignore[no-any-return]
+    return seller
 
 
 async def global_ids(account: Account, other_account: Account) -> list[str]:

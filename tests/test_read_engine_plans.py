@@ -98,7 +98,7 @@ def test_the_shape_keeps_what_validation_reads() -> None:
 def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:
     plan = _plan(Plans(), text, variables)
     assert plan is not None
-    ((_, root),) = plan.roots  # type: ignore[attr-defined]
+    ((_, root),) = plan.roots
     return root.plan
 
 

@@ -77,7 +77,7 @@ describe_values(ColourEnum, {"RED": "Red."})
 @strawberry.input(description="A filter.")
 class Filter:
     name: str = strawberry.field(description="A name.")
-    colour: ColourEnum | None = None  # type: ignore[valid-type]
+    colour: ColourEnum | None = None
 
 
 @strawberry.type

@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 VENDOR = Path(__file__).parent / "static" / "vendor"
 MANIFEST = "manifest.json"
@@ -82,7 +83,7 @@ def extract(tarball: Path, member: str, target: Path) -> None:
         target.write_bytes(source.read())
 
 
-def refresh(vendor: Path = VENDOR) -> dict[str, object]:
+def refresh(vendor: Path = VENDOR) -> dict[str, Any]:
     vendor.mkdir(parents=True, exist_ok=True)
     kept: set[str] = {MANIFEST}
     entries = []
@@ -111,14 +112,14 @@ def refresh(vendor: Path = VENDOR) -> dict[str, object]:
     for stale in vendor.iterdir():
         if stale.name not in kept:
             stale.unlink()
-    manifest: dict[str, object] = {"refreshed_by": "python -m web.refresh_graphiql", "packages": entries}
+    manifest: dict[str, Any] = {"refreshed_by": "python -m web.refresh_graphiql", "packages": entries}
     (vendor / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
 def main() -> None:
     manifest = refresh()
-    for entry in manifest["packages"]:  # type: ignore[attr-defined]
+    for entry in manifest["packages"]:
         print(f"{entry['package']}@{entry['version']}: {', '.join(entry['files'])}", file=sys.stderr)
 
 
