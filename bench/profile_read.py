@@ -147,7 +147,7 @@ async def main() -> None:
                 for label, (file, name) in PARTS.items():
                     spent = sum(
                         cumulative
-                        for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
+                        for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()
                         if path.endswith(file) and function == name
                     )
                     print(f"  {label:<40} {spent / args.requests * 1000:7.2f}")

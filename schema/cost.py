@@ -300,7 +300,7 @@ class _Walker:
             if not selections:
                 program.append((key, (own, None, None)))
             elif is_abstract_type(named):
-                possible = set(self.schema.get_possible_types(named))  # type: ignore[arg-type]
+                possible = set(self.schema.get_possible_types(named))
                 candidates: list[Any] = list(dict.fromkeys(t for t in self._conditions(selections) if t in possible))
                 collected = []
                 for candidate in candidates or [named]:
