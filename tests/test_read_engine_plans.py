@@ -49,7 +49,7 @@ def test_one_plan_per_switch_value_and_the_same_plan_for_other_variables() -> No
 
 def test_unplannable_and_non_queries_are_remembered_as_such() -> None:
     plans = Plans()
-    assert _plan(plans, "{ leadLabels { id } }") is None
+    assert _plan(plans, "{ webhooks { deliveries { id } } }") is None
     mutation = "mutation { setLeadColumns(input: {keys: []}) { userErrors { code } } }"
     assert plans.entry(parse(mutation), None) == (None, {})
     assert len(plans.entries) == 2
