@@ -3,7 +3,8 @@
 :func:`compile_operation` merges the operation's root selection (fragments, inline fragments,
 `@skip` / `@include` read as the compiler reads them) and compiles each root field with its
 own compiler: `leads` (fastpath.compiler), `persons`, `organizations` and `viewer`
-(fastpath.contacts), `deals` (fastpath.deals), `node` and `nodes` (fastpath.nodes);
+(fastpath.contacts), `deals` (fastpath.deals), `node` and `nodes` (fastpath.nodes), and the
+roots their resolver answers whole (fastpath.resolved: labels, columns, saved filters ...);
 `__typename` is the root type's name. Any other root field raises
 :class:`Unsupported`, and the whole operation keeps the ordinary execution.
 """
@@ -29,6 +30,7 @@ from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
 from fastpath.leads import compile_leads
 from fastpath.nodes import compile_node
+from fastpath.resolved import ROOT_FIELDS, compile_resolved
 
 
 @dataclass
@@ -57,6 +59,8 @@ ROOTS: dict[str, Callable[[Compiler, FieldNode], Any]] = {
     "deals": compile_deals,
     "node": compile_node,
     "nodes": compile_node,
+    # Roots their resolver answers whole (labels, columns, saved filters, statuses, jobs ...).
+    **dict.fromkeys(ROOT_FIELDS, compile_resolved),
 }
 
 

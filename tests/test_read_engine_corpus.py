@@ -39,6 +39,7 @@ from hypothesis_graphql import nodes, queries
 from core.ids import to_global_id
 from domain.account import create_team
 from fastpath.extension import EXECUTION_HEADER
+from fastpath.resolved import ROOT_FIELDS
 from models import Activity, Deal, Lead, Note, Person, Role, Visibility
 from tests import test_fastpath
 from tests.conftest import Account
@@ -52,6 +53,9 @@ both = test_fastpath.both
 SDL = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
 ROOTS = ["leads", "persons", "organizations", "viewer", "deals", "node", "nodes"]
 DOCUMENTS = 200
+# The roots their resolver answers whole (fastpath/resolved.py), and how many documents of them.
+RESOLVED_ROOTS = list(ROOT_FIELDS)
+RESOLVED_DOCUMENTS = 160
 SCALARS = {
     "Date": st.dates().map(lambda d: nodes.String(d.isoformat())),
     "DateTime": st.datetimes(timezones=st.just(dt.UTC)).map(lambda d: nodes.String(d.isoformat())),
@@ -240,3 +244,77 @@ async def test_node_and_nodes_by_plan(account: Account, other_account: Account, 
     # A malformed id: the ordinary execution's error.
     body = await both.same(account.token, '{ node(id: "not-an-id") { id } }', {}, compiled=False)
     assert body["errors"]
+
+
+def resolved_corpus(count: int) -> list[str]:
+    """Up to ``count`` distinct documents of the resolved roots, the same each run (derandomized)."""
+    found: list[str] = []
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(queries(SDL, fields=RESOLVED_ROOTS, custom_scalars=SCALARS, allow_x00=False))
+    def collect(document: str) -> None:
+        found.append(document)
+
+    collect()
+    return list(dict.fromkeys(found))
+
+
+class SteerRoots(Visitor):
+    """Answerable arguments for the resolved roots: ids of jobs and selections that exist (yours,
+    another user's, another company's), small page sizes."""
+
+    def __init__(self, rng: random.Random, ids: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.rng = rng
+        self.ids = ids
+
+    def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
+        name = node.name.value
+        if name == "job":
+            return dataclasses.replace(node, arguments=_arguments(f'id: "{self.rng.choice(self.ids["Job"])}"'))
+        if name in ("selection", "leadStatusBoard"):
+            argument = "id" if name == "selection" else "selectionId"
+            chosen = self.rng.choice(self.ids["Selection"])
+            return dataclasses.replace(node, arguments=_arguments(f'{argument}: "{chosen}"'))
+        if any(a.name.value == "first" for a in node.arguments or ()):
+            kept = [a for a in node.arguments if a.name.value not in ("first", "after")]
+            return dataclasses.replace(node, arguments=(*kept, *_arguments(f"first: {self.rng.randint(0, 4)}")))
+        return None
+
+
+async def test_generated_documents_of_the_resolved_roots_answer_the_same(
+    account: Account, other_account: Account, make_account: Any, both: Both
+) -> None:
+    """Labels, columns, saved filters, statuses, selections and their board, notifications, jobs,
+    credits, webhooks ... (tests.test_read_engine_roots.roots_data: both companies' rows, nulls
+    and empties) as an admin, a regular user and another company's user."""
+    from tests.test_read_engine_roots import roots_data
+
+    data = await roots_data(account, other_account, make_account)
+    ids = {
+        "Job": [to_global_id("Job", i) for i in [*data["jobs"], 999999]],
+        "Selection": [to_global_id("Selection", i) for i in [*data["selections"], 999999]],
+    }
+    rng = random.Random(14)
+    tokens = [account.token, data["seller"].token, other_account.token]
+    compiled = 0
+    texts = resolved_corpus(RESOLVED_DOCUMENTS)
+    assert len(texts) > RESOLVED_DOCUMENTS // 2
+    for i, raw in enumerate(texts):
+        text = print_ast(visit(parse(raw), SteerRoots(rng, ids))) if i % 5 else raw
+        token = tokens[i % len(tokens)]
+        body = {"query": text}
+        headers = {"Authorization": f"Bearer {token}"}
+        fast = await both.compiled.post("/graphql", json=body, headers=headers)
+        slow = await both.ordinary.post("/graphql", json=body, headers=headers)
+        assert fast.status_code == slow.status_code, text
+        assert test_fastpath._without_cost(fast) == test_fastpath._without_cost(slow), text
+        compiled += fast.headers.get(EXECUTION_HEADER) == "compiled"
+    assert compiled >= len(texts) // 3, (compiled, len(texts))
