@@ -12,6 +12,7 @@ from typing import Any
 
 from core.db import fetch, is_postgres
 from core.pagination import Cursor
+from core.sql import Sql
 from domain.filter_refs import FilterRef, check_list_refs
 from domain.fold import key_pattern
 from domain.lead_query import SortDirection
@@ -131,7 +132,12 @@ def deal_refs(query: DealQuery, path: tuple[str, ...]) -> list[FilterRef]:
     ]
 
 
-async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | None) -> DealPage:
+async def page_statement(
+    viewer: Viewer, query: DealQuery, first: int, after: str | None, *, base: str = "d.*", extra: Sql | None = None
+) -> tuple[str, list[Any]]:
+    """The SQL and parameters of one keyset page of deals: ``base`` (``d.*``), ``sort_key`` (for
+    :func:`deal_cursor`), then ``extra``'s columns (with its joins); ``first + 1`` rows at most.
+    fastpath/sqljson.py asks ``d.id`` and the JSON of each deal."""
     await check_list_refs(viewer, deal_refs(query, ("filter",)))
     joins, where, params = _filters(viewer, query)
     spec = _sort(query.sort)
@@ -155,11 +161,23 @@ async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | 
     order = f"{spec.expression} {direction}, d.id {direction}"
     if spec.nullable:
         order = f"({spec.expression} IS NULL) ASC, " + order
-    rows = await fetch(
-        f"SELECT d.*, {spec.expression} AS sort_key FROM {Deal._meta.db_table} d {' '.join(joins)}"
+    more = ""
+    if extra is not None:
+        more = f", {extra.text}"
+        joins = [*joins, *(j for j in extra.joins if j not in joins)]
+    return (
+        f"SELECT {base}, {spec.expression} AS sort_key{more} FROM {Deal._meta.db_table} d {' '.join(joins)}"
         f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-        [*params, first + 1],
+        [*(extra.params if extra is not None else ()), *params, first + 1],
     )
+
+
+def deal_cursor(query: DealQuery, sort_key: Any, deal_id: Any) -> str:
+    return Cursor(query.sort_name, sort_key, deal_id).encode()
+
+
+async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | None) -> DealPage:
+    rows = await fetch(*await page_statement(viewer, query, first, after))
     has_next = len(rows) > first
     deals: list[Deal] = []
     cursors: list[str] = []
@@ -167,7 +185,7 @@ async def find_deals(viewer: Viewer, query: DealQuery, first: int, after: str | 
         sort_key = row.pop("sort_key")
         deal = Deal._init_from_db(**row)
         deals.append(deal)
-        cursors.append(Cursor(query.sort_name, sort_key, deal.id).encode())
+        cursors.append(deal_cursor(query, sort_key, deal.id))
     return DealPage(deals, cursors, has_next)
 
 

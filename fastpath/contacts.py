@@ -153,9 +153,9 @@ SQL_TABLES = {
 }
 
 
-def sql_connection_table(field: str, sites: list[LeadJson]) -> dict[str, Any]:
-    """The connection with each node written by the page statement."""
-    type_name, alias, row_table = SQL_TABLES[field]
+def sql_connection_table(type_name: str, alias: str, row_table: Any, sites: list[LeadJson]) -> dict[str, Any]:
+    """The connection of ``type_name`` with each node written by the page statement (its JSON
+    over the row of ``alias``, by ``row_table``); the sites are collected in ``sites``."""
 
     def site(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
         first = sum(s.width for s in sites)
@@ -241,7 +241,9 @@ def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
     fresh = Compiler(compiler.schema, compiler.fragments, compiler.variables)
     sites: list[LeadJson] = []
     try:
-        write = fresh.namespace[fresh.writer(type_name, [node.selection_set], sql_connection_table(name, sites))]
+        write = fresh.namespace[
+            fresh.writer(type_name, [node.selection_set], sql_connection_table(*SQL_TABLES[name], sites))
+        ]
         return ContactsPlan(name, node, write, fresh.counts, fresh.refs, sites)
     except Unsupported:
         pass

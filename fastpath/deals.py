@@ -19,10 +19,15 @@ from graphql import FieldNode, VariableValues, get_argument_values
 from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
+from core.db import is_postgres
 from core.pagination import page_size
-from domain.deal_query import count_deals, find_deals
+from core.sql import compose, raw
+from domain.deal_query import count_deals, deal_cursor, find_deals
+from domain.deal_query import page_statement as deal_page_statement
 from fastpath.compiler import Compiler, Page, Run, Unsupported
-from fastpath.contacts import connection_table, derived_table, load_refs, ref
+from fastpath.contacts import connection_table, derived_table, load_refs, ref, sql_connection_table
+from fastpath.records import fetch_rows
+from fastpath.sqljson import DEAL_JOINS, Ctx, JsonRow, LeadJson, deal_row_table, select_list
 
 DEAL = derived_table(
     "Deal",
@@ -40,6 +45,8 @@ class DealsPlan:
     connection: Callable[[Page, Run], dict[str, Any]]
     counts: bool
     refs: dict[str, str]
+    # SQL mode (fastpath/sqljson.py): where the selection writes a deal; None: Python writers.
+    sites: list[LeadJson] | None = None
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         from resolvers.deal import deal_query
@@ -56,18 +63,53 @@ class DealsPlan:
         viewer = context.viewer
         query = deal_query(args.get("filter"), args.get("sort"))
         after = args.get("after")
-        page = await find_deals(viewer, query, page_size(args.get("first")), after)
-        deals = [Deal.from_model(d) for d in page.deals]
+        first = page_size(args.get("first"))
         run = Run(now=context.now)
-        await load_refs(context, deals, self.refs, run)
+        if self.sites is not None:
+            edges, has_next_page = await self._json_page(viewer, context.now, query, first, after)
+        else:
+            page = await find_deals(viewer, query, first, after)
+            deals = [Deal.from_model(d) for d in page.deals]
+            await load_refs(context, deals, self.refs, run)
+            edges, has_next_page = list(zip(page.cursors, deals, strict=True)), page.has_next_page
         if self.counts:
             run.total_count = await count_deals(viewer, query)
-        return self.connection(Page(list(zip(page.cursors, deals, strict=True)), page.has_next_page, after), run)
+        return self.connection(Page(edges, has_next_page, after), run)
+
+    async def _json_page(
+        self, viewer: Any, now: Any, query: Any, first: int, after: str | None
+    ) -> tuple[list[tuple[str, Any]], bool]:
+        """The page whose deals' JSON the page statement writes (domain.deal_query's)."""
+        assert self.sites is not None
+        json_columns, width = select_list(self.sites, Ctx(is_postgres(), viewer, now))
+        extra = compose(json_columns, raw("", joins=DEAL_JOINS)) if width else None
+        keys, found = await fetch_rows(
+            *await deal_page_statement(viewer, query, first, after, base="d.id", extra=extra)
+        )
+        has_next_page = len(found) > first
+        found = found[:first]
+        if not found:
+            return [], has_next_page
+        sort_at, id_at = keys.index("sort_key"), keys.index("id")
+        start = keys.index("x__j0") if width else 0
+        end = start + width
+        edges = [(deal_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
+        return edges, has_next_page
 
 
 def compile_deals(compiler: Compiler, node: FieldNode) -> DealsPlan:
+    """The database writes each deal's JSON (fastpath/sqljson.py) when it can write the selection;
+    otherwise the Python writers over Deal.from_model."""
     if node.selection_set is None:
         raise Unsupported("deals without a selection")
+    fresh = Compiler(compiler.schema, compiler.fragments, compiler.variables)
+    sites: list[LeadJson] = []
+    try:
+        table = sql_connection_table("Deal", "d", deal_row_table, sites)
+        write = fresh.namespace[fresh.writer("DealConnection", [node.selection_set], table)]
+        return DealsPlan(node, write, fresh.counts, fresh.refs, sites)
+    except Unsupported:
+        pass
     table = connection_table("Deal", DEAL)
     connection = compiler.namespace[compiler.writer("DealConnection", [node.selection_set], table)]
     return DealsPlan(node, connection, compiler.counts, compiler.refs)

@@ -43,7 +43,7 @@ from core.sql import Sql, compose, join, raw
 from domain.activity import activity_status_sql
 from domain.viewer import Viewer
 from fastpath.compiler import Compiler, Run, Unsupported
-from models import ActivityType, LeadSource, Visibility
+from models import ActivityType, DealStatus, LeadSource, Visibility
 
 # PostgreSQL's functions take at most 100 arguments: 50 keys a json_build_object.
 MAX_KEYS = 50
@@ -550,6 +550,82 @@ def organization_row_table(a: str) -> dict[str, Any]:
     table = _organization_table(a)
     table["owner"] = nested(
         lambda json, sub, _n: when(_of_company("ou", "o.owner_id"), json.object("User", sub, USER, "ou"))
+    )
+    return table
+
+
+# --- the deals root (alias d: domain.deal_query.page_statement) ---------------------------------
+
+# The deal's person, organization, owner, pipeline and stage, as the loaders read them (of the
+# viewer's company; a person or organization only where the viewer may see it). The aliases
+# differ from the page's own search joins (p, o).
+DEAL_JOINS = (
+    "LEFT JOIN person dp ON dp.id = d.person_id",
+    "LEFT JOIN organization dorg ON dorg.id = d.organization_id",
+    "LEFT JOIN app_user du ON du.id = d.owner_id",
+    "LEFT JOIN pipeline dpl ON dpl.id = d.pipeline_id",
+    "LEFT JOIN stage ds ON ds.id = d.stage_id LEFT JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
+)
+STAGE = _fields(
+    id=lambda a: global_id("Stage", f"{a}.id"),
+    name=lambda a: plain(f"{a}.name"),
+    position=lambda a: plain(f"{a}.position"),
+    probability=lambda a: plain(f"{a}.probability"),
+)
+PIPELINE = _fields(
+    id=lambda a: global_id("Pipeline", f"{a}.id"),
+    name=lambda a: plain(f"{a}.name"),
+    position=lambda a: plain(f"{a}.position"),
+    isDefault=lambda a: boolean(f"{a}.is_default"),
+)
+DEAL_PLAIN = _fields(
+    id=lambda a: global_id("Deal", f"{a}.id"),
+    title=lambda a: plain(f"{a}.title"),
+    status=lambda a: enum_name(f"{a}.status", DealStatus),
+    visibility=lambda a: enum_name(f"{a}.visibility", Visibility),
+    expectedCloseDate=lambda a: day(f"{a}.expected_close_date"),
+    wonAt=lambda a: moment(f"{a}.won_at"),
+    lostAt=lambda a: moment(f"{a}.lost_at"),
+    lostReason=lambda a: plain(f"{a}.lost_reason"),
+    deletedAt=lambda a: moment(f"{a}.deleted_at"),
+    createdAt=lambda a: moment(f"{a}.created_at"),
+    updatedAt=lambda a: moment(f"{a}.updated_at"),
+    version=lambda a: plain(f"{a}.version"),
+    sourceLeadId=lambda a: global_id("Lead", f"{a}.source_lead_id"),
+)
+
+
+def _stage_of_company() -> Callable[[Ctx], Sql]:
+    return lambda ctx: compose(
+        "d.stage_id IS NOT NULL AND ds.id IS NOT NULL AND dsp.company_id = ", _param(ctx.viewer.company_id)
+    )
+
+
+def deal_row_table(a: str) -> dict[str, Any]:
+    assert a == "d"
+    table: dict[str, Any] = DEAL_PLAIN(a)
+    table.update(
+        value=nested(
+            lambda json, sub, _n: when(
+                _sql("d.value_amount IS NOT NULL AND d.value_currency IS NOT NULL AND d.value_currency <> ''"),
+                json.object("Money", sub, MONEY, "d"),
+            )
+        ),
+        person=nested(
+            lambda json, sub, _n: when(_visible("dp", "d.person_id"), json.object("Person", sub, PERSON, "dp"))
+        ),
+        organization=nested(
+            lambda json, sub, _n: when(
+                _visible("dorg", "d.organization_id"), json.object("Organization", sub, _organization_table, "dorg")
+            )
+        ),
+        owner=nested(lambda json, sub, _n: when(_of_company("du", "d.owner_id"), json.object("User", sub, USER, "du"))),
+        pipeline=nested(
+            lambda json, sub, _n: when(
+                _of_company("dpl", "d.pipeline_id"), json.object("Pipeline", sub, PIPELINE, "dpl")
+            )
+        ),
+        stage=nested(lambda json, sub, _n: when(_stage_of_company(), json.object("Stage", sub, STAGE, "ds"))),
     )
     return table
 

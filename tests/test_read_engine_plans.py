@@ -75,3 +75,19 @@ def test_the_database_writes_the_leads_json_values_and_children_excepted() -> No
     assert both_places.json_sites is not None and len(both_places.json_sites) == 2
     notes = _leads_plan("{ leads { nodes { id notes { id } } } }")
     assert notes.json_sites is None
+
+
+def test_the_database_writes_the_deals_and_contacts_json() -> None:
+    """W8 and W9 of bench/read_engine.py: every deal and person written by the page statement;
+    a field with no SQL form keeps the Python writers."""
+    from bench.read_engine import W8, W9
+
+    for text in (W8, W9):
+        plan = _plan(Plans(), text.replace("{n}", "1"), {"first": 25})
+        assert plan is not None
+        ((_, root),) = plan.roots
+        assert root.sites is not None and len(root.sites) == 1
+    kept = _plan(Plans(), "{ deals { nodes { id participants { id } } } }")
+    if kept is not None:
+        ((_, root),) = kept.roots
+        assert root.sites is None
