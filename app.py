@@ -166,7 +166,8 @@ async def download_export(request: Request) -> Response:
     """An export's file, for its creator (or an admin of its company) with their bearer token.
 
     401 without a valid token; 404 when the id names no export the caller may see (another
-    company's looks the same as none); 409 while the export has not finished.
+    company's looks the same as none); 409 while the export has not finished; 410 once its file
+    was removed (LEADBOX_FILE_RETENTION_HOURS after it finished).
     """
     # An operator token is never a company user's, so it cannot download an export either.
     token, _ = request_tokens(request.headers.get("authorization", ""), "")
@@ -189,7 +190,7 @@ async def download_export(request: Request) -> Response:
         path, name, media_type = await export_file(viewer, request.path_params["job_id"])
     except DomainError as error:
         first = error.errors[0]
-        status = 409 if first.code == ErrorCode.CONFLICT else 404
+        status = {ErrorCode.CONFLICT: 409, ErrorCode.DELETED: 410}.get(first.code, 404)
         return JSONResponse({"error": first.message, "code": first.code.value}, status_code=status)
     return FileResponse(path, media_type=media_type, filename=name)
 

@@ -24,7 +24,9 @@ from cli import lead_import, prospects, rate_limit
 from cli.args import Parser, port_number, whole_number
 from cli.progress import MigrationBar, bar
 from core.config import SettingsError, settings_from_env
+from core.db import close_db, init_db, tortoise_config
 from core.errors import DomainError
+from models import Company, Role, User
 
 DEMO_QUERY = "{ leads(first: 5) { edges { node { title person { name } organization { name } } } } }"
 
@@ -113,8 +115,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 async def _create_company(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.account import create_company
-    from models import Company
 
     # `import --company NAME` and the operator find companies by name: keep names apart here.
     same = await Company.filter(name=args.name.strip()).first()
@@ -125,8 +127,8 @@ async def _create_company(args: argparse.Namespace) -> None:
 
 
 async def _create_user(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.account import create_user
-    from models import Company, Role
 
     if not await Company.exists(id=args.company):
         raise UsageError(f"no company with id {args.company}")
@@ -143,8 +145,8 @@ async def _create_user(args: argparse.Namespace) -> None:
 
 
 async def _create_token(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.account import create_token
-    from models import User
 
     if not await User.exists(id=args.user_id):
         raise UsageError(f"no user with id {args.user_id}")
@@ -152,6 +154,7 @@ async def _create_token(args: argparse.Namespace) -> None:
 
 
 async def _revoke_token(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.account import revoke_token
 
     if not await revoke_token(args.token):
@@ -160,8 +163,8 @@ async def _revoke_token(args: argparse.Namespace) -> None:
 
 
 async def _create_team(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.account import create_team
-    from models import Company, User
 
     if not await Company.exists(id=args.company):
         raise UsageError(f"no company with id {args.company}")
@@ -210,9 +213,9 @@ async def run_command(args: argparse.Namespace) -> int:
 
 async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
     """Fill an empty database with the demo company, then print a new token for its admin."""
+    # Imported when this command runs: not every start of the CLI needs it.
     from cli.demo import fill_demo
     from domain.account import create_token
-    from models import Company, Role, User
 
     if not await Company.exists():
         print(f"Creating the demo company with {leads:,} leads...", file=sys.stderr, flush=True)
@@ -248,6 +251,7 @@ async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
 
 
 def export_schema(output: str, *, check: bool) -> int:
+    # Imported when this command runs: not every start of the CLI needs it.
     import schema
 
     text = schema.schema.as_str() + "\n"
@@ -269,6 +273,7 @@ def export_schema(output: str, *, check: bool) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Imported when this command runs: not every start of the CLI needs it.
     import uvicorn
 
     # Migrate (and fill the demo) once, before any worker starts: several workers would
@@ -277,6 +282,7 @@ def serve(args: argparse.Namespace) -> int:
     status = _port_free(args.host, args.port) or asyncio.run(_with_database(step))
     if status:
         return status
+    # Imported when this command runs: not every start of the CLI needs it.
     from core.logs import logging_config
 
     # Our logging config in every worker process; the request line (core/request_log.py)
@@ -319,8 +325,6 @@ def _port_free(host: str, port: int) -> int:
 
 
 async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
-    from core.db import close_db, init_db, tortoise_config
-
     url = settings_from_env().database_url
     connection = tortoise_config(url)["connections"]["default"]
     if connection["engine"].endswith("sqlite") and not Path(connection["credentials"]["file_path"]).parent.is_dir():
@@ -345,6 +349,7 @@ async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
 
 
 def _safe_url(url: str) -> str:
+    # Imported when this command runs: not every start of the CLI needs it.
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
@@ -368,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(exc))
     if args.command == "export-schema":
         return export_schema(args.output, check=args.check)
+    # Imported when this command runs: not every start of the CLI needs it.
     from core.logs import configure_logging
 
     configure_logging(settings)

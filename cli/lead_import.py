@@ -81,6 +81,7 @@ async def _company(ref: str) -> Company:
 
 
 async def run(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from jobs import import_leads  # noqa: F401  (registers the kind of job)
     from jobs.runner import claim_this_job, run_job
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from models import Job
+
 
 def bar(total: int | None, what: str, **options: Any) -> tqdm:
     """A bar on stderr, or a silent stand-in when stderr is no terminal."""
@@ -69,8 +71,6 @@ class MigrationBar:
 @contextlib.asynccontextmanager
 async def job_progress(job_id: int, what: str) -> AsyncIterator[None]:
     """Follow a job's ``done`` of ``total`` items on a bar while the block runs it."""
-    from models import Job
-
     if not sys.stderr.isatty():
         yield
         return

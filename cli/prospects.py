@@ -92,6 +92,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
 
 
 async def _load(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.prospect_load import load_prospects
 
     fmt = args.format or ("csv" if str(args.path).lower().endswith(".csv") else "jsonl")
@@ -115,6 +116,7 @@ async def _load(args: argparse.Namespace) -> None:
 
 
 async def _generate(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.prospect_generator import generate_prospects
 
     if args.count < 0 or (args.organizations is not None and args.organizations < 1):
@@ -129,6 +131,7 @@ async def _generate(args: argparse.Namespace) -> None:
 
 
 async def _erase(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.prospect_erasure import erase_person, find_person
 
     missing = []
@@ -143,6 +146,7 @@ async def _erase(args: argparse.Namespace) -> None:
 
 
 async def _review(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.prospect_report import open_reports, review_report
 
     if args.report is None:
@@ -164,6 +168,7 @@ async def _review(args: argparse.Namespace) -> None:
 
 
 async def _renew(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.billing import renew_billing_period, renew_due
 
     if args.company is not None:
@@ -181,6 +186,7 @@ async def _renew(args: argparse.Namespace) -> None:
 
 
 async def _add_on(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.billing import set_add_on
 
     if not await Company.exists(id=args.company):
@@ -191,12 +197,14 @@ async def _add_on(args: argparse.Namespace) -> None:
 
 
 async def _create_operator_token(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.operator import create_operator_token
 
     print(await create_operator_token(args.name))
 
 
 async def _revoke_operator_token(args: argparse.Namespace) -> None:
+    # Imported when this command runs: not every start of the CLI needs it.
     from domain.operator import revoke_operator_token
 
     if not await revoke_operator_token(args.token, dt.datetime.now(dt.UTC)):

@@ -28,6 +28,10 @@ class Settings:
     - ``LEADBOX_FILES_DIR``: where uploaded imports and finished exports are kept (default
       ``var/files`` under the working directory).
     - ``LEADBOX_MAX_UPLOAD_MB``: the largest file an import accepts, in MB (default 50).
+    - ``LEADBOX_FILE_RETENTION_HOURS``: how long a finished export's file is kept (default 72);
+      uploaded import files go as soon as their import is over (jobs/file_cleanup.py).
+    - ``LEADBOX_RECORD_RETENTION_DAYS``: how long keyed create requests, finished webhook
+      deliveries and persisted query texts are kept (default 30).
     - ``LEADBOX_MAX_BODY_KB``: the largest request body other than a file upload, in KB (default
       1024); larger ones are answered 413 before they are read.
     - ``LEADBOX_LOG_FORMAT``: ``text`` (the default) or ``json``, one object a line (core/logs.py).
@@ -78,6 +82,9 @@ class Settings:
     # Uploaded import files and written exports.
     files_dir: str = "var/files"
     max_upload_bytes: int = 50 << 20
+    # How long finished exports and bookkeeping rows are kept (jobs/file_cleanup.py).
+    file_retention_hours: int = 72
+    record_retention_days: int = 30
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
     # What an import file may hold (domain/import_limits.py).
@@ -217,6 +224,8 @@ def settings_from_env() -> Settings:
         mail_from=env.get("LEADBOX_MAIL_FROM") or None,
         files_dir=env.get("LEADBOX_FILES_DIR") or "var/files",
         max_upload_bytes=env_int("LEADBOX_MAX_UPLOAD_MB", 50, minimum=1) << 20,
+        file_retention_hours=env_int("LEADBOX_FILE_RETENTION_HOURS", 72, minimum=1, maximum=24 * 366),
+        record_retention_days=env_int("LEADBOX_RECORD_RETENTION_DAYS", 30, minimum=1, maximum=3660),
         compiled_operations=_flag(env.get("LEADBOX_COMPILED_OPERATIONS") or "1"),
         cors_origins=_origins("LEADBOX_CORS_ORIGINS"),
         introspection=_switch("LEADBOX_INTROSPECTION", True),

@@ -28,6 +28,8 @@ from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapp
 from tortoise.exceptions import OperationalError
 from tortoise.fields.data import CharEnumFieldInstance
 
+from core.config import database_url_from_env
+
 MODEL_MODULES = ["models"]
 
 # tortoise's SQLite backend adapts dates and datetimes but not times, so a TimeField (an
@@ -167,6 +169,7 @@ async def init_db(
     uvicorn runs the lifespan (which connects) in a task of its own, and request tasks do not
     inherit its context variables, where tortoise keeps its state by default.
     """
+    # Loaded only to migrate: serving and most commands never need it.
     from tortoise.migrations.api import migrate
 
     config = tortoise_config(database_url)
@@ -325,7 +328,5 @@ def __getattr__(name: str) -> Any:
     # Built when asked for, not on import: a bad DATABASE_URL must not break importing this
     # module (the leadbox CLI reports it as one line of error).
     if name == "TORTOISE_ORM":
-        from core.config import database_url_from_env
-
         return tortoise_config(database_url_from_env())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

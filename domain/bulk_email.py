@@ -25,9 +25,10 @@ from core.config import settings_from_env
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
+from domain.contact_list import primary_value
+from domain.job import create_job
 from domain.lead import get_lead, visible_leads
 from domain.viewer import Viewer
-from jobs.runner import create_job
 from models import Email, EmailDirection, Job, Lead, Organization, Person, User
 
 KIND = "bulk_email"
@@ -131,11 +132,9 @@ async def submit_bulk_email(viewer: Viewer, lead_ids: Sequence[uuid.UUID], subje
 
 
 def primary_email(person: Person | None) -> str | None:
-    entries = [e for e in (person.emails if person else None) or [] if (e.get("value") or "").strip()]
-    if not entries:
-        return None
-    chosen = next((e for e in entries if e.get("primary")), entries[0])
-    return str(chosen["value"]).strip()
+    """The address a message to ``person`` goes to: their primary email (domain.contact_list)."""
+    address = (primary_value(person.emails) or "").strip() if person else ""
+    return address or None
 
 
 async def prepare(viewer: Viewer, lead_id: uuid.UUID, subject: str, body: str) -> Outgoing:

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import orjson
 
 from core.db import insert_rows
+from core.jsonable import loggable
 from domain import webhook_outbox
 from domain.viewer import Viewer
 from models import ChangeLogEntry
-
-
-def loggable(value: Any) -> Any:
-    """A JSON-safe form of a field value for the log."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [loggable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: loggable(v) for k, v in value.items()}
-    return value
 
 
 def entry(

@@ -18,13 +18,17 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.activity import activity_status
 from domain.columns import ACTIVITY_STATUS_OPTIONS, Column, ColumnOption, ColumnSource, ColumnType, is_custom, resolve
+from domain.contact_list import primary_value
 from domain.viewer import Viewer
-from loaders import Loaders
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
+
+if TYPE_CHECKING:
+    # The caller's request loaders, passed in: a type only, the domain does not build them.
+    from loaders import Loaders
 
 
 class Cell:
@@ -289,10 +293,6 @@ ORG_TEXT = {
 }
 
 
-def _primary(items: list[dict[str, Any]]) -> str | None:
-    return next((i["value"] for i in items if i.get("primary")), items[0]["value"] if items else None)
-
-
 def _cell(column: Column, row: _Row, refs: _Refs) -> Cell | None:
     if column.custom_field is not None:
         record = {ColumnSource.LEAD: row.lead, ColumnSource.PERSON: row.person, ColumnSource.ORGANIZATION: row.org}[
@@ -337,7 +337,7 @@ def _cell(column: Column, row: _Row, refs: _Refs) -> Cell | None:
     if key in PERSON_TEXT:
         return _text(getattr(person, PERSON_TEXT[key])) if person else None
     if key in ("person.email", "person.phone"):
-        return _text(_primary(person.emails if key == "person.email" else person.phones)) if person else None
+        return _text(primary_value(person.emails if key == "person.email" else person.phones)) if person else None
     if key == "person.owner":
         return _user(refs.users, person.owner_id) if person else None
     if key == "person.organization":

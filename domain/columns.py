@@ -86,6 +86,10 @@ class UnknownColumn(PublicError):
 
 
 L, P, ORG = ColumnSource.LEAD, ColumnSource.PERSON, ColumnSource.ORGANIZATION
+# The most columns one read of lead values may ask for (`Lead.values(columns:)`, the inbox and the
+# read engine alike): each is read and converted for every lead of the page.
+MAX_VALUE_COLUMNS = 100
+
 T = ColumnType
 
 SOURCE_LABELS = {

@@ -35,6 +35,7 @@ from domain.duplicate import DuplicatePolicy, Resolution, check_lead, match_key
 from domain.lead import ENTITY as LEAD_ENTITY
 from domain.pipeline import placement
 from domain.validation import money
+from domain.versioned import write_many
 from domain.viewer import Viewer
 from models import (
     Activity,
@@ -269,7 +270,7 @@ async def convert_deal_to_lead(
         await Note.filter(deal_id=deal.id).update(**moved)
         await refresh_next_activity([lead.id])
         deal.deleted_at = dt.datetime.now(dt.UTC)
-        await deal.save(update_fields=["deleted_at", "updated_at"])
+        await write_many(Deal, [deal.id], deleted_at=deal.deleted_at)
         deal_gid, lead_gid = deal_global_id(deal.id), lead_global_id(lead.id)
         await changelog.write(
             [

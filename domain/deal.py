@@ -26,7 +26,7 @@ from domain.person import get_person
 from domain.pipeline import get_pipeline, placement
 from domain.refs import check_owner_user
 from domain.validation import money, text
-from domain.versioned import check_version, write_changes
+from domain.versioned import check_version, write_changes, write_many
 from domain.viewer import Viewer
 from models import Company, CustomFieldEntity, Deal, DealParticipant, DealStatus, Organization, Person, Visibility
 
@@ -273,7 +273,8 @@ async def delete_deal(viewer: Viewer, deal_id: int) -> Deal:
     deal = await get_live_deal(viewer, deal_id)
     async with in_transaction():
         deal.deleted_at = now()
-        await deal.save(update_fields=["deleted_at", "updated_at"])
+        await write_many(Deal, [deal.id], deleted_at=deal.deleted_at)
+        deal.version += 1
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, deal.id, "DELETED")])
     return deal
 
@@ -287,7 +288,8 @@ async def restore_deal(viewer: Viewer, deal_id: int) -> Deal:
         if deal.status == DealStatus.OPEN:
             await check_open_deal_capacity(viewer.company_id, ("input", "id"))
         deal.deleted_at = None
-        await deal.save(update_fields=["deleted_at", "updated_at"])
+        await write_many(Deal, [deal.id], deleted_at=None)
+        deal.version += 1
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, deal.id, "RESTORED")])
     return deal
 

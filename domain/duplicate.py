@@ -29,7 +29,7 @@ from typing import Any
 
 from core.db import fetch
 from core.errors import DomainError, ErrorCode, FieldError
-from core.locks import lock_key
+from core.locks import lock_keys
 from domain.fold import fold_key
 from domain.viewer import Viewer
 from models import Lead, Organization, Person
@@ -46,13 +46,23 @@ async def lock_duplicates(
     transaction of the company can check (and so insert) a person or organization with the
     same match key. PostgreSQL: an advisory lock per company, kind and key, taken in one order
     so that two callers cannot wait on each other; SQLite: the database write lock."""
-    wanted = sorted(
-        (kind, key)
-        for kind, name in (("organization", organization_name), ("person", person_name))
-        if name is not None and (key := match_key(name))
+    await lock_contact_keys(
+        company_id,
+        organization_keys=[match_key(organization_name)] if organization_name is not None else [],
+        person_keys=[match_key(person_name)] if person_name is not None else [],
     )
-    for kind, key in wanted:
-        await lock_key("duplicate", company_id, kind, key)
+
+
+async def lock_contact_keys(
+    company_id: int, *, organization_keys: Sequence[str] = (), person_keys: Sequence[str] = ()
+) -> None:
+    """:func:`lock_duplicates` for many match keys at once (an import's batch): the same locks,
+    so an import and a createLead of one name wait for each other; taken in one order
+    (core.locks.lock_keys), so that neither can wait on the other in a circle."""
+    await lock_keys(
+        [("duplicate", company_id, "organization", key) for key in organization_keys if key]
+        + [("duplicate", company_id, "person", key) for key in person_keys if key]
+    )
 
 
 def match_key(text: str | None) -> str:

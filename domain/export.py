@@ -6,7 +6,11 @@ keyset pages of :data:`PAGE_ROWS` leads (:func:`domain.lead_query.find_leads`, t
 :func:`domain.column_values.page_values` for the page), writing each page's rows and dropping
 them before the next, so memory does not grow with the number of leads. The file is written
 under a temporary name beside its target and renamed into place once complete, so a reader
-never sees half a file and a run redone after a crash starts again from nothing.
+never sees half a file and a run redone after a crash starts again from nothing. Every
+temporary file of an export (the ``.part`` file and, for XLSX, the sheet openpyxl streams its
+rows into, which would otherwise go to the system's temporary folder) is named
+``.<target stem>.<owner>-<random>.part`` beside the target, so that a process killed half-way
+leaves nothing outside the files folder and :mod:`jobs.file_cleanup` can tell whose it is.
 
 The export holds exactly what the viewer's ``leads`` list shows for the same filter and sort
 (the same statement builds both), in the same order, each value as ``Cell.display()`` gives it:
@@ -38,6 +42,7 @@ from typing import Any, Protocol
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet import _writer as sheet_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
@@ -234,12 +239,19 @@ class _CsvSink:
 
 
 class _XlsxSink:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sheet_file: Path) -> None:
         self._path = path
         # Write-only: rows go to a temporary file as they come, strings inline, so nothing
         # accumulates in memory however many rows there are.
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("Leads")
+        # openpyxl would make that file in the system's temporary folder, where a killed process
+        # leaves it for good; the sheet's writer is made here instead, on a file of ours beside
+        # the export. openpyxl's cleanup() removes the file from its list of temporaries.
+        sheet_writer.ALL_TEMP_FILES.append(str(sheet_file))
+        writer = sheet_writer.WorksheetWriter(self._sheet, out=str(sheet_file))
+        writer.write_top()
+        self._sheet._writer = writer
 
     def header(self, labels: list[str]) -> None:
         self._sheet.append([xlsx_text(self._sheet, label) for label in labels])
@@ -262,11 +274,19 @@ class _XlsxSink:
                 writer.cleanup()
 
 
+PART_SUFFIX = ".part"
+
+
+def part_prefix(target: Path, owner: str) -> str:
+    """How the temporary files of ``target`` written by ``owner`` begin (see jobs/file_cleanup.py)."""
+    return f".{target.stem}.{owner}-"
+
+
 @contextlib.contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
+def _temporary_beside(target: Path, owner: str) -> Iterator[Path]:
     """A fresh temporary file name in the target's folder, removed unless it was renamed into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=target.parent)
+    handle, name = tempfile.mkstemp(prefix=part_prefix(target, owner), suffix=PART_SUFFIX, dir=target.parent)
     os.close(handle)
     part = Path(name)
     try:
@@ -293,15 +313,21 @@ async def write_export(
     *,
     page_rows: int = PAGE_ROWS,
     after_page: Callable[[int], Awaitable[None]] | None = None,
+    owner: str = "local",
 ) -> ExportOutcome:
     """Write the export to ``target`` (replacing it whole); ``after_page(rows so far)`` runs
-    after each page, e.g. to renew a job's lease or to stop by raising."""
+    after each page, e.g. to renew a job's lease or to stop by raising. ``owner`` (letters and
+    digits) goes into the names of the temporary files, so that a clean-up can tell whose they are."""
     definitions = await all_definitions(viewer.company_id)
     columns = resolve(request.keys, definitions)
     kept = make_loaders(viewer)
     rows = pages = 0
-    with _temporary_beside(target) as part:
-        sink: _Sink = _CsvSink(part) if request.format is ExportFormat.CSV else _XlsxSink(part)
+    with contextlib.ExitStack() as temporaries:
+        part = temporaries.enter_context(_temporary_beside(target, owner))
+        if request.format is ExportFormat.CSV:
+            sink: _Sink = _CsvSink(part)
+        else:
+            sink = _XlsxSink(part, temporaries.enter_context(_temporary_beside(target, owner)))
         try:
             sink.header([c.label for c in columns])
             after: str | None = None

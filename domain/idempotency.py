@@ -25,8 +25,8 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, fail
+from core.jsonable import loggable
 from core.locks import lock_key
-from domain.changelog import loggable
 from domain.viewer import Viewer
 from models import IdempotentRequest
 

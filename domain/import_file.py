@@ -145,6 +145,7 @@ def _csv_reason(error: csv.Error) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
+    # Loaded on first use: a large library that only XLSX files need.
     from openpyxl import load_workbook
 
     try:

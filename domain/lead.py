@@ -25,7 +25,7 @@ from domain.organization import OrganizationData, create_organization, get_organ
 from domain.person import PersonData, create_person, get_person
 from domain.refs import check_labels, check_owner_user, check_team
 from domain.validation import money, text
-from domain.versioned import check_version, write_changes
+from domain.versioned import check_version, write_changes, write_many
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
 
@@ -304,8 +304,12 @@ async def set_archived(viewer: Viewer, ids: Sequence[uuid.UUID], archived: bool)
     to_change = [lead for lead in leads if lead.is_archived != archived]
     async with in_transaction():
         if to_change:
-            await Lead.filter(id__in=[lead.id for lead in to_change]).update(
-                is_archived=archived, archived_at=stamp if archived else None, updated_at=stamp
+            await write_many(
+                Lead,
+                [lead.id for lead in to_change],
+                is_archived=archived,
+                archived_at=stamp if archived else None,
+                updated_at=stamp,
             )
         action = "ARCHIVED" if archived else "UNARCHIVED"
         await changelog.write(

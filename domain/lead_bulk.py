@@ -25,6 +25,7 @@ from domain.lead_filter import filter_errors
 from domain.lead_labels import chunks, replace_labels
 from domain.lead_query import LeadQuery, matching_leads
 from domain.refs import check_labels
+from domain.versioned import write_many
 from domain.viewer import Viewer
 from models import ChangeLogEntry, CustomFieldEntity, Lead
 
@@ -136,9 +137,9 @@ async def bulk_update_leads(
             label_entries = await replace_labels([lead.id for lead in leads], label_ids, viewer, add=add, remove=remove)
             changed.update(uuid.UUID(e.entity_id) for e in label_entries)
             entries += label_entries
-        # A change of labels or custom fields is a change of the lead: it moves up in "last updated".
-        for chunk in chunks(sorted(changed - stamped, key=str)):
-            await Lead.filter(id__in=chunk).update(updated_at=stamp)
+        # A change of labels or custom fields is a change of the lead: it moves up in "last updated",
+        # and every lead changed gets a new version (a client's expectedVersion sees the change).
+        await write_many(Lead, sorted(changed, key=str), updated_at=stamp)
         await changelog.write(entries)
     return len(changed)
 

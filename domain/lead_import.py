@@ -38,6 +38,7 @@ from domain.custom_field import all_definitions
 from domain.duplicate import Resolution
 from domain.import_file import FileFormat, read_rows
 from domain.import_limits import ImportLimits, inspect_xlsx, too_many_rows
+from domain.job import create_job
 from domain.validation import CURRENCIES
 from domain.viewer import Viewer
 from models import Job
@@ -188,8 +189,6 @@ async def start_import(
     limits: ImportLimits | None = None,
 ) -> Job:
     """Check the mapping against the saved file and queue the import; nothing is written yet."""
-    from jobs.runner import create_job
-
     path = ("input", "mapping")
     await check_mapping(viewer, mapping, path)
     currency = (default_currency or "").strip().upper() or None

@@ -23,7 +23,7 @@ from core.errors import ErrorCode
 from domain import changelog
 from domain import organization as organizations
 from domain import person as persons
-from domain.duplicate import Resolution, contacts_by_key, match_key
+from domain.duplicate import Resolution, contacts_by_key, lock_contact_keys, match_key
 from domain.lead_import_rows import BatchContext, GoodRow, Problem, check_row
 from domain.lead_state import enabled_sql
 from domain.lead_status import initial_status_id
@@ -82,6 +82,14 @@ async def write_batch(context: BatchContext, job_id: int, rows: Sequence[tuple[i
         else:
             good.append(checked)
 
+    # createLead's duplicate locks (domain.duplicate), for every name of the batch, held until the
+    # batch commits: a createLead or another import of one of these names waits, then finds the
+    # contact made here, instead of both checking before either inserts.
+    await lock_contact_keys(
+        viewer.company_id,
+        organization_keys=[r.organization["name_key"] for r in good if r.organization],
+        person_keys=[r.person["name_key"] for r in good if r.person],
+    )
     link = context.duplicates == Resolution.LINK
     existing_orgs: dict[str, list[dict[str, Any]]] = {}
     existing_persons: dict[str, list[dict[str, Any]]] = {}

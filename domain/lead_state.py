@@ -15,11 +15,11 @@ from typing import Any
 
 from core.db import fetch
 from domain import changelog
+from domain.versioned import write_many
 from domain.viewer import Viewer
 from models import Category, LeadStatus, Person
 
 PERSON_ENTITY = "person"
-CHUNK = 500
 
 
 class HiddenReason(str, Enum):
@@ -180,8 +180,7 @@ async def start_at_initial(
     )
     now = dt.datetime.now(dt.UTC)
     ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), CHUNK):
-        await Person.filter(id__in=ids[start : start + CHUNK]).update(lead_status_id=initial.id, updated_at=now)
+    await write_many(Person, ids, lead_status_id=initial.id, updated_at=now)
     await changelog.write(
         [
             changelog.entry(

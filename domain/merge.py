@@ -28,6 +28,7 @@ from domain.lead import ENTITY, get_lead
 from domain.organization import get_organization
 from domain.person import get_person
 from domain.refs import check_owner_user, check_team
+from domain.versioned import write_many
 from domain.viewer import Viewer
 from models import Activity, Email, Lead, LeadLabel, LeadLabelLink, Note
 
@@ -266,9 +267,7 @@ async def merge_leads(
         if missing:
             await LeadLabelLink.bulk_create([LeadLabelLink(lead_id=survivor.id, label_id=i) for i in missing])
         await Lead.filter(id=other.id, company_id=viewer.company_id).delete()
-        await Lead.filter(id=survivor.id, company_id=viewer.company_id).update(
-            **plan.changes, updated_at=plan.merged.updated_at
-        )
+        await write_many(Lead, [survivor.id], **plan.changes, updated_at=plan.merged.updated_at)
         await refresh_next_activity([survivor.id])
         entries = [
             changelog.entry(

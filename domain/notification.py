@@ -24,6 +24,11 @@ async def notify(
     )
 
 
+async def unread_count(viewer: Viewer) -> int:
+    """How many of the viewer's notifications in their company are unread."""
+    return await Notification.filter(user_id=viewer.user_id, company_id=viewer.company_id, read_at=None).count()
+
+
 async def mark_read(viewer: Viewer, ids: Sequence[int] | None) -> int:
     """Mark the viewer's notifications read: the ones named, or all when ``ids`` is None."""
     query = Notification.filter(user_id=viewer.user_id, company_id=viewer.company_id, read_at=None)

@@ -24,7 +24,7 @@ from domain.lead_status import get_status, initial_status_id
 from domain.organization import get_organization
 from domain.refs import check_owner_user
 from domain.validation import email_problem, phone_problem, text
-from domain.versioned import check_version, write_changes
+from domain.versioned import check_version, write_changes, write_many
 from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Person, Visibility
 
@@ -230,7 +230,8 @@ async def set_lead_status(viewer: Viewer, person_id: int, status_id: int) -> Per
         old = state.stored.name if state.stored else None
         person.lead_status_id = status.id
         person.updated_at = dt.datetime.now(dt.UTC)
-        await Person.filter(id=person.id).update(lead_status_id=status.id, updated_at=person.updated_at)
+        await write_many(Person, [person.id], lead_status_id=status.id, updated_at=person.updated_at)
+        person.version += 1
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "UPDATED", "lead_status", old, status.name)]
         )

@@ -224,6 +224,7 @@ MAX_PHONE_DIGITS = 17
 
 def email_problem(value: str) -> str | None:
     """Why ``value`` is not an email address, or None when it is one (its domain is not looked up)."""
+    # Loaded on first use: a large library that most requests never need.
     from email_validator import EmailNotValidError, validate_email
 
     if len(value) > 320:  # longer than any address can be: refused before the library reads it
@@ -240,6 +241,7 @@ def email_problem(value: str) -> str | None:
 def phone_problem(value: str) -> str | None:
     """Why ``value`` is not a phone number, or None. ``+<country code> ...`` is checked against that
     country's numbering plan (known code, not too long); a number without one by its digits."""
+    # Loaded on first use: a large library that most requests never need.
     import phonenumbers
 
     if len(value) > MAX_PHONE_LENGTH:
@@ -272,6 +274,7 @@ def phone_problem(value: str) -> str | None:
 
 def country_problem(value: str) -> str | None:
     """Why ``value`` names no country, or None: an ISO 3166 code (SE, SWE) or an English name."""
+    # Loaded on first use: a large library that most requests never need.
     import pycountry
 
     try:

@@ -1,7 +1,9 @@
 """Updates of versioned records (leads, persons, organizations, deals): only what changed is
 written, on a row read under a lock, and a client may say which version it changed.
 
-Each such record has a ``version`` that every update through these rules raises by one. A client
+Each such record has a ``version`` that every update through these rules raises by one, and so
+does every other writer of such a record (bulk changes, archiving, a lead status, a merge, a
+conversion, deleting and restoring a deal) through :func:`write_many`. A client
 that read version 7 and sends ``expectedVersion: 7`` gets CONFLICT (and nothing is written) when
 someone else changed the record since; one that sends none has its fields applied on top of
 whatever the others wrote, field by field and custom value by custom value, never losing theirs.
@@ -10,13 +12,14 @@ whatever the others wrote, field by field and custom value by custom value, neve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from tortoise.expressions import F
 from tortoise.models import Model
 
 from core.errors import ErrorCode, fail
-from domain.changelog import loggable
+from core.jsonable import loggable
 
 
 def check_version(row: Model, expected: int | None, what: str, path: tuple[str, ...] = ("input",)) -> None:
@@ -48,3 +51,16 @@ async def write_changes(row: Model, values: dict[str, Any], *, touch: bool = Fal
     row.updated_at = stamp
     row.version += 1  # type: ignore[attr-defined]  # as above
     return changed
+
+
+CHUNK = 500
+
+
+async def write_many(model: type[Model], ids: Sequence[Any], **values: Any) -> None:
+    """Write ``values`` to the rows ``ids`` of ``model``, raising each one's ``version`` (and
+    ``updated_at``, unless ``values`` sets it), so that a client holding an older version gets
+    CONFLICT: for writers that change records other than field by field (bulk changes,
+    archiving, a lead status, a merge's survivor, a deal a conversion deleted)."""
+    values.setdefault("updated_at", dt.datetime.now(dt.UTC))
+    for start in range(0, len(ids), CHUNK):
+        await model.filter(id__in=list(ids[start : start + CHUNK])).update(**values, version=F("version") + 1)

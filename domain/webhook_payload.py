@@ -13,8 +13,8 @@ from typing import Any
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.models import Model
 
-import domain.changelog as changelog  # a module import: changelog imports the outbox, which imports this
 from core.ids import to_global_id
+from core.jsonable import loggable
 from models import Activity, Deal, Lead, Note, Organization, Person
 
 # The entity names of the change log, with their model and the API's type name.
@@ -75,7 +75,7 @@ def render(row: Model, type_name: str) -> dict[str, Any]:
         elif hasattr(value, "isoformat"):
             out[camel(name)] = value.isoformat()
         else:
-            out[camel(name)] = changelog.loggable(value)
+            out[camel(name)] = loggable(value)
     if isinstance(row, Lead):
         out["uuid"] = str(row.pk)
     return out

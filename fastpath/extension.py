@@ -52,11 +52,11 @@ class ReadEngine(SchemaExtension):
 
     async def _answer(self) -> dict[str, Any] | None:
         context = self.execution_context
-        text, document, request = context.query, context.graphql_document, context.context
+        document, request = context.graphql_document, context.context
         viewer = getattr(request, "viewer", None)
-        if text is None or document is None or viewer is None:
+        if document is None or viewer is None:
             return None
-        entry = self.plans.entry(text, context.operation_name, document)
+        entry, renames = self.plans.entry(document, context.operation_name)
         if entry is None:
             return None
         variables = context.variables
@@ -69,4 +69,8 @@ class ReadEngine(SchemaExtension):
         plan = entry.plan(schema._schema, coerced)
         if plan is None:
             return None
-        return await plan.answer(schema, request, coerced)
+        data = await plan.answer(schema, request, coerced)
+        if renames:
+            # A plan made for a document of the same shape with other root aliases.
+            data = {renames.get(key, key): value for key, value in data.items()}
+        return data

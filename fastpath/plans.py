@@ -1,10 +1,14 @@
-"""Plans by document: each validated query compiled once, kept in a bounded LRU.
+"""Plans by document shape: each validated query compiled once, kept in a bounded LRU.
 
-A plan depends on the document's text, the operation it runs and, when the document uses
-`@skip` / `@include` with variables, on those variables' values (a plan writes a fixed set of
-keys). Everything else a request varies (page size, cursors, filters, sorts, columns) is read from
-the variables when the plan runs, so one entry serves every request sending the same text.
-A document the compiler cannot plan is remembered too, so it is not tried again.
+A plan depends on the document's shape (fastpath/shape.py: its syntax tree without spacing,
+operation names and root aliases; aliases below the root are written into the plan's code and
+stay part of the key), the operation it runs and, when the document uses `@skip` / `@include`
+with variables, on those variables' values (a plan writes a fixed set of keys). Everything else a
+request varies (page size, cursors, filters, sorts, columns) is read from the variables when the
+plan runs, so one entry serves every request sending a document of that shape: a reprinted text,
+another operation name or other root aliases reuse the plan, whose root keys are renamed to the
+request's (:meth:`Plans.entry`). A document the compiler cannot plan is remembered too, so it is
+not tried again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from graphql.language import Visitor
 
 from fastpath.compiler import Unsupported
 from fastpath.operation import Plan, compile_operation
+from fastpath.shape import SHAPES
 
 # How many (text, operation) entries are kept, and how many plans one entry keeps (one per
 # combination of the `@skip` / `@include` variables' values).
@@ -43,6 +48,8 @@ class Entry:
     fragments: dict[str, FragmentDefinitionNode]
     # The variables `@skip` / `@include` read, in a fixed order (the key of ``plans``).
     switches: tuple[str, ...]
+    # The aliases of the document the plans were compiled from, by placeholder (fastpath.shape).
+    aliases: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], Plan | None] = field(default_factory=dict)
 
     def plan(self, schema: GraphQLSchema, variables: VariableValues) -> Plan | None:
@@ -76,25 +83,32 @@ class _Switches(Visitor):
 
 
 class Plans:
-    """The LRU of entries, keyed by the document's text and the operation's name."""
+    """The LRU of entries, keyed by the document's shape and the operation run."""
 
     def __init__(self, maxsize: int = MAX_DOCUMENTS) -> None:
         self.maxsize = maxsize
-        self.entries: OrderedDict[tuple[str, str | None], Entry | None] = OrderedDict()
+        self.entries: OrderedDict[tuple[Any, ...], Entry | None] = OrderedDict()
 
-    def entry(self, text: str, operation_name: str | None, document: DocumentNode) -> Entry | None:
-        """The entry of a validated document's operation; None when it is no query."""
-        key = (text, operation_name)
+    def entry(self, document: DocumentNode, operation_name: str | None) -> tuple[Entry | None, dict[str, str]]:
+        """The entry of a validated document's operation (None when it is no query), and the
+        renaming of the plans' root keys to this document's: {alias planned: alias asked}."""
+        shape = SHAPES.of(document)
+        key = shape.plan_key(shape.operation_index(operation_name))
         try:
             found = self.entries[key]
         except KeyError:
             found = _entry(document, operation_name)
+            if found is not None:
+                found.aliases = shape.aliases
             self.entries[key] = found
             if len(self.entries) > self.maxsize:
                 self.entries.popitem(last=False)
         else:
             self.entries.move_to_end(key)
-        return found
+        if found is None or found.aliases == shape.aliases:
+            return found, {}
+        # The same shape: only root aliases differ (nested ones are part of the key).
+        return found, {old: new for old, new in zip(found.aliases, shape.aliases, strict=True) if old != new}
 
 
 def _entry(document: DocumentNode, operation_name: str | None) -> Entry | None:

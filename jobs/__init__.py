@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
+from domain.job import KINDS
 from domain.viewer import Viewer
 from models import Job, JobItem
 
@@ -42,4 +43,5 @@ HANDLERS: dict[str, JobHandler] = {}
 
 def register(handler: JobHandler) -> JobHandler:
     HANDLERS[handler.kind] = handler
+    KINDS.add(handler.kind)
     return handler

@@ -9,6 +9,7 @@ when the job was canceled.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,6 +35,12 @@ def export_path(job: Job) -> Path:
     return folder / f"{job.id}{export.SUFFIXES[request.format]}"
 
 
+def owner_token(worker: str | None) -> str:
+    """The short name, safe in a file name, of the worker holding a job: the names of an
+    export's temporary files carry it, so that a clean-up knows which run wrote them."""
+    return hashlib.sha256((worker or "").encode()).hexdigest()[:12]
+
+
 def download_path(job_id: int) -> str:
     return f"/exports/{to_global_id('Job', job_id)}"
 
@@ -51,7 +58,12 @@ class ExportLeads:
             await Job.filter(id=job.id).update(result={"rowsWritten": rows})
 
         outcome = await write_export(
-            viewer, ExportRequest.from_params(job.params), target, page_rows=export.PAGE_ROWS, after_page=progress
+            viewer,
+            ExportRequest.from_params(job.params),
+            target,
+            page_rows=export.PAGE_ROWS,
+            after_page=progress,
+            owner=owner_token(job.locked_by),
         )
         # The file's place stays on the server side (items are not shown); the API shows the download path.
         return {"file": str(target), "rows": outcome.rows, "size": outcome.size, "pages": outcome.pages}
@@ -87,8 +99,8 @@ async def export_file(viewer: Viewer, global_id: str) -> tuple[Path, str, str]:
     """The finished export file a viewer may download: path, file name and media type.
 
     NOT_FOUND for a job that is not an export of the viewer's company that they started (an
-    admin may download any export of the company) or whose file is gone; CONFLICT while it
-    has not finished.
+    admin may download any export of the company); CONFLICT while it has not finished; DELETED
+    (HTTP 410) once its file is gone, removed after the retention (jobs/file_cleanup.py).
     """
     try:
         job_id = int(decode_id(global_id, "Job"))
@@ -102,7 +114,13 @@ async def export_file(viewer: Viewer, global_id: str) -> tuple[Path, str, str]:
     item = await JobItem.get_or_none(job_id=job.id, position=0, status=JobItemStatus.DONE)
     path = Path(item.result["file"]) if item is not None and item.result else None
     if path is None or not path.is_file():
-        raise fail("The export's file is no longer there.", ErrorCode.NOT_FOUND, "id")
+        removed = job.result.get("fileRemovedAt")
+        when = f" on {removed[:16].replace('T', ' ')} UTC" if isinstance(removed, str) else ""
+        raise fail(
+            f"The export's file was removed{when}: finished exports are kept for a limited time. Export again.",
+            ErrorCode.DELETED,
+            "id",
+        )
     request = ExportRequest.from_params(job.params)
     name = job.result.get("fileName") or f"leads{export.SUFFIXES[request.format]}"
     return path, name, export.MEDIA_TYPES[request.format]

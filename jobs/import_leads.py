@@ -101,6 +101,9 @@ class ImportLeads:
         if self._reader is not None and self._reader.job_id == job.id:
             self._reader.close()
             self._reader = None
+        # Every row is written or reported: the upload (personal data) is not needed any more.
+        # A failed or canceled import's file goes at the next clean-up (jobs/file_cleanup.py).
+        Path(job.params["file"]).unlink(missing_ok=True)
         return await import_summary(job)
 
 

@@ -12,13 +12,13 @@ import contextvars
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Sequence
 from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode, fail
+from domain.job import create_job as create_job  # queued from the domain; named here for the jobs' callers
 from domain.notification import notify
 from domain.viewer import Viewer, viewer_for_user
 from jobs import HANDLERS, LeaseLost
@@ -33,20 +33,6 @@ _lease: contextvars.ContextVar[dt.timedelta] = contextvars.ContextVar("job_lease
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-async def create_job(viewer: Viewer, kind: str, params: dict[str, Any], keys: Sequence[str]) -> Job:
-    """Persist a job with one item per key; a worker picks it up."""
-    if kind not in HANDLERS:
-        raise ValueError(f"unknown job kind {kind!r}")
-    async with in_transaction():
-        job = await Job.create(
-            company_id=viewer.company_id, kind=kind, params=params, total=len(keys), created_by_id=viewer.user_id
-        )
-        await JobItem.bulk_create(
-            [JobItem(job_id=job.id, position=i, key=str(k)) for i, k in enumerate(keys)], batch_size=1000
-        )
-    return job
 
 
 async def claim_job(worker: str, lease: dt.timedelta = LEASE) -> Job | None:
@@ -187,8 +173,6 @@ async def _finish(
 
 
 async def cancel_job(viewer: Viewer, job_id: int) -> Job:
-    from core.errors import ErrorCode, fail
-
     job = await get_job(viewer, job_id)
     if job.status not in ACTIVE:
         raise fail("Only a job that has not finished can be canceled.", ErrorCode.CONFLICT, "input", "id")
@@ -200,8 +184,6 @@ async def cancel_job(viewer: Viewer, job_id: int) -> Job:
 
 async def get_job(viewer: Viewer, job_id: int) -> Job:
     """A job of the viewer's company that they started (admins see every job of the company)."""
-    from core.errors import ErrorCode, fail
-
     job = await Job.get_or_none(id=job_id, company_id=viewer.company_id)
     if job is None or (not viewer.is_admin and job.created_by_id != viewer.user_id):
         raise fail("Job not found.", ErrorCode.NOT_FOUND, "input", "id")

@@ -19,6 +19,7 @@ from jobs import (
     export_leads,  # noqa: F401
     import_leads,  # noqa: F401
 )
+from jobs.file_cleanup import Cleanup
 from jobs.runner import LEASE, claim_job, run_job
 from jobs.webhooks import Dispatcher
 
@@ -26,13 +27,15 @@ log = logging.getLogger("leadbox.jobs")
 
 
 class Worker:
-    """Runs jobs; given the settings, :meth:`start` also starts the webhook dispatcher beside it."""
+    """Runs jobs; given the settings, :meth:`start` also starts the webhook dispatcher and the
+    clean-up of files and old rows (jobs/file_cleanup.py) beside it."""
 
     def __init__(
         self, poll_seconds: float = 1.0, lease: dt.timedelta = LEASE, settings: Settings | None = None
     ) -> None:
         self.poll_seconds = poll_seconds
         self.webhooks = Dispatcher(settings) if settings is not None else None
+        self.cleanup = Cleanup(settings) if settings is not None else None
         self.lease = lease
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._task: asyncio.Task[None] | None = None
@@ -42,12 +45,16 @@ class Worker:
         self._task = asyncio.create_task(self._loop(), name="leadbox-job-worker")
         if self.webhooks is not None:
             self.webhooks.start()
+        if self.cleanup is not None:
+            self.cleanup.start()
 
     def wake(self) -> None:
         """Look for work now rather than at the next poll (a job was just created)."""
         self._wake.set()
 
     async def stop(self) -> None:
+        if self.cleanup is not None:
+            await self.cleanup.stop()
         if self.webhooks is not None:
             await self.webhooks.stop()
         if self._task is not None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from core.db import fetch
 from domain.lead_state import LeadState
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
@@ -30,6 +31,8 @@ from models import (
     Deal,
     DealProduct,
     Email,
+    JobItem,
+    JobItemStatus,
     Lead,
     LeadColumnPreference,
     LeadLabel,
@@ -46,6 +49,7 @@ from models import (
     ProspectReport,
     Stage,
     Team,
+    TeamMember,
     User,
 )
 
@@ -115,6 +119,9 @@ class Loaders:
     lead_by_id: DataLoader[uuid.UUID, Lead | None]
     latest_report_by_purchase_id: DataLoader[int, ProspectReport | None]
     deal_id_by_source_lead_id: DataLoader[uuid.UUID, int | None]
+    # A job's failed items in order, at most so many: keyed (job id, how many); the job is one
+    # the viewer may see, checked where it was loaded.
+    failed_items_by_job: DataLoader[tuple[int, int], list[JobItem]]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -176,8 +183,6 @@ def make_loaders(viewer: Viewer) -> Loaders:
         return out
 
     async def team_members(keys: list[int]) -> dict[int, list[int]]:
-        from models import TeamMember
-
         out: dict[int, list[int]] = defaultdict(list)
         rows = await TeamMember.filter(team_id__in=keys, team__company_id=company_id).values_list("team_id", "user_id")
         for team_id, user_id in rows:
@@ -190,7 +195,25 @@ def make_loaders(viewer: Viewer) -> Loaders:
         )
         return {user_id: list(columns) for user_id, columns in rows}
 
+    async def failed_items(keys: list[tuple[int, int]]) -> list[list[JobItem]]:
+        # One statement for every job asked about: each job's first failed items, numbered in
+        # its own order (a job may have failed on many more items than are asked for).
+        job_ids = sorted({job_id for job_id, _ in keys})
+        rows = await fetch(
+            "SELECT job_id, position, key, code, error FROM ("
+            "SELECT job_id, position, key, code, error,"
+            " ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY position) AS n"
+            f" FROM job_item WHERE status = ? AND job_id IN ({', '.join('?' * len(job_ids))})"
+            ") AS failed WHERE n <= ? ORDER BY job_id, position",
+            [JobItemStatus.FAILED.value, *job_ids, max(limit for _, limit in keys)],
+        )
+        by_job: dict[int, list[JobItem]] = defaultdict(list)
+        for row in rows:
+            by_job[row["job_id"]].append(JobItem(**row))
+        return [by_job[job_id][:limit] for job_id, limit in keys]
+
     return Loaders(
+        failed_items_by_job=DataLoader(failed_items),
         person_by_id=DataLoader(_one(persons)),
         organization_by_id=DataLoader(_one(organizations)),
         user_by_id=DataLoader(_one(users)),

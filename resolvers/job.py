@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import strawberry
 
-from core.db import fetch
 from core.errors import DomainError
 from core.ids import decode_id, decode_input_id
 from core.pagination import Cursor, page_size
-from domain.notification import mark_read
+from domain.notification import mark_read, unread_count
 from jobs.runner import cancel_job, get_job
 from models import Notification as NotificationModel
 from resolvers.common import id_list, mutate
@@ -74,13 +73,10 @@ class JobQueries:
             NotificationEdge(cursor=Cursor(SORT, None, n.id).encode(), node=Notification.from_model(n))
             for n in rows[:size]
         ]
-        unread = await fetch(
-            "SELECT count(*) AS n FROM notification WHERE user_id = ? AND read_at IS NULL", [viewer.user_id]
-        )
         return NotificationConnection(
             edges=edges,
             page_info=PageInfo.of([e.cursor for e in edges], len(rows) > size, after),
-            unread_count=int(unread[0]["n"]),
+            unread_count=await unread_count(viewer),
         )
 
 

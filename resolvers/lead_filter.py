@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 
 from core.errors import DomainError, PublicError
-from core.ids import decode_id, decode_input_id, to_global_id
+from core.ids import decode_id, decode_input_id
 from domain.filter_refs import FilterRef, check_filter_refs
 from domain.lead_filter import Condition, FilterGroup, FilterOp, FilterOperator
 from domain.lead_query import LeadQuery, LeadSortField, SortDirection
@@ -92,19 +92,3 @@ async def lead_query(
         query.also.append(query_from_json(saved.definition))
     return query
 
-
-def filter_json(definition: dict[str, Any]) -> dict[str, Any]:
-    """A stored filter in the shape of the `LeadFilter` input, ready to send back as it is."""
-    out: dict[str, Any] = {
-        "sources": definition.get("sources", []),
-        "labelIds": [to_global_id("LeadLabel", i) for i in definition.get("label_ids", [])],
-        "ownerIds": [to_global_id("User", i) for i in definition.get("owner_user_ids", [])],
-        "teamIds": [to_global_id("Team", i) for i in definition.get("team_ids", [])],
-        "predefined": definition.get("predefined", []),
-        "search": definition.get("search"),
-    }
-    if definition.get("lead_status_ids"):
-        out["leadStatusIds"] = [to_global_id("LeadStatus", i) for i in definition["lead_status_ids"]]
-    if definition.get("conditions"):
-        out["conditions"] = definition["conditions"]
-    return out

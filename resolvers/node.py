@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
+from tortoise.models import Model
 
 from core.errors import DomainError, PublicError
 from core.ids import decode_id, from_global_id
@@ -58,17 +59,26 @@ from schema.selection import Selection
 MAX_NODES = 100
 
 
-async def _user(viewer: Viewer, key: Any) -> User | None:
-    user = await UserModel.get_or_none(id=key, company_id=viewer.company_id)
-    return User.from_model(user) if user else None
 
 
-async def _team(viewer: Viewer, key: Any) -> Team | None:
-    team = await TeamModel.get_or_none(id=key, company_id=viewer.company_id)
-    return Team.from_model(team) if team else None
+Loader = Callable[[Viewer, Any], Awaitable[Any]]
 
 
-def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Callable[[Viewer, Any], Awaitable[Any]]:
+def _row(model: type[Model], type_: Any, *, company: str = "company_id", own: bool = False) -> Loader:
+    """A row by id within the viewer's company (``company``: the path to the row's company id;
+    ``own``: the viewer's own rows only), as its type; None for anything else."""
+
+    async def load(viewer: Viewer, key: Any) -> Any:
+        scope: dict[str, Any] = {company: viewer.company_id}
+        if own:
+            scope["user_id"] = viewer.user_id
+        row = await model.get_or_none(id=key, **scope)
+        return type_.from_model(row) if row else None
+
+    return load
+
+
+def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Loader:
     async def load(viewer: Viewer, key: Any) -> Any:
         try:
             return type_.from_model(await getter(viewer, key))
@@ -78,31 +88,9 @@ def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Callabl
     return load
 
 
-async def _job(viewer: Viewer, key: Any) -> Job | None:
-    try:
-        return Job.from_model(await get_job(viewer, key))
-    except DomainError:
-        return None
 
 
-async def _pipeline(viewer: Viewer, key: Any) -> Pipeline | None:
-    row = await PipelineModel.get_or_none(id=key, company_id=viewer.company_id)
-    return Pipeline.from_model(row) if row else None
 
-
-async def _stage(viewer: Viewer, key: Any) -> Stage | None:
-    row = await StageModel.get_or_none(id=key, pipeline__company_id=viewer.company_id)
-    return Stage.from_model(row) if row else None
-
-
-async def _product(viewer: Viewer, key: Any) -> Product | None:
-    row = await ProductModel.get_or_none(id=key, company_id=viewer.company_id)
-    return Product.from_model(row) if row else None
-
-
-async def _custom_field(viewer: Viewer, key: Any) -> CustomField | None:
-    row = await CustomFieldModel.get_or_none(id=key, company_id=viewer.company_id)
-    return CustomField.from_model(row) if row else None
 
 
 async def _saved_filter(viewer: Viewer, key: Any) -> SavedFilter | None:
@@ -112,10 +100,6 @@ async def _saved_filter(viewer: Viewer, key: Any) -> SavedFilter | None:
         return None  # another user's private filter looks exactly like a missing one
     return SavedFilter.from_model(saved, bool(await favorite_ids(viewer, [saved.id])))
 
-
-async def _notification(viewer: Viewer, key: Any) -> Notification | None:
-    row = await NotificationModel.get_or_none(id=key, user_id=viewer.user_id, company_id=viewer.company_id)
-    return Notification.from_model(row) if row else None
 
 
 async def _prospect_person(viewer: Viewer, key: Any) -> ProspectPerson | None:
@@ -137,40 +121,28 @@ async def _prospect_organization(viewer: Viewer, key: Any) -> ProspectOrganizati
     return ProspectOrganization.from_model(row, bool(owned))
 
 
-async def _saved_prospect_filter(viewer: Viewer, key: Any) -> SavedProspectFilter | None:
-    try:
-        return SavedProspectFilter.from_model(await get_saved_prospect_filter(viewer, key))
-    except DomainError:
-        return None
 
 
-async def _prospect_purchase(viewer: Viewer, key: Any) -> ProspectPurchase | None:
-    row = await ProspectPurchaseModel.get_or_none(id=key, company_id=viewer.company_id)
-    return ProspectPurchase.from_model(row) if row else None
 
-
-async def _prospect_report(viewer: Viewer, key: Any) -> ProspectReport | None:
-    row = await ProspectReportModel.get_or_none(id=key, company_id=viewer.company_id)
-    return ProspectReport.from_model(row) if row else None
-
-
-LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
+# Each Node type's lookup: a rule's getter (which checks visibility) where there is one, else the row
+# within the company; the few with more to check have a function above.
+LOADERS: dict[str, Loader] = {
     "Lead": _via(get_lead, Lead),
     "Person": _via(get_person, Person),
     "Organization": _via(get_organization, Organization),
     "LeadLabel": _via(get_label, LeadLabel),
     "Note": _via(get_note, Note),
     "Activity": _via(get_activity, Activity),
-    "User": _user,
-    "Team": _team,
-    "Job": _job,
-    "Notification": _notification,
+    "User": _row(UserModel, User),
+    "Team": _row(TeamModel, Team),
+    "Job": _via(get_job, Job),
+    "Notification": _row(NotificationModel, Notification, own=True),
     # Deleted deals too: a lead converted from a deal links to it, and it can be restored.
     "Deal": _via(get_deal, Deal),
-    "Pipeline": _pipeline,
-    "Stage": _stage,
-    "Product": _product,
-    "CustomField": _custom_field,
+    "Pipeline": _row(PipelineModel, Pipeline),
+    "Stage": _row(StageModel, Stage, company="pipeline__company_id"),
+    "Product": _row(ProductModel, Product),
+    "CustomField": _row(CustomFieldModel, CustomField),
     "SavedFilter": _saved_filter,
     "LeadStatus": _via(get_status, LeadStatus),
     "CategoryGroup": _via(get_group, CategoryGroup),
@@ -179,9 +151,9 @@ LOADERS: dict[str, Callable[[Viewer, Any], Awaitable[Any]]] = {
     "Selection": _via(get_selection, Selection),
     "ProspectPerson": _prospect_person,
     "ProspectOrganization": _prospect_organization,
-    "SavedProspectFilter": _saved_prospect_filter,
-    "ProspectPurchase": _prospect_purchase,
-    "ProspectReport": _prospect_report,
+    "SavedProspectFilter": _via(get_saved_prospect_filter, SavedProspectFilter),
+    "ProspectPurchase": _row(ProspectPurchaseModel, ProspectPurchase),
+    "ProspectReport": _row(ProspectReportModel, ProspectReport),
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphql import NoSchemaIntrospectionCustomRule
 from strawberry import Schema
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
@@ -66,6 +66,7 @@ from schema.prospect_purchase import ProspectPurchase, ProspectReport
 from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
 from schema.saved_filter import SavedFilter
 from schema.selection import Selection
+from schema.validation import ShapeValidation, ValidShapes
 
 Query = merge_types(
     "Query",
@@ -148,6 +149,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
     # list below, so that every other extension (put new ones before it) runs first.
     plans = Plans()
+    # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
+    valid_shapes = ValidShapes()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
     return LoggedSchema(
@@ -192,7 +195,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            # Validation once per document shape, whatever its names and spacing.
+            lambda: ShapeValidation(valid=valid_shapes),
             # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
             InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),

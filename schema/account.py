@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from core.ids import to_global_id
 from models import Team as TeamModel
 from models import User as UserModel
 from schema.base import InfoT, Node, RoleEnum
-
-if TYPE_CHECKING:
-    from schema.column import LeadColumn
-
-LeadColumnRef = Annotated["LeadColumn", strawberry.lazy("schema.column")]
+from schema.column import LeadColumn
 
 
 @strawberry.type(description="Permissions of a user; admins have all of them.")
@@ -68,9 +62,7 @@ class User(Node):
             "Only the viewer's own are readable: null for anyone else."
         )
     )
-    async def lead_columns(self, info: InfoT) -> list[LeadColumnRef] | None:
-        from schema.column import LeadColumn
-
+    async def lead_columns(self, info: InfoT) -> list[LeadColumn] | None:
         if self._id != info.context.require_viewer().user_id:
             return None
         return [LeadColumn.of(c) for c in await info.context.viewer_columns()]

@@ -11,7 +11,7 @@ from core.ids import to_global_id
 from domain.activity import ActivityStatus
 from models import Activity as ActivityModel
 from models import ActivityType
-from schema.base import InfoT, Node, describe_values
+from schema.base import InfoT, Node, describe_values, node_type
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -83,9 +83,7 @@ class Activity(Node):
 
     @strawberry.field(description="The user who is to do it; null if that user was removed.")
     async def assignee(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._assignee_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._assignee_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None

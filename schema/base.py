@@ -177,6 +177,23 @@ describe_values(
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global id; stable, and unique across types.")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        NODE_TYPES[cls.__name__] = cls
+
+
+# Every type implementing Node, by class name (each is also its GraphQL name), filled as their
+# modules are imported; building the schema imports them all.
+NODE_TYPES: dict[str, type[Node]] = {}
+
+
+def node_type(name: str) -> Any:
+    """The Node type ``name``, for a field that returns a type whose module would import its own.
+    The schema's types refer to each other in circles (a lead has a person, a person has leads);
+    their modules do not: such a field names its type lazily (``strawberry.lazy``) in its
+    annotation and looks the class up here when it runs."""
+    return NODE_TYPES[name]
+
 
 @strawberry.type(description="Why a mutation did not do what was asked.")
 class UserError:

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"schema.breaking: error: no released schema at {path}", file=sys.stderr)
         return 2
 
+    # The built schema, loaded only for the comparison (the rest of this tool reads files).
     from schema import schema
 
     changes = compare(path.read_text(encoding="utf-8"), schema._schema)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import strawberry
 from strawberry.scalars import JSON
 
 from models import ChangeLogEntry as ChangeLogEntryModel
-from schema.base import InfoT
+from schema.base import InfoT, node_type
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -38,8 +39,6 @@ class ChangeLogEntry:
 
     @classmethod
     def from_model(cls, entry: ChangeLogEntryModel) -> ChangeLogEntry:
-        import orjson
-
         return cls(
             action=entry.action,
             field=entry.field,
@@ -51,9 +50,7 @@ class ChangeLogEntry:
 
     @strawberry.field(description="Who made the change; none for the system.")
     async def actor(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._actor_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._actor_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None

@@ -10,14 +10,17 @@ import strawberry
 
 from domain import column_values as cells
 from domain.columns import Column, ColumnOption, ColumnSource, ColumnType
-from schema.account import Team, User
-from schema.base import UserError, describe_values
+from schema.base import UserError, describe_values, node_type
 from schema.label import LeadLabel
 
 if TYPE_CHECKING:
+    from schema.account import Team, User
     from schema.organization import Organization
     from schema.person import Person
 
+# schema.account lists a user's columns: the types this module returns from there are lazy.
+UserRef = Annotated["User", strawberry.lazy("schema.account")]
+TeamRef = Annotated["Team", strawberry.lazy("schema.account")]
 PersonRef = Annotated["Person", strawberry.lazy("schema.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.organization")]
 
@@ -168,12 +171,12 @@ class OptionsValue(ColumnValue):
 
 @strawberry.type(description="A user.")
 class UserValue(ColumnValue):
-    user: User = strawberry.field(description="The user.")
+    user: UserRef = strawberry.field(description="The user.")
 
 
 @strawberry.type(description="A team (an owning team).")
 class TeamValue(ColumnValue):
-    team: Team = strawberry.field(description="The team.")
+    team: TeamRef = strawberry.field(description="The team.")
 
 
 @strawberry.type(description="A person.")
@@ -236,17 +239,14 @@ def column_value(key: str, cell: cells.Cell | None) -> ColumnValue | None:
     if isinstance(cell, cells.OptionsCell):
         return OptionsValue(column=key, display=shown, options=[ColumnChoice.of(o) for o in cell.options])
     if isinstance(cell, cells.UserCell):
-        return UserValue(column=key, display=shown, user=User.from_model(cell.user))
+        return UserValue(column=key, display=shown, user=node_type("User").from_model(cell.user))
     if isinstance(cell, cells.TeamCell):
-        return TeamValue(column=key, display=shown, team=Team.from_model(cell.team))
+        return TeamValue(column=key, display=shown, team=node_type("Team").from_model(cell.team))
     if isinstance(cell, cells.PersonCell):
-        from schema.person import Person
-
-        return PersonValue(column=key, display=shown, person=Person.from_model(cell.person))
+        return PersonValue(column=key, display=shown, person=node_type("Person").from_model(cell.person))
     if isinstance(cell, cells.OrganizationCell):
-        from schema.organization import Organization
-
-        return OrganizationValue(column=key, display=shown, organization=Organization.from_model(cell.organization))
+        organization = node_type("Organization").from_model(cell.organization)
+        return OrganizationValue(column=key, display=shown, organization=organization)
     assert isinstance(cell, cells.LabelsCell)
     return LabelsValue(column=key, display=shown, labels=[LeadLabel.from_model(label) for label in cell.labels])
 

@@ -12,7 +12,7 @@ from core.pagination import page_size
 from domain.credit import is_enabled, ledger_page
 from models import AddOnState, CreditAccount, CreditEntryKind
 from models import CreditLedgerEntry as CreditLedgerEntryModel
-from schema.base import AFTER, FIRST, InfoT, PageInfo, UserError, describe_values
+from schema.base import AFTER, FIRST, InfoT, PageInfo, UserError, describe_values, node_type
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -68,12 +68,10 @@ class CreditEntry:
 
     @strawberry.field(description="Who did it (an admin buying credits, the buyer of a prospect); null for billing.")
     async def user(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._user_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._user_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
 
 @strawberry.type(description="One ledger entry of a page, with its cursor.")

@@ -22,7 +22,7 @@ from models import Product as ProductModel
 from models import Stage as StageModel
 from schema.account import User
 from schema.activity import Activity
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money, node_type
 from schema.changelog import ChangeLogEntry
 from schema.custom_field import CustomFieldValue
 from schema.lead import SortDirectionEnum
@@ -198,21 +198,17 @@ class Deal(Node):
 
     @strawberry.field(description="The linked person; null when the deal has an organization only.")
     async def person(self, info: InfoT) -> PersonRef | None:
-        from schema.person import Person
-
         if self._model.person_id is None:
             return None
         person = await info.context.loaders.person_by_id.load(self._model.person_id)
-        return Person.from_model(person) if person else None
+        return node_type("Person").from_model(person) if person else None
 
     @strawberry.field(description="The linked organization; null when the deal has a person only.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
-        from schema.organization import Organization
-
         if self._model.organization_id is None:
             return None
         org = await info.context.loaders.organization_by_id.load(self._model.organization_id)
-        return Organization.from_model(org) if org else None
+        return node_type("Organization").from_model(org) if org else None
 
     @strawberry.field(description="The user who owns the deal.")
     async def owner(self, info: InfoT) -> User | None:
@@ -235,11 +231,9 @@ class Deal(Node):
 
     @strawberry.field(description="Persons taking part in the deal besides its main contact.")
     async def participants(self, info: InfoT) -> list[PersonRef]:
-        from schema.person import Person
-
         loaders = info.context.loaders
         persons = await loaders.person_by_id.load_many(await loaders.participant_ids_by_deal_id.load(self._model.id))
-        return [Person.from_model(p) for p in persons if p is not None]
+        return [node_type("Person").from_model(p) for p in persons if p is not None]
 
     @strawberry.field(description="The products on the deal, in the order added.")
     async def products(self, info: InfoT) -> list[DealProduct]:
@@ -270,9 +264,8 @@ class Deal(Node):
 
     @strawberry.field(description="Emails linked to the deal, newest first.")
     async def emails(self, info: InfoT) -> list[EmailRef]:
-        from schema.email import Email
-
-        return [Email.from_model(e) for e in await info.context.loaders.emails_by_deal_id.load(self._model.id)]
+        emails = await info.context.loaders.emails_by_deal_id.load(self._model.id)
+        return [node_type("Email").from_model(e) for e in emails]
 
     @strawberry.field(description="What changed on the deal, newest first.")
     async def change_log(self, info: InfoT) -> list[ChangeLogEntry]:

@@ -16,7 +16,7 @@ from models import JobItem as JobItemModel
 from models import JobReportEntry as JobReportEntryModel
 from models import JobStatus
 from models import Notification as NotificationModel
-from schema.base import AFTER, FIRST, Node, PageInfo, describe_values
+from schema.base import AFTER, FIRST, InfoT, Node, PageInfo, describe_values
 
 JobStatusEnum = JobStatus
 strawberry.enum(JobStatusEnum, name="JobStatus", description="Where a background job stands.")
@@ -119,9 +119,10 @@ class Job(Node):
     @strawberry.field(description="The items that failed, in order (at most `first`).")
     async def errors(
         self,
+        info: InfoT,
         first: Annotated[int, strawberry.argument(description="How many failed items, at most 1000.")] = 100,
     ) -> list[JobItemError]:
-        items = await JobItemModel.filter(job_id=self._id, status="FAILED").order_by("position").limit(min(first, 1000))
+        items = await info.context.loaders.failed_items_by_job.load((self._id, max(0, min(first, 1000))))
         return [JobItemError.from_model(i) for i in items]
 
     @strawberry.field(

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from core.errors import PublicError
 from core.ids import to_global_id
 from domain.activity import activity_status
+from domain.columns import MAX_VALUE_COLUMNS
 from domain.custom_value import field_values
 from domain.lead_query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
 from domain.viewer import Viewer
@@ -21,7 +22,7 @@ from models import Lead as LeadModel
 from models import LeadLabel as LeadLabelModel
 from schema.account import Team, User
 from schema.activity import Activity, ActivityStatusEnum
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money
+from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money, node_type
 from schema.changelog import ChangeLogEntry
 from schema.column import ColumnValue, column_value
 from schema.custom_field import CustomFieldValue
@@ -111,8 +112,6 @@ describe_values(
         "WITH_VALUE": "A value is set.",
     },
 )
-
-MAX_VALUE_COLUMNS = 100
 
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
@@ -236,21 +235,17 @@ class Lead(Node):
 
     @strawberry.field(description="The linked person; null when the lead is linked to an organization only.")
     async def person(self, info: InfoT) -> PersonRef | None:
-        from schema.person import Person
-
         if self._person_id is None:
             return None
         person = await info.context.loaders.person_by_id.load(self._person_id)
-        return Person.from_model(person) if person else None
+        return node_type("Person").from_model(person) if person else None
 
     @strawberry.field(description="The linked organization; null when the lead is linked to a person only.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
-        from schema.organization import Organization
-
         if self._organization_id is None:
             return None
         org = await info.context.loaders.organization_by_id.load(self._organization_id)
-        return Organization.from_model(org) if org else None
+        return node_type("Organization").from_model(org) if org else None
 
     @strawberry.field(description="The user or team that owns the lead.")
     async def owner(self, info: InfoT) -> LeadOwner | None:
@@ -307,23 +302,19 @@ class Lead(Node):
 
     @strawberry.field(description="Emails linked to the lead, newest first.")
     async def emails(self, info: InfoT) -> list[EmailRef]:
-        from schema.email import Email
-
         rows = await self._with_others(info.context.loaders.emails_by_lead_id)
         if self._also_lead_ids:
             rows.sort(key=lambda e: (e.sent_at, e.id), reverse=True)
-        return [Email.from_model(e) for e in rows]
+        return [node_type("Email").from_model(e) for e in rows]
 
     @strawberry.field(
         description="The deal this lead was converted from (source DEAL); that deal is deleted but stays readable."
     )
     async def source_deal(self, info: InfoT) -> DealRef | None:
-        from schema.deal import Deal
-
         if self._source_deal_id is None:
             return None
         deal = await info.context.loaders.deal_by_id.load(self._source_deal_id)
-        return Deal.from_model(deal) if deal else None
+        return node_type("Deal").from_model(deal) if deal else None
 
     @strawberry.field(description="Every lead-and-deal custom field with this lead's value (formulas are deals only).")
     async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:

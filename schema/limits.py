@@ -31,7 +31,7 @@ from core.rate_limit import Buckets, Charge, Plan, whole_seconds
 from core.security import token_digest
 from domain.operator import request_tokens
 from domain.rate_plan import company_plan
-from schema.cost import actual_cost, requested_cost
+from schema.cost import Costs
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,8 @@ class CostLimiter(SchemaExtension):
             yield
             return
         page = self.settings.page_size_default
-        self.requested = cost = requested_cost(
-            schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max
-        )
+        costs = Costs(schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max)
+        self.requested = cost = costs.requested()
         bucket = await self._bucket(ctx.context)
         maximum = self.settings.max_query_cost
         if bucket is not None:
@@ -95,7 +94,7 @@ class CostLimiter(SchemaExtension):
         yield
         result = ctx.result
         data = getattr(result, "data", None)
-        self.actual = actual_cost(schema, document, ctx.operation_name, ctx.variables, page, data)
+        self.actual = costs.actual(data)
         if bucket is not None and self.charge is not None and self.actual < cost:
             key, plan = bucket
             try:

@@ -9,7 +9,7 @@ import strawberry
 
 from core.ids import to_global_id
 from models import Note as NoteModel
-from schema.base import InfoT, Node
+from schema.base import InfoT, Node, node_type
 
 if TYPE_CHECKING:
     from schema.account import User
@@ -40,17 +40,13 @@ class Note(Node):
 
     @strawberry.field(description="Who wrote the note; null if that user was removed.")
     async def author(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._author_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._author_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
     @strawberry.field(description="The users mentioned in the note.")
     async def mentions(self, info: InfoT) -> list[UserRef]:
-        from schema.account import User
-
         loaders = info.context.loaders
         users = await loaders.user_by_id.load_many(await loaders.mentions_by_note_id.load(self._id))
-        return [User.from_model(u) for u in users if u is not None]
+        return [node_type("User").from_model(u) for u in users if u is not None]

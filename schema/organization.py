@@ -13,7 +13,7 @@ from core.ids import to_global_id
 from domain.custom_value import field_values
 from models import CustomFieldEntity
 from models import Organization as OrganizationModel
-from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.base import InfoT, Node, PageInfo, VisibilityEnum, node_type
 from schema.custom_field import CustomFieldValue
 from schema.lead_status import Category
 
@@ -84,12 +84,10 @@ class Organization(Node):
 
     @strawberry.field(description="The user who owns the organization; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._owner_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
     @strawberry.field(
         description="What kind of organization it is; its persons inherit it, and its group decides their lead status."

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from core.ids import to_global_id
+from domain.contact_list import primary_value
 from domain.custom_value import field_values
 from models import CustomFieldEntity
 from models import Person as PersonModel
-from schema.base import InfoT, Node, PageInfo, VisibilityEnum
+from schema.base import InfoT, Node, PageInfo, VisibilityEnum, node_type
 from schema.changelog import ChangeLogEntry
 from schema.custom_field import CustomFieldValue
 from schema.lead_status import Category, LeadStatus, LeadStatusHiddenReasonEnum
@@ -91,20 +92,18 @@ class Person(Node):
 
     @strawberry.field(description="The primary email address, if any.")
     def primary_email(self) -> str | None:
-        return next((e.value for e in self.emails if e.primary), None)
+        return primary_value({"value": e.value, "primary": e.primary} for e in self.emails)
 
     @strawberry.field(description="The primary phone number, if any.")
     def primary_phone(self) -> str | None:
-        return next((p.value for p in self.phones if p.primary), None)
+        return primary_value({"value": p.value, "primary": p.primary} for p in self.phones)
 
     @strawberry.field(description="The organization the person works for; null when none.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
-        from schema.organization import Organization
-
         if self._organization_id is None:
             return None
         org = await info.context.loaders.organization_by_id.load(self._organization_id)
-        return Organization.from_model(org) if org else None
+        return node_type("Organization").from_model(org) if org else None
 
     @strawberry.field(description="Every person custom field with this person's value.")
     async def custom_fields(self, info: InfoT) -> list[CustomFieldValue]:
@@ -114,12 +113,10 @@ class Person(Node):
 
     @strawberry.field(description="The user who owns the person; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._owner_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._owner_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
     @strawberry.field(description="The organization's category: a person inherits it and cannot set its own.")
     async def category(self, info: InfoT) -> Category | None:

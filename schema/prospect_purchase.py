@@ -14,7 +14,7 @@ from domain.prospect_report import reportable_until
 from models import ProspectKind, ReportReason, ReportStatus
 from models import ProspectPurchase as ProspectPurchaseModel
 from models import ProspectReport as ProspectReportModel
-from schema.base import InfoT, Node, PageInfo, UserError, describe_values
+from schema.base import InfoT, Node, PageInfo, UserError, describe_values, node_type
 from schema.duplicate import DuplicateResolutionEnum
 from schema.prospect import Prospect, ProspectKindEnum, ProspectOrganization, ProspectPerson
 
@@ -89,12 +89,10 @@ class ProspectReport(Node):
 
     @strawberry.field(description="Who reported it; null if that user was removed.")
     async def reporter(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._reporter_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._reporter_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
 
 @strawberry.type(description="A prospect the company bought: in My prospects, with its lead and report state.")
@@ -144,41 +142,33 @@ class ProspectPurchase(Node):
 
     @strawberry.field(description="Who bought it.")
     async def buyer(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._buyer_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._buyer_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
     @strawberry.field(description="The lead the purchase made; null once it was deleted or became a deal.")
     async def lead(self, info: InfoT) -> LeadRef | None:
-        from schema.lead import Lead
-
         if self._lead_id is None:
             return None
         lead = await info.context.loaders.lead_by_id.load(self._lead_id)
-        return Lead.from_model(lead) if lead else None
+        return node_type("Lead").from_model(lead) if lead else None
 
     @strawberry.field(
         description="The person the purchase created or linked; null for an organization or once deleted."
     )
     async def person(self, info: InfoT) -> PersonRef | None:
-        from schema.person import Person
-
         if self._person_id is None:
             return None
         person = await info.context.loaders.person_by_id.load(self._person_id)
-        return Person.from_model(person) if person else None
+        return node_type("Person").from_model(person) if person else None
 
     @strawberry.field(description="The organization the purchase created or linked; null when none.")
     async def organization(self, info: InfoT) -> OrganizationRef | None:
-        from schema.organization import Organization
-
         if self._organization_id is None:
             return None
         org = await info.context.loaders.organization_by_id.load(self._organization_id)
-        return Organization.from_model(org) if org else None
+        return node_type("Organization").from_model(org) if org else None
 
     @strawberry.field(description="Its lead was converted to a deal (it can no longer be reported).")
     async def converted_to_deal(self, info: InfoT) -> bool:

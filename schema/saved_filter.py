@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,6 +13,23 @@ from models import SavedFilter as SavedFilterModel
 from schema.account import User
 from schema.base import InfoT, Node, UserError
 from schema.lead import LeadFilter
+
+
+def filter_json(definition: dict[str, Any]) -> dict[str, Any]:
+    """A stored filter in the shape of the `LeadFilter` input, ready to send back as it is."""
+    out: dict[str, Any] = {
+        "sources": definition.get("sources", []),
+        "labelIds": [to_global_id("LeadLabel", i) for i in definition.get("label_ids", [])],
+        "ownerIds": [to_global_id("User", i) for i in definition.get("owner_user_ids", [])],
+        "teamIds": [to_global_id("Team", i) for i in definition.get("team_ids", [])],
+        "predefined": definition.get("predefined", []),
+        "search": definition.get("search"),
+    }
+    if definition.get("lead_status_ids"):
+        out["leadStatusIds"] = [to_global_id("LeadStatus", i) for i in definition["lead_status_ids"]]
+    if definition.get("conditions"):
+        out["conditions"] = definition["conditions"]
+    return out
 
 
 @strawberry.type(description="A named filter of the inbox; use it with `leads(filter: {savedFilterId: ...})`.")
@@ -27,8 +45,6 @@ class SavedFilter(Node):
 
     @classmethod
     def from_model(cls, saved: SavedFilterModel, favorite: bool) -> SavedFilter:
-        from resolvers.lead_filter import filter_json
-
         return cls(
             id=strawberry.ID(to_global_id("SavedFilter", saved.id)),
             name=saved.name,

@@ -14,7 +14,7 @@ from domain.selection_criteria import ID_FIELDS, Condition, SelectionField, Sele
 from models import Organization as OrganizationModel
 from models import Selection as SelectionModel
 from models import SelectionEntity, SelectionKind
-from schema.base import AFTER, FIRST, InfoT, Node, PageInfo, UserError, describe_values
+from schema.base import AFTER, FIRST, InfoT, Node, PageInfo, UserError, describe_values, node_type
 from schema.organization import Organization
 from schema.person import Person
 
@@ -182,12 +182,10 @@ class Selection(Node):
 
     @strawberry.field(description="The user who saved it; null if that user was removed.")
     async def owner(self, info: InfoT) -> UserRef | None:
-        from schema.account import User
-
         if self._model.owner_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self._model.owner_id)
-        return User.from_model(user) if user else None
+        return node_type("User").from_model(user) if user else None
 
     @strawberry.field(description="The members the viewer may see, by name; a dynamic selection is evaluated now.")
     async def members(

@@ -22,6 +22,9 @@ from domain.target import Target
 from domain.viewer import Viewer
 from models import Activity, Lead, LeadLabel, LeadSource, Note, Organization, Person, Visibility
 
+# The userErrors selection of a mutation payload, as the tests ask for it.
+USER_ERRORS = "userErrors { field message code }"
+
 
 def gid(type_name: str, key: object) -> str:
     """The global id of a row, as the API shows it."""

@@ -10,9 +10,8 @@ from core.ids import decode_id, to_global_id
 from domain.viewer import Viewer
 from models import Category, ChangeLogEntry, LeadStatus, Organization, Person
 from tests.conftest import Client
-from tests.factories import make_org, make_person
+from tests.factories import USER_ERRORS, make_org, make_person
 
-USER_ERRORS = "userErrors { field message code }"
 PERSON_STATE = """
     id name
     leadStatus { id name description }

@@ -190,14 +190,22 @@ async def test_health(account: Account) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_a_repeated_query_is_validated_once(account: Account) -> None:
-    """The validation cache keys on the rule classes: they must be the same every request."""
-    from strawberry.extensions.validation_cache import _get_validate_cache
+async def test_a_repeated_query_is_validated_once(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validation cache (schema/validation.py) keys on the rule classes: they must be the same
+    every request. A renamed document of the same shape is not validated again either."""
+    import schema.validation
 
-    cache = _get_validate_cache(256)
-    query = "query Repeated { viewer { id name } }"
-    await account.client.execute(query)
-    hits = cache.cache_info().hits
-    await account.client.execute(query)
-    await account.client.execute(query)
-    assert cache.cache_info().hits == hits + 2
+    validated: list[object] = []
+    real = schema.validation.validate_document
+
+    def counted(*args: Any) -> Any:
+        validated.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(schema.validation, "validate_document", counted)
+    await account.client.execute("query Repeated { viewer { id name } }")
+    assert len(validated) == 1
+    await account.client.execute("query Repeated { viewer { id name } }")
+    await account.client.execute("query Renamed { me: viewer { id name } }")
+    await account.client.execute("query Again { you: viewer { id, name } }")
+    assert len(validated) == 2

@@ -8,8 +8,13 @@ own pooled connection), then the stored rows are counted.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+import pytest
+
+from domain import lead_import_batch
+from jobs.worker import Worker
 from models import Lead, Organization, Person
 from tests.conftest import Account
 
@@ -79,3 +84,59 @@ async def test_two_companies_racing_with_one_name_each_get_their_own(account: Ac
     # Each company's leads point at its own person only.
     assert await Lead.filter(company_id=account.company_id, person_id=mine[0]).count() == 10
     assert await Lead.filter(company_id=other_account.company_id, person_id=other[0]).count() == 10
+
+
+IMPORT = """
+mutation ($input: ImportLeadsInput!) {
+  importLeads(input: $input) { job { id } userErrors { code message } }
+}
+"""
+
+
+async def _upload(account: Account, content: bytes) -> None:
+    mapping = [{"column": "Title", "target": "lead.title"}, {"column": "Person", "target": "person.name"}]
+    variables = {"input": {"mapping": mapping, "duplicates": "LINK", "file": None}}
+    response = await account.client.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": IMPORT, "variables": variables}),
+            "map": '{"0": ["variables.input.file"]}',
+        },
+        files={"0": ("leads.csv", content, "text/csv")},
+        headers={"Authorization": f"Bearer {account.token}"},
+    )
+    assert response.json()["data"]["importLeads"]["userErrors"] == []
+
+
+async def test_an_import_and_creates_racing_with_one_name_make_one_person(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's batch takes createLead's duplicate locks: whichever commits first makes the
+    person, the other links it. The createLeads start once the import has looked for existing
+    persons and before it inserts its own (the window is widened to half a second, so that
+    without the lock they would insert theirs in it)."""
+    real = lead_import_batch.contacts_by_key
+    looked = asyncio.Event()
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        found = await real(*args, **kwargs)
+        looked.set()
+        await asyncio.sleep(0.5)
+        return found
+
+    monkeypatch.setattr(lead_import_batch, "contacts_by_key", slow)
+    names = [f"Racer {i}" for i in range(4)]
+    rows = "".join(f"Import {i} {name},{name}\n" for i in range(3) for name in names)
+    await _upload(account, f"Title,Person\n{rows}".encode())
+
+    async def create(name: str) -> dict[str, Any]:
+        await looked.wait()
+        input = {"person": {"name": name}, "personDuplicate": "LINK", "leadDuplicate": "CREATE"}
+        return await account.client.mutate(CREATE_LEAD, input)
+
+    ran, *payloads = await asyncio.gather(Worker().run_pending(), *(create(name) for name in names for _ in range(3)))
+    assert ran == 1
+    assert all(p["userErrors"] == [] for p in payloads)
+    for name in names:
+        assert await Person.filter(company_id=account.company_id, name=name).count() == 1, name
+    assert await Lead.filter(company_id=account.company_id).count() == len(names) * 6

@@ -15,7 +15,7 @@ from jobs import HANDLERS, register
 from jobs.runner import claim_job, create_job, run_job
 from jobs.worker import Worker
 from models import ChangeLogEntry, Job, JobItem, JobStatus, Notification
-from tests.conftest import Account
+from tests.conftest import Account, StatementCounter
 
 JOB = """
 query ($id: ID!) {
@@ -194,3 +194,34 @@ async def test_jobs_of_another_company_are_invisible(
     payload = await other_account.client.mutate(CANCEL, {"id": job_id})
     assert payload["userErrors"] == [{"code": "NOT_FOUND"}]
     assert (await Job.get(id=job.id)).status == JobStatus.CREATED
+
+
+JOBS_ERRORS = """
+query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Job { id errors(first: 2) { position key code message } } } }
+"""
+
+
+async def test_the_errors_of_a_list_of_jobs_cost_one_statement_whatever_its_length(
+    account: Account, recorder: Recorder, count_statements: StatementCounter
+) -> None:
+    viewer = await account.viewer()
+    jobs = [await create_job(viewer, Recorder.kind, {}, [f"j{j}k{i}" for i in range(4)]) for j in range(3)]
+    for n, job in enumerate(jobs):
+        # Job n failed on its last n + 1 items.
+        await JobItem.filter(job_id=job.id, position__gte=3 - n).update(
+            status="FAILED", code="INVALID", error="bad item"
+        )
+    ids = [to_global_id("Job", job.id) for job in jobs]
+    for some in (ids[:1], ids):
+        count_statements.statements.clear()
+        data = await account.client.execute(JOBS_ERRORS, {"ids": some})
+        # (nodes looks each job up by itself; the items of all of them come in one statement.)
+        items = [s for s in count_statements.statements if "JOB_ITEM" in s.upper()]
+        assert len(items) == 1, items
+    # At most two per job, in order, and only its own.
+    assert [[e["key"] for e in node["errors"]] for node in data["nodes"]] == [
+        ["j0k3"],
+        ["j1k2", "j1k3"],
+        ["j2k1", "j2k2"],
+    ]
+    assert data["nodes"][1]["errors"][0] == {"position": 2, "key": "j1k2", "code": "INVALID", "message": "bad item"}

@@ -30,7 +30,17 @@ from models import (
     Visibility,
 )
 from tests.conftest import Account
-from tests.factories import gid, lead_gid, make_activity, make_label, make_lead, make_note, make_org, make_person
+from tests.factories import (
+    USER_ERRORS,
+    gid,
+    lead_gid,
+    make_activity,
+    make_label,
+    make_lead,
+    make_note,
+    make_org,
+    make_person,
+)
 
 LEAD_FIELDS = """
 fragment LeadFields on Lead {
@@ -43,7 +53,6 @@ fragment LeadFields on Lead {
   labels { id name }
 }
 """
-USER_ERRORS = "userErrors { field message code }"
 
 CREATE_LEAD = (
     "mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { ...LeadFields } "

@@ -219,3 +219,15 @@ async def test_another_users_notifications_are_neither_visible_nor_markable(
     assert (await other_account.client.mutate(MARK_READ, {"ids": [theirs_id, mine_id]}))["markedCount"] == 1
     assert await Notification.filter(id=mine.id, read_at=None).exists()
     assert not await Notification.filter(id=theirs.id, read_at=None).exists()
+
+
+async def test_the_unread_count_is_of_the_viewers_company_only(account: Account, other_account: Account) -> None:
+    """A row of another company under the viewer's user id (written by a faulty rule, or left by a
+    move between companies) is neither listed nor counted."""
+    await notify(account.company_id, account.user_id, "JOB_FINISHED", "mine")
+    await notify(other_account.company_id, account.user_id, "JOB_FINISHED", "another company's")
+    await notify(other_account.company_id, other_account.user_id, "JOB_FINISHED", "theirs")
+    data = await notifications_of(account)
+    assert [e["node"]["message"] for e in data["edges"]] == ["mine"]
+    assert data["unreadCount"] == 1
+    assert (await notifications_of(other_account))["unreadCount"] == 1

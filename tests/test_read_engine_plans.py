@@ -1,5 +1,6 @@
-"""The plan cache (fastpath/plans.py): bounded, one entry per text and operation, one plan per
-value of the `@skip` / `@include` variables, unplannable documents remembered."""
+"""The plan cache (fastpath/plans.py): bounded, one entry per document shape and operation
+(fastpath/shape.py), one plan per value of the `@skip` / `@include` variables, unplannable
+documents remembered; and the shapes themselves: what they keep and what they drop."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Any
 from graphql import get_variable_values, parse
 
 from fastpath.plans import Plans
+from fastpath.shape import SHAPES, shape
 from schema import schema
 
 GSCHEMA = schema._schema
 
 
 def _plan(plans: Plans, text: str, variables: dict[str, object] | None = None, name: str | None = None) -> object:
-    entry = plans.entry(text, name, parse(text))
+    entry, _ = plans.entry(parse(text), name)
     assert entry is not None
     coerced = get_variable_values(GSCHEMA, entry.operation.variable_definitions or (), variables or {})
     assert not isinstance(coerced, list)
@@ -23,12 +25,15 @@ def _plan(plans: Plans, text: str, variables: dict[str, object] | None = None, n
 
 def test_bounded_and_least_recently_used_first_out() -> None:
     plans = Plans(maxsize=2)
-    texts = [f"query Q{i} {{ leads {{ nodes {{ id }} }} }}" for i in range(3)]
+    texts = [f"query Q {{ leads {{ nodes {{ {field} }} }} }}" for field in ("id", "title", "source")]
     _plan(plans, texts[0])
     _plan(plans, texts[1])
     _plan(plans, texts[0])  # used again: texts[1] is now the oldest
     _plan(plans, texts[2])
-    assert [key[0] for key in plans.entries] == [texts[0], texts[2]]
+    assert list(plans.entries) == [
+        SHAPES.of(parse(texts[0])).plan_key(None),
+        SHAPES.of(parse(texts[2])).plan_key(None),
+    ]
 
 
 def test_one_plan_per_switch_value_and_the_same_plan_for_other_variables() -> None:
@@ -46,8 +51,48 @@ def test_unplannable_and_non_queries_are_remembered_as_such() -> None:
     plans = Plans()
     assert _plan(plans, "{ webhooks { deliveries { id } } }") is None
     mutation = "mutation { setLeadColumns(input: {keys: []}) { userErrors { code } } }"
-    assert plans.entry(mutation, None, parse(mutation)) is None
+    assert plans.entry(parse(mutation), None) == (None, {})
     assert len(plans.entries) == 2
+
+
+def test_reprinted_and_renamed_documents_share_one_plan_with_their_own_root_keys() -> None:
+    plans = Plans()
+    first = "query A($f: Int) { a: leads(first: $f) { nodes { id t: title } } n: __typename }"
+    again = "query   B ( $f : Int )\n{ b: leads(first: $f) { nodes { id, t: title } }, m: __typename }  # reprinted"
+    one, renames = plans.entry(parse(first), "A")
+    assert one is not None and renames == {}
+    two, renames = plans.entry(parse(again), "B")
+    assert two is one and renames == {"a": "b", "n": "m"}
+    assert len(plans.entries) == 1
+    # A nested alias is written by the plan: another one is another plan.
+    other, _ = plans.entry(parse(first.replace("t: title", "u: title")), "A")
+    assert other is not one and len(plans.entries) == 2
+
+
+def test_the_shape_keeps_what_validation_reads() -> None:
+    def key(text: str) -> object:
+        return shape(parse(text)).key
+
+    base = key("query A { a: leads { nodes { id } } }")
+    assert key("query B { b: leads { nodes { id } } }") == base
+    assert key("{ a: leads { nodes { id } } }") != base  # anonymous stays anonymous
+    assert key("query A { leads { nodes { id } } }") != base  # no alias is not an alias
+    # Which response keys are equal is kept: two fields under one key must merge.
+    assert key("{ a: leads { nodes { id } } b: leads { nodes { id } } }") != key(
+        "{ a: leads { nodes { id } } a: leads { nodes { id } } }"
+    )
+    # An alias spelled like a field the document selects is kept as written.
+    assert key("{ leads { nodes { id id: title } } }") != key("{ leads { nodes { id x: title } } }")
+    # Values, arguments, variables, fragments and directives are kept.
+    assert key("{ leads(first: 1) { nodes { id } } }") != key("{ leads(first: 2) { nodes { id } } }")
+    assert key('{ leads(after: "1") { nodes { id } } }') != key("{ leads(after: 1) { nodes { id } } }")
+    assert key("query($a: Int) { leads(first: $a) { nodes { id } } }") != key(
+        "query($b: Int) { leads(first: $b) { nodes { id } } }"
+    )
+    assert key("{ leads { nodes { id @skip(if: true) } } }") != key("{ leads { nodes { id @include(if: true) } } }")
+    assert key("{ leads { nodes { ...F } } } fragment F on Lead { id }") != key(
+        "{ leads { nodes { ...G } } } fragment G on Lead { id }"
+    )
 
 
 def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:

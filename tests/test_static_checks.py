@@ -1,4 +1,5 @@
-"""The linter and the type checker pass, as .ci/run checks them (configured in pyproject.toml).
+"""The linter, the type checker and the import contracts pass, as .ci/run checks them (all three
+configured in pyproject.toml).
 
 They run here as well so that a change tested with pytest alone meets them before it lands: a
 new function without annotations in domain/, an unused import, a ``type: ignore`` that no longer
@@ -7,6 +8,7 @@ silences anything.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,9 @@ BIN = Path(sys.executable).parent
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    # PYTHONPATH: lint-imports finds the packages by importing them, from this tree.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +30,7 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
     [
         pytest.param((str(BIN / "ruff"), "check", "--no-cache", "."), id="ruff"),
         pytest.param((str(BIN / "mypy"),), id="mypy"),
+        pytest.param((str(BIN / "lint-imports"), "--no-cache"), id="lint-imports"),
     ],
 )
 def test_passes(command: tuple[str, ...]) -> None:

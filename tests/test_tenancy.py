@@ -20,7 +20,7 @@ from core.ids import from_global_id
 from domain.account import create_team
 from models import Activity, ChangeLogEntry, Lead, LeadLabel, LeadLabelLink, Note, Organization, Person, Team
 from tests.conftest import Account
-from tests.factories import gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
+from tests.factories import USER_ERRORS, gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
@@ -29,7 +29,6 @@ query($filter: LeadFilter) {
   leads(first: 100, filter: $filter) { totalCount nodes { id title } }
 }
 """
-USER_ERRORS = "userErrors { field message code }"
 
 
 def mutation(name: str, input_type: str, result: str) -> str:

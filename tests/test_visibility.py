@@ -16,7 +16,7 @@ import pytest
 from domain.account import create_team
 from models import Lead, Organization, Person, Role, Team, Visibility
 from tests.conftest import Account
-from tests.factories import gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
+from tests.factories import USER_ERRORS, gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
 
 LEADS = """
 query($filter: LeadFilter) {
@@ -29,7 +29,6 @@ query($id: ID!) {
   node(id: $id) { ... on Lead { person { name organization { name } } organization { name } } }
 }
 """
-USER_ERRORS = "userErrors { field message code }"
 UPDATE_LEAD = "mutation($input: UpdateLeadInput!) { updateLead(input: $input) { lead { id } " + USER_ERRORS + " } }"
 BULK_UPDATE = (
     "mutation($input: BulkUpdateLeadsInput!) { bulkUpdateLeads(input: $input) { updatedCount " + USER_ERRORS + " } }"

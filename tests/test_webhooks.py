@@ -23,10 +23,9 @@ from domain.webhook import create_webhook
 from domain.webhook_target import Target, UnsafeTarget, resolve
 from jobs.webhooks import DISABLE_AFTER, Dispatcher
 from models import DeliveryStatus, Notification, Role, WebhookDelivery, WebhookEvent, WebhookSubscription
-from tests.factories import lead_gid, make_lead
+from tests.factories import USER_ERRORS, lead_gid, make_lead
 from tests.webhook_receiver import Receiver
 
-USER_ERRORS = "userErrors { field message code }"
 CREATE = (
     "mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {"
     " webhook { id url events description active } secret " + USER_ERRORS + " } }"
