@@ -5,7 +5,8 @@
 own compiler: `leads` (fastpath.compiler), `persons`, `organizations` and `viewer`
 (fastpath.contacts), `deals` (fastpath.deals), `node` and `nodes` (fastpath.nodes), and the
 roots their resolver answers whole (fastpath.resolved: labels, columns, saved filters ...);
-`__typename` is the root type's name. Any other root field raises
+`__typename` is the root type's name. Where a root's own compiler refuses the selection, its
+resolver answers (fastpath.resolved.or_resolved). Any other root field raises
 :class:`Unsupported`, and the whole operation keeps the ordinary execution.
 """
 
@@ -30,7 +31,7 @@ from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
 from fastpath.leads import compile_leads
 from fastpath.nodes import compile_node
-from fastpath.resolved import ROOT_FIELDS, compile_resolved
+from fastpath.resolved import ROOT_FIELDS, compile_resolved, or_resolved
 
 
 @dataclass
@@ -52,13 +53,13 @@ class Typename:
 
 
 ROOTS: dict[str, Callable[[Compiler, FieldNode], Any]] = {
-    "leads": lambda compiler, node: LeadsRoot(compile_leads(compiler, node)),
-    "persons": compile_contacts,
-    "organizations": compile_contacts,
-    "viewer": compile_viewer,
-    "deals": compile_deals,
-    "node": compile_node,
-    "nodes": compile_node,
+    "leads": or_resolved(lambda compiler, node: LeadsRoot(compile_leads(compiler, node))),
+    "persons": or_resolved(compile_contacts),
+    "organizations": or_resolved(compile_contacts),
+    "viewer": or_resolved(compile_viewer),
+    "deals": or_resolved(compile_deals),
+    "node": or_resolved(compile_node),
+    "nodes": or_resolved(compile_node),
     # Roots their resolver answers whole (labels, columns, saved filters, statuses, jobs ...).
     **dict.fromkeys(ROOT_FIELDS, compile_resolved),
 }

@@ -13,6 +13,12 @@ records the calls it still needs, and they run together (``asyncio.gather``), so
 loaders batch them as in the ordinary execution, one statement per loader and level whatever the
 number of objects. So every scope, visibility and ordering rule is the resolvers' and loaders' own.
 
+The roots with a compiler of their own (`leads`, `persons`, `organizations`, `deals`, `viewer`,
+`node`, `nodes`) are planned here too when that compiler refuses the selection
+(:func:`or_resolved`): a lead's change log, custom fields, emails or source deal, a person's lead
+status, category or organization's owner, a deal's participants, products, notes and the rest are
+then their resolvers' answers, with the same fixed statements per page.
+
 A resolver that reads per object without a loader (:data:`PER_OBJECT`: a webhook's deliveries, a
 selection's members, a job's report ...) is planned only where it is called once: on an object
 that is not in a list. A field with permission classes or field extensions, a union or interface
@@ -28,6 +34,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, SelectionSetNode, VariableValues, get_argument_values
@@ -36,6 +43,7 @@ from strawberry.scalars import JSON
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.lazy_type import LazyType
+from strawberry.types.nodes import convert_selections
 from strawberry.types.union import StrawberryUnion
 
 from fastpath.compiler import Compiler, Run, Unsupported
@@ -65,6 +73,10 @@ ROOT_FIELDS = (
     "prospectReports",
 )
 
+# Roots with a compiler of their own (fastpath.contacts, fastpath.deals, fastpath.nodes) that
+# the resolver answers when that compiler refuses the selection (:func:`or_resolved`).
+FALLBACK_ROOTS = ("leads", "persons", "organizations", "deals", "viewer", "node", "nodes")
+
 # Resolvers that read per object without a loader: planned only on an object outside a list
 # (called once per request there), so that a list never costs a statement per row.
 PER_OBJECT = frozenset(
@@ -85,12 +97,20 @@ MAX_PASSES = 8
 
 
 class _Info:
-    """What the resolvers read of their ``info``: the request's context (the same object)."""
+    """What the resolvers read of their ``info``: the request's context (the same object), and
+    the selection of the field, as strawberry's ``Info.selected_fields`` converts it."""
 
-    __slots__ = ("context",)
+    __slots__ = ("_call", "_run", "context")
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, call: Call, run: ResolvedRun) -> None:
         self.context = context
+        self._call = call
+        self._run = run
+
+    @property
+    def selected_fields(self) -> list[Any]:
+        source = SimpleNamespace(fragments=self._call.fragments, variable_values=self._run.coerced)
+        return convert_selections(source, [self._call.node])  # type: ignore[arg-type]
 
 
 @dataclass
@@ -100,7 +120,6 @@ class ResolvedRun(Run):
     context: Any = None
     coerced: Any = None
     schema: Any = None
-    info: Any = None
     done: dict[tuple[Any, int], tuple[Any, Any]] = field(default_factory=dict)
     pending: dict[tuple[Any, int], Any] = field(default_factory=dict)
     arguments: dict[Any, dict[str, Any]] = field(default_factory=dict)
@@ -124,6 +143,7 @@ class Call:
     definition: GraphQLField
     node: FieldNode
     empty: Any  # what the writer sees before the call is made: [] for a list, else None
+    fragments: dict[str, Any]
 
     def _arguments(self, run: ResolvedRun) -> dict[str, Any]:
         found = run.arguments.get(self)
@@ -140,7 +160,7 @@ class Call:
         resolver = self.field.base_resolver
         kwargs = dict(self._arguments(run))
         if resolver.info_parameter is not None:
-            kwargs[resolver.info_parameter.name] = run.info
+            kwargs[resolver.info_parameter.name] = _Info(run.context, self, run)
         if resolver.root_parameter is not None:
             kwargs[resolver.root_parameter.name] = source
         if getattr(resolver, "parent_parameter", None) is not None:
@@ -303,7 +323,9 @@ def _resolver_entry(type_name: str, graphql_name: str, strawberry_field: Any) ->
             raise Unsupported(f"{type_name}.{graphql_name} asked more than once under one key")
         owner = compiler.schema.get_type(type_name)
         definition = owner.fields[graphql_name]  # type: ignore[union-attr]
-        call = compiler.add(Call(strawberry_field, definition, nodes[0], [] if is_list else None), "c")
+        call = compiler.add(
+            Call(strawberry_field, definition, nodes[0], [] if is_list else None, compiler.fragments), "c"
+        )
         entry = value(f"resolved(run, {call}, s)")
         return entry if isinstance(entry, str) else entry(compiler, sub, nodes)
 
@@ -358,7 +380,7 @@ class ResolvedPlan:
     key: str
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        run = ResolvedRun(now=context.now, context=context, coerced=coerced, schema=schema, info=_Info(context))
+        run = ResolvedRun(now=context.now, context=context, coerced=coerced, schema=schema)
         for _ in range(MAX_PASSES):
             out = self.write(None, run)
             if not run.pending:
@@ -379,4 +401,20 @@ def compile_resolved(compiler: Compiler, node: FieldNode) -> ResolvedPlan:
 
 
 def _query_table() -> dict[str, Any]:
-    return {name: entry for name, entry in table("Query").items() if name in ROOT_FIELDS}
+    return {name: entry for name, entry in table("Query").items() if name in ROOT_FIELDS + FALLBACK_ROOTS}
+
+
+def or_resolved(compile_root: Callable[[Compiler, FieldNode], Any]) -> Callable[[Compiler, FieldNode], Any]:
+    """A root's own compiler, and its resolver's plan where that compiler refuses the selection
+    (or, for `node` / `nodes`, leaves a type unwritten: the resolver's plan writes every type)."""
+
+    def make(compiler: Compiler, node: FieldNode) -> Any:
+        try:
+            plan = compile_root(compiler, node)
+        except Unsupported:
+            plan = None
+        if plan is not None and None not in getattr(plan, "writers", {}).values():
+            return plan
+        return compile_resolved(Compiler(compiler.schema, compiler.fragments, compiler.variables), node)
+
+    return make

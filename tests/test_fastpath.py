@@ -357,10 +357,10 @@ async def test_any_text_is_compiled(account: Account, both: Both) -> None:
         "query { __typename me: viewer { id name role permissions { buyCredits } } leads(first: 2) { nodes { id } } }"
     )
     await both.same(account.token, mixed, {})
-    # A document the compiler cannot plan (a field it does not know): the ordinary answer.
-    await both.same(
-        account.token, "query { leadLabels { id } leads { nodes { id changeLog { action } } } }", {}, compiled=False
-    )
+    # A document the compiler cannot plan (a statement per webhook in a list): the ordinary answer.
+    await both.same(account.token, "query { leadLabels { id } webhooks { deliveries { id } } }", {}, compiled=False)
+    # A field the lead page's compiler does not write: the resolver's plan answers (fastpath.resolved).
+    await both.same(account.token, "query { leads(first: 3) { nodes { id changeLog { action } } } }", {})
 
 
 async def test_activity_status_of_each_kind(account: Account, both: Both) -> None:

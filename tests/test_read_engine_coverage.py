@@ -26,74 +26,12 @@ from fastpath.operation import ROOTS, compile_operation
 from schema import schema
 
 PER_OBJECT = "its resolver reads once per object without a loader: planned on one object, not in a list"
-CUSTOM_FIELDS = "custom field values with formulas and deal values: read through the ordinary field_values"
-LEAD_STATUS = "lead status state (category group, hidden reason): the lead_state loader, not compiled yet"
-CHANGE_LOG = "change log entries: read by their own loader, not compiled yet"
-JOINED_ROW = (
-    "a record joined to the page or loaded by id is written from its own row; what it refers to in turn would"
-    " need one more statement"
-)
-DEAL_LISTS = "a deal's participants, products, notes, activities and emails, a pipeline's stages: not compiled yet"
-COLUMNS = "only the viewer's own inbox columns are readable: planned at the viewer root only"
-LEAD_RELATIONS = "a lead's emails, its source deal and a note's mentions: their loaders are not compiled yet"
 
 UNPLANNED = {
-    "deals/Deal.activities": DEAL_LISTS,
-    "deals/Deal.changeLog": CHANGE_LOG,
-    "deals/Deal.customFields": CUSTOM_FIELDS,
-    "deals/Deal.emails": DEAL_LISTS,
-    "deals/Deal.notes": DEAL_LISTS,
-    "deals/Deal.organization/Organization.category": LEAD_STATUS,
-    "deals/Deal.organization/Organization.customFields": CUSTOM_FIELDS,
-    "deals/Deal.organization/Organization.owner": JOINED_ROW,
-    "deals/Deal.owner/User.leadColumns": COLUMNS,
-    "deals/Deal.participants": DEAL_LISTS,
-    "deals/Deal.person/Person.category": LEAD_STATUS,
-    "deals/Deal.person/Person.changeLog": CHANGE_LOG,
-    "deals/Deal.person/Person.customFields": CUSTOM_FIELDS,
-    "deals/Deal.person/Person.leadStatus": LEAD_STATUS,
-    "deals/Deal.person/Person.leadStatusEditable": LEAD_STATUS,
-    "deals/Deal.person/Person.leadStatusHiddenReason": LEAD_STATUS,
-    "deals/Deal.person/Person.organization": JOINED_ROW,
-    "deals/Deal.person/Person.owner": JOINED_ROW,
-    "deals/Deal.person/Person.storedLeadStatus": LEAD_STATUS,
-    "deals/Deal.pipeline/Pipeline.stages": DEAL_LISTS,
-    "deals/Deal.products": DEAL_LISTS,
-    "leads/Lead.person/Person.organization": JOINED_ROW,
-    "leads/Lead.person/Person.customFields": CUSTOM_FIELDS,
-    "leads/Lead.person/Person.owner": JOINED_ROW,
-    "leads/Lead.person/Person.category": LEAD_STATUS,
-    "leads/Lead.person/Person.leadStatus": LEAD_STATUS,
-    "leads/Lead.person/Person.leadStatusHiddenReason": LEAD_STATUS,
-    "leads/Lead.person/Person.storedLeadStatus": LEAD_STATUS,
-    "leads/Lead.person/Person.leadStatusEditable": LEAD_STATUS,
-    "leads/Lead.person/Person.changeLog": CHANGE_LOG,
-    "leads/Lead.organization/Organization.customFields": CUSTOM_FIELDS,
-    "leads/Lead.organization/Organization.owner": JOINED_ROW,
-    "leads/Lead.organization/Organization.category": LEAD_STATUS,
-    "leads/Lead.nextActivity/Activity.assignee": JOINED_ROW,
-    "leads/Lead.notes/Note.mentions": LEAD_RELATIONS,
-    "leads/Lead.emails": LEAD_RELATIONS,
-    "leads/Lead.sourceDeal": LEAD_RELATIONS,
-    "leads/Lead.customFields": CUSTOM_FIELDS,
-    "leads/Lead.changeLog": CHANGE_LOG,
-    "persons/Person.organization/Organization.customFields": CUSTOM_FIELDS,
-    "persons/Person.organization/Organization.owner": JOINED_ROW,
-    "persons/Person.organization/Organization.category": LEAD_STATUS,
-    "persons/Person.customFields": CUSTOM_FIELDS,
-    "persons/Person.owner/User.leadColumns": COLUMNS,
-    "persons/Person.category": LEAD_STATUS,
-    "persons/Person.leadStatus": LEAD_STATUS,
-    "persons/Person.leadStatusHiddenReason": LEAD_STATUS,
-    "persons/Person.storedLeadStatus": LEAD_STATUS,
-    "persons/Person.leadStatusEditable": LEAD_STATUS,
-    "persons/Person.changeLog": CHANGE_LOG,
-    "organizations/Organization.customFields": CUSTOM_FIELDS,
-    "organizations/Organization.owner/User.leadColumns": COLUMNS,
-    "organizations/Organization.category/Category.group": JOINED_ROW,
     "selections/Selection.members": PER_OBJECT,
     "webhooks/Webhook.deliveries": PER_OBJECT,
 }
+
 
 # Placeholder values of the root arguments a document must give (the compiler reads only the text).
 REQUIRED = {

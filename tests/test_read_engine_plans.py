@@ -133,6 +133,6 @@ def test_the_database_writes_the_deals_and_contacts_json() -> None:
         ((_, root),) = plan.roots
         assert root.sites is not None and len(root.sites) == 1
     kept = _plan(Plans(), "{ deals { nodes { id participants { id } } } }")
-    if kept is not None:
+    if kept is not None:  # the resolver's plan (fastpath.resolved) writes it in Python
         ((_, root),) = kept.roots
-        assert root.sites is None
+        assert getattr(root, "sites", None) is None

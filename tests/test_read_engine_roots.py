@@ -189,3 +189,38 @@ async def test_statements_do_not_grow_with_the_rows(
     few = await statements_for(1)
     many = await statements_for(6)
     assert few == many
+
+
+FALLBACK_DOCUMENTS = [
+    """query($first: Int) { leads(first: $first) { nodes { id changeLog { action actor { name } } customFields { value }
+       emails { id } sourceDeal { id } notes { mentions { name } } nextActivity { assignee { name } }
+       person { organization { name owner { name } } owner { name } category { name } leadStatus { name }
+       leadStatusEditable changeLog { action } customFields { value } } } } }""",
+    """query($first: Int) { persons(first: $first) { totalCount nodes { id leadStatus { name } storedLeadStatus { name }
+       leadStatusHiddenReason category { name group { name } } organization { name owner { name } category { name } }
+       customFields { value } changeLog { action } } } }""",
+    """query($first: Int) { deals(first: $first) { nodes { id participants { name }
+       products { quantity product { name } } notes { content author { name } } activities { subject } emails { id }
+       changeLog { action } customFields { value } pipeline { stages { name } } person { organization { name } }
+       owner { leadColumns { key } } } } }""",
+]
+
+
+async def test_fallback_roots_statements_do_not_grow_with_the_page(
+    account: Account, other_account: Account, make_account: Any, both: Both, count_statements: StatementCounter
+) -> None:
+    """A field a root's own compiler does not write makes the root's resolver answer: equal to
+    the ordinary execution, and the statements the same for a page of a few rows or of many."""
+    from tests.test_read_engine_corpus import rich_data
+
+    seller = await rich_data(account, other_account, make_account)
+    for document in FALLBACK_DOCUMENTS:
+        counts = []
+        for first in (4, 8, 16):
+            for token in (account.token, seller.token, other_account.token):
+                await both.same(token, document, {"first": first})
+            count_statements.statements.clear()
+            response = await both.post(both.compiled, account.token, {"query": document, "variables": {"first": first}})
+            assert response.headers.get(EXECUTION_HEADER) == "compiled"
+            counts.append(count_statements.count)
+        assert len(set(counts)) == 1, (document, counts)
