@@ -47,6 +47,10 @@ def _without_cost(response: httpx.Response) -> dict[str, Any]:
     extensions.pop("cost", None)
     if not extensions:
         body.pop("extensions", None)
+    # The spec leaves the order of errors open, and sibling root fields resolve concurrently, so
+    # two failing roots may report in either order: compare them by path.
+    if "errors" in body:
+        body["errors"].sort(key=lambda error: (str(error.get("path")), error.get("message", "")))
     return body
 
 

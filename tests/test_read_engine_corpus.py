@@ -313,6 +313,13 @@ async def test_generated_documents_of_the_resolved_roots_answer_the_same(
         fast = await both.compiled.post("/graphql", json=body, headers=headers)
         slow = await both.ordinary.post("/graphql", json=body, headers=headers)
         assert fast.status_code == slow.status_code, text
-        assert test_fastpath._without_cost(fast) == test_fastpath._without_cost(slow), text
+        fast_body, slow_body = test_fastpath._without_cost(fast), test_fastpath._without_cost(slow)
+        if slow_body.get("data") is None and fast_body.get("data") is None:
+            # Two sibling roots failing concurrently: once one nulls the whole answer, whether the
+            # other's error is reported too depends on timing (both ways run the same resolvers).
+            codes = {e.get("extensions", {}).get("code") for e in slow_body["errors"]}
+            assert fast_body["errors"] and {e.get("extensions", {}).get("code") for e in fast_body["errors"]} <= codes
+        else:
+            assert fast_body == slow_body, text
         compiled += fast.headers.get(EXECUTION_HEADER) == "compiled"
     assert compiled >= len(texts) // 3, (compiled, len(texts))
