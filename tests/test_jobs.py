@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from core.errors import ErrorCode, fail
 from core.ids import to_global_id
 from domain.viewer import Viewer
-from jobs import HANDLERS, register
+from jobs import HANDLERS, register, runner
 from jobs.runner import claim_job, create_job, run_job
 from jobs.worker import Worker
 from models import ChangeLogEntry, Job, JobItem, JobStatus, Notification
@@ -48,9 +49,13 @@ class Recorder:
         self.stop_after: int | None = None
         self.delay = 0.0
         self.calls = 0
+        # Called at the start of each item (a test's hook into a running job).
+        self.during: Callable[[], Awaitable[None]] | None = None
 
     async def run_item(self, viewer: Viewer, job: Job, item: JobItem) -> dict[str, Any] | None:
         self.calls += 1
+        if self.during is not None:
+            await self.during()
         if self.delay:
             await asyncio.sleep(self.delay)
         if item.key.startswith("bad"):
@@ -145,18 +150,32 @@ async def test_two_workers_on_one_job_never_repeat_an_item(account: Account, rec
     assert (await Job.get(id=job.id)).done == 10
 
 
-async def test_a_busy_worker_keeps_its_lease(account: Account, recorder: Recorder) -> None:
+async def test_a_busy_worker_keeps_its_lease(
+    account: Account, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items slower than the lease: the worker renews it between items, so that across several
+    lease lengths nobody else can take the job. The runner's clock is the test's, moved by each
+    item, so that a busy machine can neither make the lease lapse nor hide a missed renewal."""
     job = await create_job(await account.viewer(), Recorder.kind, {}, [f"k{i}" for i in range(8)])
-    recorder.delay = 0.01
-    lease = dt.timedelta(milliseconds=30)
+    lease = dt.timedelta(seconds=60)
+    clock = [dt.datetime.now(dt.UTC)]
+    monkeypatch.setattr(runner, "now", lambda: clock[0])
+    others: list[Job | None] = []
+
+    async def slow_item() -> None:
+        clock[0] += lease * 0.4  # each item takes 40% of the lease
+        others.append(await claim_job("two", lease))
+
+    recorder.during = slow_item
+    recorder.external = True  # items run outside a transaction, so that "two" claims as another worker would
+    started = clock[0]
     first = await claim_job("one", lease)
     assert first is not None
-    running = asyncio.create_task(run_job(first, "one", lease))
-    for _ in range(6):  # across several lease lengths, nobody else can take the job
-        await asyncio.sleep(0.012)
-        assert await claim_job("two", lease) is None
-    await running
+    await run_job(first, "one", lease)
+    assert clock[0] - started > 3 * lease  # the job outlasted three leases
+    assert others == [None] * 8  # and no item saw it taken
     assert (await Job.get(id=job.id)).status == JobStatus.COMPLETED
+    assert (await Job.get(id=job.id)).done == 8
 
 
 async def test_finished_job_notifies_its_creator(account: Account, recorder: Recorder) -> None:
