@@ -71,6 +71,7 @@ from domain.account import create_company, create_team, create_token, create_use
 from domain.activity import refresh_next_activity
 from domain.column_values import page_values
 from domain.custom_field import OptionData, create_custom_field
+from domain.fold import fill_keys
 from domain.lead_filter import group_from_json
 from domain.lead_query import LeadQuery, SortDirection, find_leads
 from domain.viewer import Viewer, viewer_for_user
@@ -155,7 +156,7 @@ async def seed(company_id: int, users: list[int], teams: list[int], count: int) 
     today = dt.datetime.now(dt.UTC).date()
     await Organization.bulk_create(
         [
-            Organization(company_id=company_id, name=f"Org {i:06d}", owner_id=users[i % len(users)])
+            fill_keys(Organization(company_id=company_id, name=f"Org {i:06d}", owner_id=users[i % len(users)]))
             for i in range(count)
         ],
         batch_size=BATCH,
@@ -163,13 +164,15 @@ async def seed(company_id: int, users: list[int], teams: list[int], count: int) 
     org_ids = await Organization.filter(company_id=company_id).order_by("id").values_list("id", flat=True)
     await Person.bulk_create(
         [
-            Person(
-                company_id=company_id,
-                name=f"Person {(i * 7919) % count:06d}",
-                emails=[{"value": f"p{i}@bench.test", "label": "work", "primary": True}],
-                email_search=f"p{i}@bench.test",
-                organization_id=org_ids[i],
-                owner_id=users[i % len(users)],
+            fill_keys(
+                Person(
+                    company_id=company_id,
+                    name=f"Person {(i * 7919) % count:06d}",
+                    emails=[{"value": f"p{i}@bench.test", "label": "work", "primary": True}],
+                    email_search=f"p{i}@bench.test",
+                    organization_id=org_ids[i],
+                    owner_id=users[i % len(users)],
+                )
             )
             for i in range(count)
         ],
@@ -181,25 +184,27 @@ async def seed(company_id: int, users: list[int], teams: list[int], count: int) 
     created = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     await Lead.bulk_create(
         [
-            Lead(
-                id=lead_id,
-                company_id=company_id,
-                title=f"Lead {i:06d}",
-                person_id=person_ids[i],
-                organization_id=org_ids[i],
-                owner_user_id=users[i % len(users)] if i % 4 else None,
-                owner_team_id=None if i % 4 else teams[i % len(teams)],
-                value_amount=Decimal(100 + i % 5000),
-                value_currency="EUR",
-                source=LeadSource.MANUAL,
-                created_by_id=users[0],
-                custom_fields={
-                    "fleet": i % 97,
-                    "tier": i % 3 + 1,
-                    "decide_on": (today + dt.timedelta(days=i % 365)).isoformat(),
-                    "budget": {"amount": f"{i % 1000}.00", "currency": "EUR"},
-                    "manager": users[(i + 3) % len(users)],
-                },
+            fill_keys(
+                Lead(
+                    id=lead_id,
+                    company_id=company_id,
+                    title=f"Lead {i:06d}",
+                    person_id=person_ids[i],
+                    organization_id=org_ids[i],
+                    owner_user_id=users[i % len(users)] if i % 4 else None,
+                    owner_team_id=None if i % 4 else teams[i % len(teams)],
+                    value_amount=Decimal(100 + i % 5000),
+                    value_currency="EUR",
+                    source=LeadSource.MANUAL,
+                    created_by_id=users[0],
+                    custom_fields={
+                        "fleet": i % 97,
+                        "tier": i % 3 + 1,
+                        "decide_on": (today + dt.timedelta(days=i % 365)).isoformat(),
+                        "budget": {"amount": f"{i % 1000}.00", "currency": "EUR"},
+                        "manager": users[(i + 3) % len(users)],
+                    },
+                )
             )
             for i, lead_id in enumerate(lead_ids)
         ],

@@ -42,6 +42,7 @@ from core.db import close_db, init_db
 from domain.account import create_company, create_user
 from domain.conversion import convert_deals_to_leads
 from domain.deal_query import DealQuery
+from domain.fold import fill_keys
 from domain.viewer import viewer_for_user
 from jobs.deal_conversion import start_conversion_job
 from jobs.worker import Worker
@@ -66,13 +67,18 @@ async def seed(company_id: int, user_id: int, deals: int, extra: int) -> tuple[i
     """Fill the company; return the default pipeline's id and the ids of the extra deals."""
     contacts = max(1, deals // 10)
     await Organization.bulk_create(
-        [Organization(company_id=company_id, name=f"Org {i:05d}", owner_id=user_id) for i in range(contacts)],
+        [
+            fill_keys(Organization(company_id=company_id, name=f"Org {i:05d}", owner_id=user_id))
+            for i in range(contacts)
+        ],
         batch_size=BATCH,
     )
     org_ids = await Organization.filter(company_id=company_id).order_by("id").values_list("id", flat=True)
     await Person.bulk_create(
         [
-            Person(company_id=company_id, name=f"Person {i:05d}", organization_id=org_ids[i], owner_id=user_id)
+            fill_keys(
+                Person(company_id=company_id, name=f"Person {i:05d}", organization_id=org_ids[i], owner_id=user_id)
+            )
             for i in range(contacts)
         ],
         batch_size=BATCH,

@@ -103,7 +103,7 @@ edges AS (
       END,
       'labels', (SELECT json_group_array(json_object('id', b64('LeadLabel:' || x.id), 'name', x.name, 'color', x.color))
                  FROM (SELECT lb.id, lb.name, lb.color FROM lead_label_link k JOIN lead_label lb ON lb.id = k.label_id
-                       WHERE k.lead_id = l.id ORDER BY lower(lb.name)) x),
+                       WHERE k.lead_id = l.id ORDER BY lb.name_key) x),
       'nextActivity', CASE WHEN a.id IS NULL THEN NULL ELSE json_object(
         'id', b64('Activity:' || a.id), 'type', a.type, 'subject', a.subject,
         'dueDate', a.due_date, 'dueTime', a.due_time) END,
@@ -234,7 +234,7 @@ edges AS (
                                                       'name', tm.name)
       END,
       'labels', COALESCE((SELECT json_agg(json_build_object('id', {_pg_b64("'LeadLabel:' || lb.id")},
-                                                            'name', lb.name, 'color', lb.color) ORDER BY lower(lb.name))
+                                                            'name', lb.name, 'color', lb.color) ORDER BY lb.name_key)
                           FROM lead_label_link k JOIN lead_label lb ON lb.id = k.label_id WHERE k.lead_id = l.id),
                          '[]'::json),
       'nextActivity', CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object(

@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.db import close_db, conn, init_db, is_postgres
 from domain.account import create_company, create_user
 from domain.board import board_columns, column_page, first_pages
+from domain.fold import fill_keys
 from domain.organization import update_organization
 from domain.selection import SelectionData, count_members, create_selection, find_members
 from domain.selection_criteria import Condition, SelectionField, SelectionOperator
@@ -63,12 +64,14 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
     statuses = [s.id for s in await LeadStatus.filter(company_id=company_id).order_by("position")]
     plan = ["Lead", "Lead", "Marketing qualified lead", "Customer", None]
     organizations = [
-        Organization(
-            company_id=company_id,
-            name=f"Organization {i:06}",
-            name_key=f"organization {i:06}",
-            owner_id=owner_id,
-            category_id=categories[plan[i % 5]] if plan[i % 5] else None,
+        fill_keys(
+            Organization(
+                company_id=company_id,
+                name=f"Organization {i:06}",
+                name_key=f"organization {i:06}",
+                owner_id=owner_id,
+                category_id=categories[plan[i % 5]] if plan[i % 5] else None,
+            )
         )
         for i in range((persons + 24) // 25)
     ]
@@ -78,14 +81,16 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
     for i in range(persons):
         name = f"Person {i:07}"
         batch.append(
-            Person(
-                company_id=company_id,
-                name=name,
-                name_key=name.lower(),
-                organization_id=org_ids[i // 25],
-                owner_id=owner_id,
-                lead_status_id=statuses[i % len(statuses)],
-                email_search=f"p{i}@example.test",
+            fill_keys(
+                Person(
+                    company_id=company_id,
+                    name=name,
+                    name_key=name.lower(),
+                    organization_id=org_ids[i // 25],
+                    owner_id=owner_id,
+                    lead_status_id=statuses[i % len(statuses)],
+                    email_search=f"p{i}@example.test",
+                )
             )
         )
         if len(batch) == 5000:

@@ -29,7 +29,8 @@ How it stays fast and still right:
   ``phone_search`` as :func:`domain.person.clean` makes them, one primary entry per contact
   list, custom values in the stored forms of :mod:`domain.custom_value`, and a lead's
   ``next_activity_id``/``next_activity_date`` by the ordering of
-  :func:`domain.activity.refresh_next_activity`; a deal's ``title_key`` by
+  :func:`domain.activity.refresh_next_activity`; the other folded keys (addresses, job
+  titles, text custom values) by :func:`keyed_rows` from :data:`domain.fold.KEYS`; a deal's ``title_key`` by
   :func:`domain.fold.fold_key`, its ``won_at``/``lost_at``/``lost_reason`` as
   :func:`domain.deal._status_changes` sets them for its status. tests/test_bench_seed.py reads a seeded
   database back through the GraphQL API to prove it.
@@ -89,7 +90,7 @@ from domain.credit import ensure_account  # noqa: E402
 from domain.custom_field import OptionData, create_custom_field  # noqa: E402
 from domain.custom_value import json_number  # noqa: E402
 from domain.duplicate import match_key  # noqa: E402
-from domain.fold import fold_key  # noqa: E402
+from domain.fold import CUSTOM_KEY_TABLES, KEYS, column_key, custom_keys, fold_key  # noqa: E402
 from domain.label import create_label  # noqa: E402
 from domain.person import digits, split_name  # noqa: E402
 from domain.prospect_generator import generate_prospects  # noqa: E402
@@ -413,7 +414,7 @@ ACTIVITY_COLUMNS = (
     "updated_at",
 )
 BIG_TABLES = ("organization", "person", "lead", "lead_label_link", "note", "activity", "deal")
-JSON_COLUMNS = {"custom_fields", "emails", "phones"}
+JSON_COLUMNS = {"custom_fields", "custom_keys", "emails", "phones"}
 
 
 @dataclass
@@ -1026,15 +1027,40 @@ async def _next_ids() -> Ids:
     )
 
 
+@functools.lru_cache(maxsize=65536)
+def _cached_column_key(text: str | None, nullable: bool) -> str | None:
+    return column_key(text, nullable)
+
+
+def keyed_rows(
+    table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """``rows`` with the folded keys (domain.fold.keyed) their columns leave out: the keys of
+    the texts, and ``custom_keys``, appended to each row."""
+    places = {name: i for i, name in enumerate(columns)}
+    missing = [(places[s], k, n) for s, (k, n) in KEYS.get(table, {}).items() if s in places and k not in places]
+    custom = places.get("custom_fields") if table in CUSTOM_KEY_TABLES and "custom_keys" not in places else None
+    added = tuple(k for _, k, _ in missing) + (("custom_keys",) if custom is not None else ())
+    if not added:
+        return tuple(columns), rows
+    out = []
+    for row in rows:
+        extra = [_cached_column_key(row[i], nullable) for i, _, nullable in missing]
+        if custom is not None:
+            extra.append(custom_keys(row[custom]))
+        out.append((*row, *extra))
+    return (*columns, *added), out
+
+
 async def _write_company(writer: Writer, gen: Generator, report: dict[str, int], say: Any) -> None:
     for rows in gen.organization_rows():
-        await writer.write("organization", ORGANIZATION_COLUMNS, rows)
+        await writer.write("organization", *keyed_rows("organization", ORGANIZATION_COLUMNS, rows))
         report["organization"] = report.get("organization", 0) + len(rows)
     started, done = time.perf_counter(), 0
     for chunk in gen.lead_chunks():
         for table, columns, rows in chunk.tables():
             if rows:
-                await writer.write(table, columns, rows)
+                await writer.write(table, *keyed_rows(table, columns, rows))
                 report[table] = report.get(table, 0) + len(rows)
         await writer.commit()
         done += len(chunk.leads)

@@ -25,7 +25,7 @@ from cli.demo_draws import OrganizationNames
 from core.db import conn, render, reserve_ids
 from domain import changelog
 from domain.account import create_company, create_team, create_user
-from domain.duplicate import match_key
+from domain.fold import fill_keys, keyed
 from domain.person import digits
 from domain.viewer import Viewer, viewer_for_user
 from models import (
@@ -155,7 +155,6 @@ class _Generator:
                 id=org_id,
                 company_id=self.company_id,
                 name=name,
-                name_key=match_key(name),
                 address_street=f"{rng.choice(country.streets)} {rng.randrange(1, 140)}",
                 address_city=city,
                 address_postal_code=_pattern(rng, country.postal),
@@ -167,7 +166,7 @@ class _Generator:
                 created_at=created,
             )
             slug = words.ascii_slug(name.rsplit(" ", 1)[0])
-            out.append(_Org(row, country, f"{slug}.example"))
+            out.append(_Org(fill_keys(row), country, f"{slug}.example"))
             self.plan.organizations.append(row)
             self.log("organization", org_id, "CREATED", row.owner_id, created)
         return out
@@ -196,7 +195,6 @@ class _Generator:
                 id=person_id,
                 company_id=self.company_id,
                 name=f"{first} {last}",
-                name_key=match_key(f"{first} {last}"),
                 first_name=first,
                 last_name=last,
                 emails=emails,
@@ -209,6 +207,7 @@ class _Generator:
                 owner_id=rng.choice(self.users).id,
                 created_at=created,
             )
+            fill_keys(person)
             if org:
                 org.persons.append(person)
             self.countries[person_id] = country
@@ -267,7 +266,6 @@ class _Generator:
             id=lead_id,
             company_id=self.company_id,
             title=title,
-            title_key=match_key(title),
             person_id=person.id if person else None,
             organization_id=organization.id if organization else None,
             owner_user_id=user.id if user else None,
@@ -288,7 +286,7 @@ class _Generator:
             created_by_id=creator,
             created_at=created,
         )
-        self.plan.leads.append(lead)
+        self.plan.leads.append(fill_keys(lead))
         self.log("lead", lead_id, "CREATED", creator, created, field="source", new=source)
         for label in rng.sample(self.labels, rng.choices((0, 1, 2), (35, 50, 15))[0]):
             self.plan.links.append(LeadLabelLink(lead_id=lead_id, label_id=label.id))
@@ -430,7 +428,9 @@ async def fill_demo(
         for index, team_name in enumerate(words.TEAMS):
             members = [u.id for u, (_, _, of) in zip(users, words.USERS, strict=True) if index in of]
             teams.append(await create_team(company.id, team_name, members))
-        await LeadLabel.create(company_id=company.id, name=words.EXTRA_LABEL[0], color=words.EXTRA_LABEL[1])
+        await LeadLabel.create(
+            company_id=company.id, color=words.EXTRA_LABEL[1], **keyed(LeadLabel, {"name": words.EXTRA_LABEL[0]})
+        )
         labels = await LeadLabel.filter(company_id=company.id).order_by("id")
 
         gen = _Generator(rng, now, company.id, users, teams, labels)

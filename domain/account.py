@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from core.errors import ErrorCode, fail
 from core.security import new_token, token_digest
 from domain.category import create_default_categories
+from domain.fold import keyed
 from domain.label import create_default_labels
 from domain.lead_status import create_default_statuses
 from domain.validation import email_problem
@@ -63,7 +64,7 @@ async def create_user(
         raise fail(f"A user with email {email!r} already exists.", ErrorCode.DUPLICATE, "email")
     return await User.create(
         company_id=company_id,
-        name=name.strip(),
+        **keyed(User, {"name": name.strip()}),
         email=email,
         role=role,
         can_convert_deals_to_leads=can_convert_deals_to_leads,
@@ -94,7 +95,7 @@ async def revoke_token(token: str) -> bool:
 
 async def create_team(company_id: int, name: str, member_ids: list[int]) -> Team:
     async with in_transaction():
-        team = await Team.create(company_id=company_id, name=name)
+        team = await Team.create(company_id=company_id, **keyed(Team, {"name": name}))
         users = await User.filter(id__in=member_ids, company_id=company_id).values_list("id", flat=True)
         await TeamMember.bulk_create([TeamMember(team_id=team.id, user_id=u) for u in users])
     return team

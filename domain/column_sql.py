@@ -7,6 +7,11 @@ Keys go into the SQL text: they are checked against ``KEY_RE`` when a field is m
 
 The linked person's and organization's columns read as empty where the viewer may not see that
 contact (SPEC §1): a filter or sort on them never tells anything about a hidden contact.
+
+Text columns are compared and sorted by their folded keys (domain.fold: ``title_key``,
+``address_city_key``, a custom value's entry in ``custom_keys``...), never by ``lower()``, which
+folds ASCII only on SQLite: "orebro" finds "Örebro" and "Élodie" sorts between "Eaton" and
+"Emma" on both databases.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ class ColumnSql:
     kind: str = "text"
     # Whether the sort key can be empty (empty values sort last in both directions).
     nullable: bool = True
+    # Text columns: the folded key (domain.fold) that text filters compare, and whether it is
+    # cut to a key column's length (domain.fold.fold_key) or whole (a custom value's key).
+    key: Sql | None = None
+    key_cut: bool = True
 
 
 def lead_col(name: str, joins: tuple[str, ...] = ()) -> Sql:
@@ -58,19 +67,16 @@ def contact_col(viewer: Viewer, source: ColumnSource, column: str) -> Sql:
     return visible(viewer, alias, raw(f"{alias}.{column}", joins=(join,)))
 
 
-def lower(expression: Sql) -> Sql:
-    return compose("lower(", expression, ")")
-
-
 def name_of(table: str, id_expression: Sql, viewer: Viewer | None = None) -> Sql:
-    """The lower-cased name of the row ``id_expression`` points at (users, persons, organizations)."""
+    """The folded name (``name_key``) of the row ``id_expression`` points at (users, persons,
+    organizations)."""
     alias = {"app_user": "nu", "person": "np", "organization": "no"}[table]
     condition = compose(f"{alias}.id = ", id_expression)
     if viewer is not None:
         hidden, params = viewer.visibility_sql(alias, "owner_id")
         if hidden:
             condition = compose(condition, " AND ", Sql(hidden, tuple(params)))
-    return compose(f"(SELECT lower({alias}.name) FROM {table} {alias} WHERE ", condition, ")")
+    return compose(f"(SELECT {alias}.name_key FROM {table} {alias} WHERE ", condition, ")")
 
 
 def number(expression: Sql) -> Sql:
@@ -79,7 +85,7 @@ def number(expression: Sql) -> Sql:
 
 
 LABEL_SORT = raw(
-    "(SELECT min(lower(ll.name)) FROM lead_label_link lll JOIN lead_label ll ON ll.id = lll.label_id"
+    "(SELECT min(ll.name_key) FROM lead_label_link lll JOIN lead_label ll ON ll.id = lll.label_id"
     " WHERE lll.lead_id = l.id)"
 )
 
@@ -141,10 +147,11 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
         return custom_sql(column, viewer)
     if key == "lead.title":
         # Sorted by its folded key (domain.fold), the same on both databases.
-        return ColumnSql(lead_col("title"), lead_col("title_key"), "text", False)
+        title_key = lead_col("title_key")
+        return ColumnSql(lead_col("title"), title_key, "text", False, key=title_key)
     if key in _LEAD_TEXT:
-        value = lead_col(_LEAD_TEXT[key])
-        return ColumnSql(value, lower(value), "text", True)
+        folded = lead_col(f"{_LEAD_TEXT[key]}_key")
+        return ColumnSql(lead_col(_LEAD_TEXT[key]), folded, "text", True, key=folded)
     if key in _LEAD_PLAIN:
         name, kind, nullable = _LEAD_PLAIN[key]
         value = lead_col(name)
@@ -152,16 +159,18 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     if key in ("person.name", "organization.name"):
         # Sorted by the folded key; NULLIF: a name's key is never empty, a hidden one is NULL.
         value = contact_col(viewer, column.source, "name")
-        return ColumnSql(value, compose("NULLIF(", contact_col(viewer, column.source, "name_key"), ", '')"))
+        folded = contact_col(viewer, column.source, "name_key")
+        return ColumnSql(value, compose("NULLIF(", folded, ", '')"), key=folded)
     if key in _CONTACT_TEXT:
         value = contact_col(viewer, column.source, _CONTACT_TEXT[key])
-        return ColumnSql(value, lower(value))
+        folded = contact_col(viewer, column.source, f"{_CONTACT_TEXT[key]}_key")
+        return ColumnSql(value, folded, key=folded)
     if key == "lead.value":
         value = number(lead_col("value_amount"))
         return ColumnSql(value, value, "number")
     if key == "lead.owner":
         # Filters compare owner ids themselves (see domain.lead_filter); the sort is the name.
-        return ColumnSql(None, raw("lower(COALESCE(ou.name, ot.name))", joins=(JOIN_OWNER,)))
+        return ColumnSql(None, raw("COALESCE(ou.name_key, ot.name_key)", joins=(JOIN_OWNER,)))
     if key == "lead.labels":
         return ColumnSql(None, LABEL_SORT)
     if key == "lead.createdBy":
@@ -189,11 +198,12 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
 # --- Custom fields ---------------------------------------------------------------------
 
 
-def document(column: Column, viewer: Viewer) -> Sql:
-    """The JSON document holding a custom column's value (NULL where its contact is hidden)."""
+def document(column: Column, viewer: Viewer, name: str = "custom_fields") -> Sql:
+    """The JSON document holding a custom column's value (NULL where its contact is hidden);
+    ``name="custom_keys"``: the one holding its folded text (domain.fold.custom_keys)."""
     if column.source == ColumnSource.LEAD:
-        return lead_col("custom_fields")
-    return contact_col(viewer, column.source, "custom_fields")
+        return lead_col(name)
+    return contact_col(viewer, column.source, name)
 
 
 def _key(column: Column) -> str:
@@ -264,7 +274,8 @@ def custom_sql(column: Column, viewer: Viewer) -> ColumnSql:
     kind = CustomFieldType(column.custom_field.type)
     if column.type in TEXT_TYPES:
         value = json_typed(doc, key, "string")
-        return ColumnSql(value, lower(value) if column.sortable else None)
+        folded = json_typed(document(column, viewer, "custom_keys"), key, "string")
+        return ColumnSql(value, folded if column.sortable else None, key=folded, key_cut=False)
     if kind == CustomFieldType.NUMBER:
         value = json_typed(doc, key, "number", "::numeric")
         return ColumnSql(value, value, "number")

@@ -31,7 +31,8 @@ from domain.custom_field import definitions
 from domain.custom_value import formula_values, without_formulas
 from domain.deal import ENTITY as DEAL_ENTITY
 from domain.deal import check_open_deal_capacity, deal_global_id, get_live_deal
-from domain.duplicate import DuplicatePolicy, Resolution, check_lead, match_key
+from domain.duplicate import DuplicatePolicy, Resolution, check_lead
+from domain.fold import keyed
 from domain.lead import ENTITY as LEAD_ENTITY
 from domain.pipeline import placement
 from domain.validation import money
@@ -133,8 +134,6 @@ async def convert_lead_to_deal(
         amount, currency = value or (lead.value_amount, lead.value_currency)
         deal = await Deal.create(
             company_id=viewer.company_id,
-            title=lead.title,
-            title_key=match_key(lead.title),
             value_amount=amount,
             value_currency=currency,
             person_id=lead.person_id,
@@ -146,9 +145,9 @@ async def convert_lead_to_deal(
             owner_id=lead.owner_user_id or viewer.user_id,
             visibility=options.visibility or lead.visibility,
             expected_close_date=lead.expected_close_date,
-            # Leads and deals share their field definitions, so values keep their keys.
-            custom_fields=dict(lead.custom_fields),
             source_lead_id=lead.id,
+            # Leads and deals share their field definitions, so values keep their keys.
+            **keyed(Deal, {"title": lead.title, "custom_fields": dict(lead.custom_fields)}),
         )
         moved = {"deal_id": deal.id, "lead_id": None}
         await Note.filter(lead_id=lead.id).update(**moved)
@@ -250,8 +249,6 @@ async def convert_deal_to_lead(
         computed = formula_values(fields, deal.custom_fields, deal.value_amount)
         lead = await Lead.create(
             company_id=viewer.company_id,
-            title=deal.title,
-            title_key=match_key(deal.title),
             person_id=deal.person_id,
             organization_id=deal.organization_id,
             owner_user_id=viewer.user_id,
@@ -260,9 +257,9 @@ async def convert_deal_to_lead(
             expected_close_date=deal.expected_close_date,
             source=LeadSource.DEAL,
             visibility=deal.visibility,
-            custom_fields=without_formulas(fields, deal.custom_fields),
             created_by_id=viewer.user_id,
             source_deal_id=deal.id,
+            **keyed(Lead, {"title": deal.title, "custom_fields": without_formulas(fields, deal.custom_fields)}),
         )
         moved = {"lead_id": lead.id, "deal_id": None}
         await Activity.filter(deal_id=deal.id, done=False).update(**moved)

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from core.db import execute, is_postgres
 from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
+from domain.fold import CUSTOM_KEY_TABLES
 from domain.formula import VALUE_REF, FormulaError, parse
 from domain.validation import text
 from domain.viewer import Viewer
@@ -325,14 +326,17 @@ async def purge_custom_field(viewer: Viewer, field_id: int) -> int:
     changed = 0
     async with in_transaction():
         for table in TABLES[CustomFieldEntity(field.entity)]:
+            # The folded values (domain.fold.custom_keys) go with the values.
+            columns = ("custom_fields", "custom_keys") if table in CUSTOM_KEY_TABLES else ("custom_fields",)
             if is_postgres():
+                sets = ", ".join(f"{c} = {c} - '{field.key}'" for c in columns)
                 sql = (
-                    f"UPDATE \"{table}\" SET custom_fields = custom_fields - '{field.key}'"
-                    f" WHERE company_id = ? AND jsonb_exists(custom_fields, '{field.key}')"
+                    f"UPDATE \"{table}\" SET {sets} WHERE company_id = ? AND jsonb_exists(custom_fields, '{field.key}')"
                 )
             else:
+                sets = ", ".join(f"{c} = json_remove({c}, '$.{field.key}')" for c in columns)
                 sql = (
-                    f"UPDATE \"{table}\" SET custom_fields = json_remove(custom_fields, '$.{field.key}')"
+                    f'UPDATE "{table}" SET {sets}'
                     f" WHERE company_id = ? AND json_type(custom_fields, '$.{field.key}') IS NOT NULL"
                 )
             changed += await execute(sql, [viewer.company_id])

@@ -18,6 +18,7 @@ from core.sql import Param, Sql, compose, join, marks, raw
 from domain.column_sql import ColumnSql, column_sql, element_value, elements
 from domain.columns import Column, ColumnType
 from domain.custom_value import canonical_time
+from domain.fold import fold, fold_key, like_escape
 from domain.viewer import Viewer
 
 MAX_VALUES = 500
@@ -27,7 +28,7 @@ REFERENCE_TYPES = {ColumnType.USER: "User", ColumnType.PERSON: "Person", ColumnT
 
 
 def _like(text: str, *, anywhere: bool) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_escape(text)
     return f"%{escaped}%" if anywhere else f"{escaped}%"
 
 
@@ -96,22 +97,27 @@ def _ids(values: list[Any], type_name: str) -> list[int]:
     return out
 
 
-def _text_condition(v: Sql, operator: str, value: Any, values: list[Any] | None) -> Sql:
+def _text_condition(sql: ColumnSql, operator: str, value: Any, values: list[Any] | None) -> Sql:
+    """Texts compare by their folded keys (domain.fold): "orebro" equals "Örebro", on both
+    databases; emptiness is the text's own."""
+    v, k = sql.value, sql.key
+    assert v is not None and k is not None
     if operator == "IS_EMPTY":
         return compose("(", v, " IS NULL OR ", v, " = '')")
     if operator == "IS_NOT_EMPTY":
         return compose("(", v, " IS NOT NULL AND ", v, " <> '')")
+    folded = fold_key if sql.key_cut else fold
     if operator in ("IS_ONE_OF", "IS_NOT_ONE_OF"):
-        wanted = [_text(x).lower() for x in _many(values, value)]
-        inside = compose("lower(", v, ") IN (", marks(wanted), ")")
-        return inside if operator == "IS_ONE_OF" else compose("(", v, " IS NULL OR NOT ", inside, ")")
-    text = _text(_one(value))
+        wanted = [folded(_text(x)) for x in _many(values, value)]
+        inside = compose(k, " IN (", marks(wanted), ")")
+        return inside if operator == "IS_ONE_OF" else compose("(", k, " IS NULL OR NOT ", inside, ")")
+    text = folded(_text(_one(value)))
     if operator == "EQUALS":
-        return compose("lower(", v, ") = lower(", Param(text), ")")
+        return compose(k, " = ", Param(text))
     if operator == "NOT_EQUALS":
-        return compose("(", v, " IS NULL OR lower(", v, ") <> lower(", Param(text), "))")
+        return compose("(", k, " IS NULL OR ", k, " <> ", Param(text), ")")
     pattern = _like(text, anywhere=operator == "CONTAINS")
-    return compose("lower(", v, ") LIKE lower(", Param(pattern), ") ESCAPE '\\'")
+    return compose(k, " LIKE ", Param(pattern), " ESCAPE '\\'")
 
 
 def _listed_condition(v: Sql, operator: str, value: Any, kind: str) -> Sql:
@@ -314,7 +320,7 @@ def condition_sql(
     if kind in (ColumnType.EMAIL, ColumnType.PHONE) and column.custom_field is None:
         return _listed_condition(v, operator, value, "email" if kind == ColumnType.EMAIL else "phone")
     if kind in (ColumnType.TEXT, ColumnType.LARGE_TEXT, ColumnType.ADDRESS, ColumnType.PHONE):
-        return _text_condition(v, operator, value, values)
+        return _text_condition(sql, operator, value, values)
     if kind in (ColumnType.NUMBER, ColumnType.MONEY):
         return _compare(v, operator, _number, value, values)
     if kind == ColumnType.DATE:

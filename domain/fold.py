@@ -1,13 +1,21 @@
-"""Folding text for comparison: one rule for duplicate keys, search and text sorts.
+"""Folding text for comparison: one rule for duplicate keys, search, text filters and sorts.
 
 ``fold("  Bjørn  Ødegård ")`` is ``"bjorn odegard"``: transliterated to ASCII (anyascii: ø, æ, ß,
 ł, which Unicode decomposition leaves alone, and accents alike), case folded, white space
-trimmed and collapsed. Keys are stored in columns (``name_key``, ``title_key``) kept by every
-write, so that SQLite, whose ``lower()`` and ``LIKE`` fold ASCII only, and PostgreSQL search and
-sort them the same way, byte for byte.
+trimmed and collapsed. The folded form cannot be computed in SQL the same way on both
+databases (SQLite's ``lower()`` and ``LIKE`` fold ASCII only; PostgreSQL has no anyascii), so
+it is stored: every text column that is searched, filtered or sorted has a key column beside
+it (:data:`KEYS`: ``name_key``, ``title_key``, ``address_city_key``...) and the text values of
+custom fields are folded into ``custom_keys``. Every write of such a row goes through
+:func:`keyed`, and SQL compares and sorts the keys only, so that SQLite and PostgreSQL answer
+the same, byte for byte. The keys are ASCII; on PostgreSQL their columns use the "C" collation
+(migration 0017), so that they sort by byte as on SQLite whatever the database's locale.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from anyascii import anyascii
 
@@ -27,5 +35,95 @@ def fold_key(text: str | None) -> str:
 
 def key_pattern(text: str) -> str:
     """A LIKE pattern (ESCAPE '\\') matching the folded ``text`` anywhere in a folded column."""
-    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escape(fold(text))}%"
+
+
+def like_escape(text: str) -> str:
+    """``text`` with LIKE's own characters escaped (ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Each table's folded text columns: source column -> (key column, whether the key is NULL
+# where the text is empty). Names and titles are required: their keys are never NULL.
+KEYS: dict[str, dict[str, tuple[str, bool]]] = {
+    "lead": {
+        "title": ("title_key", False),
+        "utm_source": ("utm_source_key", True),
+        "utm_medium": ("utm_medium_key", True),
+        "utm_campaign": ("utm_campaign_key", True),
+        "utm_term": ("utm_term_key", True),
+        "utm_content": ("utm_content_key", True),
+    },
+    "person": {
+        "name": ("name_key", False),
+        "first_name": ("first_name_key", True),
+        "last_name": ("last_name_key", True),
+        "job_title": ("job_title_key", True),
+    },
+    "organization": {
+        "name": ("name_key", False),
+        "address_street": ("address_street_key", True),
+        "address_city": ("address_city_key", True),
+        "address_postal_code": ("address_postal_code_key", True),
+        "address_country": ("address_country_key", True),
+    },
+    "deal": {"title": ("title_key", False)},
+    "app_user": {"name": ("name_key", False)},
+    "team": {"name": ("name_key", False)},
+    "lead_label": {"name": ("name_key", False)},
+}
+# The tables whose custom field values are filtered and sorted: ``custom_keys`` beside ``custom_fields``.
+CUSTOM_KEY_TABLES = frozenset({"lead", "person", "organization"})
+
+
+def column_key(text: str | None, nullable: bool) -> str | None:
+    """The stored key of one text: :func:`fold_key`; None for an empty one where ``nullable``."""
+    key = fold_key(text)
+    return (key or None) if nullable else key
+
+
+def custom_keys(values: Mapping[str, Any] | None) -> dict[str, str]:
+    """The folded form of a record's custom field values: each text value by its key, uncut
+    (a JSON document has no column length), so that filters and sorts read it from SQL."""
+    return {k: fold(v) for k, v in (values or {}).items() if isinstance(v, str)}
+
+
+def table_of(model: Any) -> str:
+    """The table of a tortoise model class or instance (``Lead`` -> ``"lead"``), or a table name."""
+    return model if isinstance(model, str) else str(model._meta.db_table)
+
+
+def keyed(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (the columns of one write to ``model``'s table) with the folded key of every
+    text column among them, and ``custom_keys`` when ``custom_fields`` is written: what every
+    writer of these tables stores, so that the keys never lag their text."""
+    table = table_of(model)
+    out = dict(values)
+    for source, (key, nullable) in KEYS.get(table, {}).items():
+        if source in values:
+            out[key] = column_key(values[source], nullable)
+    if table in CUSTOM_KEY_TABLES and "custom_fields" in values:
+        out["custom_keys"] = custom_keys(values["custom_fields"])
+    return out
+
+
+def key_columns(model: Any) -> frozenset[str]:
+    """The derived columns of ``model``'s table: kept by :func:`keyed`, never logged or sent."""
+    table = table_of(model)
+    keys = {key for key, _ in KEYS.get(table, {}).values()}
+    if table in CUSTOM_KEY_TABLES:
+        keys.add("custom_keys")
+    return frozenset(keys)
+
+
+def fill_keys(row: Any) -> Any:
+    """Set the folded keys of a model instance from its texts (for rows made in memory and
+    written in bulk); returns ``row``."""
+    table = table_of(row)
+    sources = {source: getattr(row, source) for source in KEYS.get(table, {})}
+    if table in CUSTOM_KEY_TABLES:
+        sources["custom_fields"] = row.custom_fields
+    for column, value in keyed(table, sources).items():
+        if column not in sources:
+            setattr(row, column, value)
+    return row

@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, fail
 from domain import changelog
+from domain.fold import fold_key, keyed
 from domain.validation import text
 from domain.viewer import Viewer
 from models import LeadLabel
@@ -18,7 +19,9 @@ COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]{3,12})$")
 
 
 async def create_default_labels(company_id: int) -> None:
-    await LeadLabel.bulk_create([LeadLabel(company_id=company_id, name=n, color=c) for n, c in DEFAULT_LABELS])
+    await LeadLabel.bulk_create(
+        [LeadLabel(company_id=company_id, color=c, **keyed(LeadLabel, {"name": n})) for n, c in DEFAULT_LABELS]
+    )
 
 
 def _clean_color(color: str) -> str:
@@ -31,8 +34,9 @@ def _clean_color(color: str) -> str:
 
 
 async def _check_unique(viewer: Viewer, name: str, except_id: int | None = None) -> None:
-    # "hot" beside "Hot" would be two labels nobody can tell apart in a filter menu.
-    clash = LeadLabel.filter(company_id=viewer.company_id, name__iexact=name)
+    # "hot" beside "Hot" (or "Résumé" beside "resume") would be two labels nobody can tell
+    # apart in a filter menu: names clash when they fold alike (domain.fold), on both databases.
+    clash = LeadLabel.filter(company_id=viewer.company_id, name_key=fold_key(name))
     if except_id is not None:
         clash = clash.exclude(id=except_id)
     if await clash.exists():
@@ -58,7 +62,9 @@ async def create_label(viewer: Viewer, name: str, color: str) -> LeadLabel:
     assert clean_name is not None
     await _check_unique(viewer, clean_name)
     async with in_transaction():
-        label = await LeadLabel.create(company_id=viewer.company_id, name=clean_name, color=_clean_color(color))
+        label = await LeadLabel.create(
+            company_id=viewer.company_id, color=_clean_color(color), **keyed(LeadLabel, {"name": clean_name})
+        )
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, ENTITY, label.id, "CREATED", "name", None, label.name)]
         )
@@ -82,7 +88,7 @@ async def update_label(viewer: Viewer, label_id: int, name: str | None, color: s
             raise fail(errors[0].message, errors[0].code, *(errors[0].field or ()))
         assert clean_name is not None
         await _check_unique(viewer, clean_name, except_id=label.id)
-        label.name = clean_name
+        label.name, label.name_key = clean_name, fold_key(clean_name)
     if color is not None:
         label.color = _clean_color(color)
     async with in_transaction():

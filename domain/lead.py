@@ -20,6 +20,7 @@ from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import DuplicatePolicy, lock_duplicates, match_key, resolve_new_lead
+from domain.fold import key_columns, keyed
 from domain.lead_labels import replace_labels
 from domain.organization import OrganizationData, create_organization, get_organization
 from domain.person import PersonData, create_person, get_person
@@ -30,6 +31,8 @@ from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, LeadLabelLink, LeadSource, Organization, Person, Visibility
 
 ENTITY = "lead"
+# Columns derived from others for search, filters, sorts and duplicate matching: kept, never logged.
+DERIVED = key_columns(Lead)
 MAX_BULK_IDS = 500
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -225,8 +228,7 @@ async def create_lead(viewer: Viewer, data: LeadData, source: LeadSource, path: 
             expected_close_date=data.expected_close_date,
             was_seen=data.was_seen,
             created_by_id=viewer.user_id,
-            custom_fields=custom,
-            **values,
+            **keyed(Lead, {**values, "custom_fields": custom}),
         )
         if label_ids:
             await LeadLabelLink.bulk_create([LeadLabelLink(lead_id=lead.id, label_id=i) for i in label_ids])
@@ -283,7 +285,7 @@ async def update_lead(
         label_entries = await replace_labels([lead.id], label_ids, viewer) if label_ids is not None else []
         # A change of labels is a change of the lead: it moves up in "last updated".
         changed = await write_changes(lead, values, touch=bool(label_entries))
-        logged = {k: v for k, v in changed.items() if k not in ("custom_fields", "title_key")}
+        logged = {k: v for k, v in changed.items() if k not in DERIVED and k != "custom_fields"}
         entries = changelog.field_changes(viewer, viewer.company_id, ENTITY, lead.id, before, logged)
         await changelog.write(entries + custom_entries + label_entries)
     return lead

@@ -17,9 +17,10 @@ from tortoise.transactions import in_transaction
 
 from core.db import db_uuid, execute, is_postgres
 from core.errors import ErrorCode, fail
-from core.sql import Param, compose, marks
+from core.sql import Param, Sql, compose, marks
 from domain import changelog
 from domain.custom_value import clean_values, merge, value_changes
+from domain.fold import custom_keys, keyed
 from domain.lead import ENTITY, _check_refs, _clean_scalars, _owner_exclusive, now, visible_leads
 from domain.lead_filter import filter_errors
 from domain.lead_labels import chunks, replace_labels
@@ -53,24 +54,32 @@ async def target_leads(
     return leads
 
 
+def _patch(column: str, values: dict[str, Any]) -> Sql:
+    """``column`` (a JSON document) with ``values`` merged in by key; None removes a key."""
+    if is_postgres():
+        removed = [k for k, v in values.items() if v is None]
+        kept = {k: v for k, v in values.items() if v is not None}
+        return compose(f"({column} - ", Param(removed), "::text[]) || ", Param(orjson.dumps(kept).decode()), "::jsonb")
+    # A JSON merge patch: a null removes the key, anything else replaces it whole.
+    return compose(f"json_patch({column}, ", Param(orjson.dumps(values).decode()), ")")
+
+
 async def _patch_custom_fields(lead_ids: list[uuid.UUID], cleaned: dict[str, Any]) -> None:
-    """Apply the same custom field values to many leads in one UPDATE per 500 (None removes)."""
+    """Apply the same custom field values to many leads in one UPDATE per 500 (None removes),
+    and their folded forms to ``custom_keys`` (domain.fold.custom_keys) in the same statement."""
+    folded = custom_keys(cleaned)
+    keys = {k: folded.get(k) for k in cleaned}
     for chunk in chunks(lead_ids):
         ids = marks([db_uuid(i) for i in chunk])
-        if is_postgres():
-            removed = [k for k, v in cleaned.items() if v is None]
-            kept = {k: v for k, v in cleaned.items() if v is not None}
-            change = compose(
-                "(custom_fields - ",
-                Param(removed),
-                "::text[]) || ",
-                Param(orjson.dumps(kept).decode()),
-                "::jsonb",
-            )
-        else:
-            # A JSON merge patch: a null removes the key, anything else replaces it whole.
-            change = compose("json_patch(custom_fields, ", Param(orjson.dumps(cleaned).decode()), ")")
-        statement = compose("UPDATE lead SET custom_fields = ", change, " WHERE id IN (", ids, ")")
+        statement = compose(
+            "UPDATE lead SET custom_fields = ",
+            _patch("custom_fields", cleaned),
+            ", custom_keys = ",
+            _patch("custom_keys", keys),
+            " WHERE id IN (",
+            ids,
+            ")",
+        )
         await execute(statement.text, statement.params)
 
 
@@ -121,7 +130,7 @@ async def bulk_update_leads(
                     rewritten.append(lead.id)
                     entries += diff
             for chunk in chunks(rewritten):
-                await Lead.filter(id__in=chunk).update(**values, updated_at=stamp)
+                await Lead.filter(id__in=chunk).update(**keyed(Lead, values), updated_at=stamp)
             changed.update(rewritten)
             stamped.update(rewritten)
         if cleaned:

@@ -23,7 +23,8 @@ from core.errors import ErrorCode
 from domain import changelog
 from domain import organization as organizations
 from domain import person as persons
-from domain.duplicate import Resolution, contacts_by_key, lock_contact_keys, match_key
+from domain.duplicate import Resolution, contacts_by_key, lock_contact_keys
+from domain.fold import keyed
 from domain.lead_import_rows import BatchContext, GoodRow, Problem, check_row
 from domain.lead_state import enabled_sql
 from domain.lead_status import initial_status_id
@@ -182,25 +183,28 @@ async def write_batch(context: BatchContext, job_id: int, rows: Sequence[tuple[i
         title = values.pop("title", None) or r.person_name or r.organization_name or ""
         lead_id = uuid.uuid4()
         leads.append(
-            {
-                **values,
-                "id": lead_id,
-                "company_id": company_id,
-                "title": title,
-                "title_key": match_key(title),
-                "person_id": r.person_id,
-                "organization_id": r.organization_id,
-                "owner_user_id": values.get("owner_user_id", user_id),
-                "visibility": values.get("visibility", Visibility.COMPANY),
-                "source": LeadSource.IMPORT,
-                "created_by_id": user_id,
-            }
+            keyed(
+                Lead,
+                {
+                    **values,
+                    "id": lead_id,
+                    "company_id": company_id,
+                    "title": title,
+                    "person_id": r.person_id,
+                    "organization_id": r.organization_id,
+                    "owner_user_id": values.get("owner_user_id", user_id),
+                    "visibility": values.get("visibility", Visibility.COMPANY),
+                    "source": LeadSource.IMPORT,
+                    "created_by_id": user_id,
+                },
+            )
         )
         links += [{"lead_id": lead_id, "label_id": i} for i in r.label_ids]
     outcome.leads = len(leads)
 
-    await insert_rows(Organization, [{**v, "company_id": company_id, "owner_id": user_id} for v in new_orgs])
-    await insert_rows(Person, [{**v, "company_id": company_id, "owner_id": user_id} for v in new_persons])
+    owned = {"company_id": company_id, "owner_id": user_id}
+    await insert_rows(Organization, [keyed(Organization, {**v, **owned}) for v in new_orgs])
+    await insert_rows(Person, [keyed(Person, {**v, **owned}) for v in new_persons])
     await insert_rows(Lead, leads)
     await insert_rows(LeadLabelLink, links)
     log = [changelog.entry_values(viewer, company_id, organizations.ENTITY, o["id"], "CREATED") for o in new_orgs]

@@ -23,7 +23,7 @@ from core.pagination import Cursor, InvalidCursor
 from core.sql import Param, Sql, compose, join, marks, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
 from domain.columns import Column, is_custom, load_columns, resolve
-from domain.fold import key_pattern
+from domain.fold import key_pattern, like_escape
 from domain.lead_filter import FilterGroup, compile_group
 from domain.lead_state import enabled_sql, person_joins
 from domain.viewer import Viewer
@@ -143,8 +143,7 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
 
 def like_pattern(text: str) -> str:
     """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, case-insensitively."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escape(text.lower())}%"
 
 
 def _visible_only(viewer: Viewer, alias: str, condition: Sql) -> Sql:

@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
 from domain.activity import earliest_pending, refresh_next_activity
-from domain.duplicate import match_key
+from domain.fold import keyed
 from domain.lead import ENTITY, get_lead
 from domain.organization import get_organization
 from domain.person import get_person
@@ -208,8 +208,7 @@ async def plan_merge(
             "fields",
         )
     await _check_taken_refs(viewer, changes)
-    if "title" in changes:
-        changes["title_key"] = match_key(changes["title"])
+    changes = keyed(Lead, changes)
 
     labels_by_lead = await _labels_of([survivor.id, other.id])
     mine_labels, theirs_labels = labels_by_lead[survivor.id], labels_by_lead[other.id]
@@ -224,7 +223,7 @@ async def plan_merge(
         label.id: label
         for label in await LeadLabel.filter(id__in=sorted(mine_labels | theirs_labels), company_id=viewer.company_id)
     }
-    labels = sorted((known[i] for i in label_ids), key=lambda label: label.name.lower())
+    labels = sorted((known[i] for i in label_ids), key=lambda label: (label.name_key, label.id))
     if label_ids != mine_labels:
         if label_ids & (theirs_labels - mine_labels):
             taken.append(Taken(MergeField.LABELS))

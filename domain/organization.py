@@ -14,6 +14,7 @@ from domain import changelog
 from domain.category import get_category
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
+from domain.fold import key_columns, keyed
 from domain.lead_state import category_enabled, start_at_initial
 from domain.refs import check_owner_user
 from domain.validation import country_problem, text
@@ -22,6 +23,8 @@ from domain.viewer import Viewer
 from models import CustomFieldEntity, Lead, Organization, Visibility
 
 ENTITY = "organization"
+# Columns derived from others for search, filters, sorts and duplicate matching: kept, never logged.
+DERIVED = key_columns(Organization)
 TEXT_FIELDS = {
     "name": 255,
     "address_street": 255,
@@ -99,7 +102,7 @@ async def create_organization(
     if values.get("category_id") is not None:
         await get_category(viewer, values["category_id"], (*path, "category_id"))
     async with in_transaction():
-        org = await Organization.create(company_id=viewer.company_id, **values)
+        org = await Organization.create(company_id=viewer.company_id, **keyed(Organization, values))
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, org.id, "CREATED")])
     return org
 
@@ -141,7 +144,7 @@ async def update_organization(
             values["custom_fields"] = merged
         before = {k: getattr(org, k) for k in values}
         changed = await write_changes(org, values)
-        logged = {k: v for k, v in changed.items() if k not in ("name_key", "custom_fields")}
+        logged = {k: v for k, v in changed.items() if k not in DERIVED and k != "custom_fields"}
         await changelog.write(
             changelog.field_changes(viewer, viewer.company_id, ENTITY, org.id, before, logged) + custom_entries
         )

@@ -13,6 +13,7 @@ from core.locks import lock_row
 from domain import changelog
 from domain.custom_value import changed_values, clean_values, merge
 from domain.duplicate import match_key
+from domain.fold import key_columns, keyed
 from domain.lead_state import (
     HIDDEN_MESSAGES,
     category_enabled,
@@ -30,7 +31,7 @@ from models import CustomFieldEntity, Lead, Person, Visibility
 
 ENTITY = "person"
 # Columns derived from others for search and duplicate matching: kept, never logged.
-DERIVED = frozenset({"email_search", "phone_search", "name_key"})
+DERIVED = frozenset({"email_search", "phone_search", *key_columns(Person)})
 
 
 @dataclass
@@ -149,7 +150,7 @@ async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] 
         category_id = await organization_category_id(viewer.company_id, values.get("organization_id"))
         if await category_enabled(viewer.company_id, category_id):
             values["lead_status_id"] = await initial_status_id(viewer.company_id)
-        person = await Person.create(company_id=viewer.company_id, **values)
+        person = await Person.create(company_id=viewer.company_id, **keyed(Person, values))
         await changelog.write([changelog.entry(viewer, viewer.company_id, ENTITY, person.id, "CREATED")])
     return person
 

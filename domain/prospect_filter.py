@@ -7,6 +7,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, fail
 from domain.credit import require_prospector
+from domain.fold import fold
 from domain.prospect_query import ProspectFilter, check_filter
 from domain.validation import text
 from domain.viewer import Viewer
@@ -66,4 +67,5 @@ async def saved_filters(viewer: Viewer, kind: ProspectKind | None = None) -> lis
     query = SavedProspectFilter.filter(user_id=viewer.user_id, company_id=viewer.company_id)
     if kind is not None:
         query = query.filter(kind=kind)
-    return await query.order_by("name", "id")
+    # By folded name (domain.fold), the same on both databases.
+    return sorted(await query, key=lambda f: (fold(f.name), f.id))

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
 from domain.columns import UnknownColumn
+from domain.fold import fold
 from domain.lead_filter import InvalidFilter, compile_group, group_from_json
 from domain.lead_query import LeadQuery, PredefinedLeadFilter, query_columns
 from domain.refs import check_labels, check_owner_user, check_team
@@ -98,10 +99,10 @@ async def _own(viewer: Viewer, filter_id: int) -> SavedFilter:
 
 
 async def visible_filters(viewer: Viewer) -> list[SavedFilter]:
-    """The viewer's own filters and those shared in the company, by name."""
+    """The viewer's own filters and those shared in the company, by folded name (domain.fold)."""
     own = await SavedFilter.filter(company_id=viewer.company_id, owner_id=viewer.user_id)
     shared = await SavedFilter.filter(company_id=viewer.company_id, shared=True).exclude(owner_id=viewer.user_id)
-    return sorted([*own, *shared], key=lambda f: (f.name.lower(), f.id))
+    return sorted([*own, *shared], key=lambda f: (fold(f.name), f.id))
 
 
 async def favorite_ids(viewer: Viewer, filter_ids: list[int]) -> set[int]:

@@ -20,6 +20,7 @@ from core.errors import DomainError, ErrorCode, fail
 from core.pagination import Cursor, InvalidCursor
 from domain import changelog
 from domain.contact_query import ContactPage
+from domain.fold import fold
 from domain.selection_criteria import Condition, base_sql, check_conditions, criteria_sql
 from domain.validation import text
 from domain.viewer import Viewer
@@ -86,9 +87,10 @@ async def _save_members(viewer: Viewer, selection: Selection, conditions: list[C
 
 
 async def list_selections(viewer: Viewer) -> list[Selection]:
-    """The viewer's own selections and those shared with the company, by name."""
+    """The viewer's own selections and those shared with the company, by folded name (domain.fold)."""
     mine_or_shared = Q(owner_id=viewer.user_id) | Q(is_shared=True)
-    return await Selection.filter(mine_or_shared, company_id=viewer.company_id).order_by("name", "id")
+    found = await Selection.filter(mine_or_shared, company_id=viewer.company_id)
+    return sorted(found, key=lambda s: (fold(s.name), s.id))
 
 
 async def get_selection(viewer: Viewer, selection_id: int, path: tuple[str, ...] = ("input", "id")) -> Selection:
@@ -214,11 +216,11 @@ async def find_members(
     alias = alias_of(SelectionEntity(selection.entity))
     if after:
         key, last_id = decode_name_cursor(after, SORT)
-        where.append(f"(lower({alias}.name), {alias}.id) > (?, ?)")
+        where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
         params += [key, last_id]
     rows = await fetch(
-        f"SELECT {alias}.*, lower({alias}.name) AS sort_key FROM {source} WHERE {' AND '.join(where)}"
-        f" ORDER BY lower({alias}.name), {alias}.id LIMIT ?",
+        f"SELECT {alias}.*, {alias}.name_key AS sort_key FROM {source} WHERE {' AND '.join(where)}"
+        f" ORDER BY {alias}.name_key, {alias}.id LIMIT ?",
         [*params, first + 1],
     )
     model = Person if selection.entity == SelectionEntity.PERSON else Organization

@@ -18,7 +18,8 @@ from enum import Enum
 from typing import Any
 
 from core.errors import DomainError, ErrorCode, FieldError
-from domain.lead_query import db_datetime, like_pattern
+from domain.fold import fold_key, like_escape
+from domain.lead_query import db_datetime
 from domain.lead_state import enabled_sql, person_joins
 from domain.viewer import Viewer
 from models import Category, CategoryGroup, LeadStatus, SelectionEntity, User
@@ -207,22 +208,29 @@ def _in(column: str, ids: tuple[int, ...]) -> Sql:
     return f"({column} IS NOT NULL AND {column} IN ({_marks(ids)}))", list(ids)
 
 
+def _key(column: str) -> str:
+    """A folded key column (domain.fold), never NULL."""
+    return f"COALESCE({column}, '')"
+
+
 def _visible_column(viewer: Viewer, alias: str, column: str) -> Sql:
-    """``column`` of a contact, or '' when the reader may not see that contact."""
+    """A folded key column of a contact, or '' when the reader may not see that contact."""
     visible, params = viewer.visibility_sql(alias, "owner_id")
     if not visible:
-        return f"lower(COALESCE({column}, ''))", []
-    return f"(CASE WHEN {visible} THEN lower(COALESCE({column}, '')) ELSE '' END)", params
+        return _key(column), []
+    return f"(CASE WHEN {visible} THEN {_key(column)} ELSE '' END)", params
 
 
 def _text(expression: Sql, operator: SelectionOperator, value: str | None, *, multi: bool) -> Sql:
-    """A positive text test on a lower-cased, never NULL expression; ``multi`` when it holds
-    several space-separated values (every email address, every phone number)."""
+    """A positive text test on a never NULL expression: a folded key (domain.fold), compared
+    with the folded value, so that "orebro" finds "Örebro" on both databases; or, ``multi``,
+    several space-separated values (every email address lower-cased, every phone's digits)."""
     column, params = expression
     if operator is Op.IS_EMPTY:
         return f"({column} = '')", params
     assert value is not None
-    pattern = like_pattern(value)[1:-1]  # escaped, without the surrounding %
+    wanted = value.lower() if multi else fold_key(value)
+    pattern = like_escape(wanted)
     if operator is Op.CONTAINS:
         return f"({column} LIKE ? ESCAPE '\\')", [*params, f"%{pattern}%"]
     if multi:
@@ -231,7 +239,7 @@ def _text(expression: Sql, operator: SelectionOperator, value: str | None, *, mu
             return f"({spaced} LIKE ? ESCAPE '\\')", [*params, f"% {pattern} %"]
         return f"({spaced} LIKE ? ESCAPE '\\')", [*params, f"% {pattern}%"]
     if operator is Op.EQUALS:
-        return f"({column} = ?)", [*params, value.lower()]
+        return f"({column} = ?)", [*params, wanted]
     return f"({column} LIKE ? ESCAPE '\\')", [*params, f"{pattern}%"]
 
 
@@ -273,13 +281,13 @@ def _person_positive(viewer: Viewer, c: Condition, now: dt.datetime) -> Sql:
     if c.field is F.CREATED_AT:
         return _created("p.created_at", c, now)
     columns: dict[SelectionField, tuple[Sql, bool]] = {
-        F.NAME: (("lower(p.name)", []), False),
+        F.NAME: ((_key("p.name_key"), []), False),
         F.EMAIL: (("p.email_search", []), True),
         F.PHONE: (("p.phone_search", []), True),
-        F.JOB_TITLE: (("lower(COALESCE(p.job_title, ''))", []), False),
-        F.ORGANIZATION_NAME: (_visible_column(viewer, "po", "po.name"), False),
-        F.CITY: (_visible_column(viewer, "po", "po.address_city"), False),
-        F.COUNTRY: (_visible_column(viewer, "po", "po.address_country"), False),
+        F.JOB_TITLE: ((_key("p.job_title_key"), []), False),
+        F.ORGANIZATION_NAME: (_visible_column(viewer, "po", "po.name_key"), False),
+        F.CITY: (_visible_column(viewer, "po", "po.address_city_key"), False),
+        F.COUNTRY: (_visible_column(viewer, "po", "po.address_country_key"), False),
     }
     expression, multi = columns[c.field]
     return _text(expression, op, c.value, multi=multi)
@@ -307,9 +315,9 @@ def _organization_positive(viewer: Viewer, c: Condition, now: dt.datetime) -> Sq
     if c.field is F.CREATED_AT:
         return _created("o.created_at", c, now)
     columns = {
-        F.NAME: "lower(o.name)",
-        F.CITY: "lower(COALESCE(o.address_city, ''))",
-        F.COUNTRY: "lower(COALESCE(o.address_country, ''))",
+        F.NAME: _key("o.name_key"),
+        F.CITY: _key("o.address_city_key"),
+        F.COUNTRY: _key("o.address_country_key"),
     }
     return _text((columns[c.field], []), c.operator, c.value, multi=False)
 

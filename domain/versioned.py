@@ -20,6 +20,7 @@ from tortoise.models import Model
 
 from core.errors import ErrorCode, fail
 from core.jsonable import loggable
+from domain.fold import keyed
 
 
 def check_version(row: Model, expected: int | None, what: str, path: tuple[str, ...] = ("input",)) -> None:
@@ -39,8 +40,10 @@ async def write_changes(row: Model, values: dict[str, Any], *, touch: bool = Fal
     """Write to ``row``'s table only the values that differ from the row (read under
     :func:`core.locks.lock_row`), raising ``version`` and ``updated_at`` when anything changed
     (or when ``touch`` says something beside the row changed, e.g. its labels). Columns not
-    named keep what concurrent writers stored. Returns the values that changed; ``row`` is
-    updated in memory as well."""
+    named keep what concurrent writers stored. The folded keys of the texts written are
+    written with them (domain.fold.keyed). Returns the values that changed; ``row`` is updated
+    in memory as well."""
+    values = keyed(type(row), values)
     changed = {k: v for k, v in values.items() if loggable(getattr(row, k)) != loggable(v)}
     if not changed and not touch:
         return changed
@@ -60,7 +63,9 @@ async def write_many(model: type[Model], ids: Sequence[Any], **values: Any) -> N
     """Write ``values`` to the rows ``ids`` of ``model``, raising each one's ``version`` (and
     ``updated_at``, unless ``values`` sets it), so that a client holding an older version gets
     CONFLICT: for writers that change records other than field by field (bulk changes,
-    archiving, a lead status, a merge's survivor, a deal a conversion deleted)."""
+    archiving, a lead status, a merge's survivor, a deal a conversion deleted). The folded
+    keys of the texts written are written with them (domain.fold.keyed)."""
+    values = keyed(model, values)
     values.setdefault("updated_at", dt.datetime.now(dt.UTC))
     for start in range(0, len(ids), CHUNK):
         await model.filter(id__in=list(ids[start : start + CHUNK])).update(**values, version=F("version") + 1)

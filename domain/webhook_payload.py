@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 from core.ids import to_global_id
 from core.jsonable import loggable
+from domain.fold import key_columns
 from models import Activity, Deal, Lead, Note, Organization, Person
 
 # The entity names of the change log, with their model and the API's type name.
@@ -27,7 +28,9 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "activity": (Activity, "Activity"),
 }
 # Columns kept for searching and matching, never part of the API.
-INTERNAL = frozenset({"company_id", "title_key", "name_key", "email_search", "phone_search"})
+INTERNAL = frozenset(
+    {"company_id", "email_search", "phone_search", *(k for table in MODELS for k in key_columns(MODELS[table][0]))}
+)
 # Type names of the API where they differ from the model's name.
 TYPE_NAMES = {"CreditLedgerEntry": "CreditEntry"}
 

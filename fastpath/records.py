@@ -25,6 +25,7 @@ from tortoise.models import Model
 from core.db import conn, dialect, fetch, is_postgres, note_statement, render
 from core.sql import Sql, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
+from domain.fold import fold_key
 from domain.lead_query import JOIN_NEXT_ACTIVITY
 from domain.viewer import Viewer
 from models import Activity, Lead, Note, Organization, Person, Team, User
@@ -328,7 +329,7 @@ def _labels(value: Any) -> list[Record]:
         return []
     items = orjson.loads(value) if isinstance(value, str | bytes) else value
     labels = [Record(i) for i in items if i and i.get("id") is not None]
-    labels.sort(key=lambda label: label.name.lower())
+    labels.sort(key=lambda label: (fold_key(label.name), label.id))
     return labels
 
 

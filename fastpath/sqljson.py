@@ -357,7 +357,7 @@ def _owner(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNo
 
 
 def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
-    """The lead's labels of its company, in the labels loader's order (name case-folded, id)."""
+    """The lead's labels of its company, in the labels loader's order (folded name, id)."""
     item = json.object("LeadLabel", sub, LABEL, "ll")
     tables = "FROM lead_label_link lll JOIN lead_label ll ON ll.id = lll.label_id"
     where = "WHERE lll.lead_id = l.id AND ll.company_id = l.company_id"
@@ -367,12 +367,12 @@ def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldN
             return compose(
                 "COALESCE((SELECT json_agg(",
                 item(ctx),
-                f" ORDER BY lower(ll.name) COLLATE \"C\", ll.id) {tables} {where}), '[]'::json)",
+                f" ORDER BY ll.name_key, ll.id) {tables} {where}), '[]'::json)",
             )
         return compose(
             "json((SELECT json_group_array(json(x.j)) FROM (SELECT ",
             item(ctx),
-            f" AS j {tables} {where} ORDER BY lbx_lower(ll.name), ll.id) AS x))",
+            f" AS j {tables} {where} ORDER BY ll.name_key, ll.id) AS x))",
         )
 
     return make
@@ -654,14 +654,9 @@ def _gid(type_name: str, key: Any) -> str | None:
     return None if key is None else to_global_id(type_name, key)
 
 
-def _lower(text: Any) -> Any:
-    return text.lower() if isinstance(text, str) else text
-
-
 async def register_functions(connection: Any) -> None:
     """Give an aiosqlite connection the functions the SQL calls (once per connection)."""
     if getattr(connection, "_leadbox_json_functions", False):
         return
     await connection.create_function("lbx_gid", 2, _gid, deterministic=True)
-    await connection.create_function("lbx_lower", 1, _lower, deterministic=True)
     connection._leadbox_json_functions = True

@@ -146,16 +146,21 @@ def make_loaders(viewer: Viewer) -> Loaders:
 
     async def labels(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[LeadLabel]]:
         rows = await LeadLabelLink.filter(lead_id__in=list(keys), label__company_id=company_id).values(
-            "lead_id", "label_id", "label__name", "label__color"
+            "lead_id", "label_id", "label__name", "label__name_key", "label__color"
         )
         out: dict[uuid.UUID, list[LeadLabel]] = defaultdict(list)
         for row in rows:
             label = LeadLabel(
-                id=row["label_id"], company_id=company_id, name=row["label__name"], color=row["label__color"]
+                id=row["label_id"],
+                company_id=company_id,
+                name=row["label__name"],
+                name_key=row["label__name_key"],
+                color=row["label__color"],
             )
             out[_lead_key(row["lead_id"])].append(label)
         for found in out.values():
-            found.sort(key=lambda label: label.name.lower())
+            # By folded name (domain.fold), then id: the order the read engine's SQL gives.
+            found.sort(key=lambda label: (label.name_key, label.id))
         return out
 
     def by_lead(model: Any, order: Sequence[str]) -> Callable[[list[uuid.UUID]], Awaitable[dict[uuid.UUID, list[Any]]]]:

@@ -29,6 +29,8 @@ class User(TimestampMixin, Model):
         "models.Company", related_name="users", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=200)
+    # The name folded (domain.fold), for sorts by owner or user: kept by every write.
+    name_key = fields.CharField(max_length=255, default="", db_default="")
     email = fields.CharField(max_length=254)
     role = fields.CharEnumField(Role, max_length=16, default=Role.REGULAR)
     is_active = fields.BooleanField(default=True)
@@ -55,6 +57,8 @@ class Team(TimestampMixin, Model):
         "models.Company", related_name="teams", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=200)
+    # The name folded (domain.fold), for sorts by owner: kept by every write.
+    name_key = fields.CharField(max_length=255, default="", db_default="")
 
     company_id: int
 

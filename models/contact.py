@@ -24,6 +24,11 @@ class Organization(TimestampMixin, Model):
     address_city = fields.CharField(max_length=120, null=True)
     address_postal_code = fields.CharField(max_length=32, null=True)
     address_country = fields.CharField(max_length=120, null=True)
+    # The address folded (domain.fold), for filters and sorts; NULL where the part is empty.
+    address_street_key = fields.CharField(max_length=255, null=True)
+    address_city_key = fields.CharField(max_length=255, null=True)
+    address_postal_code_key = fields.CharField(max_length=255, null=True)
+    address_country_key = fields.CharField(max_length=255, null=True)
     latitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
     longitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
     owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
@@ -31,6 +36,8 @@ class Organization(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    # The text values of custom_fields folded (domain.fold.custom_keys), for filters and sorts.
+    custom_keys: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict, db_default="{}")
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)
@@ -58,6 +65,10 @@ class Person(TimestampMixin, Model):
     name_key = fields.CharField(max_length=255, default="", db_default="")
     first_name = fields.CharField(max_length=120, null=True)
     last_name = fields.CharField(max_length=120, null=True)
+    # Names and job title folded (domain.fold), for filters and sorts; NULL where empty.
+    first_name_key = fields.CharField(max_length=255, null=True)
+    last_name_key = fields.CharField(max_length=255, null=True)
+    job_title_key = fields.CharField(max_length=255, null=True)
     # Lists of {"value", "label", "primary"} (SPEC §2).
     emails: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     phones: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
@@ -74,6 +85,8 @@ class Person(TimestampMixin, Model):
     )
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    # The text values of custom_fields folded (domain.fold.custom_keys), for filters and sorts.
+    custom_keys: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict, db_default="{}")
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)

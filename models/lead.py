@@ -36,6 +36,8 @@ class LeadLabel(TimestampMixin, Model):
         "models.Company", related_name="lead_labels", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=100)
+    # The name folded (domain.fold), for the order of labels: kept by every write.
+    name_key = fields.CharField(max_length=255, default="", db_default="")
     color = fields.CharField(max_length=16)
 
     company_id: int
@@ -72,6 +74,8 @@ class Lead(TimestampMixin, Model):
     source = fields.CharEnumField(LeadSource, max_length=32)
     visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.COMPANY)
     custom_fields: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    # The text values of custom_fields folded (domain.fold.custom_keys), for filters and sorts.
+    custom_keys: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict, db_default="{}")
     # Raised by one on every update through the API; clients send it back as expectedVersion
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)
@@ -87,6 +91,12 @@ class Lead(TimestampMixin, Model):
     utm_campaign = fields.CharField(max_length=255, null=True)
     utm_term = fields.CharField(max_length=255, null=True)
     utm_content = fields.CharField(max_length=255, null=True)
+    # The UTM values folded (domain.fold), for filters and sorts; NULL where the value is empty.
+    utm_source_key = fields.CharField(max_length=255, null=True)
+    utm_medium_key = fields.CharField(max_length=255, null=True)
+    utm_campaign_key = fields.CharField(max_length=255, null=True)
+    utm_term_key = fields.CharField(max_length=255, null=True)
+    utm_content_key = fields.CharField(max_length=255, null=True)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from core.ids import to_global_id
+from domain.fold import fold
 from models import Team as TeamModel
 from models import User as UserModel
 from schema.base import InfoT, Node, RoleEnum
@@ -83,7 +84,7 @@ class Team(Node):
         loaders = info.context.loaders
         ids = await loaders.team_members_by_team_id.load(self._id)
         users = await loaders.user_by_id.load_many(ids)
-        return sorted((User.from_model(u) for u in users if u is not None), key=lambda u: u.name.lower())
+        return sorted((User.from_model(u) for u in users if u is not None), key=lambda u: fold(u.name))
 
 
 @strawberry.type(description="The company (tenant) of the viewer.")

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.activity import refresh_next_activity
 from domain.custom_field import OptionData, create_custom_field
-from domain.fold import fold_key
+from domain.fold import fill_keys, keyed
 from domain.viewer import Viewer
 from models import (
     Activity,
@@ -71,7 +71,6 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         Organization(
             company_id=company_id,
             name=f"{tag} Org {i:03}",
-            name_key=fold_key(f"{tag} Org {i:03}"),
             address_street=f"Street {i}",
             address_city=f"City {i % 7}",
             address_postal_code=f"{10000 + i}",
@@ -80,7 +79,7 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         )
         for i in range(count * 4)
     ]
-    await Organization.bulk_create(orgs, batch_size=500)
+    await Organization.bulk_create([fill_keys(o) for o in orgs], batch_size=500)
     org_ids = dict(await Organization.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
 
     def org(i: int) -> int:
@@ -91,7 +90,6 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         Person(
             company_id=company_id,
             name=f"{tag} Person {i:03}",
-            name_key=fold_key(f"{tag} Person {i:03}"),
             first_name=tag,
             last_name=f"Person {i:03}",
             emails=[{"value": f"p{i}@{tag}.test", "label": "work", "primary": True}],
@@ -109,7 +107,7 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
         )
         for i in range(count * 3)
     ]
-    await Person.bulk_create(persons, batch_size=500)
+    await Person.bulk_create([fill_keys(p) for p in persons], batch_size=500)
     person_ids = dict(await Person.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
 
     def person(i: int) -> int:
@@ -118,35 +116,38 @@ async def seed_column_inbox(company_id: int, count: int, user_ids: list[int], te
     for i in range(count):
         # Each lead's organization points at its own key contact (one UPDATE per org is fine for a test).
         await Organization.filter(id=org(i)).update(
-            custom_fields={"industry": f"Industry {i % 5}", "key_contact": person(2 * count + i)}
+            **keyed(
+                Organization, {"custom_fields": {"industry": f"Industry {i % 5}", "key_contact": person(2 * count + i)}}
+            )
         )
     await LeadLabel.bulk_create(
-        [LeadLabel(company_id=company_id, name=f"{tag} Label {i:03}", color="red") for i in range(count)]
+        [fill_keys(LeadLabel(company_id=company_id, name=f"{tag} Label {i:03}", color="red")) for i in range(count)]
     )
     label_ids = dict(await LeadLabel.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
     lead_ids = [uuid.uuid4() for _ in range(count)]
     await Lead.bulk_create(
         [
-            Lead(
-                id=lead_id,
-                company_id=company_id,
-                title=f"{tag} Lead {i:03}",
-                title_key=fold_key(f"{tag} Lead {i:03}"),
-                person_id=person(i),
-                organization_id=org(i),
-                owner_user_id=user_ids[i // 2 % len(user_ids)] if i % 2 == 0 else None,
-                owner_team_id=team_ids[i // 2 % len(team_ids)] if i % 2 == 1 else None,
-                created_by_id=user_ids[i % len(user_ids)],
-                value_amount=100 + i,
-                value_currency="EUR",
-                expected_close_date=today + dt.timedelta(days=i % 30),
-                source=LeadSource.MANUAL,
-                utm_source="newsletter",
-                utm_medium="email",
-                utm_campaign="spring",
-                utm_term="trucks",
-                utm_content="banner",
-                custom_fields=lead_values(i, user_ids, person(count + i), org(2 * count + i)),
+            fill_keys(
+                Lead(
+                    id=lead_id,
+                    company_id=company_id,
+                    title=f"{tag} Lead {i:03}",
+                    person_id=person(i),
+                    organization_id=org(i),
+                    owner_user_id=user_ids[i // 2 % len(user_ids)] if i % 2 == 0 else None,
+                    owner_team_id=team_ids[i // 2 % len(team_ids)] if i % 2 == 1 else None,
+                    created_by_id=user_ids[i % len(user_ids)],
+                    value_amount=100 + i,
+                    value_currency="EUR",
+                    expected_close_date=today + dt.timedelta(days=i % 30),
+                    source=LeadSource.MANUAL,
+                    utm_source="newsletter",
+                    utm_medium="email",
+                    utm_campaign="spring",
+                    utm_term="trucks",
+                    utm_content="banner",
+                    custom_fields=lead_values(i, user_ids, person(count + i), org(2 * count + i)),
+                )
             )
             for i, lead_id in enumerate(lead_ids)
         ],

@@ -23,6 +23,7 @@ from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings
 from domain.account import create_team, create_user
 from domain.columns import STATIC_COLUMNS
+from domain.fold import keyed
 from fastpath.extension import EXECUTION_HEADER
 from models import Lead, LeadLabel, LeadSource, Person, Role, Visibility
 from tests.column_factories import CF_KEYS, define_fields, seed_column_inbox
@@ -109,7 +110,9 @@ class Inbox:
 
 async def bare_lead(company_id: int, title: str, **fields: Any) -> uuid.UUID:
     """A lead with nothing linked: no person, organization, owner, labels, activity or values."""
-    lead = await Lead.create(id=uuid.uuid4(), company_id=company_id, title=title, source=LeadSource.IMPORT, **fields)
+    lead = await Lead.create(
+        id=uuid.uuid4(), company_id=company_id, source=LeadSource.IMPORT, **keyed(Lead, {"title": title, **fields})
+    )
     return lead.id
 
 

@@ -3,9 +3,15 @@ same on SQLite (whose lower() and LIKE fold ASCII only) and PostgreSQL."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from domain.account import create_team, create_user
 from domain.fold import fold, fold_key, key_pattern
+from domain.label import create_label
+from domain.viewer import viewer_for_user
+from tests.column_factories import define_fields
 from tests.conftest import Account
 from tests.deal_factories import make_deal
 from tests.factories import make_lead, make_org, make_person
@@ -103,3 +109,165 @@ async def test_deal_search_folds_titles_and_names(account: Account) -> None:
     for text in ("zolc", "bjorn odegard", "ODEGARD"):
         data = await account.client.execute(DEALS, {"filter": {"search": text}})
         assert [n["title"] for n in data["deals"]["nodes"]] == ["Żółć supply"], text
+
+
+# --- Text filters and sorts of every column, and selections (issue 13) ----------------------
+
+FILTERED = """
+query ($filter: LeadFilter, $sort: LeadSort) {
+  leads(first: 50, filter: $filter, sort: $sort) { nodes { title } }
+}
+"""
+
+
+def cond(column: str, operator: str, value: Any = None, values: list[Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"column": column, "operator": operator}
+    if value is not None:
+        out["value"] = value
+    if values is not None:
+        out["values"] = values
+    return out
+
+
+async def titles(account: Account, *conditions: dict[str, Any]) -> set[str]:
+    data = await account.client.execute(FILTERED, {"filter": {"conditions": {"conditions": list(conditions)}}})
+    return {n["title"] for n in data["leads"]["nodes"]}
+
+
+@pytest.fixture
+async def national(account: Account) -> None:
+    """Leads whose texts carry national letters, and one plain look-alike that must not match."""
+    viewer = await account.viewer()
+    await define_fields(viewer)
+    await make_lead(
+        viewer,
+        "Nordic",
+        person_id=(await make_person(viewer, "Bjørn Ødegård", job_title="Innkjøpssjef")).id,
+        organization_id=(await make_org(viewer, "Örebro Verkstad", address_city="Örebro")).id,
+        custom_fields={"region": "Żółć Północ"},
+        utm={"utm_campaign": "Été"},
+    )
+    await make_lead(
+        viewer,
+        "Plain",
+        person_id=(await make_person(viewer, "Bjorn Other", job_title="Buyer")).id,
+        organization_id=(await make_org(viewer, "Uppsala AB", address_city="Uppsala")).id,
+        custom_fields={"region": "South"},
+        utm={"utm_campaign": "Winter"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (cond("organization.address.city", "EQUALS", "orebro"), {"Nordic"}),
+        (cond("organization.address.city", "EQUALS", "ÖREBRO"), {"Nordic"}),
+        (cond("organization.address.city", "CONTAINS", "REB"), {"Nordic"}),
+        (cond("organization.address.city", "STARTS_WITH", "ore"), {"Nordic"}),
+        (cond("organization.address.city", "NOT_EQUALS", "Orebro"), {"Plain"}),
+        (cond("organization.address.city", "IS_ONE_OF", values=["orebro", "Lund"]), {"Nordic"}),
+        (cond("organization.address.city", "IS_NOT_ONE_OF", values=["OREBRO"]), {"Plain"}),
+        (cond("person.name", "EQUALS", "bjorn odegard"), {"Nordic"}),
+        (cond("person.name", "IS_ONE_OF", values=["BJORN  ODEGARD"]), {"Nordic"}),
+        (cond("person.name", "CONTAINS", "ødeg"), {"Nordic"}),
+        (cond("person.lastName", "EQUALS", "odegard"), {"Nordic"}),
+        (cond("person.jobTitle", "CONTAINS", "innkjops"), {"Nordic"}),
+        (cond("organization.name", "STARTS_WITH", "orebro v"), {"Nordic"}),
+        (cond("lead.utmCampaign", "EQUALS", "ete"), {"Nordic"}),
+        (cond("cf.lead.region", "EQUALS", "zolc polnoc"), {"Nordic"}),
+        (cond("cf.lead.region", "CONTAINS", "POLNOC"), {"Nordic"}),
+        (cond("cf.lead.region", "IS_ONE_OF", values=["Zolc Polnoc", "north"]), {"Nordic"}),
+    ],
+)
+async def test_text_filters_fold_national_letters(
+    account: Account, national: None, condition: dict[str, Any], expected: set[str]
+) -> None:
+    """Every text filter compares folded keys: "orebro" finds "Örebro", "bjorn odegard" finds
+    "Bjørn Ødegård", on SQLite (whose lower() folds ASCII only) as on PostgreSQL."""
+    assert await titles(account, condition) == expected
+
+
+EATON, ELODIE, EMMA = "Eaton", "Élodie", "Emma"
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_every_text_sort_puts_elodie_between_eaton_and_emma(account: Account, direction: str) -> None:
+    """City, country, job title, first name, UTM values, custom text, owner (user and team),
+    creator and labels sort by their folded keys: É beside E, not after Z as by code point."""
+    viewer = await account.viewer()
+    await define_fields(viewer)
+    countries = {EATON: "Afghanistan", ELODIE: "Åland Islands", EMMA: "Albania"}
+    for name in (EMMA, ELODIE, EATON):
+        user = await create_user(account.company_id, name, f"{fold(name)}@fold.test")
+        team = await create_team(account.company_id, f"{name} team", [])
+        label = await create_label(viewer, name, "red")
+        owner = {"owner_user_id": user.id} if name != EMMA else {"owner_team_id": team.id}
+        if name == ELODIE:
+            owner = {"owner_team_id": team.id}
+        await make_lead(
+            await viewer_for_user(user.id),
+            name,
+            person_id=(await make_person(viewer, f"{name} Person", job_title=name)).id,
+            organization_id=(
+                await make_org(viewer, f"{name} AB", address_city=name, address_country=countries[name])
+            ).id,
+            custom_fields={"region": name},
+            utm={"utm_source": name},
+            label_ids=[label.id],
+            **owner,
+        )
+    expected = [EATON, ELODIE, EMMA] if direction == "ASC" else [EMMA, ELODIE, EATON]
+    for column in (
+        "organization.address.city",
+        "organization.address.country",
+        "person.jobTitle",
+        "person.firstName",
+        "lead.utmSource",
+        "cf.lead.region",
+        "lead.owner",
+        "lead.createdBy",
+        "lead.labels",
+    ):
+        data = await account.client.execute(FILTERED, {"sort": {"column": column, "direction": direction}})
+        assert [n["title"] for n in data["leads"]["nodes"]] == expected, column
+
+
+SELECTION_MEMBERS = """
+mutation($input: CreateSelectionInput!) {
+  createSelection(input: $input) {
+    selection { members(first: 50) { edges { node { ... on Person { name } ... on Organization { name } } } } }
+    userErrors { field code }
+  }
+}
+"""
+
+
+async def members(account: Account, entity: str, *conditions: dict[str, Any]) -> list[str]:
+    payload = await account.client.mutate(
+        SELECTION_MEMBERS, {"name": "Fold", "entity": entity, "kind": "DYNAMIC", "conditions": list(conditions)}
+    )
+    assert payload["userErrors"] == []
+    return [e["node"]["name"] for e in payload["selection"]["members"]["edges"]]
+
+
+async def test_selections_fold_conditions_and_sort_members(account: Account) -> None:
+    viewer = await account.viewer()
+    orebro = await make_org(viewer, "Örebro Verkstad", address_city="Örebro", address_country="Côte d'Ivoire")
+    uppsala = await make_org(viewer, "Uppsala AB", address_city="Uppsala", address_country="Sweden")
+    for name, org in ((EMMA, uppsala), ("Bjørn Ødegård", orebro), (EATON, uppsala), (ELODIE, orebro)):
+        await make_person(viewer, name, job_title="Innkjøpssjef" if org is orebro else "Buyer", organization_id=org.id)
+
+    def c(field: str, operator: str, value: str) -> dict[str, Any]:
+        return {"field": field, "operator": operator, "value": value}
+
+    # Members sort by folded name: Élodie between Eaton and Emma.
+    everyone = await members(account, "PERSON")
+    assert everyone == ["Bjørn Ødegård", EATON, ELODIE, EMMA]
+    assert await members(account, "PERSON", c("NAME", "EQUALS", "bjorn odegard")) == ["Bjørn Ødegård"]
+    assert await members(account, "PERSON", c("NAME", "STARTS_WITH", "ELO")) == [ELODIE]
+    assert await members(account, "PERSON", c("CITY", "EQUALS", "orebro")) == ["Bjørn Ødegård", ELODIE]
+    assert await members(account, "PERSON", c("CITY", "NOT_EQUALS", "OREBRO")) == [EATON, EMMA]
+    assert await members(account, "PERSON", c("JOB_TITLE", "CONTAINS", "innkjops")) == ["Bjørn Ødegård", ELODIE]
+    assert await members(account, "PERSON", c("ORGANIZATION_NAME", "CONTAINS", "orebro")) == ["Bjørn Ødegård", ELODIE]
+    assert await members(account, "ORGANIZATION", c("COUNTRY", "EQUALS", "cote d'ivoire")) == ["Örebro Verkstad"]
+    assert await members(account, "ORGANIZATION", c("NAME", "CONTAINS", "ÖREBRO")) == ["Örebro Verkstad"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.activity import ActivityData, create_activity, refresh_next_activity
 from domain.duplicate import DuplicatePolicy
+from domain.fold import fill_keys, fold_key
 from domain.lead import LeadData, create_lead
 from domain.organization import OrganizationData
 from domain.person import ContactValue, PersonData
@@ -139,14 +140,15 @@ async def stored_leads(company_id: int, *, archived: bool = False) -> list[Store
 
 
 def _lower(value: str | None) -> str | None:
-    return value.lower() if value is not None else None
+    """A text as the list sorts it: its folded key (domain.fold); None for none."""
+    return fold_key(value) if value is not None else None
 
 
 def sort_key(row: StoredLead, sort_field: str) -> Any:
     """What the list sorts on for one field; None for an empty value."""
     lead = row.lead
     return {
-        "TITLE": lambda: lead.title.lower(),
+        "TITLE": lambda: fold_key(lead.title),
         "CREATED_AT": lambda: lead.created_at,
         "UPDATED_AT": lambda: lead.updated_at,
         "VALUE": lambda: Decimal(lead.value_amount) if lead.value_amount is not None else None,
@@ -156,7 +158,7 @@ def sort_key(row: StoredLead, sort_field: str) -> Any:
         "OWNER": lambda: _lower(row.owner),
         "PERSON_NAME": lambda: _lower(row.person),
         "ORGANIZATION_NAME": lambda: _lower(row.organization),
-        "LABEL": lambda: min(name.lower() for name in row.labels) if row.labels else None,
+        "LABEL": lambda: min(fold_key(name) for name in row.labels) if row.labels else None,
     }[sort_field]()
 
 
@@ -185,38 +187,42 @@ async def seed_inbox(company_id: int, count: int, user_ids: list[int], team_ids:
     """
     tag = uuid.uuid4().hex[:6]
     await Organization.bulk_create(
-        [Organization(company_id=company_id, name=f"{tag} Org {i:03}") for i in range(count * 2)]
+        [fill_keys(Organization(company_id=company_id, name=f"{tag} Org {i:03}")) for i in range(count * 2)]
     )
     org_ids = dict(await Organization.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
     await Person.bulk_create(
         [
-            Person(
-                company_id=company_id,
-                name=f"{tag} Person {i:03}",
-                emails=[{"value": f"p{i}@{tag}.test", "label": "work", "primary": True}],
-                email_search=f"p{i}@{tag}.test",
-                organization_id=org_ids[f"{tag} Org {count + i:03}"],
+            fill_keys(
+                Person(
+                    company_id=company_id,
+                    name=f"{tag} Person {i:03}",
+                    emails=[{"value": f"p{i}@{tag}.test", "label": "work", "primary": True}],
+                    email_search=f"p{i}@{tag}.test",
+                    organization_id=org_ids[f"{tag} Org {count + i:03}"],
+                )
             )
             for i in range(count)
         ]
     )
     person_ids = dict(await Person.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
     await LeadLabel.bulk_create(
-        [LeadLabel(company_id=company_id, name=f"{tag} Label {i:03}", color="red") for i in range(count)]
+        [fill_keys(LeadLabel(company_id=company_id, name=f"{tag} Label {i:03}", color="red")) for i in range(count)]
     )
     label_ids = dict(await LeadLabel.filter(company_id=company_id, name__startswith=tag).values_list("name", "id"))
     lead_ids = [uuid.uuid4() for _ in range(count)]
     await Lead.bulk_create(
         [
-            Lead(
-                id=lead_id,
-                company_id=company_id,
-                title=f"{tag} Lead {i:03}",
-                person_id=person_ids[f"{tag} Person {i:03}"],
-                organization_id=org_ids[f"{tag} Org {i:03}"],
-                owner_user_id=user_ids[i // 2 % len(user_ids)] if i % 2 == 0 else None,
-                owner_team_id=team_ids[i // 2 % len(team_ids)] if i % 2 == 1 else None,
-                source=LeadSource.MANUAL,
+            fill_keys(
+                Lead(
+                    id=lead_id,
+                    company_id=company_id,
+                    title=f"{tag} Lead {i:03}",
+                    person_id=person_ids[f"{tag} Person {i:03}"],
+                    organization_id=org_ids[f"{tag} Org {i:03}"],
+                    owner_user_id=user_ids[i // 2 % len(user_ids)] if i % 2 == 0 else None,
+                    owner_team_id=team_ids[i // 2 % len(team_ids)] if i % 2 == 1 else None,
+                    source=LeadSource.MANUAL,
+                )
             )
             for i, lead_id in enumerate(lead_ids)
         ]

@@ -15,6 +15,7 @@ import orjson
 import pytest
 
 from domain.duplicate import DuplicatePolicy
+from domain.fold import fold, fold_key
 from domain.lead import LeadData, create_lead
 from domain.organization import OrganizationData
 from domain.person import ContactValue, PersonData
@@ -143,7 +144,8 @@ async def expected_keys(company_id: int, column: str) -> dict[uuid.UUID, Any]:
 
 
 def _lower(text: str | None) -> str | None:
-    return text.lower() if text is not None else None
+    """A text as the list sorts it: its folded key (domain.fold); None for none."""
+    return fold_key(text) if text is not None else None
 
 
 def sort_value(column: str, lead: Lead, person: Any, org: Any, persons: Any, orgs: Any, users: Any, fields: Any) -> Any:
@@ -168,7 +170,7 @@ def sort_value(column: str, lead: Lead, person: Any, org: Any, persons: Any, org
     field = fields[(entity, key)]
     kind = CustomFieldType(field.type)
     if kind in (CustomFieldType.TEXT, CustomFieldType.PHONE):
-        return value.lower()
+        return fold(value)
     if kind == CustomFieldType.NUMBER:
         return Decimal(str(value))
     if kind == CustomFieldType.MONETARY:
@@ -181,10 +183,10 @@ def sort_value(column: str, lead: Lead, person: Any, org: Any, persons: Any, org
     if kind == CustomFieldType.MULTIPLE_OPTIONS:
         return min(positions[v] for v in value) if value else None
     if kind == CustomFieldType.USER:
-        return users[value].lower()
+        return fold_key(users[value])
     if kind == CustomFieldType.PERSON:
-        return persons[value].name.lower()
-    return orgs[value].name.lower()
+        return fold_key(persons[value].name)
+    return fold_key(orgs[value].name)
 
 
 def expected_order(keys: dict[uuid.UUID, Any], direction: str) -> list[uuid.UUID]:

@@ -15,6 +15,7 @@ import domain.merge
 from core.db import fetch
 from core.ids import to_global_id
 from domain.activity import ActivityData, create_activity, set_done
+from domain.fold import keyed
 from domain.lead import LeadData, create_lead
 from domain.merge import FieldChoice, MergeField, MergeSide, merge_leads
 from domain.note import create_note
@@ -103,8 +104,8 @@ async def make_pair(account: Account) -> Pair:
         ),
         LeadSource.MANUAL,
     )
-    await Lead.filter(id=survivor.id).update(custom_fields={"size": "L", "region": None})
-    await Lead.filter(id=other.id).update(custom_fields={"size": "XL", "region": "North"})
+    await Lead.filter(id=survivor.id).update(**keyed(Lead, {"custom_fields": {"size": "L", "region": None}}))
+    await Lead.filter(id=other.id).update(**keyed(Lead, {"custom_fields": {"size": "XL", "region": "North"}}))
     for lead, name in ((survivor, "survivor"), (other, "other")):
         await create_note(viewer, Target("lead", lead.id), f"note on {name}")
         await add_email(account, lead, f"email to {name}")
