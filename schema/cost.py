@@ -65,8 +65,7 @@ def requested_cost(
     max_page_size: int | None = None,
 ) -> int:
     """The most the operation can cost, from its document and variables alone."""
-    walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
-    return walker.operation(_REQUESTED)
+    return Costs(schema, document, operation_name, variables, default_page_size, max_page_size).requested()
 
 
 def actual_cost(
@@ -78,34 +77,7 @@ def actual_cost(
     data: Mapping[str, Any] | None,
 ) -> int:
     """What the operation cost given the data it returned (lists counted as they came back)."""
-    if data is None:
-        return 0
-    walker = _Walker(schema, document, operation_name, variables, default_page_size)
-    return walker.operation(data)
-
-
-class Costs:
-    """Both costs of one request, sharing the work on the document (its variables coerced once,
-    each selection collected once): :meth:`requested` before execution, :meth:`actual` after."""
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        operation_name: str | None,
-        variables: Mapping[str, Any] | None,
-        default_page_size: int,
-        max_page_size: int | None = None,
-    ) -> None:
-        self._walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
-
-    def requested(self) -> int:
-        """The same as :func:`requested_cost`."""
-        return self._walker.operation(_REQUESTED)
-
-    def actual(self, data: Mapping[str, Any] | None) -> int:
-        """The same as :func:`actual_cost`."""
-        return 0 if data is None else self._walker.operation(data)
+    return Costs(schema, document, operation_name, variables, default_page_size).actual(data)
 
 
 def _is_connection(type_: Any) -> bool:
@@ -116,7 +88,10 @@ def _is_edge(type_: Any) -> bool:
     return isinstance(type_, GraphQLObjectType) and "node" in type_.fields and "cursor" in type_.fields
 
 
-class _Walker:
+class Costs:
+    """Both costs of one request, sharing the work on the document (its variables coerced once,
+    each selection collected once): :meth:`requested` before execution, :meth:`actual` after."""
+
     def __init__(
         self,
         schema: GraphQLSchema,
@@ -140,6 +115,14 @@ class _Walker:
             coerced = get_variable_values(schema, self.operation_node.variable_definitions or (), dict(variables or {}))
             # Variables that do not fit their types fail the execution anyway; count with defaults.
             self.variables = coerced if isinstance(coerced, VariableValues) else None
+
+    def requested(self) -> int:
+        """The same as :func:`requested_cost`."""
+        return self.operation(_REQUESTED)
+
+    def actual(self, data: Mapping[str, Any] | None) -> int:
+        """The same as :func:`actual_cost`."""
+        return 0 if data is None else self.operation(data)
 
     def operation(self, data: Any) -> int:
         node = self.operation_node
