@@ -135,6 +135,33 @@ def literal(text: str) -> Expr:
     return sql_text(f"'{text}'")
 
 
+def cost_of(expr: Any) -> Callable[[Ctx], Sql] | None:
+    """The SQL counting the objects ``expr`` writes (schema/cost.py: one point an object, a list
+    its items), or None when it writes none (a scalar)."""
+    return getattr(expr, "cost", None)
+
+
+def _counted(make: Expr, cost: Callable[[Ctx], Sql] | None) -> Expr:
+    if cost is not None:
+        setattr(make, "cost", cost)  # noqa: B010  # an attribute of the function, as `nested`'s
+    return make
+
+
+def objects(costs: list[Callable[[Ctx], Sql]]) -> Callable[[Ctx], Sql]:
+    """One object and what its fields write (``costs``)."""
+    if not costs:
+        one = raw("1")
+        return lambda ctx: one
+
+    def make(ctx: Ctx) -> Sql:
+        parts: list[Any] = ["(1"]
+        for cost in costs:
+            parts += [" + ", cost(ctx)]
+        return compose(*parts, ")")
+
+    return make
+
+
 def json_object(pairs: list[tuple[str, Expr]]) -> Expr:
     """One JSON object of the pairs, keys in order (response keys: GraphQL names)."""
     if len(pairs) > MAX_KEYS:
@@ -147,22 +174,36 @@ def json_object(pairs: list[tuple[str, Expr]]) -> Expr:
         parts.append(")")
         return compose(*parts)
 
-    return make
+    return _counted(make, objects([c for _, value in pairs if (c := cost_of(value)) is not None]))
 
 
 def when(
     condition: Callable[[Ctx], Sql], value: Expr, otherwise: tuple[Callable[[Ctx], Sql], Expr] | None = None
 ) -> Expr:
     """``value`` where ``condition`` holds, else the second value where its condition holds, else null."""
+    cases = [(condition, value), *([otherwise] if otherwise is not None else [])]
 
     def make(ctx: Ctx) -> Sql:
-        parts: list[Any] = ["CASE WHEN ", condition(ctx), " THEN ", value(ctx)]
-        if otherwise is not None:
-            parts += [" WHEN ", otherwise[0](ctx), " THEN ", otherwise[1](ctx)]
-        inner = compose(*parts, " END")
-        return inner if ctx.postgres else compose("json(", inner, ")")
+        return _case(ctx, [(test(ctx), found(ctx)) for test, found in cases], None)
 
-    return make
+    def cost(ctx: Ctx) -> Sql:
+        return _case(ctx, [(test(ctx), _cost_or_zero(found, ctx)) for test, found in cases], "0")
+
+    return _counted(make, cost if any(cost_of(found) is not None for _, found in cases) else None)
+
+
+def _cost_or_zero(expr: Expr, ctx: Ctx) -> Sql:
+    cost = cost_of(expr)
+    return raw("0") if cost is None else cost(ctx)
+
+
+def _case(ctx: Ctx, cases: list[tuple[Sql, Sql]], otherwise: str | None) -> Sql:
+    parts: list[Any] = ["CASE"]
+    for test, found in cases:
+        parts += [" WHEN ", test, " THEN ", found]
+    inner = compose(*parts, f" ELSE {otherwise} END" if otherwise is not None else " END")
+    # SQLite: the JSON of the chosen object stays JSON (not text) inside the object around it.
+    return inner if ctx.postgres or otherwise is not None else compose("json(", inner, ")")
 
 
 def json_list(item: Expr, source: str, order: tuple[str, str]) -> Expr:
@@ -178,7 +219,10 @@ def json_list(item: Expr, source: str, order: tuple[str, str]) -> Expr:
             f" AS j {source} ORDER BY {order[1]}) AS x))",
         )
 
-    return make
+    def cost(ctx: Ctx) -> Sql:
+        return compose("COALESCE((SELECT sum(", _cost_or_zero(item, ctx), f") {source}), 0)")
+
+    return _counted(make, cost)
 
 
 def of_company(alias: str, reference: str) -> Callable[[Ctx], Sql]:
@@ -253,9 +297,13 @@ class Hole:
 
 @dataclass
 class LeadJson:
-    """One place the selection writes a Lead: its parts in key order, SQL objects and holes."""
+    """One place the selection writes an object (a Lead, a contact, a deal): its parts in key
+    order, SQL objects and holes, and the SQL counting the objects the SQL parts write (the
+    node itself included), read as the last column of the site: schema/cost.py takes the node's
+    actual cost from it (:class:`core.json_text.JsonText` ``cost``) instead of walking its JSON."""
 
     parts: list[Expr | Hole]
+    cost: Callable[[Ctx], Sql]
 
     @property
     def needs_records(self) -> bool:
@@ -263,17 +311,18 @@ class LeadJson:
 
     @property
     def width(self) -> int:
-        """How many columns of the page statement this site reads."""
-        return sum(1 for p in self.parts if not isinstance(p, Hole))
+        """How many columns of the page statement this site reads (its objects' count last)."""
+        return sum(1 for p in self.parts if not isinstance(p, Hole)) + 1
 
     def columns(self, ctx: Ctx) -> list[Sql]:
-        return [p(ctx) for p in self.parts if not isinstance(p, Hole)]
+        return [*(p(ctx) for p in self.parts if not isinstance(p, Hole)), self.cost(ctx)]
 
     def writer(self, first_column: int) -> Callable[[Any, Run], JsonText]:
         """The node of a row (:class:`JsonRow`) from its texts (and its records for the holes)."""
         parts = self.parts
+        counted = first_column + self.width - 1
         if len(parts) == 1 and not isinstance(parts[0], Hole):
-            return lambda row, run: JsonText(row.texts[first_column])
+            return lambda row, run: JsonText(row.texts[first_column], row.texts[counted])
         plan: list[tuple[int, str, Callable[[Any, Run], Any] | None]] = []
         at = first_column
         for part in parts:
@@ -286,6 +335,7 @@ class LeadJson:
 
         def write(row: Any, run: Run) -> JsonText:
             pieces = []
+            cost = row.texts[counted]
             for index, key, hole in plan:
                 if hole is None:
                     # An object's text without its braces (PostgreSQL writes spaces inside).
@@ -293,10 +343,23 @@ class LeadJson:
                     if inner:
                         pieces.append(inner)
                 else:
-                    pieces.append(key + dumps(hole(row.records, run)).decode())
-            return JsonText("{" + ",".join(pieces) + "}")
+                    value = hole(row.records, run)
+                    cost += count_objects(value)
+                    pieces.append(key + dumps(value).decode())
+            return JsonText("{" + ",".join(pieces) + "}", cost)
 
         return write
+
+
+def count_objects(value: Any) -> int:
+    """The objects in a value a Python hole wrote (a lead's ``values``: cells and what they hold,
+    no connections or edges), as schema/cost.py counts returned objects: one each."""
+    kind = type(value)
+    if kind is dict:
+        return 1 + sum(count_objects(v) for v in value.values())
+    if kind is list:
+        return sum(count_objects(v) for v in value)
+    return 0
 
 
 # Lead fields the Python writers fill in SQL mode (their writers read the page's records).
@@ -314,6 +377,8 @@ def compile_lead_json(
     json = JsonCompiler(compiler)
     parts: list[Expr | Hole] = []
     pending: list[tuple[str, Expr]] = []
+    # What the SQL parts write: the lead and the objects of its fields (not each part's braces).
+    costs: list[Callable[[Ctx], Sql]] = []
     for key, nodes in compiler.collect("Lead", sets).items():
         if nodes[0].name.value in PYTHON_HOLES:
             if pending:
@@ -326,15 +391,21 @@ def compile_lead_json(
             compiler.sources.append(source)
             parts.append(Hole(key, compiler.namespace[function]))
             continue
-        pending.append((key, json.entry("Lead", table, key, nodes, "l")))
+        value = json.entry("Lead", table, key, nodes, "l")
+        pending.append((key, value))
+        if (cost := cost_of(value)) is not None:
+            costs.append(cost)
     if pending or not parts:
         parts.append(json_object(pending))
-    return LeadJson(parts)
+    return LeadJson(parts, objects(costs))
 
 
 def compile_json(compiler: Compiler, type_name: str, sets: list[SelectionSetNode], table: Any, alias: str) -> LeadJson:
     """A selection of ``type_name`` over the row of ``alias``, all in SQL (no holes)."""
-    return LeadJson([JsonCompiler(compiler).object(type_name, sets, table, alias)])
+    found = JsonCompiler(compiler).object(type_name, sets, table, alias)
+    cost = cost_of(found)
+    assert cost is not None  # an object's: one at least
+    return LeadJson([found], cost)
 
 
 class JsonRow:

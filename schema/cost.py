@@ -49,6 +49,8 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 from graphql.utilities import get_operation_ast
 
+from core.json_text import JsonText
+
 # What one mutation field costs on top of its payload: a write does more than a read of one object.
 MUTATION_COST = 10
 PAGE_ARGUMENTS = ("first", "last")
@@ -311,6 +313,10 @@ class Costs:
         return program
 
     def _data_object(self, target: tuple[int, Any, Any], value: Any) -> int:
+        if type(value) is JsonText and value.cost is not None:
+            # JSON the database wrote, with its own count of the objects in it (the same rules:
+            # fastpath/sqljson.py), so that it is not parsed to be walked.
+            return value.cost
         own, fields_of, abstract = target
         if fields_of is not None:
             return own + self._data_fields(fields_of[0], fields_of[1], value)
