@@ -354,12 +354,16 @@ class LeadJson:
 def count_objects(value: Any) -> int:
     """The objects in a value a Python hole wrote (a lead's ``values``: cells and what they hold,
     no connections or edges), as schema/cost.py counts returned objects: one each."""
-    kind = type(value)
-    if kind is dict:
-        return 1 + sum(count_objects(v) for v in value.values())
-    if kind is list:
-        return sum(count_objects(v) for v in value)
-    return 0
+    count = 0
+    stack = [value]
+    while stack:
+        found = stack.pop()
+        if type(found) is dict:
+            count += 1
+            stack.extend(v for v in found.values() if type(v) is dict or type(v) is list)
+        elif type(found) is list:
+            stack.extend(found)
+    return count
 
 
 # Lead fields the Python writers fill in SQL mode (their writers read the page's records).
