@@ -4,7 +4,8 @@ The variables (coerced by graphql-core, fastpath.extension) are turned into the 
 (the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
 domain query and domain.lead_query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
-or the query names a custom field (or the viewer's saved columns are used), the viewer's saved
+or the query names a custom field (or the viewer's saved columns are used), unless this process
+read them under the company's present stamp (domain.custom_field.viewer_definitions), the viewer's saved
 columns when ``columns`` is null, the page, the records the values refer to when a column needs
 any (custom user, person or organization fields, owners of contacts, creator), and the count
 when ``totalCount`` is selected.
@@ -29,7 +30,7 @@ from core.sql import Sql, compose
 from domain import column_values
 from domain.column_preference import saved_keys, usable
 from domain.columns import Column, ColumnSource, is_custom, resolve
-from domain.custom_field import all_definitions
+from domain.custom_field import viewer_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
 from fastpath.compiler import LeadsPlan, Page, Run, root_arguments
@@ -77,7 +78,7 @@ async def answer(
     definitions: list[CustomField] | None = None
     explicit = [k for keys in asked if keys is not None for k in keys]
     if query.names_custom_columns() or any(is_custom(k) for k in explicit) or any(k is None for k in asked):
-        definitions = await all_definitions(viewer.company_id)
+        definitions = await viewer_definitions(viewer)
     viewer_keys: list[str] | None = None
     if any(keys is None for keys in asked):
         viewer_keys = [c.key for c in usable(await saved_keys(viewer), definitions or [])]
