@@ -201,7 +201,7 @@ async def test_a_request_writes_its_bucket_once_and_the_next_charge_gives_back(
     again = (
         DatabaseBuckets(buckets.clock)
         if isinstance(buckets, DatabaseBuckets)
-        else RedisBuckets(os.environ[REDIS_ENV], prefix=buckets.prefix, clock=buckets.clock)  # type: ignore[attr-defined]  # the Redis store's
+        else RedisBuckets(os.environ[REDIS_ENV], prefix=buckets.prefix, clock=buckets.clock)
     )
     try:
         key = "t:" + token_digest(token)
