@@ -9,7 +9,7 @@ it (:data:`KEYS`: ``name_key``, ``title_key``, ``address_city_key``...) and the 
 custom fields are folded into ``custom_keys``. Every write of such a row goes through
 :func:`keyed`, and SQL compares and sorts the keys only, so that SQLite and PostgreSQL answer
 the same, byte for byte. The keys are ASCII; on PostgreSQL their columns use the "C" collation
-(migration 0017), so that they sort by byte as on SQLite whatever the database's locale.
+(migration 0018), so that they sort by byte as on SQLite whatever the database's locale.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
     # and sort on: addresses, job titles, UTM values, user, team and label names, text custom
     # values (custom_keys). Filled for the rows there are; on PostgreSQL every key column
     # takes the "C" collation.
-    dependencies = [("models", "0016_persisted_queries")]
+    dependencies = [("models", "0017_custom_fields_version")]
 
     initial = False
 
