@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from domain.account import create_team
-from models import Lead, Organization, Person, Role, Team, Visibility
+from domain.custom_field import create_custom_field
+from models import CustomFieldEntity, CustomFieldType, Lead, Organization, Person, Role, Team, Visibility
 from tests.conftest import Account
 from tests.factories import USER_ERRORS, gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
 
@@ -329,3 +330,40 @@ async def test_person_name_sort_does_not_reveal_hidden_persons(
     data = await cast.alice.client.execute(LEAD_TITLES, {"sort": sort})
     named = ["with hidden person", "with shown person"]
     assert [n["title"] for n in data["leads"]["nodes"]] == (named if direction == "ASC" else named[::-1])
+
+
+@pytest.mark.parametrize(
+    "column", ["person.jobTitle", "person.lastName", "organization.address.city", "cf.organization.industry"]
+)
+async def test_text_sorts_and_filters_of_hidden_contacts_read_as_empty(cast: Cast, column: str) -> None:
+    """Every text column of a hidden contact (by its folded key) reads as empty for the viewer
+    who may not see it: its lead sorts last with the empty ones and no text filter matches it,
+    so neither tells Carol that Aaron's job title or his organization's city begins with "Aa"."""
+    alice = await cast.alice.viewer()
+    admin = await cast.admin.viewer()
+    await create_custom_field(admin, CustomFieldEntity.ORGANIZATION, "Industry", CustomFieldType.TEXT, key="industry")
+    hidden_org = await make_org(
+        alice, "Aabenraa AS", address_city="Aabenraa", custom_fields={"industry": "Aal"}, visibility=Visibility.OWNER
+    )
+    shown_org = await make_org(alice, "Zurich AG", address_city="Zürich", custom_fields={"industry": "Zinc"})
+    hidden = await make_person(
+        alice, "Aaron Aalto", job_title="Aardvark keeper", organization_id=hidden_org.id, visibility=Visibility.OWNER
+    )
+    shown = await make_person(alice, "Zed Zorn", job_title="Zookeeper", organization_id=shown_org.id)
+    await make_lead(alice, "with hidden contacts", person_id=hidden.id, organization_id=hidden_org.id)
+    await make_lead(alice, "with shown contacts", person_id=shown.id, organization_id=shown_org.id)
+    hidden_first = ["with hidden contacts", "with shown contacts"]
+    for direction in ("ASC", "DESC"):
+        sort = {"column": column, "direction": direction}
+        data = await cast.carol.client.execute(LEAD_TITLES, {"sort": sort})
+        assert [n["title"] for n in data["leads"]["nodes"]] == hidden_first[::-1], (column, direction)
+        data = await cast.alice.client.execute(LEAD_TITLES, {"sort": sort})
+        assert [n["title"] for n in data["leads"]["nodes"]] == (
+            hidden_first if direction == "ASC" else hidden_first[::-1]
+        ), (column, direction)
+    condition = {"column": column, "operator": "STARTS_WITH", "value": "AA"}
+    query = {"filter": {"conditions": {"conditions": [condition]}}}
+    assert [n["title"] for n in (await cast.alice.client.execute(LEAD_TITLES, query))["leads"]["nodes"]] == [
+        "with hidden contacts"
+    ]
+    assert (await cast.carol.client.execute(LEAD_TITLES, query))["leads"]["nodes"] == []
