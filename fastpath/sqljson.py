@@ -322,7 +322,7 @@ class LeadJson:
         parts = self.parts
         counted = first_column + self.width - 1
         if len(parts) == 1 and not isinstance(parts[0], Hole):
-            return lambda row, run: JsonText(row.texts[first_column], row.texts[counted])
+            return lambda row, run: JsonText(row.texts[first_column], int(row.texts[counted]))
         plan: list[tuple[int, str, Callable[[Any, Run], Any] | None]] = []
         at = first_column
         for part in parts:
@@ -335,7 +335,7 @@ class LeadJson:
 
         def write(row: Any, run: Run) -> JsonText:
             pieces = []
-            cost = row.texts[counted]
+            cost = int(row.texts[counted])  # PostgreSQL may sum to numeric
             for index, key, hole in plan:
                 if hole is None:
                     # An object's text without its braces (PostgreSQL writes spaces inside).
