@@ -59,6 +59,8 @@ from schema.selection import Selection
 MAX_NODES = 100
 
 
+
+
 Loader = Callable[[Viewer, Any], Awaitable[Any]]
 
 
@@ -86,12 +88,18 @@ def _via(getter: Callable[[Viewer, Any], Awaitable[Any]], type_: Any) -> Loader:
     return load
 
 
+
+
+
+
+
 async def _saved_filter(viewer: Viewer, key: Any) -> SavedFilter | None:
     try:
         saved = await get_saved_filter(viewer, key)
     except DomainError:
         return None  # another user's private filter looks exactly like a missing one
     return SavedFilter.from_model(saved, bool(await favorite_ids(viewer, [saved.id])))
+
 
 
 async def _prospect_person(viewer: Viewer, key: Any) -> ProspectPerson | None:
@@ -111,6 +119,9 @@ async def _prospect_organization(viewer: Viewer, key: Any) -> ProspectOrganizati
         return None
     owned = await owned_prospects(viewer.company_id, ProspectKind.ORGANIZATION, [key])
     return ProspectOrganization.from_model(row, bool(owned))
+
+
+
 
 
 # Each Node type's lookup: a rule's getter (which checks visibility) where there is one, else the row
