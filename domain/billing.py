@@ -11,9 +11,7 @@ then and ``leadbox billing renew`` runs by hand.
 
 from __future__ import annotations
 
-import asyncio
 import calendar
-import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from typing import cast
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.periodic import Periodic
 from domain.credit import add_entry, balance, ensure_account, is_enabled, lock_account, utcnow
 from models import AddOnState, CreditAccount, CreditEntryKind
 
@@ -156,26 +155,18 @@ class RenewalScheduler:
     """Runs :func:`renew_due` in the server every ``interval`` seconds (and once at start)."""
 
     def __init__(self, interval: float = 300.0) -> None:
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
+        # A company whose renewal fails is retried in the next round.
+        self._periodic = Periodic(
+            "leadbox-billing-renewal", self._renew, interval, log=log, failure="billing renewal failed"
+        )
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="leadbox-billing-renewal")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                for renewal in await renew_due():
-                    log.info("renewed credits of company %s: %+d", renewal.company_id, renewal.granted)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep renewing later; a failed company is retried next round
-                log.exception("billing renewal failed")
-            await asyncio.sleep(self.interval)
+    async def _renew(self) -> bool:
+        for renewal in await renew_due():
+            log.info("renewed credits of company %s: %+d", renewal.company_id, renewal.granted)
+        return False

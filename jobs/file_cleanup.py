@@ -26,7 +26,6 @@ sweeping at once remove nothing that either needs.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -40,6 +39,7 @@ from typing import Any
 from tortoise.expressions import Subquery
 
 from core.config import Settings
+from core.periodic import Periodic
 from domain.export import PART_SUFFIX
 from domain.import_file import IMPORTS_FOLDER
 from domain.lead_import import KIND as IMPORT_KIND
@@ -192,27 +192,19 @@ class Cleanup:
 
     def __init__(self, settings: Settings, interval: dt.timedelta = INTERVAL) -> None:
         self.settings = settings
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
+        # A failed pass removes nothing it should not; the next one cleans what it left.
+        self._periodic = Periodic(
+            "leadbox-cleanup", self._sweep, interval.total_seconds(), log=log, failure="clean-up failed"
+        )
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="leadbox-cleanup")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                removed = await sweep(self.settings)
-                if removed and any(removed.values()):
-                    log.info("clean-up removed %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep cleaning later; a failed pass removes nothing it should not
-                log.exception("clean-up failed")
-            await asyncio.sleep(self.interval.total_seconds())
+    async def _sweep(self) -> bool:
+        removed = await sweep(self.settings)
+        if removed and any(removed.values()):
+            log.info("clean-up removed %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
+        return False
