@@ -58,6 +58,11 @@ def deal_global_id(deal_id: int) -> str:
     return to_global_id("Deal", deal_id)
 
 
+def can_see_deal(viewer: Viewer, deal: Deal) -> bool:
+    """Whether the viewer may see this deal of their company, deleted or not."""
+    return viewer.can_see(deal.visibility, deal.owner_id)
+
+
 async def get_deal(
     viewer: Viewer, deal_id: int, path: tuple[str, ...] = ("input", "id"), *, for_update: bool = False
 ) -> Deal:
@@ -71,7 +76,7 @@ async def get_deal(
         deal = await lock_row(Deal, deal_id, viewer.company_id)
     else:
         deal = await Deal.get_or_none(id=deal_id, company_id=viewer.company_id)
-    if deal is None or not viewer.can_see(deal.visibility, deal.owner_id):
+    if deal is None or not can_see_deal(viewer, deal):
         raise fail("Deal not found.", ErrorCode.NOT_FOUND, *path)
     return deal
 

@@ -67,6 +67,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def can_see_lead(viewer: Viewer, lead: Lead) -> bool:
+    """Whether the viewer may see this lead of their company (its visibility and owners)."""
+    return viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)
+
+
 async def get_lead(
     viewer: Viewer, lead_id: uuid.UUID, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
 ) -> Lead:
@@ -77,7 +82,7 @@ async def get_lead(
         lead = await lock_row(Lead, lead_id, viewer.company_id)
     else:
         lead = await Lead.get_or_none(id=lead_id, company_id=viewer.company_id)
-    if lead is None or not viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id):
+    if lead is None or not can_see_lead(viewer, lead):
         raise fail("Lead not found.", ErrorCode.NOT_FOUND, *path)
     return lead
 
@@ -92,7 +97,7 @@ async def visible_leads(
     if len(wanted) > MAX_BULK_IDS:
         raise fail(f"At most {MAX_BULK_IDS} ids per call.", ErrorCode.TOO_MANY_ITEMS, *path)
     leads = await Lead.filter(id__in=wanted, company_id=viewer.company_id)
-    found = {lead.id: lead for lead in leads if viewer.can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)}
+    found = {lead.id: lead for lead in leads if can_see_lead(viewer, lead)}
     missing = [i for i in wanted if i not in found]
     if missing:
         raise DomainError(

@@ -104,6 +104,11 @@ async def create_organization(
     return org
 
 
+def can_see_organization(viewer: Viewer, org: Organization) -> bool:
+    """Whether the viewer may see this organization of their company."""
+    return viewer.can_see(org.visibility, org.owner_id)
+
+
 async def get_organization(
     viewer: Viewer, organization_id: int, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
 ) -> Organization:
@@ -113,7 +118,7 @@ async def get_organization(
         org = await lock_row(Organization, organization_id, viewer.company_id)
     else:
         org = await Organization.get_or_none(id=organization_id, company_id=viewer.company_id)
-    if org is None or not viewer.can_see(org.visibility, org.owner_id):
+    if org is None or not can_see_organization(viewer, org):
         raise fail("Organization not found.", ErrorCode.NOT_FOUND, *path)
     return org
 

@@ -154,6 +154,11 @@ async def create_person(viewer: Viewer, data: PersonData, path: tuple[str, ...] 
     return person
 
 
+def can_see_person(viewer: Viewer, person: Person) -> bool:
+    """Whether the viewer may see this person of their company."""
+    return viewer.can_see(person.visibility, person.owner_id)
+
+
 async def get_person(
     viewer: Viewer, person_id: int, path: tuple[str, ...] = ("input", "id"), *, lock: bool = False
 ) -> Person:
@@ -163,7 +168,7 @@ async def get_person(
         person = await lock_row(Person, person_id, viewer.company_id)
     else:
         person = await Person.get_or_none(id=person_id, company_id=viewer.company_id)
-    if person is None or not viewer.can_see(person.visibility, person.owner_id):
+    if person is None or not can_see_person(viewer, person):
         raise fail("Person not found.", ErrorCode.NOT_FOUND, *path)
     return person
 

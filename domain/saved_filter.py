@@ -79,13 +79,14 @@ async def check_query(viewer: Viewer, query: LeadQuery, path: tuple[str, ...]) -
         raise fail(exc.detail, ErrorCode.INVALID_FILTER, *path, "conditions", *exc.path) from exc
 
 
-def _visible(viewer: Viewer, saved: SavedFilter) -> bool:
+def can_see_saved_filter(viewer: Viewer, saved: SavedFilter) -> bool:
+    """A shared saved filter is the company's; a private one only its owner's."""
     return saved.owner_id == viewer.user_id or saved.shared
 
 
 async def get_saved_filter(viewer: Viewer, filter_id: int, path: tuple[str, ...] = ("input", "id")) -> SavedFilter:
     saved = await SavedFilter.get_or_none(id=filter_id, company_id=viewer.company_id)
-    if saved is None or not _visible(viewer, saved):
+    if saved is None or not can_see_saved_filter(viewer, saved):
         raise fail("Saved filter not found.", ErrorCode.NOT_FOUND, *path)
     return saved
 

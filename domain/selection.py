@@ -91,9 +91,14 @@ async def list_selections(viewer: Viewer) -> list[Selection]:
     return await Selection.filter(mine_or_shared, company_id=viewer.company_id).order_by("name", "id")
 
 
+def can_see_selection(viewer: Viewer, selection: Selection) -> bool:
+    """A shared selection is the company's; a private one only its owner's."""
+    return selection.is_shared or selection.owner_id == viewer.user_id
+
+
 async def get_selection(viewer: Viewer, selection_id: int, path: tuple[str, ...] = ("input", "id")) -> Selection:
     selection = await Selection.get_or_none(id=selection_id, company_id=viewer.company_id)
-    if selection is None or not (selection.is_shared or selection.owner_id == viewer.user_id):
+    if selection is None or not can_see_selection(viewer, selection):
         raise fail("Selection not found.", ErrorCode.NOT_FOUND, *path)
     return selection
 

@@ -7,13 +7,11 @@ from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
-from tortoise.expressions import Q
 
 from core.ids import to_global_id
 from core.pagination import Cursor, InvalidCursor, page_size
 from models import Job as JobModel
 from models import JobItem as JobItemModel
-from models import JobReportEntry as JobReportEntryModel
 from models import JobStatus
 from models import Notification as NotificationModel
 from schema.base import AFTER, FIRST, InfoT, Node, PageInfo, describe_values
@@ -69,8 +67,8 @@ class JobReportConnection:
         return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many entries the report has; computed only when asked for.")
-    async def total_count(self) -> int:
-        return await JobReportEntryModel.filter(job_id=self._job_id).count()
+    async def total_count(self, info: InfoT) -> int:
+        return await info.context.loaders.report_count_by_job.load(self._job_id)
 
 
 REPORT_SORT = "ROW:ASC"
@@ -131,17 +129,19 @@ class Job(Node):
     )
     async def report(
         self,
+        info: InfoT,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> JobReportConnection:
         size = page_size(first)
-        query = JobReportEntryModel.filter(job_id=self._id)
+        start: tuple[int, int] | None = None
         if after:
             cursor = Cursor.decode(after, REPORT_SORT)
             if not isinstance(cursor.key, int) or not isinstance(cursor.id, int):
                 raise InvalidCursor()
-            query = query.filter(Q(row__gt=cursor.key) | Q(row=cursor.key, id__gt=cursor.id))
-        rows = await query.order_by("row", "id").limit(size + 1)
+            start = (cursor.key, cursor.id)
+        # The jobs of a list share one statement per page (loaders/job.py).
+        rows = await info.context.loaders.report_page_by_job.load((self._id, size + 1, start))
         page = rows[:size]
         cursors = [Cursor(REPORT_SORT, r.row, r.id).encode() for r in page]
         return JobReportConnection(

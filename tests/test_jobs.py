@@ -14,7 +14,7 @@ from domain.viewer import Viewer
 from jobs import HANDLERS, register
 from jobs.runner import claim_job, create_job, run_job
 from jobs.worker import Worker
-from models import ChangeLogEntry, Job, JobItem, JobStatus, Notification
+from models import ChangeLogEntry, Job, JobItem, JobReportEntry, JobStatus, Notification
 from tests.conftest import Account, StatementCounter
 
 JOB = """
@@ -225,3 +225,43 @@ async def test_the_errors_of_a_list_of_jobs_cost_one_statement_whatever_its_leng
         ["j2k1", "j2k2"],
     ]
     assert data["nodes"][1]["errors"][0] == {"position": 2, "key": "j1k2", "code": "INVALID", "message": "bad item"}
+
+
+JOBS_REPORTS = """
+query ($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Job { id report(first: 2) { totalCount edges { node { row code } } pageInfo { hasNextPage } } }
+  }
+}
+"""
+
+
+async def test_the_reports_of_a_list_of_jobs_cost_two_statements_whatever_its_length(
+    account: Account, recorder: Recorder, count_statements: StatementCounter
+) -> None:
+    viewer = await account.viewer()
+    jobs = [await create_job(viewer, Recorder.kind, {}, [f"j{j}"]) for j in range(3)]
+    for n, job in enumerate(jobs):
+        # Job n reports rows 2 .. n + 2, written out of order.
+        for row in reversed(range(2, n + 3)):
+            await JobReportEntry.create(job_id=job.id, row=row, code=f"C{n}", message="bad row")
+    ids = [to_global_id("Job", job.id) for job in jobs]
+    for some in (ids[:1], ids):
+        count_statements.statements.clear()
+        data = await account.client.execute(JOBS_REPORTS, {"ids": some})
+        # One statement for the page of every job's report, one for their counts.
+        reports = [s for s in count_statements.statements if "JOB_REPORT_ENTRY" in s.upper()]
+        assert len(reports) == 2, reports
+    # Each job's own entries, by row, at most two a page.
+    assert [
+        (
+            [(e["node"]["row"], e["node"]["code"]) for e in node["report"]["edges"]],
+            node["report"]["totalCount"],
+            node["report"]["pageInfo"]["hasNextPage"],
+        )
+        for node in data["nodes"]
+    ] == [
+        ([(2, "C0")], 1, False),
+        ([(2, "C1"), (3, "C1")], 2, False),
+        ([(2, "C2"), (3, "C2")], 3, True),
+    ]
