@@ -35,6 +35,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -325,8 +326,6 @@ def create_floor_app(database_url: str) -> Starlette:
 
 
 def main() -> None:
-    import uvicorn
-
     parser = argparse.ArgumentParser(description="Serve the floor of the inbox page.")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--host", default="127.0.0.1")

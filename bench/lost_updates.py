@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app
 from core.config import Settings
 from core.db import close_db, init_db
+from core.ids import to_global_id
 from domain.account import create_company, create_token, create_user
 from domain.custom_field import create_custom_field
 from domain.lead import LeadData, create_lead
@@ -99,8 +100,6 @@ async def run(database_url: str, rounds: int) -> dict[str, int]:
 
 
 async def _gid(lead: Lead) -> str:
-    from core.ids import to_global_id
-
     return to_global_id("Lead", lead.id)
 
 

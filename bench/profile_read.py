@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.read_engine import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
+from bench.suite import server_app  # noqa: E402
 
 # Parts of a request, by the function that does each (cumulative time; parts may nest).
 PARTS = {
@@ -114,9 +115,6 @@ async def main() -> None:
             "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12),
         }
     )
-    from starlette.routing import _DefaultLifespan  # noqa: F401
-
-    from bench.suite import server_app
 
     app = server_app()
     m = Manifest.load(manifest_path(args.database_url))

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
-import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -37,7 +36,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -70,8 +69,11 @@ from domain.lead_query import (
 )
 from domain.saved_filter import query_from_json, query_to_json
 from domain.viewer import Viewer
-from loaders import Loaders, make_loaders
 from models import CustomField
+
+if TYPE_CHECKING:
+    # The loaders the caller builds for each page: a type only, the domain does not build them.
+    from loaders import Loaders
 
 # Leads read and written per page: a page's rows and values are all that is held at once.
 PAGE_ROWS = 1000
@@ -295,32 +297,23 @@ def _temporary_beside(target: Path, owner: str) -> Iterator[Path]:
         part.unlink(missing_ok=True)
 
 
-def _page_loaders(viewer: Viewer, kept: Loaders) -> Loaders:
-    """Fresh loaders for one page, whose caches go with the page; the company's users, teams
-    and field definitions (few, whatever the size of the inbox) stay cached for the whole export."""
-    return dataclasses.replace(
-        make_loaders(viewer),
-        user_by_id=kept.user_by_id,
-        team_by_id=kept.team_by_id,
-        custom_fields_by_entity=kept.custom_fields_by_entity,
-    )
-
-
 async def write_export(
     viewer: Viewer,
     request: ExportRequest,
     target: Path,
+    page_loaders: Callable[[], Loaders],
     *,
     page_rows: int = PAGE_ROWS,
     after_page: Callable[[int], Awaitable[None]] | None = None,
     owner: str = "local",
 ) -> ExportOutcome:
-    """Write the export to ``target`` (replacing it whole); ``after_page(rows so far)`` runs
-    after each page, e.g. to renew a job's lease or to stop by raising. ``owner`` (letters and
+    """Write the export to ``target`` (replacing it whole), reading each page's related rows
+    through fresh ``page_loaders()`` (the caller builds them: the domain does not import the
+    loaders); ``after_page(rows so far)`` runs after each page, e.g. to renew a job's lease or to
+    stop by raising. ``owner`` (letters and
     digits) goes into the names of the temporary files, so that a clean-up can tell whose they are."""
     definitions = await all_definitions(viewer.company_id)
     columns = resolve(request.keys, definitions)
-    kept = make_loaders(viewer)
     rows = pages = 0
     with contextlib.ExitStack() as temporaries:
         part = temporaries.enter_context(_temporary_beside(target, owner))
@@ -335,7 +328,7 @@ async def write_export(
                 page = await find_leads(
                     viewer, request.query, page_rows, after, now=request.now, definitions=definitions
                 )
-                values = await page_values(viewer, page.leads, request.keys, _page_loaders(viewer, kept), request.now)
+                values = await page_values(viewer, page.leads, request.keys, page_loaders(), request.now)
                 for start in range(0, len(values), YIELD_ROWS):
                     sink.rows(values[start : start + YIELD_ROWS])
                     # Writing is CPU work (XLSX above all) in the server's event loop: let the

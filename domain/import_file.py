@@ -145,7 +145,8 @@ def _csv_reason(error: csv.Error) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
-    # Loaded on first use: a large library that only XLSX files need.
+    # Imported here, when an XLSX file is read: about 200 modules that every server and CLI start
+    # (cli/lead_import.py imports this module) would load for nothing otherwise.
     from openpyxl import load_workbook
 
     try:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
 from core.errors import ErrorCode, FieldError
 
 # ISO 4217 codes in current use.
@@ -224,8 +228,6 @@ MAX_PHONE_DIGITS = 17
 
 def email_problem(value: str) -> str | None:
     """Why ``value`` is not an email address, or None when it is one (its domain is not looked up)."""
-    # Loaded on first use: a large library that most requests never need.
-    from email_validator import EmailNotValidError, validate_email
 
     if len(value) > 320:  # longer than any address can be: refused before the library reads it
         return "is longer than an email address can be (254 characters)"
@@ -241,8 +243,6 @@ def email_problem(value: str) -> str | None:
 def phone_problem(value: str) -> str | None:
     """Why ``value`` is not a phone number, or None. ``+<country code> ...`` is checked against that
     country's numbering plan (known code, not too long); a number without one by its digits."""
-    # Loaded on first use: a large library that most requests never need.
-    import phonenumbers
 
     if len(value) > MAX_PHONE_LENGTH:
         return f"is longer than {MAX_PHONE_LENGTH} characters"
@@ -274,8 +274,6 @@ def phone_problem(value: str) -> str | None:
 
 def country_problem(value: str) -> str | None:
     """Why ``value`` names no country, or None: an ISO 3166 code (SE, SWE) or an English name."""
-    # Loaded on first use: a large library that most requests never need.
-    import pycountry
 
     try:
         pycountry.countries.lookup(value)

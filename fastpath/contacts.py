@@ -36,6 +36,7 @@ from fastpath.compiler import (
     _object,
     _total,
 )
+from fastpath.derive import derived
 from fastpath.records import fetch_rows
 from fastpath.sqljson import (
     CONTACT_JOINS,
@@ -47,13 +48,15 @@ from fastpath.sqljson import (
     person_row_table,
     select_list,
 )
+from models import User as UserModel
 
 
 def derived_table(type_name: str, **extra: Any) -> Callable[[], dict[str, Any]]:
     """The table fastpath.derive derives from the strawberry type, with ``extra`` entries."""
 
     def table() -> dict[str, Any]:
-        from fastpath.derive import derived
+        # Imported here: the built schema exists only once schema/__init__.py, which imports
+        # the read engine, has run.
         from schema import schema
 
         return {**derived(schema, type_name), **extra}
@@ -65,6 +68,7 @@ def from_model(type_name: str) -> Callable[[Any], Any]:
     """The strawberry type's own constructor from its model."""
 
     def convert(model: Any) -> Any:
+        # Imported here: as in derived_table.
         from schema import schema
 
         definition = schema.get_type_by_name(type_name)
@@ -258,7 +262,7 @@ class ViewerPlan:
     columns: bool
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        from models import User as UserModel
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
         from schema.account import User
         from schema.column import LeadColumn
 

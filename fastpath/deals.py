@@ -49,6 +49,7 @@ class DealsPlan:
     sites: list[LeadJson] | None = None
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
         from resolvers.deal import deal_query
         from schema.deal import Deal
 

@@ -37,6 +37,7 @@ class NodePlan:
         return writer(found, run)
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
         from resolvers.node import MAX_NODES, resolve_nodes
 
         query_type = schema._schema.query_type

@@ -27,6 +27,7 @@ from core.sql import Sql, raw
 from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.lead_query import JOIN_NEXT_ACTIVITY
 from domain.viewer import Viewer
+from fastpath.sqljson import register_functions
 from models import Activity, Lead, Note, Organization, Person, Team, User
 
 Converter = Callable[[Any], Any] | None
@@ -234,8 +235,6 @@ async def fetch_rows(sql: str, params: Sequence[Any]) -> tuple[list[str], list[S
         if is_postgres():
             rows = await connection.fetch(text, *params)
         else:
-            from fastpath.sqljson import register_functions
-
             await register_functions(connection)
             rows = await connection.execute_fetchall(text.replace("\x00", "'||CHAR(0)||'"), list(params))
     return (list(rows[0].keys()) if rows else []), list(rows)

@@ -185,6 +185,8 @@ def resolved(run: ResolvedRun, call: Call, source: Any) -> Any:
 
 
 def _schema() -> Schema:
+    # Imported here: the built schema exists only once schema/__init__.py, which imports the
+    # read engine, has run.
     from schema import schema
 
     return schema
