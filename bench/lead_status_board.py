@@ -44,7 +44,9 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -68,7 +70,7 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
             name=f"Organization {i:06}",
             name_key=f"organization {i:06}",
             owner_id=owner_id,
-            category_id=categories[plan[i % 5]] if plan[i % 5] else None,
+            category_id=categories[kind] if (kind := plan[i % 5]) else None,
         )
         for i in range((persons + 24) // 25)
     ]
@@ -95,7 +97,10 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
         await Person.bulk_create(batch)
 
 
-async def timed(label: str, work: object) -> object:
+T = TypeVar("T")
+
+
+async def timed(label: str, work: Awaitable[T]) -> T:
     start = time.perf_counter()
     result = await work
     print(f"{label:<58} {1000 * (time.perf_counter() - start):9.1f} ms")

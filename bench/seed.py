@@ -624,10 +624,12 @@ class Generator:
         name = f"{first} {last}"
         org_id = self.first_organization + rng.randrange(self.organizations) if rng.random() < 0.75 else None
         handle = cached_key(f"{first}.{last}").replace(" ", "")
-        emails = [{"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}]
+        emails: list[dict[str, Any]] = [
+            {"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}
+        ]
         if rng.random() < 0.3:
             emails.append({"value": f"{handle}.{person_id}@home.example", "label": "home", "primary": False})
-        phones = []
+        phones: list[dict[str, Any]] = []
         if rng.random() < 0.8:
             phones.append(
                 {
@@ -668,7 +670,8 @@ class Generator:
         return person_id, org_id
 
     def _custom(self, rng: random.Random | None = None) -> dict[str, Any]:
-        rng, out = rng or self.rng, {}
+        rng = rng or self.rng
+        out: dict[str, Any] = {}
         if rng.random() < 0.8:
             # As domain.custom_value stores a number: whole ones as JSON integers.
             number = Decimal(rng.randrange(1, 500)) if rng.random() < 0.7 else Decimal(rng.randrange(100, 50000)) / 100
@@ -897,10 +900,10 @@ SQLITE_CONVERTERS: dict[str, Any] = {
 
 def _converter(table: str, columns: Sequence[str], converters: dict[str, Any]) -> Any:
     """A function turning one row into its stored form, touching only the columns that need it."""
-    plan = [
+    chosen = [
         (i, _text if (table == "lead" and name == "id") else converters.get(name)) for i, name in enumerate(columns)
     ]
-    plan = [(i, f) for i, f in plan if f is not None]
+    plan = [(i, f) for i, f in chosen if f is not None]
 
     def convert(row: tuple[Any, ...]) -> list[Any]:
         out = list(row)

@@ -180,7 +180,8 @@ async def test_an_organization_selection_shows_its_organizations_persons(account
         ],
     )
     columns = await board(account.client, selection_id)
-    assert columns == {**{s: [] for s in STATUSES}, "Qualified": ["Bea", "Dee"], None: []}
+    expected: dict[str | None, list[str]] = {**{s: [] for s in STATUSES}, "Qualified": ["Bea", "Dee"], None: []}
+    assert columns == expected
 
 
 # --- who sees what -----------------------------------------------------------------------------
@@ -203,7 +204,8 @@ async def test_another_company_gets_no_board(account: Account, other_account: Ac
     globex = await other_account.viewer()
     await person_in(globex, await org_in(globex, "Lead"), "Gina")
     theirs = await board(other_account.client, await selection(other_account.client))
-    assert theirs == {**{s: [] for s in STATUSES}, "Open": ["Gina"], None: []}
+    expected: dict[str | None, list[str]] = {**{s: [] for s in STATUSES}, "Open": ["Gina"], None: []}
+    assert theirs == expected
 
 
 # --- cost --------------------------------------------------------------------------------------

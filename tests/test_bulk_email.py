@@ -24,7 +24,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from core.ids import to_global_id
-from domain import bulk_email
+from domain import changelog
 from domain.lead import LeadData, create_lead
 from domain.lead_bulk import delete_leads
 from domain.organization import OrganizationData
@@ -338,7 +338,7 @@ async def test_the_email_row_its_log_line_and_the_item_commit_together(
     async def broken(entries: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk_email.changelog, "write", broken)
+    monkeypatch.setattr(changelog, "write", broken)
     await Worker().run_pending()
     # The message went out; recording it failed half-way: no Email row, no log line, and
     # the item is not DONE (it stays STARTED, so it is never sent again).

@@ -15,6 +15,7 @@ import domain.conversion
 from core.errors import DomainError
 from core.ids import decode_id, to_global_id
 from domain.account import create_team
+from domain.activity import refresh_next_activity
 from domain.conversion import LeadToDealOptions, convert_deal_to_lead, convert_lead_to_deal
 from domain.product import add_deal_product, create_product
 from domain.target import Target
@@ -474,7 +475,7 @@ async def test_killed_job_resumes_and_converts_every_deal_exactly_once(
     payload = await account.client.mutate(TO_LEADS, {"filter": {}})
     assert payload["job"]["total"] == 20
 
-    real = domain.conversion.refresh_next_activity
+    real = refresh_next_activity
     calls = 0
 
     async def hang_on_the_eighth(lead_ids: Any) -> None:

@@ -135,9 +135,9 @@ async def test_demo_contacts_and_notes_are_consistent() -> None:
     assert set(by_note) <= {n.id for n in with_mention}
 
     # Each mentioned user who may see the lead was notified, as domain.note does; no one else.
-    leads = {lead.id: lead for lead in await Lead.filter(company_id=company_id)}
+    leads = {str(lead.id): lead for lead in await Lead.filter(company_id=company_id)}
     assert all(lead.title_key == match_key(lead.title) for lead in leads.values())
-    note_leads = {n.id: leads[n.lead_id] for n in notes}
+    note_leads = {n.id: leads[str(n.lead_id)] for n in notes}
     expected = set()
     for note_id, user_id in mentioned:
         lead = note_leads[note_id]

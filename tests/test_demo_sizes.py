@@ -24,7 +24,8 @@ def test_organization_names_never_run_out() -> None:
 
 
 async def test_a_demo_in_chunks_has_every_lead_asked_for() -> None:
-    company_id, _ = await fill_demo(leads=1_234, now=NOW, chunk=300, progress=(seen := []).append)
+    seen: list[int] = []
+    company_id, _ = await fill_demo(leads=1_234, now=NOW, chunk=300, progress=seen.append)
     assert seen == [300, 300, 300, 300, 34]
     assert await Lead.filter(company_id=company_id).count() == 1_234
     names = await Organization.filter(company_id=company_id).values_list("name", flat=True)

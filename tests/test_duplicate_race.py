@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from domain import lead_import_batch
+from domain.duplicate import contacts_by_key
 from jobs.worker import Worker
 from models import Lead, Organization, Person
 from tests.conftest import Account
@@ -115,7 +116,7 @@ async def test_an_import_and_creates_racing_with_one_name_make_one_person(
     person, the other links it. The createLeads start once the import has looked for existing
     persons and before it inserts its own (the window is widened to half a second, so that
     without the lock they would insert theirs in it)."""
-    real = lead_import_batch.contacts_by_key
+    real = contacts_by_key
     looked = asyncio.Event()
 
     async def slow(*args: Any, **kwargs: Any) -> Any:

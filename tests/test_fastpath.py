@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import orjson
@@ -126,7 +126,7 @@ async def make_inbox(account: Account, count: int = 6) -> Inbox:
     leads += await seed_column_inbox(account.company_id, count, users, teams)
     leads.append(await bare_lead(account.company_id, "Bare lead"))
     leads.append(await bare_lead(account.company_id, "Bare lead, seen", was_seen=True))
-    labels = list(await LeadLabel.filter(company_id=account.company_id).values_list("id", flat=True))
+    labels = cast(list[int], await LeadLabel.filter(company_id=account.company_id).values_list("id", flat=True))
     return Inbox(users, teams, leads, labels)
 
 

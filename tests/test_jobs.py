@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pytest
 
@@ -76,7 +76,7 @@ def recorder() -> Any:
 
 async def effects(company_id: int) -> list[str]:
     rows = await ChangeLogEntry.filter(entity_type="test", company_id=company_id).values_list("entity_id", flat=True)
-    return sorted(rows)
+    return sorted(cast(list[str], rows))
 
 
 async def test_job_runs_every_item_and_reports(account: Account, recorder: Recorder) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain import lead_bulk
+from domain import changelog, lead_bulk
 from models import ChangeLogEntry, Lead, LeadLabel, LeadLabelLink, Role, Visibility
 from tests.column_factories import define_fields
 from tests.conftest import Account
@@ -179,7 +179,7 @@ async def test_a_failure_half_way_changes_nothing(
     }
     assert after == before
 
-    monkeypatch.setattr(lead_bulk.changelog, "write", broken)
+    monkeypatch.setattr(changelog, "write", broken)
     body = await account.client.raw(DELETE, {"input": {"filter": region("north")}})
     assert body["errors"][0]["message"] == "Internal error."
     assert await Lead.filter(id__in=[leads[n].id for n in ("n1", "n2", "n3")]).count() == 3

@@ -223,7 +223,12 @@ async def test_only_admins_change_the_set_up(account: Account, make_account: Any
 async def test_another_company_sees_none_of_the_set_up(
     account: Account, other_account: Account, type_name: str
 ) -> None:
-    model = {"LeadStatus": LeadStatus, "CategoryGroup": CategoryGroup, "Category": Category}[type_name]
+    models: dict[str, type[LeadStatus] | type[CategoryGroup] | type[Category]] = {
+        "LeadStatus": LeadStatus,
+        "CategoryGroup": CategoryGroup,
+        "Category": Category,
+    }
+    model = models[type_name]
     row = await model.filter(company_id=account.company_id).order_by("id").first()
     assert row is not None
     own = await account.client.execute(NODE, {"id": gid(type_name, row.id)})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import pytest
@@ -124,7 +124,8 @@ async def counts() -> tuple[int, int, int, int, int]:
 
 async def labels_of(lead_id: uuid.UUID) -> list[str]:
     ids = await LeadLabelLink.filter(lead_id=lead_id).values_list("label_id", flat=True)
-    return sorted(await LeadLabel.filter(id__in=list(ids)).values_list("name", flat=True))
+    names = await LeadLabel.filter(id__in=list(ids)).values_list("name", flat=True)
+    return sorted(cast(list[str], names))
 
 
 async def log_of(lead_id: uuid.UUID, action: str | None = None) -> list[ChangeLogEntry]:

@@ -12,6 +12,7 @@ import domain.prospect_contact
 from core.errors import DomainError
 from core.ids import to_global_id
 from domain.credit import balance
+from domain.note import create_note
 from domain.prospect_contact import PurchaseChoice
 from domain.prospect_erasure import erase_person
 from domain.prospect_purchase import ProspectRef, PurchaseRequest, purchase_prospects
@@ -344,7 +345,7 @@ async def test_per_prospect_resolutions_name_the_record_to_link(shop: Account) -
 
 
 async def test_a_failure_half_way_leaves_nothing_behind(shop: Account, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = domain.prospect_contact.create_note
+    real = create_note
     calls = 0
 
     async def flaky(*args: Any, **kwargs: Any) -> Any:

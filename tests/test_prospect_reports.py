@@ -132,6 +132,7 @@ async def test_a_report_on_day_eleven_is_refused_and_on_day_nine_taken(
 
 async def test_a_lead_that_became_a_deal_cannot_be_reported(account: Account, bought: dict[str, Any]) -> None:
     purchase = await ProspectPurchase.get(company_id=account.company_id)
+    assert purchase.lead_id is not None
     await convert_lead_to_deal(await account.viewer(), purchase.lead_id)
     refused = await report(account, bought["purchase"])
     assert [e["code"] for e in refused["userErrors"]] == ["LEAD_CONVERTED"]

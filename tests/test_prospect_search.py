@@ -52,7 +52,7 @@ def jsonl(*records: dict[str, Any]) -> str:
     return "\n".join(orjson.dumps(r).decode() for r in records)
 
 
-ORGS = [
+ORGS: list[dict[str, Any]] = [
     {"id": "o1", "name": "Nordic Robotics AB", "industry": "Manufacturing", "employee_range": "51-200",
      "revenue_range": "10M-50M", "country": "SE", "city": "Gothenburg", "street": "Hamngatan 1",
      "phones": ["+46 31 100 00 00"]},
@@ -61,7 +61,7 @@ ORGS = [
     {"id": "o3", "name": "Bright Data GmbH", "industry": "Software", "employee_range": "201-500",
      "revenue_range": "50M-100M", "country": "DE", "city": "Berlin"},
 ]  # fmt: skip
-PERSONS = [
+PERSONS: list[dict[str, Any]] = [
     {"id": "p1", "name": "Elin Berg", "job_title": "Head of Sales", "seniority": "DIRECTOR", "department": "SALES",
      "country": "SE", "city": "Gothenburg", "organization_id": "o1", "work_email": "elin@nordic.example",
      "direct_phone": "+46 31 100 00 01", "linkedin_url": "https://linkedin.example/in/elin",

@@ -282,7 +282,7 @@ class SteerRoots(Visitor):
             chosen = self.rng.choice(self.ids["Selection"])
             return dataclasses.replace(node, arguments=_arguments(f'{argument}: "{chosen}"'))
         if any(a.name.value == "first" for a in node.arguments or ()):
-            kept = [a for a in node.arguments if a.name.value not in ("first", "after")]
+            kept = [a for a in node.arguments or () if a.name.value not in ("first", "after")]
             return dataclasses.replace(node, arguments=(*kept, *_arguments(f"first: {self.rng.randint(0, 4)}")))
         return None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import get_variable_values, parse
 
+from fastpath.operation import Plan
 from fastpath.plans import Plans
 from fastpath.shape import SHAPES, shape
 from schema import schema
@@ -15,7 +16,7 @@ from schema import schema
 GSCHEMA = schema._schema
 
 
-def _plan(plans: Plans, text: str, variables: dict[str, object] | None = None, name: str | None = None) -> object:
+def _plan(plans: Plans, text: str, variables: dict[str, object] | None = None, name: str | None = None) -> Plan | None:
     entry, _ = plans.entry(parse(text), name)
     assert entry is not None
     coerced = get_variable_values(GSCHEMA, entry.operation.variable_definitions or (), variables or {})

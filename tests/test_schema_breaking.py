@@ -46,7 +46,7 @@ def test_the_check_warns_about_dangerous_changes_without_failing(
     """An enum value the released schema lacks is allowed, but a client's switch may miss it."""
     document = parse(schema_module.schema.as_str())
     definitions = tuple(
-        replace(d, values=tuple(v for v in d.values if v.name.value != "MANUAL"))
+        replace(d, values=tuple(v for v in d.values or () if v.name.value != "MANUAL"))
         if isinstance(d, EnumTypeDefinitionNode) and d.name.value == "LeadSource"
         else d
         for d in document.definitions

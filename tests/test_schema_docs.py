@@ -70,14 +70,14 @@ class Colour(Enum):
 
 # A small schema with one undescribed element of each kind (module level, where strawberry
 # resolves the annotations).
-ColourEnum = strawberry.enum(Colour, name="Colour", description="A colour.")
-describe_values(ColourEnum, {"RED": "Red."})
+strawberry.enum(Colour, name="Colour", description="A colour.")
+describe_values(Colour, {"RED": "Red."})
 
 
 @strawberry.input(description="A filter.")
 class Filter:
     name: str = strawberry.field(description="A name.")
-    colour: ColourEnum | None = None
+    colour: Colour | None = None
 
 
 @strawberry.type

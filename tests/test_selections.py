@@ -76,7 +76,7 @@ async def world(account: Account, make_account: Any) -> World:
         assert (await set_status(account.client, person, name, account.company_id))["userErrors"] == []
     # Dan keeps Qualified, hidden: Globo becomes a customer.
     await update_organization(viewer, globo.id, {"category_id": (await category(account.company_id, "Customer")).id})
-    utm = {"utm_source": "newsletter"}
+    utm: dict[str, str | None] = {"utm_source": "newsletter"}
     await create_lead(viewer, LeadData(title="Web", person_id=ada.id, utm=utm), LeadSource.WEB_FORM)
     await create_lead(viewer, LeadData(title="Plain", person_id=bob.id, organization_id=hooli.id), LeadSource.MANUAL)
     await create_lead(viewer, LeadData(title="Org web", organization_id=nocat.id, utm=utm), LeadSource.WEB_FORM)

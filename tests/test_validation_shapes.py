@@ -9,6 +9,7 @@ from typing import Any
 from core.config import Settings
 from schema import build_schema
 from schema.context import Context
+from schema.validation import ShapeValidation
 from tests.conftest import Account
 
 
@@ -19,18 +20,18 @@ def _messages(result: Any) -> list[str]:
 async def test_a_renamed_document_is_answered_alike_and_validated_once(account: Account) -> None:
     schema = build_schema(Settings(database_url=""))
     (validation,) = [e for e in schema.extensions if getattr(e, "__name__", "") == "<lambda>" and _is_shapes(e)]
-    shapes = validation().valid
+    extension = validation()
+    assert isinstance(extension, ShapeValidation)
+    shapes = extension.valid
     context = Context(viewer=await account.viewer())
     first = await schema.execute("query A { a: viewer { id n: name } }", context_value=context)
-    assert first.errors is None and len(shapes.keys) == 1
+    assert first.errors is None and first.data is not None and len(shapes.keys) == 1
     again = await schema.execute("query   B{b: viewer{id, m: name}}", context_value=context)
     assert again.errors is None and len(shapes.keys) == 1
     assert again.data == {"b": {"id": first.data["a"]["id"], "m": first.data["a"]["n"]}}
 
 
 def _is_shapes(factory: Any) -> bool:
-    from schema.validation import ShapeValidation
-
     try:
         return isinstance(factory(), ShapeValidation)
     except TypeError:

@@ -96,7 +96,7 @@ async def leads(cast: Cast) -> dict[str, Lead]:
     viewer = await cast.admin.viewer()
     made: dict[str, Lead] = {}
     for title, (visibility, owner, _) in MATRIX.items():
-        owner_fields = (
+        owner_fields: dict[str, Any] = (
             {"owner_team_id": cast.sales.id} if owner == "team" else {"owner_user_id": cast.by_name(owner).user_id}
         )
         made[title] = await make_lead(viewer, title, visibility=visibility, **owner_fields)

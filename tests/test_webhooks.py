@@ -44,7 +44,7 @@ WEBHOOKS = (
     "{ webhooks { id url events active deliveries(first: 10) {"
     " eventId eventType status attempts statusCode error latencyMs nextAttemptAt deliveredAt } } }"
 )
-SETTINGS = {"webhooks_allow_insecure": True, "webhooks_timeout_seconds": 2.0}
+SETTINGS: dict[str, Any] = {"webhooks_allow_insecure": True, "webhooks_timeout_seconds": 2.0}
 
 
 @pytest.fixture
