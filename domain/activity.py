@@ -49,12 +49,15 @@ def activity_status_sql(due_date: str, due_time: str, now: dt.datetime, postgres
     ``timetz::time`` drops the offset; SQLite keeps ISO text (``HH:MM:SS[.ffffff]`` then the offset)."""
     today = now.date()
     clock = now.time().replace(tzinfo=None)
+    # The values as each driver takes them: dates and times for asyncpg, ISO text for SQLite.
+    date_param: dt.date | str
+    clock_param: dt.time | str
     if postgres:
         time_of_day, date_param, clock_param = f"{due_time}::time", today, clock
     else:
         fraction = f"CASE WHEN substr({due_time}, 9, 1) = '.' THEN substr({due_time}, 9, 7) ELSE '' END"
         time_of_day = f"(substr({due_time}, 1, 8) || {fraction})"
-        date_param, clock_param = today.isoformat(), clock.isoformat()  # type: ignore[assignment]
+        date_param, clock_param = today.isoformat(), clock.isoformat()
     text = (
         f"CASE WHEN {due_date} IS NULL THEN 'NONE' WHEN {due_date} < ? THEN 'OVERDUE'"
         f" WHEN {due_date} > ? THEN 'PLANNED'"

@@ -10,7 +10,7 @@ from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
 from domain.deal import ENTITY as DEAL_ENTITY
 from domain.deal import get_live_deal
-from domain.validation import money, text
+from domain.validation import decimal_places, money, text
 from domain.viewer import Viewer
 from models import DealProduct, Product
 
@@ -71,17 +71,19 @@ async def add_deal_product(
     if product is None:
         raise fail("Product not found.", ErrorCode.NOT_FOUND, "input", "product_id")
     qty = _decimal(quantity, ("input", "quantity"))
-    if qty <= 0 or qty > MAX_QUANTITY or qty.as_tuple().exponent < -4:  # type: ignore[operator]  # finite (checked above): the exponent is an int
+    if qty <= 0 or qty > MAX_QUANTITY or decimal_places(qty) > 4:
         raise fail("quantity must be above 0, with at most 4 decimals.", ErrorCode.INVALID, "input", "quantity")
     discount = _decimal(discount_percent, ("input", "discount_percent"))
-    if not Decimal(0) <= discount <= Decimal(100) or discount.as_tuple().exponent < -2:  # type: ignore[operator]  # finite (checked above): the exponent is an int
+    if not Decimal(0) <= discount <= Decimal(100) or decimal_places(discount) > 2:
         raise fail("discount_percent must be between 0 and 100.", ErrorCode.INVALID, "input", "discount_percent")
     amount, currency = product.unit_price_amount, product.unit_price_currency
     if unit_price is not None:
-        # Both None only with errors, raised below.
-        amount, currency, errors = money(unit_price[0], unit_price[1], ("input", "unit_price"))  # type: ignore[assignment]
+        price, code, errors = money(unit_price[0], unit_price[1], ("input", "unit_price"))
         if errors:
             raise DomainError(errors)
+        # Both None only with errors, raised above.
+        assert price is not None and code is not None
+        amount, currency = price, code
     async with in_transaction():
         last = await DealProduct.filter(deal_id=deal.id).order_by("-position").first()
         line = await DealProduct.create(

@@ -48,7 +48,8 @@ async def save_filter(
                 )
             row = await get_saved_filter(viewer, filter_id)
             # cleaned is a str here: text(required=True) gives None only with errors, raised above.
-            row.name, row.kind, row.criteria = cleaned, kind, conditions.to_json()  # type: ignore[assignment]
+            assert cleaned is not None
+            row.name, row.kind, row.criteria = cleaned, kind, conditions.to_json()
             await row.save()
             return row
     except IntegrityError as exc:

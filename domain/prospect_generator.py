@@ -236,6 +236,13 @@ class _Generator:
         }
 
 
+def _job_title(row: dict[str, object]) -> str | None:
+    """A generated person's job title (the rows are dicts of mixed values)."""
+    title = row["job_title"]
+    assert title is None or isinstance(title, str)
+    return title
+
+
 async def generate_prospects(
     persons: int,
     *,
@@ -296,11 +303,10 @@ async def generate_prospects(
                 new_person_id += 1
                 values.append(value)
         async with in_transaction():
-            # The rows are dicts of mixed values; job_title is a str or None.
-            await title_ids.resolve({v["job_title"] for v in values})  # type: ignore[misc]
+            await title_ids.resolve({_job_title(v) for v in values})
             rows = []
             for v in values:
-                v.update(title_id=title_ids.get(v["job_title"]), erased_at=None, created_at=stamp, updated_at=stamp)  # type: ignore[arg-type]  # as above
+                v.update(title_id=title_ids.get(_job_title(v)), erased_at=None, created_at=stamp, updated_at=stamp)
                 rows.append(tuple(v.get(c) for c in PERSON_COLUMNS))
             await insert_rows("prospect_person", PERSON_COLUMNS, rows)
         done += size

@@ -189,6 +189,14 @@ def text(
     return cleaned, []
 
 
+def decimal_places(value: Decimal) -> int:
+    """How many places after the point a finite Decimal is written with (``Decimal("1.50")``: 2)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN or infinity, which has no places
+        raise ValueError(f"{value} is not a finite number")
+    return max(0, -exponent)
+
+
 def money(
     amount: Decimal | str | None, currency: str | None, field: tuple[str, ...]
 ) -> tuple[Decimal | None, str | None, list[FieldError]]:
@@ -204,7 +212,7 @@ def money(
         errors.append(
             FieldError("amount must be between 0 and 9999999999999999.99.", ErrorCode.INVALID, (*field, "amount"))
         )
-    elif value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite (checked above): the exponent is an int
+    elif decimal_places(value) > 2:
         errors.append(FieldError("amount has more than two decimal places.", ErrorCode.INVALID, (*field, "amount")))
     code = (currency or "").strip().upper()
     if code not in CURRENCIES:

@@ -159,6 +159,8 @@ class Compiler:
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0
+        # How many lists of resolved objects (fastpath.resolved) the writer being compiled is in.
+        self.resolved_lists = 0
 
     def name(self, prefix: str) -> str:
         self.names += 1

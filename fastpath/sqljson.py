@@ -314,7 +314,7 @@ class JsonCompiler:
 
 
 def nested(make: Callable[[JsonCompiler, list[SelectionSetNode], list[FieldNode]], Expr]) -> Any:
-    make.takes_selection = True  # type: ignore[attr-defined]
+    make.takes_selection = True  # type: ignore[attr-defined]  # a mark on the function, read with getattr above
     return make
 
 
