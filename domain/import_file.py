@@ -80,11 +80,6 @@ async def save_upload(files_dir: str, upload: Readable, fmt: FileFormat, max_byt
     return path
 
 
-def stored_path(files_dir: str, name: str) -> Path:
-    """The path of a file saved by :func:`save_upload`, from the name a job keeps."""
-    return Path(files_dir) / IMPORTS_FOLDER / Path(name).name
-
-
 def cell_text(value: Any) -> str | None:
     """A cell as text: stripped, None when empty; numbers without float noise, dates in ISO form."""
     if value is None:

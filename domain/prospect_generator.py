@@ -98,9 +98,6 @@ class _Weighted(Generic[T]):
     def pick(self) -> T:
         return self.rng.choices(self.values, cum_weights=self.cum)[0]
 
-    def many(self, k: int) -> list[T]:
-        return self.rng.choices(self.values, cum_weights=self.cum, k=k)
-
 
 def _ascii(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())

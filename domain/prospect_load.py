@@ -56,10 +56,6 @@ class LoadReport:
     erased_skipped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
-    @property
-    def loaded(self) -> int:
-        return self.organizations_created + self.organizations_updated + self.persons_created + self.persons_updated
-
 
 def _records_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | ProfileError]]:
     for number, line in enumerate(lines, start=1):

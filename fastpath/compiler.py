@@ -42,8 +42,6 @@ from graphql import (
 from core.ids import to_global_id
 from domain.activity import activity_status
 
-Fields = list[tuple[str, Any]]
-
 
 class Unsupported(Exception):
     """The document asks for something the compiled path does not write."""

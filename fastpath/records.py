@@ -368,10 +368,6 @@ def lead_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # A lead's notes and activities, in the order of the loaders (notes_by_lead_id, activities_by_lead_id).
 CHILDREN = {
     "notes": ("note", "author_id", "n.created_at DESC, n.id DESC", Note),

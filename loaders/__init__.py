@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -56,9 +56,6 @@ from models import (
     TeamMember,
     User,
 )
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 def _one(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
