@@ -3,7 +3,8 @@
 A :class:`JsonText` holds one JSON object's text. In a response's ``data`` it is written into the
 body verbatim by :func:`dumps` (an ``orjson.Fragment``: never parsed, never re-encoded). Code that
 reads response data (schema/cost.py's count of what a response returned) sees a read-only
-mapping: the text is parsed on the first read, and only then.
+mapping: the text is parsed on the first read, and only then; a writer that counted the objects
+it wrote gives their number as ``cost``, and schema/cost.py reads that instead.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import orjson
 class JsonText(Mapping[str, Any]):
     """One JSON object as text; a mapping of its keys when read."""
 
-    __slots__ = ("_parsed", "text")
+    __slots__ = ("_parsed", "cost", "text")
 
-    def __init__(self, text: str | bytes) -> None:
+    def __init__(self, text: str | bytes, cost: int | None = None) -> None:
         self.text = text
+        # The objects the text holds, counted by its writer (schema/cost.py reads it instead of
+        # the text); None: not counted.
+        self.cost = cost
         self._parsed: dict[str, Any] | None = None
 
     def _value(self) -> dict[str, Any]:

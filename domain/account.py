@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from core.errors import ErrorCode, fail
 from core.security import new_token, token_digest
 from domain.category import create_default_categories
+from domain.custom_field import definitions_stamp
 from domain.label import create_default_labels
 from domain.lead_status import create_default_statuses
 from domain.validation import email_problem
@@ -29,7 +30,7 @@ async def create_company(name: str) -> Company:
     if not name:
         raise fail("name is required.", ErrorCode.REQUIRED, "name")
     async with in_transaction():
-        company = await Company.create(name=name)
+        company = await Company.create(name=name, custom_fields_version=definitions_stamp())
         await create_default_labels(company.id)
         await create_default_categories(company.id)
         await create_default_statuses(company.id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from domain import changelog
 from domain.formula import VALUE_REF, FormulaError, parse
 from domain.validation import text
 from domain.viewer import Viewer
-from models import CustomField, CustomFieldEntity, CustomFieldType
+from models import Company, CustomField, CustomFieldEntity, CustomFieldType
 
 ENTITY = "custom_field"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,55}$")
@@ -75,6 +76,45 @@ async def all_definitions(company_id: int, *, include_deleted: bool = False) -> 
     if not include_deleted:
         query = query.filter(deleted_at=None)
     return await query.order_by("entity", "position", "id")
+
+
+# This process's copy of companies' definitions (all_definitions, deleted ones left out), each
+# with the company's stamp (models.Company.custom_fields_version) it was read under. The stamp is
+# read with the viewer's token (domain.viewer.authenticate) and every change of a company's
+# definitions, in any process, gives the company a new one (_changed): a request whose viewer
+# carries another stamp reads the definitions again. What is kept was read after its stamp was
+# committed, so it is never older than the stamp says.
+_CACHED: dict[int, tuple[int, list[CustomField]]] = {}
+CACHED_COMPANIES = 1024
+
+
+def definitions_stamp() -> int:
+    """A new stamp for a company's definitions (random: an id made again after a wipe gets another)."""
+    return secrets.randbits(62)
+
+
+async def viewer_definitions(viewer: Viewer) -> list[CustomField]:
+    """:func:`all_definitions` of the viewer's company, from this process's cache while the
+    company's stamp is the one read with the viewer. The definitions are shared: read them, never
+    change them."""
+    stamp = viewer.custom_fields_version
+    if stamp is None:
+        return await all_definitions(viewer.company_id)
+    found = _CACHED.get(viewer.company_id)
+    if found is not None and found[0] == stamp:
+        return list(found[1])
+    fields = await all_definitions(viewer.company_id)
+    if len(_CACHED) >= CACHED_COMPANIES:
+        _CACHED.pop(next(iter(_CACHED)))
+    _CACHED[viewer.company_id] = (stamp, fields)
+    return list(fields)
+
+
+async def _changed(company_id: int) -> None:
+    """In the transaction of a change of the company's definitions: a new stamp, so that every
+    process's copy of them is read again."""
+    await Company.filter(id=company_id).update(custom_fields_version=definitions_stamp())
+    _CACHED.pop(company_id, None)
 
 
 def _require_admin(viewer: Viewer, path: tuple[str, ...]) -> None:
@@ -212,6 +252,7 @@ async def create_custom_field(
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "CREATED", "key", None, key)]
         )
+        await _changed(viewer.company_id)
     return field
 
 
@@ -247,6 +288,7 @@ async def update_custom_field(
             setattr(field, k, v)
         if changes:
             await field.save()
+            await _changed(viewer.company_id)
         await changelog.write(changelog.field_changes(viewer, viewer.company_id, ENTITY, field.id, before, changes))
     return field
 
@@ -277,6 +319,8 @@ async def reorder_custom_fields(
                 )
                 field.position = position
                 await field.save(update_fields=["position", "updated_at"])
+        if entries:
+            await _changed(viewer.company_id)
         await changelog.write(entries)
     return [by_id[i] for i in field_ids]
 
@@ -293,6 +337,7 @@ async def delete_custom_field(viewer: Viewer, field_id: int) -> CustomField:
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "DELETED", "key", field.key)]
         )
+        await _changed(viewer.company_id)
     return field
 
 
@@ -308,6 +353,7 @@ async def restore_custom_field(viewer: Viewer, field_id: int) -> CustomField:
         await changelog.write(
             [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "RESTORED", "key", field.key)]
         )
+        await _changed(viewer.company_id)
     return field
 
 
@@ -340,4 +386,5 @@ async def purge_custom_field(viewer: Viewer, field_id: int) -> int:
             [changelog.entry(viewer, viewer.company_id, ENTITY, field.id, "PURGED", "key", field.key, changed)]
         )
         await field.delete()
+        await _changed(viewer.company_id)
     return changed

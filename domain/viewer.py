@@ -25,6 +25,9 @@ class Viewer:
     via_app: bool = False
     team_ids: frozenset[int] = field(default_factory=frozenset)
     teammate_ids: frozenset[int] = field(default_factory=frozenset)
+    # The company's custom field definitions' version when the viewer was read (None: not read);
+    # domain.custom_field.viewer_definitions keys its cache by it.
+    custom_fields_version: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -69,8 +72,8 @@ async def authenticate(token: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one."""
     rows = await fetch(
         "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
-        " u.can_add_prospector_leads, u.can_manage_labels, t.client"
-        " FROM api_token t JOIN app_user u ON u.id = t.user_id"
+        " u.can_add_prospector_leads, u.can_manage_labels, t.client, c.custom_fields_version"
+        " FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN company c ON c.id = u.company_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?",
         [token_digest(token), True],
     )
@@ -103,14 +106,16 @@ async def viewer_for_user_row(row: dict[str, Any]) -> Viewer:
         via_app=row.get("client") == "APP",
         team_ids=frozenset(team_ids),
         teammate_ids=frozenset(teammate_ids),
+        custom_fields_version=row.get("custom_fields_version"),
     )
 
 
 async def viewer_for_user(user_id: int) -> Viewer:
     """The viewer of a user by id (for the CLI, jobs and tests)."""
     rows = await fetch(
-        "SELECT id, company_id, role, name, can_convert_deals_to_leads, can_add_prospector_leads,"
-        " can_manage_labels FROM app_user WHERE id = ?",
+        "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads, u.can_add_prospector_leads,"
+        " u.can_manage_labels, c.custom_fields_version FROM app_user u JOIN company c ON c.id = u.company_id"
+        " WHERE u.id = ?",
         [user_id],
     )
     if not rows:

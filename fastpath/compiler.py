@@ -35,9 +35,12 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
     VariableValues,
+    get_argument_values,
     get_directive_values,
     is_abstract_type,
 )
+from strawberry import Schema
+from strawberry.types.arguments import convert_arguments
 
 from core.ids import to_global_id
 from domain.activity import activity_status
@@ -81,6 +84,20 @@ class LeadsPlan:
     # SQL mode (fastpath/sqljson.py): the places the selection writes a Lead, whose JSON the
     # page statement builds; None: the Python writers write every lead.
     json_sites: list[Any] | None = None
+
+
+def root_arguments(schema: Schema, node: FieldNode, coerced: VariableValues) -> dict[str, Any]:
+    """A root field's arguments as its resolver gets them: coerced by graphql-core, then turned
+    into the resolver's inputs by strawberry (the calls the ordinary execution makes)."""
+    query_type = schema._schema.query_type
+    assert query_type is not None
+    name = node.name.value
+    found = get_argument_values(query_type.fields[name], node, coerced)
+    field = schema.get_field_for_type(name, query_type.name)
+    assert field is not None
+    return convert_arguments(
+        found, field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
+    )
 
 
 def iso(value: dt.date | dt.time | None) -> str | None:

@@ -23,7 +23,7 @@ from strawberry import Schema
 from core.db import is_postgres
 from core.ids import decode_id
 from core.pagination import page_size
-from core.sql import compose, raw
+from core.sql import Sql
 from domain.contact_query import contact_cursor, count_contacts, find_organizations, find_persons
 from domain.contact_query import page_statement as contact_page_statement
 from fastpath.compiler import (
@@ -37,17 +37,9 @@ from fastpath.compiler import (
     _total,
 )
 from fastpath.derive import derived
-from fastpath.records import fetch_rows
-from fastpath.sqljson import (
-    CONTACT_JOINS,
-    Ctx,
-    JsonRow,
-    LeadJson,
-    compile_json,
-    organization_row_table,
-    person_row_table,
-    select_list,
-)
+from fastpath.pages import Statement, json_page, sql_connection
+from fastpath.sqljson import Ctx, LeadJson, compile_json
+from fastpath.sqltables import CONTACT_JOINS, organization_row_table, person_row_table
 from models import User as UserModel
 
 
@@ -160,35 +152,33 @@ SQL_TABLES = {
 def sql_connection_table(type_name: str, alias: str, row_table: Any, sites: list[LeadJson]) -> dict[str, Any]:
     """The connection of ``type_name`` with each node written by the page statement (its JSON
     over the row of ``alias``, by ``row_table``); the sites are collected in ``sites``."""
-
-    def site(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
-        first = sum(s.width for s in sites)
-        found = compile_json(compiler, type_name, sub, row_table, alias)
-        sites.append(found)
-        return compiler.add(found.writer(first), "contact_json")
-
-    def node(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-        return f"{site(compiler, sub)}(s[1], run)"
-
-    def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-        return f"[{site(compiler, sub)}(e[1], run) for e in s.edges]"
-
-    table = connection_table(type_name, {})
-    edge = {"cursor": "s[0]", "node": node}
-    return {**table, "edges": _list(f"{type_name}Edge", edge, "s.edges"), "nodes": nodes}
+    return sql_connection(
+        type_name,
+        connection_table(type_name, {}),
+        sites,
+        lambda compiler, sub: compile_json(compiler, type_name, sub, row_table, alias),
+    )
 
 
 @dataclass
-class ContactsPlan:
-    """A compiled `persons` or `organizations` root field."""
+class ConnectionPlan:
+    """A compiled connection root (`persons`, `organizations`, `deals`)."""
 
-    field: str
     node: FieldNode
     connection: Callable[[Page, Run], dict[str, Any]]
     counts: bool
     refs: dict[str, str]
-    # SQL mode (fastpath/sqljson.py): where the selection writes a contact; None: Python writers.
+    # SQL mode (fastpath/sqljson.py): where the selection writes a node; None: Python writers.
     sites: list[LeadJson] | None = None
+
+
+@dataclass
+class ContactsPlan(ConnectionPlan):
+    """A compiled `persons` or `organizations` root field."""
+
+    @property
+    def field(self) -> str:
+        return self.node.name.value
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         viewer = context.viewer
@@ -222,19 +212,12 @@ class ContactsPlan:
         """The page whose contacts' JSON the page statement writes (domain.contact_query's)."""
         assert self.sites is not None
         _, alias, _ = SQL_TABLES[self.field]
-        json_columns, width = select_list(self.sites, Ctx(is_postgres(), viewer, now))
-        extra = compose(json_columns, raw("", joins=CONTACT_JOINS[alias])) if width else None
-        statement = contact_page_statement(viewer, alias, first, after, search, org_id, base=f"{alias}.id", extra=extra)
-        keys, found = await fetch_rows(*statement)
-        has_next_page = len(found) > first
-        found = found[:first]
-        if not found:
-            return [], has_next_page
-        sort_at, id_at = keys.index("sort_key"), keys.index("id")
-        start = keys.index("x__j0") if width else 0
-        end = start + width
-        edges = [(contact_cursor(row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
-        return edges, has_next_page
+
+        async def statement(extra: Sql | None) -> Statement:
+            return contact_page_statement(viewer, alias, first, after, search, org_id, base=f"{alias}.id", extra=extra)
+
+        ctx = Ctx(is_postgres(), viewer, now)
+        return await json_page(self.sites, ctx, CONTACT_JOINS[alias], first, statement, contact_cursor)
 
 
 def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
@@ -248,11 +231,11 @@ def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:
         write = fresh.namespace[
             fresh.writer(type_name, [node.selection_set], sql_connection_table(*SQL_TABLES[name], sites))
         ]
-        return ContactsPlan(name, node, write, fresh.counts, fresh.refs, sites)
+        return ContactsPlan(node, write, fresh.counts, fresh.refs, sites)
     except Unsupported:
         pass
     connection = compiler.namespace[compiler.writer(type_name, [node.selection_set], table)]
-    return ContactsPlan(name, node, connection, compiler.counts, compiler.refs)
+    return ContactsPlan(node, connection, compiler.counts, compiler.refs)
 
 
 @dataclass

@@ -11,23 +11,23 @@ the change log are not planned.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, VariableValues, get_argument_values
+from graphql import FieldNode, VariableValues
 from strawberry import Schema
-from strawberry.types.arguments import convert_arguments
 
 from core.db import is_postgres
 from core.pagination import page_size
-from core.sql import compose, raw
+from core.sql import Sql
 from domain.deal_query import count_deals, deal_cursor, find_deals
 from domain.deal_query import page_statement as deal_page_statement
-from fastpath.compiler import Compiler, Page, Run, Unsupported
-from fastpath.contacts import connection_table, derived_table, load_refs, ref, sql_connection_table
-from fastpath.records import fetch_rows
-from fastpath.sqljson import DEAL_JOINS, Ctx, JsonRow, LeadJson, deal_row_table, select_list
+from fastpath.compiler import Compiler, Page, Run, Unsupported, root_arguments
+from fastpath.contacts import ConnectionPlan, connection_table, derived_table, load_refs, ref, sql_connection_table
+from fastpath.pages import Statement, json_page
+from fastpath.sqljson import Ctx, LeadJson
+from fastpath.sqltables import DEAL_JOINS, deal_row_table
 
 DEAL = derived_table(
     "Deal",
@@ -40,27 +40,15 @@ DEAL = derived_table(
 
 
 @dataclass
-class DealsPlan:
-    node: FieldNode
-    connection: Callable[[Page, Run], dict[str, Any]]
-    counts: bool
-    refs: dict[str, str]
-    # SQL mode (fastpath/sqljson.py): where the selection writes a deal; None: Python writers.
-    sites: list[LeadJson] | None = None
+class DealsPlan(ConnectionPlan):
+    """A compiled `deals` root field."""
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         # Imported here: schema/__init__.py imports the read engine, which imports this module.
         from resolvers.deal import deal_query
         from schema.deal import Deal
 
-        query_type = schema._schema.query_type
-        assert query_type is not None
-        raw = get_argument_values(query_type.fields["deals"], self.node, coerced)
-        field = schema.get_field_for_type("deals", query_type.name)
-        assert field is not None
-        args = convert_arguments(
-            raw, field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
-        )
+        args = root_arguments(schema, self.node, coerced)
         viewer = context.viewer
         query = deal_query(args.get("filter"), args.get("sort"))
         after = args.get("after")
@@ -82,20 +70,14 @@ class DealsPlan:
     ) -> tuple[list[tuple[str, Any]], bool]:
         """The page whose deals' JSON the page statement writes (domain.deal_query's)."""
         assert self.sites is not None
-        json_columns, width = select_list(self.sites, Ctx(is_postgres(), viewer, now))
-        extra = compose(json_columns, raw("", joins=DEAL_JOINS)) if width else None
-        keys, found = await fetch_rows(
-            *await deal_page_statement(viewer, query, first, after, base="d.id", extra=extra)
-        )
-        has_next_page = len(found) > first
-        found = found[:first]
-        if not found:
-            return [], has_next_page
-        sort_at, id_at = keys.index("sort_key"), keys.index("id")
-        start = keys.index("x__j0") if width else 0
-        end = start + width
-        edges = [(deal_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
-        return edges, has_next_page
+
+        def statement(extra: Sql | None) -> Awaitable[Statement]:
+            return deal_page_statement(viewer, query, first, after, base="d.id", extra=extra)
+
+        def cursor(sort_key: Any, deal_id: Any) -> str:
+            return deal_cursor(query, sort_key, deal_id)
+
+        return await json_page(self.sites, Ctx(is_postgres(), viewer, now), DEAL_JOINS, first, statement, cursor)
 
 
 def compile_deals(compiler: Compiler, node: FieldNode) -> DealsPlan:

@@ -4,7 +4,8 @@ The variables (coerced by graphql-core, fastpath.extension) are turned into the 
 (the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
 domain query and domain.lead_query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
-or the query names a custom field (or the viewer's saved columns are used), the viewer's saved
+or the query names a custom field (or the viewer's saved columns are used), unless this process
+read them under the company's present stamp (domain.custom_field.viewer_definitions), the viewer's saved
 columns when ``columns`` is null, the page, the records the values refer to when a column needs
 any (custom user, person or organization fields, owners of contacts, creator), and the count
 when ``totalCount`` is selected.
@@ -17,34 +18,34 @@ exactly what they have always been.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLObjectType, VariableValues, get_argument_values
 from strawberry import Schema
-from strawberry.types.arguments import convert_arguments
 
 from core.db import is_postgres
 from core.pagination import page_size
-from core.sql import compose, raw
+from core.sql import Sql, compose
 from domain import column_values
 from domain.column_preference import saved_keys, usable
 from domain.columns import Column, ColumnSource, is_custom, resolve
-from domain.custom_field import all_definitions
+from domain.custom_field import viewer_definitions
 from domain.lead_query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
-from fastpath.compiler import LeadsPlan, Page, Run
+from fastpath.compiler import LeadsPlan, Page, Run, root_arguments
+from fastpath.pages import Edges, Statement, json_columns, json_page, read_page
 from fastpath.records import (
     JOINED,
     PageRecords,
     Record,
     converters,
-    fetch_rows,
     fill_children,
     page_records,
     page_select,
     referenced,
 )
-from fastpath.sqljson import Ctx, JsonRow, LeadJson, select_list
+from fastpath.sqljson import Ctx, JsonRow, LeadJson
 from models import CustomField, CustomFieldType, Lead
 
 # The joins the JSON of a lead reads (its person, organization, owner and next activity).
@@ -60,14 +61,7 @@ async def answer(
 ) -> dict[str, Any]:
     """The `leads` connection of a plan, with the request's coerced variables."""
     gschema = schema._schema
-    query_type = gschema.query_type
-    assert query_type is not None
-    raw_args = get_argument_values(query_type.fields["leads"], plan.leads_node, coerced)
-    leads_field = schema.get_field_for_type("leads", query_type.name)
-    assert leads_field is not None
-    args = convert_arguments(
-        raw_args, leads_field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
-    )
+    args = root_arguments(schema, plan.leads_node, coerced)
     # Imported here: the schema package imports this module (its last extension).
     from resolvers.lead_filter import lead_query
     from schema.lead import MAX_VALUE_COLUMNS
@@ -84,7 +78,7 @@ async def answer(
     definitions: list[CustomField] | None = None
     explicit = [k for keys in asked if keys is not None for k in keys]
     if query.names_custom_columns() or any(is_custom(k) for k in explicit) or any(k is None for k in asked):
-        definitions = await all_definitions(viewer.company_id)
+        definitions = await viewer_definitions(viewer)
     viewer_keys: list[str] | None = None
     if any(keys is None for keys in asked):
         viewer_keys = [c.key for c in usable(await saved_keys(viewer), definitions or [])]
@@ -95,104 +89,94 @@ async def answer(
     columns = resolve(wanted, definitions or [])  # UnknownColumn: the ordinary path says so
 
     run = Run(now=now, value_keys=value_keys)
+    page = LeadPage(viewer, query, first, after, now, definitions, columns)
     if plan.json_sites is not None:
-        edges, has_next_page = await _json_page(plan.json_sites, viewer, query, first, after, now, definitions, columns)
+        edges, has_next_page = await _json_page(plan.json_sites, page)
     else:
-        edges, has_next_page = await _records_page(plan, viewer, query, first, after, now, definitions, columns)
+        edges, has_next_page = await _records_page(plan, page)
     if plan.counts:
         run.total_count = await count_leads(viewer, query, now=now, definitions=definitions)
     return plan.connection(Page(edges, has_next_page, after), run)
 
 
-async def _records_page(
-    plan: LeadsPlan,
-    viewer: Viewer,
-    query: Any,
-    first: int,
-    after: str | None,
-    now: dt.datetime,
-    definitions: list[CustomField] | None,
-    columns: list[Column],
-) -> tuple[list[tuple[str, Any]], bool]:
+@dataclass
+class LeadPage:
+    """What one request's page of leads is read with."""
+
+    viewer: Viewer
+    query: Any
+    first: int
+    after: str | None
+    now: dt.datetime
+    definitions: list[CustomField] | None
+    columns: list[Column]
+
+    async def statement(self, extra: Sql | None, base: str = "l.*") -> Statement:
+        return await page_statement(
+            self.viewer,
+            self.query,
+            self.first,
+            self.after,
+            now=self.now,
+            definitions=self.definitions,
+            extra=extra,
+            base=base,
+        )
+
+
+async def _records_page(plan: LeadsPlan, page: LeadPage) -> tuple[Edges, bool]:
     """The page as records the Python writers read (fastpath.records)."""
-    statement = await page_statement(viewer, query, first, after, now=now, definitions=definitions, extra=page_select())
-    keys, found = await fetch_rows(*statement)
-    has_next_page = len(found) > first
-    found = found[:first]
-    rows = page_records(keys, found, viewer)
-    if found:
-        sort_at, id_at = keys.index("sort_key"), keys.index("id")
+    found = await read_page(await page.statement(page_select()), page.first, 0)
+    rows = page_records(found.keys, found.rows, page.viewer)
+    cursors = []
+    if found.rows:
+        sort_at, id_at = found.at("sort_key"), found.at("id")
         # The lead id as its record converted it (the writers read it too).
-        cursors = [page_cursor(query, row[sort_at], r.lead.id) for row, r in zip(found, rows, strict=True)]
+        cursors = [page_cursor(page.query, row[sort_at], r.lead.id) for row, r in zip(found.rows, rows, strict=True)]
         for kind in sorted(plan.children):
-            await fill_children(viewer, rows, [row[id_at] for row in found], kind)
-    else:
-        cursors = []
-    if columns:
-        await _fill_cells(viewer, rows, columns, now)
-    return list(zip(cursors, rows, strict=True)), has_next_page
+            await fill_children(page.viewer, rows, [row[id_at] for row in found.rows], kind)
+    if page.columns:
+        await _fill_cells(page.viewer, rows, page.columns, page.now)
+    return list(zip(cursors, rows, strict=True)), found.has_next_page
 
 
-async def _json_page(
-    sites: list[LeadJson],
-    viewer: Viewer,
-    query: Any,
-    first: int,
-    after: str | None,
-    now: dt.datetime,
-    definitions: list[CustomField] | None,
-    columns: list[Column],
-) -> tuple[list[tuple[str, Any]], bool]:
+async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool]:
     """The page whose leads' JSON the page statement writes (fastpath.sqljson); the records of
     the rows are read too only when a hole (``values``) needs them."""
-    ctx = Ctx(is_postgres(), viewer, now)
-    json_columns, width = select_list(sites, ctx)
-    records = any(site.needs_records for site in sites)
-    narrow = records and all(_own_value(c) for c in columns)
+    ctx = Ctx(is_postgres(), page.viewer, page.now)
+    if not any(site.needs_records for site in sites):
+        # No hole: the ids, sort keys and JSON alone (none at all for pageInfo or totalCount only).
+        def cursor(sort_key: Any, lead_id: Any) -> str:
+            return page_cursor(page.query, sort_key, lead_id)
+
+        return await json_page(sites, ctx, JOINS, page.first, lambda extra: page.statement(extra, "l.id"), cursor)
+    narrow = all(_own_value(c) for c in page.columns)
+    extra, width = json_columns(sites, ctx, JOINS)
     if narrow:
         # The holes' values read the lead's own custom fields only: that column, no records.
-        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
-        base = "l.id, l.custom_fields"
-    elif records:
-        extra = compose(page_select(), ", ", json_columns) if width else page_select()
-        base = "l.*"
+        statement = await page.statement(extra, "l.id, l.custom_fields")
     else:
-        # No lead asked (pageInfo, totalCount only): the ids and sort keys alone.
-        extra = compose(json_columns, raw("", joins=JOINS)) if width else None
-        base = "l.id"
-    statement = await page_statement(
-        viewer, query, first, after, now=now, definitions=definitions, extra=extra, base=base
-    )
-    keys, found = await fetch_rows(*statement)
-    has_next_page = len(found) > first
-    found = found[:first]
-    if not found:
-        return [], has_next_page
-    sort_at, id_at = keys.index("sort_key"), keys.index("id")
-    start = keys.index("x__j0") if width else 0
-    end = start + width
+        statement = await page.statement(compose(page_select(), ", ", extra) if extra is not None else page_select())
+    found = await read_page(statement, page.first, width)
+    if not found.rows:
+        return [], found.has_next_page
+    sort_at, id_at = found.at("sort_key"), found.at("id")
     rows: list[Any]  # records of the lead's own values, or whole page records
     if narrow:
-        custom_at, convert = keys.index("custom_fields"), converters(Lead)["custom_fields"]
+        custom_at, convert = found.at("custom_fields"), converters(Lead)["custom_fields"]
         assert convert is not None
-        rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found]
-        if columns:
-            await _fill_cells(viewer, rows, columns, now)
-        out = [
-            (page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], r))
-            for row, r in zip(found, rows, strict=True)
-        ]
-    elif records:
-        rows = page_records(keys, found, viewer)
-        if columns:
-            await _fill_cells(viewer, rows, columns, now)
-        out = [
-            (page_cursor(query, row[sort_at], r.lead.id), JsonRow(row[start:end], r))
-            for row, r in zip(found, rows, strict=True)
-        ]
+        rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found.rows]
+        ids = [row[id_at] for row in found.rows]
     else:
-        out = [(page_cursor(query, row[sort_at], row[id_at]), JsonRow(row[start:end], None)) for row in found]
-    return out, has_next_page
+        rows = page_records(found.keys, found.rows, page.viewer)
+        ids = [r.lead.id for r in rows]  # as the records converted them
+    if page.columns:
+        await _fill_cells(page.viewer, rows, page.columns, page.now)
+    out: Edges = [
+        (page_cursor(page.query, row[sort_at], lead_id), JsonRow(found.texts(row), r))
+        for row, lead_id, r in zip(found.rows, ids, rows, strict=True)
+    ]
+    return out, found.has_next_page
 
 
 # Custom field types whose cells read the stored value alone (no user, person or organization).

@@ -15,7 +15,9 @@ from graphql import FieldNode, SelectionSetNode
 
 from domain import column_values as cells
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
+from fastpath.pages import sql_connection
 from fastpath.sqljson import LeadJson, compile_lead_json
+from fastpath.sqltables import lead_table
 
 
 def _nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
@@ -234,7 +236,7 @@ def _compile(compiler: Compiler, node: FieldNode, *, sql: bool) -> LeadsPlan:
 def _sql_connection(sites: list[LeadJson]) -> dict[str, Any]:
     """CONNECTION with each Lead written by the page statement (a site of fastpath.sqljson)."""
 
-    def site(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
+    def site(compiler: Compiler, sub: list[SelectionSetNode]) -> LeadJson:
         def python(_key: str, nodes: list[FieldNode]) -> str:
             # The Python writer of the key, over the page record (a hole of the SQL object).
             name = nodes[0].name.value
@@ -242,16 +244,6 @@ def _sql_connection(sites: list[LeadJson]) -> dict[str, Any]:
             inner = [n.selection_set for n in nodes if n.selection_set is not None]
             return entry if isinstance(entry, str) else entry(compiler, inner, nodes)
 
-        first = sum(s.width for s in sites)
-        found = compile_lead_json(compiler, sub, python)
-        sites.append(found)
-        return compiler.add(found.writer(first), "lead_json")
+        return compile_lead_json(compiler, sub, lead_table("l"), python)
 
-    def node(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-        return f"{site(compiler, sub)}(s[1], run)"
-
-    def nodes(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-        return f"[{site(compiler, sub)}(e[1], run) for e in s.edges]"
-
-    edge = {**EDGE, "node": node}
-    return {**CONNECTION, "edges": _list("LeadEdge", edge, "s.edges"), "nodes": nodes}
+    return sql_connection("Lead", CONNECTION, sites, site)

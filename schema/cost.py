@@ -49,6 +49,8 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 from graphql.utilities import get_operation_ast
 
+from core.json_text import JsonText
+
 # What one mutation field costs on top of its payload: a write does more than a read of one object.
 MUTATION_COST = 10
 PAGE_ARGUMENTS = ("first", "last")
@@ -65,8 +67,7 @@ def requested_cost(
     max_page_size: int | None = None,
 ) -> int:
     """The most the operation can cost, from its document and variables alone."""
-    walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
-    return walker.operation(_REQUESTED)
+    return Costs(schema, document, operation_name, variables, default_page_size, max_page_size).requested()
 
 
 def actual_cost(
@@ -78,34 +79,7 @@ def actual_cost(
     data: Mapping[str, Any] | None,
 ) -> int:
     """What the operation cost given the data it returned (lists counted as they came back)."""
-    if data is None:
-        return 0
-    walker = _Walker(schema, document, operation_name, variables, default_page_size)
-    return walker.operation(data)
-
-
-class Costs:
-    """Both costs of one request, sharing the work on the document (its variables coerced once,
-    each selection collected once): :meth:`requested` before execution, :meth:`actual` after."""
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        operation_name: str | None,
-        variables: Mapping[str, Any] | None,
-        default_page_size: int,
-        max_page_size: int | None = None,
-    ) -> None:
-        self._walker = _Walker(schema, document, operation_name, variables, default_page_size, max_page_size)
-
-    def requested(self) -> int:
-        """The same as :func:`requested_cost`."""
-        return self._walker.operation(_REQUESTED)
-
-    def actual(self, data: Mapping[str, Any] | None) -> int:
-        """The same as :func:`actual_cost`."""
-        return 0 if data is None else self._walker.operation(data)
+    return Costs(schema, document, operation_name, variables, default_page_size).actual(data)
 
 
 def _is_connection(type_: Any) -> bool:
@@ -116,7 +90,10 @@ def _is_edge(type_: Any) -> bool:
     return isinstance(type_, GraphQLObjectType) and "node" in type_.fields and "cursor" in type_.fields
 
 
-class _Walker:
+class Costs:
+    """Both costs of one request, sharing the work on the document (its variables coerced once,
+    each selection collected once): :meth:`requested` before execution, :meth:`actual` after."""
+
     def __init__(
         self,
         schema: GraphQLSchema,
@@ -140,6 +117,14 @@ class _Walker:
             coerced = get_variable_values(schema, self.operation_node.variable_definitions or (), dict(variables or {}))
             # Variables that do not fit their types fail the execution anyway; count with defaults.
             self.variables = coerced if isinstance(coerced, VariableValues) else None
+
+    def requested(self) -> int:
+        """The same as :func:`requested_cost`."""
+        return self.operation(_REQUESTED)
+
+    def actual(self, data: Mapping[str, Any] | None) -> int:
+        """The same as :func:`actual_cost`."""
+        return 0 if data is None else self.operation(data)
 
     def operation(self, data: Any) -> int:
         node = self.operation_node
@@ -328,6 +313,10 @@ class _Walker:
         return program
 
     def _data_object(self, target: tuple[int, Any, Any], value: Any) -> int:
+        if type(value) is JsonText and value.cost is not None:
+            # JSON the database wrote, with its own count of the objects in it (the same rules:
+            # fastpath/sqljson.py), so that it is not parsed to be walked.
+            return value.cost
         own, fields_of, abstract = target
         if fields_of is not None:
             return own + self._data_fields(fields_of[0], fields_of[1], value)

@@ -8,7 +8,8 @@ Before execution, :class:`CostLimiter` works out the operation's requested cost 
   too little answers a top-level ``THROTTLED`` error with ``retryAfterSeconds`` (and the HTTP
   header ``Retry-After``); nothing runs and nothing is taken.
 
-After execution it gives back what the request did not use (requested minus actual cost).
+After execution it gives back what the request did not use (requested minus actual cost): the
+token's next charge writes it (core/rate_limit.py), so a request writes its bucket once.
 Every executed or refused operation reports ``extensions.cost``. A request without a valid token
 is not charged (it is refused as UNAUTHENTICATED, and its address counted: core/auth_throttle.py).
 
@@ -96,13 +97,12 @@ class CostLimiter(SchemaExtension):
         data = getattr(result, "data", None)
         self.actual = costs.actual(data)
         if bucket is not None and self.charge is not None and self.actual < cost:
+            # Given back with the token's next charge from this process (core/rate_limit.py: one
+            # write a request); reported as the bucket holds it once given back.
             key, plan = bucket
-            try:
-                available = await self.buckets.refund(key, cost - self.actual, plan)
-            except Exception:
-                logger.exception("rate-limit bucket unavailable; nothing given back")
-            else:
-                self.charge = Charge(True, available, plan)
+            unused = cost - self.actual
+            self.buckets.give_back(key, unused)
+            self.charge = Charge(True, min(float(plan.points), self.charge.available + unused), plan)
 
     async def _bucket(self, context: Any) -> tuple[str, Plan] | None:
         """The bucket a request draws on (a digest of its token) and its plan, or None when anonymous."""

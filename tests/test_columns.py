@@ -295,7 +295,8 @@ async def test_an_unknown_column_is_a_clear_error(account: Account) -> None:
 EVERY_COLUMN_STATEMENTS = 11
 # The same page answered by the read engine (fastpath/): the token, the custom field definitions,
 # the page with its persons, organizations, owners, next activities and labels, then the users,
-# persons and organizations the values refer to.
+# persons and organizations the values refer to. The definitions are read once per process while
+# the company's stamp holds (domain.custom_field.viewer_definitions): the next page reads 3.
 ENGINE_STATEMENTS = 4
 
 
@@ -366,3 +367,5 @@ async def test_a_page_of_every_column_costs_the_same_statements_for_5_and_200_ro
             page = (await client.execute(PAGE, {"first": size, "columns": keys, **extra}))["leads"]
             check_page(page, size, keys)
             assert count_statements.count == pinned, (size, count_statements.statements)
+            if engine:
+                pinned -= 1  # the definitions, kept

@@ -327,3 +327,46 @@ async def test_only_admins_change_fields_and_another_company_cannot_touch_them(
         assert (await op(other_account, name, input))["userErrors"][0]["code"] == "NOT_FOUND"
     stored = await CustomField.get(id=field.id)
     assert (stored.name, stored.deleted_at) == ("Size", None)
+
+
+async def test_every_change_of_the_definitions_gives_the_company_a_new_stamp(
+    account: Account, other_account: Account
+) -> None:
+    """The stamp that tells each process its copy of the definitions is stale
+    (domain.custom_field.viewer_definitions) moves with every writer, and only the company's."""
+    from domain import custom_field
+    from models import Company
+
+    viewer = await account.viewer()
+
+    async def stamps() -> tuple[int, int]:
+        ours = await Company.get(id=account.company_id)
+        theirs = await Company.get(id=other_account.company_id)
+        return ours.custom_fields_version, theirs.custom_fields_version
+
+    seen = [await stamps()]
+
+    async def moved() -> None:
+        now = await stamps()
+        assert now[0] not in {s[0] for s in seen} and now[1] == seen[0][1], (seen, now)
+        seen.append(now)
+
+    kind = CustomFieldType.SINGLE_OPTION
+    field = await create_custom_field(viewer, CustomFieldEntity.PERSON, "Tier", kind, options=[OptionData("Gold")])
+    await moved()
+    other = await create_custom_field(viewer, CustomFieldEntity.PERSON, "Size", CustomFieldType.NUMBER)
+    await moved()
+    await custom_field.update_custom_field(viewer, field.id, name="Level")
+    await moved()
+    await custom_field.reorder_custom_fields(viewer, CustomFieldEntity.PERSON, [other.id, field.id])
+    await moved()
+    await custom_field.delete_custom_field(viewer, field.id)
+    await moved()
+    await custom_field.restore_custom_field(viewer, field.id)
+    await moved()
+    await custom_field.delete_custom_field(viewer, field.id)
+    await moved()
+    await custom_field.purge_custom_field(viewer, field.id)
+    await moved()
+    viewer_after = await account.viewer()
+    assert viewer_after.custom_fields_version == seen[-1][0]  # what a request's viewer carries

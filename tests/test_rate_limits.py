@@ -10,6 +10,7 @@ waiting.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,10 +24,11 @@ from core.auth_throttle import AuthThrottle
 from core.config import Settings
 from core.errors import DomainError
 from core.rate_limit import Buckets, DatabaseBuckets, Plan, RedisBuckets
+from core.security import token_digest
 from domain.account import create_company, create_token, create_user
 from domain.rate_plan import forget_plans, set_rate_limit
 from models import Company, Lead, Role, User
-from tests.conftest import Client
+from tests.conftest import Client, StatementCounter
 
 REDIS_ENV = "LEADBOX_TEST_REDIS"
 STORES = ["database"] + (["redis"] if os.environ.get(REDIS_ENV) else [])
@@ -164,6 +166,52 @@ async def test_unused_points_are_given_back(http: httpx.AsyncClient) -> None:
     assert body["extensions"]["cost"]["requestedQueryCost"] == 101
     assert body["extensions"]["cost"]["actualQueryCost"] == 1
     assert status(body)["currentlyAvailable"] == 999
+
+
+async def test_a_request_writes_its_bucket_once_and_the_next_charge_gives_back(
+    http: httpx.AsyncClient, buckets: Buckets, count_statements: StatementCounter
+) -> None:
+    """What a request did not use is given back with the token's next charge from this process
+    (core/rate_limit.py), not by a second write: the bucket holds the same points either way."""
+    company = await create_company("Acme")
+    await set_rate_limit(company.id, 1000, 1)
+    token = await token_of(company.id, "Anna")
+    bucket_writes: list[str] = []  # (count_statements switches the driver's log on)
+    logger = logging.getLogger("tortoise.db_client")
+
+    class Writes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.args and isinstance(record.args, tuple) and "rate_bucket" in str(record.args[0]):
+                bucket_writes.append(str(record.args[0]))
+
+    handler = Writes(level=logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        levels = []
+        for _ in range(3):
+            body = (await post(http, token, "{ leads(first: 100) { nodes { title } } }")).json()
+            assert body["extensions"]["cost"]["actualQueryCost"] == 1
+            levels.append(status(body)["currentlyAvailable"])
+    finally:
+        logger.removeHandler(handler)
+    # 101 asked, 1 used each time (the clock stands still: nothing flows back meanwhile).
+    assert levels == [999, 998, 997]
+    if isinstance(buckets, DatabaseBuckets):
+        assert len(bucket_writes) == 3  # one a request
+    # A process that stops writes what it still owes.
+    await buckets.close()
+    again: Buckets
+    if isinstance(buckets, DatabaseBuckets):
+        again = DatabaseBuckets(buckets.clock)
+    else:
+        assert isinstance(buckets, RedisBuckets)
+        again = RedisBuckets(os.environ[REDIS_ENV], prefix=buckets.prefix, clock=buckets.clock)
+    try:
+        key = "t:" + token_digest(token)
+        assert (await again.charge(key, 0, Plan(1000, 1))).available == 997
+    finally:
+        if isinstance(again, RedisBuckets):
+            await again.client.aclose()
 
 
 async def test_a_query_larger_than_the_bucket_is_refused_as_too_costly(http: httpx.AsyncClient) -> None:

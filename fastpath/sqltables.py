@@ -1,0 +1,304 @@
+"""What the database writes for each type (fastpath/sqljson.py's tables): field name -> the SQL
+expression of its JSON over a row alias.
+
+A table is a function of the row's alias giving ``{field name: entry}``: a plain entry makes its
+expression (a column written as strawberry writes that scalar), a :func:`fastpath.sqljson.nested`
+one compiles the field's sub-selection (an object or a list of the row's relations, read as the
+loaders read them: of the viewer's company, a contact only where the viewer may see it). The
+lead's tables are over ``l`` (domain.lead_query.page_statement), a person's over ``p`` and an
+organization's over ``o`` (domain.contact_query.page_statement), a deal's over ``d``
+(domain.deal_query.page_statement); the joins each page adds for its relations are here too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from graphql import FieldNode, SelectionSetNode
+
+from core.sql import Sql, compose
+from domain.activity import activity_status_sql
+from fastpath.sqljson import (
+    Ctx,
+    Expr,
+    JsonCompiler,
+    boolean,
+    clock,
+    day,
+    decimal,
+    enum_name,
+    global_id,
+    json_list,
+    moment,
+    nested,
+    of_company,
+    param,
+    plain,
+    sql_text,
+    uuid_text,
+    visible,
+    when,
+)
+from models import ActivityType, DealStatus, LeadSource, Visibility
+
+Table = Callable[[str], dict[str, Any]]
+# The expression makers a table names by kind (each over one column).
+KINDS: dict[str, Callable[[str], Expr]] = {
+    "plain": plain,
+    "boolean": boolean,
+    "moment": moment,
+    "day": day,
+    "decimal": decimal,
+    "clock": clock,
+    "uuid": uuid_text,
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def fields(type_name: str | None = None, **kinds: Any) -> Table:
+    """A table of plain entries over an alias: ``kind="fieldA fieldB"`` reads each field's column
+    (its name in snake case) with the maker of that kind; ``columns={field: column}`` names a
+    column otherwise; ``enums={field: Enum}``; ``type_name`` adds ``id``, the row's global id."""
+    columns: dict[str, str] = kinds.pop("columns", {})
+    enums: dict[str, Any] = kinds.pop("enums", {})
+    makers: dict[str, Callable[[str], Expr]] = {}
+    if type_name is not None:
+        makers["id"] = functools.partial(global_id, type_name)
+        columns = {"id": "id", **columns}
+    for kind, names in kinds.items():
+        makers.update(dict.fromkeys(names.split(), KINDS[kind]))
+    for name, kind in enums.items():
+        makers[name] = functools.partial(enum_name, kind=kind)
+
+    def table(a: str) -> dict[str, Callable[[], Expr]]:
+        return {
+            name: functools.partial(make, f"{a}.{columns.get(name) or _snake(name)}") for name, make in makers.items()
+        }
+
+    return table
+
+
+def merged(*tables: Table) -> Table:
+    return lambda a: {name: entry for table in tables for name, entry in table(a).items()}
+
+
+STAMPS = fields(moment="createdAt updatedAt")
+RECORD = merged(STAMPS, fields(plain="version", enums={"visibility": Visibility}))
+USER = fields("User", plain="name")
+TEAM = fields("Team", plain="name")
+LABEL = fields("LeadLabel", plain="name color")
+ADDRESS = fields(
+    plain="street city postalCode country",
+    decimal="latitude longitude",
+    columns={name: f"address_{_snake(name)}" for name in ("street", "city", "postalCode", "country")},
+)
+MONEY = fields(decimal="amount", plain="currency", columns={"amount": "value_amount", "currency": "value_currency"})
+
+
+def _primary(kind: str) -> Callable[[str], Expr]:
+    """fastpath.compiler.primary: the value of the first entry flagged primary, else null."""
+
+    def make(a: str) -> Expr:
+        return sql_text(
+            f"(SELECT t.e ->> 'value' FROM jsonb_array_elements({a}.{kind}) WITH ORDINALITY AS t(e, n)"
+            " WHERE t.e -> 'primary' = 'true'::jsonb ORDER BY t.n LIMIT 1)",
+            f"(SELECT json_extract(t.value, '$.value') FROM json_each({a}.{kind}) AS t"
+            " WHERE json_type(t.value, '$.primary') = 'true' ORDER BY t.key LIMIT 1)",
+        )
+
+    return make
+
+
+PRIMARY = {"primaryEmail": "emails", "primaryPhone": "phones"}
+PERSON = merged(
+    fields("Person", plain="name firstName lastName jobTitle"),
+    RECORD,
+    lambda a: {name: functools.partial(_primary(kind), a) for name, kind in PRIMARY.items()},
+)
+ORGANIZATION_PLAIN = merged(fields("Organization", plain="name"), RECORD)
+ACTIVITY = fields(
+    "Activity",
+    plain="subject durationMinutes note",
+    day="dueDate",
+    clock="dueTime",
+    boolean="done",
+    moment="doneAt createdAt",
+    enums={"type": ActivityType},
+)
+LEAD_PLAIN = merged(
+    fields(
+        "Lead",
+        plain="title utmSource utmMedium utmCampaign utmTerm utmContent",
+        uuid="uuid",
+        day="expectedCloseDate",
+        boolean="wasSeen isArchived",
+        moment="archivedAt",
+        enums={"source": LeadSource},
+        columns={"uuid": "id"},
+    ),
+    RECORD,
+)
+
+
+def _organization_table(a: str) -> dict[str, Any]:
+    table: dict[str, Any] = ORGANIZATION_PLAIN(a)
+    table["address"] = nested(lambda json, sub, _n: json.object("Address", sub, ADDRESS, a))
+    return table
+
+
+def related(type_name: str, table: Any, alias: str, condition: Callable[[Ctx], Sql]) -> Any:
+    """An object field: the row of ``alias`` where ``condition`` holds, else null."""
+    return nested(lambda json, sub, _n: when(condition, json.object(type_name, sub, table, alias)))
+
+
+def _owner(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
+    """fastpath.compiler.owner_value: the owning user, else the owning team (of the company)."""
+    user = json.object("User", sub, USER, "ou")
+    team = json.object("Team", sub, TEAM, "ot")
+    user_of = of_company("ou", "l.owner_user_id")
+    team_of = of_company("ot", "l.owner_team_id")
+    return when(
+        lambda ctx: compose("l.owner_user_id IS NOT NULL AND ", user_of(ctx)),
+        user,
+        otherwise=(lambda ctx: compose("l.owner_user_id IS NULL AND ", team_of(ctx)), team),
+    )
+
+
+def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
+    """The lead's labels of its company, in the labels loader's order (name case-folded, id)."""
+    return json_list(
+        json.object("LeadLabel", sub, LABEL, "ll"),
+        "FROM lead_label_link lll JOIN lead_label ll ON ll.id = lll.label_id"
+        " WHERE lll.lead_id = l.id AND ll.company_id = l.company_id",
+        ('lower(ll.name) COLLATE "C", ll.id', "lbx_lower(ll.name), ll.id"),
+    )
+
+
+def _activity_status() -> Expr:
+    """domain.activity.activity_status_sql over the lead's next activity (of its company)."""
+
+    def make(ctx: Ctx) -> Sql:
+        text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
+        return compose(
+            "CASE WHEN l.next_activity_id IS NULL OR na.id IS NULL OR na.company_id <> ",
+            param(ctx.viewer.company_id),
+            " THEN 'NONE' ELSE ",
+            Sql(text, tuple(params)),
+            " END",
+        )
+
+    return make
+
+
+def _money(alias: str) -> Any:
+    return related(
+        "Money",
+        MONEY,
+        alias,
+        sql_text(
+            f"{alias}.value_amount IS NOT NULL AND {alias}.value_currency IS NOT NULL AND {alias}.value_currency <> ''"
+        ),
+    )
+
+
+def _valued(row: str, person: str, organization: str) -> dict[str, Any]:
+    """A lead's or a deal's value, person and organization over the row's alias and the aliases of
+    its person and organization (shown where the viewer may see them)."""
+    return {
+        "value": _money(row),
+        "person": related("Person", PERSON, person, visible(person, f"{row}.person_id")),
+        "organization": related(
+            "Organization", _organization_table, organization, visible(organization, f"{row}.organization_id")
+        ),
+    }
+
+
+def lead_table(a: str) -> dict[str, Any]:
+    assert a == "l"
+    table: dict[str, Any] = LEAD_PLAIN(a)
+    table.update(
+        _valued("l", "p", "o"),
+        owner=nested(_owner),
+        labels=nested(_labels),
+        nextActivity=related("Activity", ACTIVITY, "na", of_company("na", "l.next_activity_id")),
+        activityStatus=_activity_status,
+    )
+    return table
+
+
+# --- the persons and organizations roots (alias p, o: domain.contact_query.page_statement) ----
+
+# What a contact's row joins for its organization and owner (read as the loaders read them: of
+# the viewer's company, the organization only where the viewer may see it).
+CONTACT_JOINS = {
+    "p": (
+        "LEFT JOIN organization po ON po.id = p.organization_id",
+        "LEFT JOIN app_user pu ON pu.id = p.owner_id",
+    ),
+    "o": ("LEFT JOIN app_user ou ON ou.id = o.owner_id",),
+}
+
+
+def person_row_table(a: str) -> dict[str, Any]:
+    assert a == "p"
+    table: dict[str, Any] = PERSON(a)
+    table["organization"] = related("Organization", _organization_table, "po", visible("po", "p.organization_id"))
+    table["owner"] = related("User", USER, "pu", of_company("pu", "p.owner_id"))
+    return table
+
+
+def organization_row_table(a: str) -> dict[str, Any]:
+    assert a == "o"
+    table = _organization_table(a)
+    table["owner"] = related("User", USER, "ou", of_company("ou", "o.owner_id"))
+    return table
+
+
+# --- the deals root (alias d: domain.deal_query.page_statement) ---------------------------------
+
+# The deal's person, organization, owner, pipeline and stage, as the loaders read them (of the
+# viewer's company; a person or organization only where the viewer may see it). The aliases
+# differ from the page's own search joins (p, o).
+DEAL_JOINS = (
+    "LEFT JOIN person dp ON dp.id = d.person_id",
+    "LEFT JOIN organization dorg ON dorg.id = d.organization_id",
+    "LEFT JOIN app_user du ON du.id = d.owner_id",
+    "LEFT JOIN pipeline dpl ON dpl.id = d.pipeline_id",
+    "LEFT JOIN stage ds ON ds.id = d.stage_id LEFT JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
+)
+STAGE = fields("Stage", plain="name position probability")
+PIPELINE = fields("Pipeline", plain="name position", boolean="isDefault")
+DEAL_PLAIN = merged(
+    fields(
+        "Deal",
+        plain="title lostReason version",
+        day="expectedCloseDate",
+        moment="wonAt lostAt deletedAt createdAt updatedAt",
+        enums={"status": DealStatus, "visibility": Visibility},
+    ),
+    lambda a: {"sourceLeadId": functools.partial(global_id, "Lead", f"{a}.source_lead_id")},
+)
+
+
+def _stage_of_company() -> Callable[[Ctx], Sql]:
+    return lambda ctx: compose(
+        "d.stage_id IS NOT NULL AND ds.id IS NOT NULL AND dsp.company_id = ", param(ctx.viewer.company_id)
+    )
+
+
+def deal_row_table(a: str) -> dict[str, Any]:
+    assert a == "d"
+    table: dict[str, Any] = DEAL_PLAIN(a)
+    table.update(
+        _valued("d", "dp", "dorg"),
+        owner=related("User", USER, "du", of_company("du", "d.owner_id")),
+        pipeline=related("Pipeline", PIPELINE, "dpl", of_company("dpl", "d.pipeline_id")),
+        stage=related("Stage", STAGE, "ds", _stage_of_company()),
+    )
+    return table
