@@ -322,7 +322,7 @@ class LeadJson:
         parts = self.parts
         counted = first_column + self.width - 1
         if len(parts) == 1 and not isinstance(parts[0], Hole):
-            return lambda row, run: JsonText(row.texts[first_column], row.texts[counted])
+            return lambda row, run: JsonText(row.texts[first_column], int(row.texts[counted]))
         plan: list[tuple[int, str, Callable[[Any, Run], Any] | None]] = []
         at = first_column
         for part in parts:
@@ -335,7 +335,7 @@ class LeadJson:
 
         def write(row: Any, run: Run) -> JsonText:
             pieces = []
-            cost = row.texts[counted]
+            cost = int(row.texts[counted])  # PostgreSQL may sum to numeric
             for index, key, hole in plan:
                 if hole is None:
                     # An object's text without its braces (PostgreSQL writes spaces inside).
@@ -353,16 +353,20 @@ class LeadJson:
 
 def count_objects(value: Any) -> int:
     """The objects in a value a Python hole wrote (a lead's ``values``: cells and what they hold,
-    no connections or edges), as schema/cost.py counts returned objects: one each."""
-    count = 0
-    stack = [value]
-    while stack:
-        found = stack.pop()
-        if type(found) is dict:
-            count += 1
-            stack.extend(v for v in found.values() if type(v) is dict or type(v) is list)
-        elif type(found) is list:
-            stack.extend(found)
+    no connections or edges), as schema/cost.py counts returned objects: one each. A call per
+    list or object only, not per value."""
+    kind = type(value)
+    if kind is dict:
+        count = 1
+        items = value.values()
+    elif kind is list:
+        count = 0
+        items = value
+    else:
+        return 0
+    for item in items:
+        if type(item) is dict or type(item) is list:
+            count += count_objects(item)
     return count
 
 
