@@ -45,7 +45,7 @@ Q2's time is mostly its SQL (the custom-field sort reads the JSON of all 20,000 
 Where the compiled Q1's time goes (cProfile and timers around each phase, SQLite, 100 rows): the
 page statement about a third (sqlite, the aiosqlite thread hop, tortoise making 100 dicts of 60
 columns), the records about a quarter (tortoise's converters: datetimes, decimals, the JSON of custom
-fields and contact lists, UUIDs, enums), the values' cells a sixth (domain.column_values, display
+fields and contact lists, UUIDs, enums), the values' cells a sixth (domain.columns.values, display
 strings), the generated writers a fifth (global ids, isoformat), orjson 1-2%. The three other
 statements (token, custom field definitions, the users the manager field names) cost a thread hop each.
 """
@@ -83,9 +83,9 @@ from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
 from core.ids import to_global_id
-from domain.account import create_company, create_team, create_token, create_user
-from domain.custom_field import OptionData, create_custom_field
-from domain.lead_query import LeadQuery, find_lead_rows
+from domain.accounts.account import create_company, create_team, create_token, create_user
+from domain.columns.custom_field import OptionData, create_custom_field
+from domain.leads.query import LeadQuery, find_lead_rows
 from domain.viewer import viewer_for_user
 from fastpath.extension import EXECUTION_HEADER
 from fastpath.records import page_select

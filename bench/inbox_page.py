@@ -33,7 +33,7 @@ from app import create_app
 from cli.demo import fill_demo
 from core.config import Settings
 from core.db import close_db, init_db, is_postgres
-from domain.account import create_token, revoke_token
+from domain.accounts.account import create_token, revoke_token
 from models import Company, Lead, Role, User
 
 PAGE = """

@@ -51,11 +51,11 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.db import close_db, conn, init_db, is_postgres
-from domain.account import create_company, create_user
-from domain.board import board_columns, column_page, first_pages
-from domain.organization import update_organization
-from domain.selection import SelectionData, count_members, create_selection, find_members
-from domain.selection_criteria import Condition, SelectionField, SelectionOperator
+from domain.accounts.account import create_company, create_user
+from domain.contacts.board import board_columns, column_page, first_pages
+from domain.contacts.organization import update_organization
+from domain.contacts.selection import SelectionData, count_members, create_selection, find_members
+from domain.contacts.selection_criteria import Condition, SelectionField, SelectionOperator
 from domain.viewer import viewer_for_user
 from models import Category, CategoryGroup, LeadStatus, Organization, Person, Role, SelectionEntity, SelectionKind
 

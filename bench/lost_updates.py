@@ -39,10 +39,10 @@ from app import create_app
 from core.config import Settings
 from core.db import close_db, init_db
 from core.ids import to_global_id
-from domain.account import create_company, create_token, create_user
-from domain.custom_field import create_custom_field
-from domain.lead import LeadData, create_lead
-from domain.person import PersonData, create_person
+from domain.accounts.account import create_company, create_token, create_user
+from domain.columns.custom_field import create_custom_field
+from domain.contacts.person import PersonData, create_person
+from domain.leads.lead import LeadData, create_lead
 from domain.viewer import viewer_for_user
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadSource, Role
 

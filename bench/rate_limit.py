@@ -38,7 +38,7 @@ from core.db import close_db, init_db
 from core.rate_limit import Buckets, DatabaseBuckets, Plan, RedisBuckets
 from schema import schema
 from schema.cost import requested_cost
-from tests.test_query_cost import README_FIRST_QUERY
+from tests.api.test_query_cost import README_FIRST_QUERY
 
 PLAN = Plan(1_000_000_000, 1)
 

@@ -30,7 +30,7 @@ from core.config import SettingsError, settings_from_env
 from core.db import close_db, init_db, tortoise_config
 from core.errors import DomainError
 from core.logs import configure_logging, logging_config
-from domain.account import create_company, create_team, create_token, create_user, revoke_token
+from domain.accounts.account import create_company, create_team, create_token, create_user, revoke_token
 from models import Company, Role, User
 
 DEMO_QUERY = "{ leads(first: 5) { edges { node { title person { name } organization { name } } } } }"

@@ -19,12 +19,12 @@ from pathlib import Path
 from cli.args import whole_number
 from cli.progress import lines_read
 from core.errors import ErrorCode, fail
-from domain.billing import renew_billing_period, renew_due, set_add_on
-from domain.operator import create_operator_token, revoke_operator_token
-from domain.prospect_erasure import erase_person, find_person
-from domain.prospect_generator import generate_prospects
-from domain.prospect_load import load_prospects
-from domain.prospect_report import open_reports, review_report
+from domain.accounts.operator import create_operator_token, revoke_operator_token
+from domain.prospector.billing import renew_billing_period, renew_due, set_add_on
+from domain.prospector.erasure import erase_person, find_person
+from domain.prospector.generator import generate_prospects
+from domain.prospector.load import load_prospects
+from domain.prospector.report import open_reports, review_report
 from models import AddOnState, Company, ProspectKind
 
 Handler = Callable[[argparse.Namespace], Awaitable[None]]

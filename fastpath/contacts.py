@@ -1,6 +1,6 @@
 """Plans for the `persons`, `organizations` and `viewer` roots, and records rows refer to.
 
-A contact page is read by the domain's own query (domain.contact_query: the same search,
+A contact page is read by the domain's own query (domain.contacts.query: the same search,
 visibility and keyset cursors as the resolvers); each row becomes the strawberry type's own
 instance (``Person.from_model``, ``Organization.from_model``) and is written by the table
 fastpath.derive derives from that type. What a row refers to (organization, owner, category,
@@ -24,8 +24,8 @@ from core.db import is_postgres
 from core.ids import decode_id
 from core.pagination import page_size
 from core.sql import Sql
-from domain.contact_query import contact_cursor, count_contacts, find_organizations, find_persons
-from domain.contact_query import page_statement as contact_page_statement
+from domain.contacts.query import contact_cursor, count_contacts, find_organizations, find_persons
+from domain.contacts.query import page_statement as contact_page_statement
 from fastpath.compiler import (
     PAGE_INFO,
     Compiler,
@@ -106,7 +106,7 @@ def ref(kind: str, id_attribute: str) -> Callable[..., str]:
     return make
 
 
-# Over schema.person.Person and schema.organization.Organization (their from_model).
+# Over schema.contacts.person.Person and schema.contacts.organization.Organization (their from_model).
 LIST_PERSON = derived_table(
     "Person", organization=ref("organization", "_organization_id"), owner=ref("user", "_owner_id")
 )
@@ -121,7 +121,7 @@ def _viewer_columns(compiler: Compiler, sub: list[SelectionSetNode], _nodes: lis
     return f"[{function}(x, run) for x in run.refs['columns'][0]]"
 
 
-# Over schema.account.User (its from_model: the permission rule) and schema.column.LeadColumn.
+# Over schema.accounts.account.User (its from_model: the permission rule) and schema.columns.column.LeadColumn.
 VIEWER = derived_table("User", leadColumns=_viewer_columns)
 
 
@@ -209,7 +209,7 @@ class ContactsPlan(ConnectionPlan):
     async def _json_page(
         self, viewer: Any, now: Any, first: int, after: str | None, search: str | None, org_id: int | None
     ) -> tuple[list[tuple[str, Any]], bool]:
-        """The page whose contacts' JSON the page statement writes (domain.contact_query's)."""
+        """The page whose contacts' JSON the page statement writes (domain.contacts.query's)."""
         assert self.sites is not None
         _, alias, _ = SQL_TABLES[self.field]
 
@@ -246,8 +246,8 @@ class ViewerPlan:
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
         # Imported here: schema/__init__.py imports the read engine, which imports this module.
-        from schema.account import User
-        from schema.column import LeadColumn
+        from schema.accounts.account import User
+        from schema.columns.column import LeadColumn
 
         run = Run(now=context.now)
         if self.columns:

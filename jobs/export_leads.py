@@ -1,4 +1,4 @@
-"""The ``export_leads`` job: one item that writes the whole export file (domain.export).
+"""The ``export_leads`` job: one item that writes the whole export file (domain.integration.export).
 
 The item is ``repeatable``: it runs outside a transaction (it only reads, for as long as a
 large inbox takes, and must hold no lock meanwhile) and rewrites its file from the start when
@@ -17,9 +17,9 @@ from typing import Any, ClassVar
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
 from core.ids import InvalidId, decode_id, to_global_id
-from domain import export
-from domain.export import ExportFormat, ExportRequest, check_export, write_export
-from domain.lead_query import LeadQuery
+from domain.integration import export
+from domain.integration.export import ExportFormat, ExportRequest, check_export, write_export
+from domain.leads.query import LeadQuery
 from domain.viewer import Viewer
 from jobs import register
 from jobs.runner import create_job, get_job, keep_lease

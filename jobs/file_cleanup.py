@@ -4,7 +4,7 @@ Uploaded import files hold personal data and finished exports are copies of the 
 is kept longer than it is needed. :func:`sweep` removes, under ``LEADBOX_FILES_DIR``:
 
 - an export's temporary files (``exports/<company>/.<job>.<owner>-<random>.part``: the file being
-  written and, for XLSX, the sheet openpyxl streams rows into; see domain/export.py) that no
+  written and, for XLSX, the sheet openpyxl streams rows into; see domain/integration/export.py) that no
   running job owns: the job is over, or another worker holds it now, or its holder is a process
   of this machine that no longer exists (killed half-way);
 - an uploaded import file once no import job that has not finished reads it (the import job
@@ -40,9 +40,9 @@ from tortoise.expressions import Subquery
 
 from core.config import Settings
 from core.periodic import Periodic
-from domain.export import PART_SUFFIX
-from domain.import_file import IMPORTS_FOLDER
-from domain.lead_import import KIND as IMPORT_KIND
+from domain.integration.export import PART_SUFFIX
+from domain.integration.import_file import IMPORTS_FOLDER
+from domain.integration.lead_import import KIND as IMPORT_KIND
 from jobs.export_leads import KIND as EXPORT_KIND
 from jobs.export_leads import owner_token
 from jobs.runner import ACTIVE
@@ -56,7 +56,7 @@ from models import (
     WebhookDelivery,
     WebhookEvent,
 )
-from models.webhook import DeliveryStatus
+from models.integration.webhook import DeliveryStatus
 
 log = logging.getLogger("leadbox.cleanup")
 INTERVAL = dt.timedelta(minutes=15)

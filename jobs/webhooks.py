@@ -9,7 +9,7 @@ sent again with the same event id: delivery is at least once, and partners dedup
 Deliveries of one object to one subscription go out in order: one is not claimed while an
 earlier one is still pending. Each request is signed as the Standard Webhooks specification
 says (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``), goes to the address that
-was checked (domain/webhook_target.py), follows no redirect, and counts as delivered on a 2xx
+was checked (domain/integration/webhook_target.py), follows no redirect, and counts as delivered on a 2xx
 answer. A failed one is tried again with exponential back-off and jitter, 12 attempts over
 about 22 hours; a subscription whose deliveries have all failed for a day is disabled and the
 company's admins are notified.
@@ -36,8 +36,8 @@ from core.db import db_datetime, execute, fetch, is_postgres
 from core.errors import DomainError
 from core.periodic import Periodic
 from domain import webhook_outbox
+from domain.integration.webhook_target import UnsafeTarget, parse, resolve
 from domain.notification import notify
-from domain.webhook_target import UnsafeTarget, parse, resolve
 from models import DeliveryStatus, Role, User, WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger("leadbox.webhooks")

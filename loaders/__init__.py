@@ -15,9 +15,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from core.db import fetch
-from domain.lead_state import LeadState
-from domain.organization import can_see_organization
-from domain.person import can_see_person
+from domain.contacts.lead_state import LeadState
+from domain.contacts.organization import can_see_organization
+from domain.contacts.person import can_see_person
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
 from loaders.job import ReportPageKey, report_counts, report_pages

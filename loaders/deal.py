@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from domain.deal import can_see_deal
+from domain.deals.deal import can_see_deal
 from domain.viewer import Viewer
 from models import (
     Activity,

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from domain.lead import can_see_lead
-from domain.prospect_query import owned_prospects
+from domain.leads.lead import can_see_lead
+from domain.prospector.query import owned_prospects
 from domain.viewer import Viewer
 from models import Deal, Lead, ProspectKind, ProspectOrganization, ProspectPerson, ProspectReport
 

@@ -10,15 +10,15 @@ from tortoise.models import Model
 
 from core.errors import PublicError
 from core.ids import decode_id, from_global_id
-from domain.credit import prospector_enabled
-from domain.deal import can_see_deal
-from domain.lead import can_see_lead
-from domain.organization import can_see_organization
-from domain.person import can_see_person
-from domain.prospect_query import owned_prospects
-from domain.saved_filter import can_see_saved_filter, favorite_ids
-from domain.selection import can_see_selection
-from domain.target import target_of, visible_targets
+from domain.activity.target import target_of, visible_targets
+from domain.contacts.organization import can_see_organization
+from domain.contacts.person import can_see_person
+from domain.contacts.selection import can_see_selection
+from domain.deals.deal import can_see_deal
+from domain.leads.lead import can_see_lead
+from domain.leads.saved_filter import can_see_saved_filter, favorite_ids
+from domain.prospector.credit import prospector_enabled
+from domain.prospector.query import owned_prospects
 from domain.viewer import Viewer
 from jobs.runner import can_see_job
 from models import Activity as ActivityModel
@@ -47,23 +47,23 @@ from models import Selection as SelectionModel
 from models import Stage as StageModel
 from models import Team as TeamModel
 from models import User as UserModel
-from schema.account import Team, User
-from schema.activity import Activity
+from schema.accounts.account import Team, User
+from schema.activity.activity import Activity
+from schema.activity.note import Note
 from schema.base import InfoT, Node
-from schema.custom_field import CustomField
-from schema.deal import Deal, Pipeline, Product, Stage
-from schema.job import Job, Notification
-from schema.label import LeadLabel
-from schema.lead import Lead
-from schema.lead_status import Category, CategoryGroup, LeadStatus
-from schema.note import Note
-from schema.organization import Organization
-from schema.person import Person
-from schema.prospect import ProspectOrganization, ProspectPerson
-from schema.prospect_filter import SavedProspectFilter
-from schema.prospect_purchase import ProspectPurchase, ProspectReport
-from schema.saved_filter import SavedFilter
-from schema.selection import Selection
+from schema.columns.custom_field import CustomField
+from schema.contacts.lead_status import Category, CategoryGroup, LeadStatus
+from schema.contacts.organization import Organization
+from schema.contacts.person import Person
+from schema.contacts.selection import Selection
+from schema.deals.deal import Deal, Pipeline, Product, Stage
+from schema.integration.job import Job, Notification
+from schema.leads.label import LeadLabel
+from schema.leads.lead import Lead
+from schema.leads.saved_filter import SavedFilter
+from schema.prospector.filter import SavedProspectFilter
+from schema.prospector.prospect import ProspectOrganization, ProspectPerson
+from schema.prospector.purchase import ProspectPurchase, ProspectReport
 
 MAX_NODES = 100
 
@@ -95,7 +95,7 @@ def _rows(
 
 
 def _attached(model: type[Model], type_: Any) -> Batch:
-    """Notes and activities: as visible as what each is attached to (domain/target.py)."""
+    """Notes and activities: as visible as what each is attached to (domain/activity/target.py)."""
 
     async def load(viewer: Viewer, keys: list[Any]) -> dict[str, Any]:
         rows = await model.filter(id__in=keys, company_id=viewer.company_id)
