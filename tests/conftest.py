@@ -27,7 +27,7 @@ from app import create_app
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
 from domain import webhook_outbox
-from domain.account import create_company, create_token, create_user
+from domain.accounts.account import create_company, create_token, create_user
 from domain.viewer import Viewer, viewer_for_user
 from models import Role
 
