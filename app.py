@@ -34,8 +34,8 @@ from core.persisted_queries import PersistedQueries, PersistedQueryMissing, Pers
 from core.rate_limit import Buckets, buckets_for, whole_seconds
 from core.request_log import RequestLog
 from core.serving import SecurityHeaders, cors_middleware, ready
-from domain.billing import RenewalScheduler
-from domain.operator import authenticate_operator, request_tokens
+from domain.accounts.operator import authenticate_operator, request_tokens
+from domain.prospector.billing import RenewalScheduler
 from domain.viewer import authenticate
 from jobs.export_leads import export_file
 from jobs.worker import Worker

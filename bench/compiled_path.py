@@ -45,7 +45,7 @@ Q2's time is mostly its SQL (the custom-field sort reads the JSON of all 20,000 
 Where the compiled Q1's time goes (cProfile and timers around each phase, SQLite, 100 rows): the
 page statement about a third (sqlite, the aiosqlite thread hop, tortoise making 100 dicts of 60
 columns), the records about a quarter (tortoise's converters: datetimes, decimals, the JSON of custom
-fields and contact lists, UUIDs, enums), the values' cells a sixth (domain.column_values, display
+fields and contact lists, UUIDs, enums), the values' cells a sixth (domain.columns.values, display
 strings), the generated writers a fifth (global ids, isoformat), orjson 1-2%. The three other
 statements (token, custom field definitions, the users the manager field names) cost a thread hop each.
 """
@@ -72,16 +72,24 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import orjson
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
 from app import create_app
 from bench.columns_page import Counter, seed
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
-from domain.account import create_company, create_team, create_token, create_user
-from domain.custom_field import OptionData, create_custom_field
+from core.ids import to_global_id
+from domain.accounts.account import create_company, create_team, create_token, create_user
+from domain.columns.custom_field import OptionData, create_custom_field
+from domain.leads.query import LeadQuery, find_lead_rows
 from domain.viewer import viewer_for_user
 from fastpath.extension import EXECUTION_HEADER
-from models import CustomFieldEntity, CustomFieldType, Role
+from fastpath.records import page_select
+from models import CustomFieldEntity, CustomFieldType, LeadLabel, Role
 
 COLUMNS = ["cf.lead.fleet", "cf.lead.tier", "cf.lead.decide_on", "cf.lead.budget", "cf.lead.manager"]
 FIRST = 100
@@ -160,13 +168,6 @@ async def concurrent(client: httpx.AsyncClient, token: str, variables: dict[str,
 def floor_app() -> Any:
     """The floor: one SQL statement (the same page statement) and orjson on plain Starlette, for
     the user in ``BENCH_USER_ID``; served by uvicorn in ``--http`` mode."""
-    import orjson
-    from starlette.applications import Starlette
-    from starlette.responses import Response
-    from starlette.routing import Route
-
-    from domain.lead_query import LeadQuery, find_lead_rows
-    from fastpath.records import page_select
 
     state: dict[str, Any] = {}
 
@@ -280,8 +281,6 @@ async def main() -> None:
             await conn().execute_script("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
             print(f"seeded {args.leads} leads in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
             token = await create_token(admin.id, app=True)
-            from core.ids import to_global_id
-            from models import LeadLabel
 
             label_ids = [
                 to_global_id("LeadLabel", i)
@@ -318,8 +317,6 @@ async def main() -> None:
                 q1 = workloads(user_ids, label_ids)["Q1 first page"][1]
                 print("Q1, 8 concurrent clients, compiled:", await concurrent(fast, token, q1, args.concurrent))
                 if args.http:
-                    import orjson
-
                     body = orjson.dumps({"query": INBOX, "variables": q1})
                     env = {"DATABASE_URL": url, "BENCH_USER_ID": str(admin.id)}
                     for name, target, more in (

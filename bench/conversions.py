@@ -9,7 +9,7 @@ persons and organizations, and ``--deals`` open deals in the default pipeline pl
 more in a second pipeline, each deal with a note, one activity not done and one done. Then it
 times, through the same code the API uses:
 
-1. :func:`domain.conversion.convert_deals_to_leads` on the ``--ids`` deals of the second pipeline;
+1. :func:`domain.deals.conversion.convert_deals_to_leads` on the ``--ids`` deals of the second pipeline;
 2. the filter-wide job: :func:`jobs.deal_conversion.start_conversion_job` (the deal ids and the
    job's items) and a :class:`jobs.worker.Worker` running it to the end.
 
@@ -39,9 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.db import close_db, init_db
-from domain.account import create_company, create_user
-from domain.conversion import convert_deals_to_leads
-from domain.deal_query import DealQuery
+from domain.accounts.account import create_company, create_user
+from domain.deals.conversion import convert_deals_to_leads
+from domain.deals.query import DealQuery
 from domain.fold import fill_keys
 from domain.viewer import viewer_for_user
 from jobs.deal_conversion import start_conversion_job

@@ -11,7 +11,7 @@ PostgreSQL database named in ``--database-url`` must exist and be empty; it is l
 Each export then runs in a fresh child process (so that what seeding allocated does not hide
 or inflate anything): the ``exportLeads`` rules check the request, the job is queued and the
 worker runs it, writing every lead with the 15 columns of the columns benchmark (5 custom) in
-pages of :data:`domain.export.PAGE_ROWS`. A thread samples the process's resident memory
+pages of :data:`domain.integration.export.PAGE_ROWS`. A thread samples the process's resident memory
 every 50 ms (VmRSS, and apart its anonymous and file-backed parts); the figures are the RSS
 before the export, when a tenth and half of its time had passed, and the peak. A second run of
 each format traces Python's allocations (tracemalloc) and gives the peak of the Python heap.
@@ -57,11 +57,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.columns_page import COLUMNS, seed
 from core.db import close_db, conn, init_db, is_postgres
-from domain import export
-from domain.account import create_company, create_team, create_user
-from domain.custom_field import OptionData, create_custom_field
-from domain.export import ExportFormat
-from domain.lead_query import LeadQuery
+from domain.accounts.account import create_company, create_team, create_user
+from domain.columns.custom_field import OptionData, create_custom_field
+from domain.integration import export
+from domain.integration.export import ExportFormat
+from domain.leads.query import LeadQuery
 from domain.viewer import viewer_for_user
 from jobs.export_leads import start_export
 from jobs.worker import Worker

@@ -9,7 +9,7 @@ database returns is the response body.
 
 It returns the same data as the app's ``/graphql`` for bench/workloads.py's ``INBOX`` with
 ``{"first": n, "columns": <the five columns>}`` for the viewer of the token, cursors included
-(the format of core/pagination.py), and tests/test_bench_floor.py proves the two responses
+(the format of core/pagination.py), and tests/commands/test_bench_floor.py proves the two responses
 equal once parsed. Where it does less than the app, on purpose (the app must handle what the
 floor can assume of the seeded data):
 
@@ -35,6 +35,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -325,8 +326,6 @@ def create_floor_app(database_url: str) -> Starlette:
 
 
 def main() -> None:
-    import uvicorn
-
     parser = argparse.ArgumentParser(description="Serve the floor of the inbox page.")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--host", default="127.0.0.1")

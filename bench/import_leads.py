@@ -9,7 +9,7 @@ organization, city, value, currency, a label, a number custom field), of which a
 (an invalid email, a number field holding text, or no title and no contact) and about 20% name
 an organization that already exists in the database or repeats within the file. The company is
 seeded with 2,000 organizations and a custom field first. Then it times
-:func:`domain.lead_import.start_import` (reading the file once to plan its batches and creating
+:func:`domain.integration.lead_import.start_import` (reading the file once to plan its batches and creating
 the job) and a :class:`jobs.worker.Worker` running the job to the end, and checks that every
 row is accounted for (leads created + rows failed = rows).
 
@@ -27,7 +27,7 @@ time of the importing process (where SQLite also works) is the steadier figure. 
 
 Both ended with 95,141 leads and 95,141 persons created, 77,833 organizations created and
 17,308 linked (to the 2,000 existing ones or to one an earlier row created), and 4,859 rows in
-the report. A batch costs 15 statements whatever its size (tests/test_import.py pins it). On
+the report. A batch costs 15 statements whatever its size (tests/integration/test_import.py pins it). On
 PostgreSQL the import mostly waits for the server: about 540,000 rows inserted with their
 indexes and foreign-key checks. An earlier run of the same code before rows were inserted
 without tortoise instances took 77.5 s on SQLite and 194.8 s on PostgreSQL at a load average
@@ -50,11 +50,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.db import close_db, init_db
-from domain.account import create_company, create_user
-from domain.custom_field import create_custom_field
-from domain.duplicate import Resolution, match_key
-from domain.import_file import FileFormat
-from domain.lead_import import MappingEntry, start_import
+from domain.accounts.account import create_company, create_user
+from domain.columns.custom_field import create_custom_field
+from domain.contacts.duplicate import Resolution, match_key
+from domain.integration.import_file import FileFormat
+from domain.integration.lead_import import MappingEntry, start_import
 from domain.viewer import viewer_for_user
 from jobs.worker import Worker
 from models import CustomFieldEntity, CustomFieldType, Job, JobReportEntry, Lead, Organization, Role

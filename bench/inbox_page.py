@@ -33,8 +33,8 @@ from app import create_app
 from cli.demo import fill_demo
 from core.config import Settings
 from core.db import close_db, init_db, is_postgres
-from domain.account import create_token, revoke_token
-from models import Company, Role, User
+from domain.accounts.account import create_token, revoke_token
+from models import Company, Lead, Role, User
 
 PAGE = """
 query Inbox($after: String) {
@@ -152,7 +152,7 @@ async def run(database_url: str, requests: int, warmup: int, leads: int) -> None
                 tokens.append(token)
                 results += await measure(client, name, token, requests, warmup)
         backend = "postgresql" if is_postgres() else "sqlite"
-        total = await company.leads.all().count()
+        total = await Lead.filter(company_id=company.id).count()
         print(f"\n{backend}, {total} leads, {requests} requests after {warmup} warm-up, 50 rows a page\n")
         print(f"{'user':<8} {'page':<6} {'rows':>4} {'statements':>10} {'median ms':>10} {'p90 ms':>8}")
         for r in results:

@@ -44,17 +44,19 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.db import close_db, conn, init_db, is_postgres
-from domain.account import create_company, create_user
-from domain.board import board_columns, column_page, first_pages
+from domain.accounts.account import create_company, create_user
+from domain.contacts.board import board_columns, column_page, first_pages
+from domain.contacts.organization import update_organization
+from domain.contacts.selection import SelectionData, count_members, create_selection, find_members
+from domain.contacts.selection_criteria import Condition, SelectionField, SelectionOperator
 from domain.fold import fill_keys
-from domain.organization import update_organization
-from domain.selection import SelectionData, count_members, create_selection, find_members
-from domain.selection_criteria import Condition, SelectionField, SelectionOperator
 from domain.viewer import viewer_for_user
 from models import Category, CategoryGroup, LeadStatus, Organization, Person, Role, SelectionEntity, SelectionKind
 
@@ -70,7 +72,7 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
                 name=f"Organization {i:06}",
                 name_key=f"organization {i:06}",
                 owner_id=owner_id,
-                category_id=categories[plan[i % 5]] if plan[i % 5] else None,
+                category_id=categories[kind] if (kind := plan[i % 5]) else None,
             )
         )
         for i in range((persons + 24) // 25)
@@ -100,7 +102,10 @@ async def seed(company_id: int, owner_id: int, persons: int) -> None:
         await Person.bulk_create(batch)
 
 
-async def timed(label: str, work: object) -> object:
+T = TypeVar("T")
+
+
+async def timed(label: str, work: Awaitable[T]) -> T:
     start = time.perf_counter()
     result = await work
     print(f"{label:<58} {1000 * (time.perf_counter() - start):9.1f} ms")

@@ -38,10 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app
 from core.config import Settings
 from core.db import close_db, init_db
-from domain.account import create_company, create_token, create_user
-from domain.custom_field import create_custom_field
-from domain.lead import LeadData, create_lead
-from domain.person import PersonData, create_person
+from core.ids import to_global_id
+from domain.accounts.account import create_company, create_token, create_user
+from domain.columns.custom_field import create_custom_field
+from domain.contacts.person import PersonData, create_person
+from domain.leads.lead import LeadData, create_lead
 from domain.viewer import viewer_for_user
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadSource, Role
 
@@ -99,8 +100,6 @@ async def run(database_url: str, rounds: int) -> dict[str, int]:
 
 
 async def _gid(lead: Lead) -> str:
-    from core.ids import to_global_id
-
     return to_global_id("Lead", lead.id)
 
 

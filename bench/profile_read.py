@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.read_engine import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
+from bench.suite import server_app  # noqa: E402
 
 # Parts of a request, by the function that does each (cumulative time; parts may nest).
 PARTS = {
@@ -114,9 +115,6 @@ async def main() -> None:
             "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12),
         }
     )
-    from starlette.routing import _DefaultLifespan  # noqa: F401
-
-    from bench.suite import server_app
 
     app = server_app()
     m = Manifest.load(manifest_path(args.database_url))
@@ -147,7 +145,8 @@ async def main() -> None:
                 for label, (file, name) in PARTS.items():
                     spent = sum(
                         cumulative
-                        for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()
+                        # The raw table: typeshed does not declare Stats.stats, which pstats fills and reads.
+                        for (path, _, function), (_, _, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
                         if path.endswith(file) and function == name
                     )
                     print(f"  {label:<40} {spent / args.requests * 1000:7.2f}")

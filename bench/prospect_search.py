@@ -4,8 +4,8 @@
     python bench/prospect_search.py --persons 200000          # smaller
     python bench/prospect_search.py --database-url postgresql://postgres@127.0.0.1/bench
 
-The database is filled by the generator (domain.prospect_generator, seed 1: the same profiles
-on both backends), then each search runs through :func:`domain.prospect_query.search_prospects`,
+The database is filled by the generator (domain.prospector.generator, seed 1: the same profiles
+on both backends), then each search runs through :func:`domain.prospector.query.search_prospects`,
 the code behind the ``prospects`` query: the page's statement and the "already bought"
 statement, 50 rows a page. Two warm-up runs, then ``--runs`` timed runs; the median and the
 slowest are reported, and the capped ``totalCount`` separately (it is computed only when a
@@ -51,9 +51,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.db import close_db, fetch, init_db, is_postgres
-from domain.account import create_company
-from domain.prospect_generator import generate_prospects
-from domain.prospect_query import ProspectFilter, count_prospects, search_prospects
+from domain.accounts.account import create_company
+from domain.prospector.generator import generate_prospects
+from domain.prospector.query import ProspectFilter, count_prospects, search_prospects
 from models import Department, EmployeeRange, ProspectKind, ProspectPerson, RevenueRange, Seniority
 
 PAGE = 50

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import statistics
 import sys
 import tempfile
@@ -37,7 +38,7 @@ from core.db import close_db, init_db
 from core.rate_limit import Buckets, DatabaseBuckets, Plan, RedisBuckets
 from schema import schema
 from schema.cost import requested_cost
-from tests.test_query_cost import README_FIRST_QUERY
+from tests.api.test_query_cost import README_FIRST_QUERY
 
 PLAN = Plan(1_000_000_000, 1)
 
@@ -95,7 +96,7 @@ async def main() -> None:
     for label, text in (("README first query", README_FIRST_QUERY), ("inbox page", PAGE)):
         document = parse(text)
         cost = requested_cost(graphql_schema, document, None, {}, 50)
-        samples = sync_samples(lambda d=document: requested_cost(graphql_schema, d, None, {}, 50), count)
+        samples = sync_samples(functools.partial(requested_cost, graphql_schema, document, None, {}, 50), count)
         print(f"cost of the {label} ({cost} points)  {timed(samples)}")
 
     throttle = AuthThrottle(limit=20, window=60)

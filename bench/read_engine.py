@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,8 +328,6 @@ class DatabaseCpu:
         self.conn: Any = None
 
     async def read(self) -> dict[int, float]:
-        import asyncpg
-
         if self.conn is None:
             self.conn = await asyncpg.connect(self.url)
         rows = await self.conn.fetch(

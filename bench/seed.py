@@ -12,7 +12,7 @@ labels (0-3 a lead), notes (about one a lead) and activities (about 1.5 a lead, 
 some planned), and one deal for ten leads (``--deals``) in the stages of the default pipeline,
 most open, some won, lost or deleted, each with an owner and a person (with the person's
 organization) or an organization alone; a second, small company beside it; the Prospector add-on on, and
-``--prospects`` person profiles from :mod:`domain.prospect_generator`.
+``--prospects`` person profiles from :mod:`domain.prospector.generator`.
 
 How it stays fast and still right:
 
@@ -24,15 +24,15 @@ How it stays fast and still right:
   ``executemany`` through plain ``sqlite3`` (synchronous=OFF while loading) or asyncpg's
   ``copy_records_to_table``; the secondary indexes of those tables are dropped for the load
   and made again after it. Every derived column is filled by the domain's own rule:
-  ``name_key``/``title_key`` by :func:`domain.duplicate.match_key`, a person's
-  ``first_name``/``last_name`` by :func:`domain.person.split_name`, ``email_search`` and
-  ``phone_search`` as :func:`domain.person.clean` makes them, one primary entry per contact
-  list, custom values in the stored forms of :mod:`domain.custom_value`, and a lead's
+  ``name_key``/``title_key`` by :func:`domain.contacts.duplicate.match_key`, a person's
+  ``first_name``/``last_name`` by :func:`domain.contacts.person.split_name`, ``email_search`` and
+  ``phone_search`` as :func:`domain.contacts.person.clean` makes them, one primary entry per contact
+  list, custom values in the stored forms of :mod:`domain.columns.custom_value`, and a lead's
   ``next_activity_id``/``next_activity_date`` by the ordering of
-  :func:`domain.activity.refresh_next_activity`; the other folded keys (addresses, job
+  :func:`domain.activity.activity.refresh_next_activity`; the other folded keys (addresses, job
   titles, text custom values) by :func:`keyed_rows` from :data:`domain.fold.KEYS`; a deal's ``title_key`` by
   :func:`domain.fold.fold_key`, its ``won_at``/``lost_at``/``lost_reason`` as
-  :func:`domain.deal._status_changes` sets them for its status. tests/test_bench_seed.py reads a seeded
+  :func:`domain.deals.deal._status_changes` sets them for its status. tests/commands/test_bench_seed.py reads a seeded
   database back through the GraphQL API to prove it.
 - Values are written in each backend's stored form, as tortoise writes them (on SQLite:
   timestamps as ISO text in UTC, UUIDs as text, money as text with two decimals).
@@ -84,16 +84,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.db import close_db, fetch, init_db, is_postgres_url  # noqa: E402
-from domain.account import create_company, create_team, create_token, create_user  # noqa: E402
-from domain.activity import _pending_order  # noqa: E402
-from domain.credit import ensure_account  # noqa: E402
-from domain.custom_field import OptionData, create_custom_field  # noqa: E402
-from domain.custom_value import json_number  # noqa: E402
-from domain.duplicate import match_key  # noqa: E402
+from domain.accounts.account import create_company, create_team, create_token, create_user  # noqa: E402
+from domain.activity.activity import _pending_order  # noqa: E402
+from domain.columns.custom_field import OptionData, create_custom_field  # noqa: E402
+from domain.columns.custom_value import json_number  # noqa: E402
+from domain.contacts.duplicate import match_key  # noqa: E402
+from domain.contacts.person import digits, split_name  # noqa: E402
 from domain.fold import CUSTOM_KEY_TABLES, KEYS, column_key, custom_keys, fold_key  # noqa: E402
-from domain.label import create_label  # noqa: E402
-from domain.person import digits, split_name  # noqa: E402
-from domain.prospect_generator import generate_prospects  # noqa: E402
+from domain.leads.label import create_label  # noqa: E402
+from domain.prospector.credit import ensure_account  # noqa: E402
+from domain.prospector.generator import generate_prospects  # noqa: E402
 from domain.viewer import viewer_for_user  # noqa: E402
 from models import (  # noqa: E402
     AddOnState,
@@ -511,7 +511,7 @@ async def make_company(name: str, users: int, teams: int, *, full: bool) -> tupl
 
 @functools.lru_cache(maxsize=65536)
 def cached_key(text: str) -> str:
-    """:func:`domain.duplicate.match_key`, remembered: names come from small vocabularies."""
+    """:func:`domain.contacts.duplicate.match_key`, remembered: names come from small vocabularies."""
     return match_key(text)
 
 
@@ -625,10 +625,12 @@ class Generator:
         name = f"{first} {last}"
         org_id = self.first_organization + rng.randrange(self.organizations) if rng.random() < 0.75 else None
         handle = cached_key(f"{first}.{last}").replace(" ", "")
-        emails = [{"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}]
+        emails: list[dict[str, Any]] = [
+            {"value": f"{handle}{person_id}@mail{person_id % 97}.example", "label": "work", "primary": True}
+        ]
         if rng.random() < 0.3:
             emails.append({"value": f"{handle}.{person_id}@home.example", "label": "home", "primary": False})
-        phones = []
+        phones: list[dict[str, Any]] = []
         if rng.random() < 0.8:
             phones.append(
                 {
@@ -669,9 +671,10 @@ class Generator:
         return person_id, org_id
 
     def _custom(self, rng: random.Random | None = None) -> dict[str, Any]:
-        rng, out = rng or self.rng, {}
+        rng = rng or self.rng
+        out: dict[str, Any] = {}
         if rng.random() < 0.8:
-            # As domain.custom_value stores a number: whole ones as JSON integers.
+            # As domain.columns.custom_value stores a number: whole ones as JSON integers.
             number = Decimal(rng.randrange(1, 500)) if rng.random() < 0.7 else Decimal(rng.randrange(100, 50000)) / 100
             out["deal_size"] = json_number(number)
         if rng.random() < 0.7:
@@ -803,7 +806,7 @@ class Generator:
         """The company's deals, after its leads (they take its persons and organizations).
 
         Most are open, spread over the default pipeline's stages; some won or lost (with the
-        stamps and reason :func:`domain.deal._status_changes` sets); a few deleted. A deal has
+        stamps and reason :func:`domain.deals.deal._status_changes` sets); a few deleted. A deal has
         a person (and then that person's organization) or an organization alone, an owner, and
         a value and custom values most of the time.
         """
@@ -898,10 +901,10 @@ SQLITE_CONVERTERS: dict[str, Any] = {
 
 def _converter(table: str, columns: Sequence[str], converters: dict[str, Any]) -> Any:
     """A function turning one row into its stored form, touching only the columns that need it."""
-    plan = [
+    chosen = [
         (i, _text if (table == "lead" and name == "id") else converters.get(name)) for i, name in enumerate(columns)
     ]
-    plan = [(i, f) for i, f in plan if f is not None]
+    plan = [(i, f) for i, f in chosen if f is not None]
 
     def convert(row: tuple[Any, ...]) -> list[Any]:
         out = list(row)
@@ -1045,7 +1048,7 @@ def keyed_rows(
         return tuple(columns), rows
     out = []
     for row in rows:
-        extra = [_cached_column_key(row[i], nullable) for i, _, nullable in missing]
+        extra: list[Any] = [_cached_column_key(row[i], nullable) for i, _, nullable in missing]
         if custom is not None:
             extra.append(custom_keys(row[custom]))
         out.append((*row, *extra))

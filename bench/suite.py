@@ -61,9 +61,11 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import create_app  # noqa: E402
 from bench.seed import DEFAULT_PG, Manifest, database_for, fresh_seed, manifest_path  # noqa: E402
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH  # noqa: E402
-from core.db import is_postgres_url  # noqa: E402
+from core.config import Settings, settings_from_env  # noqa: E402
+from core.db import close_db, init_db, is_postgres_url  # noqa: E402
 from core.ids import to_global_id  # noqa: E402
 
 PYTHON = sys.executable
@@ -86,8 +88,6 @@ WORKLOAD_NAMES = {
 def server_app() -> Any:
     """The app as the suite serves it (``uvicorn --factory bench.suite:server_app``): the real
     ``create_app`` on ``DATABASE_URL``, without the job worker, which the workloads never need."""
-    from app import create_app
-    from core.config import settings_from_env
 
     return create_app(settings_from_env(), run_worker=False)
 
@@ -175,7 +175,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             chunked = True
     if not chunked:
         return status, await reader.readexactly(length)
-    parts = []
+    parts: list[bytes] = []
     while True:
         size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
         if size == 0:
@@ -329,9 +329,6 @@ def _rows(data: dict[str, Any]) -> int:
 async def probe(database_url: str, workloads: dict[str, Workload]) -> tuple[dict[str, Probe], list[str]]:
     """Each workload's first request once through the ASGI app in this process, with the
     statement counter on; also the cursors of the inbox's pages 2 to 40 for Q3."""
-    from app import create_app
-    from core.config import Settings
-    from core.db import close_db, init_db
 
     await init_db(database_url)
     app = create_app(Settings(database_url=database_url), manage_db=False)

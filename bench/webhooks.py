@@ -38,13 +38,13 @@ import orjson
 
 from core.db import close_db, init_db
 from domain import webhook_outbox
-from domain.account import create_company, create_user
-from domain.lead import update_lead
+from domain.accounts.account import create_company, create_user
+from domain.integration.webhook import create_webhook
+from domain.leads.lead import update_lead
 from domain.viewer import viewer_for_user
-from domain.webhook import create_webhook
 from models import Role
 from tests.factories import make_lead, make_person
-from tests.webhook_receiver import Receiver
+from tests.factories.webhook_receiver import Receiver
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = 50

@@ -123,12 +123,3 @@ PROSPECT_SEARCH = """query ProspectSearch($filter: ProspectFilterInput, $first: 
   }
 }
 """
-
-WORKLOADS = {
-    "Q1": INBOX,
-    "Q2": INBOX,
-    "Q3": INBOX,
-    "Q4": INBOX_COUNT,
-    "Q5": LEAD_DETAIL,
-    "Q6": PROSPECT_SEARCH,
-}

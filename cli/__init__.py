@@ -17,15 +17,20 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import uvicorn
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 from cli import lead_import, prospects, rate_limit
 from cli.args import Parser, port_number, whole_number
+from cli.demo import fill_demo
 from cli.progress import MigrationBar, bar
 from core.config import SettingsError, settings_from_env
 from core.db import close_db, init_db, tortoise_config
 from core.errors import DomainError
+from core.logs import configure_logging, logging_config
+from domain.accounts.account import create_company, create_team, create_token, create_user, revoke_token
 from models import Company, Role, User
 
 DEMO_QUERY = "{ leads(first: 5) { edges { node { title person { name } organization { name } } } } }"
@@ -115,9 +120,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 async def _create_company(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.account import create_company
-
     # `import --company NAME` and the operator find companies by name: keep names apart here.
     same = await Company.filter(name=args.name.strip()).first()
     if same is not None:
@@ -127,9 +129,6 @@ async def _create_company(args: argparse.Namespace) -> None:
 
 
 async def _create_user(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.account import create_user
-
     if not await Company.exists(id=args.company):
         raise UsageError(f"no company with id {args.company}")
     user = await create_user(
@@ -145,27 +144,18 @@ async def _create_user(args: argparse.Namespace) -> None:
 
 
 async def _create_token(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.account import create_token
-
     if not await User.exists(id=args.user_id):
         raise UsageError(f"no user with id {args.user_id}")
     print(await create_token(args.user_id, args.name, app=args.app))
 
 
 async def _revoke_token(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.account import revoke_token
-
     if not await revoke_token(args.token):
         raise UsageError("no active token matches")
     print("revoked")
 
 
 async def _create_team(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.account import create_team
-
     if not await Company.exists(id=args.company):
         raise UsageError(f"no company with id {args.company}")
     members = set(await User.filter(company_id=args.company, id__in=args.member).values_list("id", flat=True))
@@ -213,9 +203,6 @@ async def run_command(args: argparse.Namespace) -> int:
 
 async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
     """Fill an empty database with the demo company, then print a new token for its admin."""
-    # Imported when this command runs: not every start of the CLI needs it.
-    from cli.demo import fill_demo
-    from domain.account import create_token
 
     if not await Company.exists():
         print(f"Creating the demo company with {leads:,} leads...", file=sys.stderr, flush=True)
@@ -251,7 +238,8 @@ async def demo_step(host: str, port: int, *, leads: int = 3000) -> None:
 
 
 def export_schema(output: str, *, check: bool) -> int:
-    # Imported when this command runs: not every start of the CLI needs it.
+    # Imported here: importing schema builds the whole GraphQL schema (about a second and 600
+    # modules), which no other command needs.
     import schema
 
     text = schema.schema.as_str() + "\n"
@@ -273,17 +261,12 @@ def export_schema(output: str, *, check: bool) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    # Imported when this command runs: not every start of the CLI needs it.
-    import uvicorn
-
     # Migrate (and fill the demo) once, before any worker starts: several workers would
     # otherwise race to create the database and apply the same migrations.
     step = (lambda: demo_step(args.host, args.port)) if args.demo else _nothing
     status = _port_free(args.host, args.port) or asyncio.run(_with_database(step))
     if status:
         return status
-    # Imported when this command runs: not every start of the CLI needs it.
-    from core.logs import logging_config
 
     # Our logging config in every worker process; the request line (core/request_log.py)
     # replaces uvicorn's access line.
@@ -349,9 +332,6 @@ async def _with_database(step: Callable[[], Awaitable[object]]) -> int:
 
 
 def _safe_url(url: str) -> str:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
@@ -373,8 +353,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(exc))
     if args.command == "export-schema":
         return export_schema(args.output, check=args.check)
-    # Imported when this command runs: not every start of the CLI needs it.
-    from core.logs import configure_logging
 
     configure_logging(settings)
     if args.command == "serve":

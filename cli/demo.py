@@ -3,8 +3,8 @@
 Rows are made in memory from a seeded :class:`random.Random` and written with ``bulk_create``
 in one transaction: the per-row domain functions would take minutes for a few thousand leads.
 What those functions keep consistent is kept here too: persons' search columns
-(:func:`domain.person.clean`), each lead's next activity
-(:func:`domain.activity.refresh_next_activity`), mentions, and the change log.
+(:func:`domain.contacts.person.clean`), each lead's next activity
+(:func:`domain.activity.activity.refresh_next_activity`), mentions, and the change log.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from cli import demo_data as words
 from cli.demo_draws import OrganizationNames
 from core.db import conn, render, reserve_ids
 from domain import changelog
-from domain.account import create_company, create_team, create_user
+from domain.accounts.account import create_company, create_team, create_user
+from domain.contacts.person import digits
 from domain.fold import fill_keys, keyed
-from domain.person import digits
 from domain.viewer import Viewer, viewer_for_user
 from models import (
     Activity,
@@ -199,7 +199,7 @@ class _Generator:
                 last_name=last,
                 emails=emails,
                 phones=phones,
-                # The same derivation as domain.person.clean, which the search filters rely on.
+                # The same derivation as domain.contacts.person.clean, which the search filters rely on.
                 email_search=" ".join(e["value"].lower() for e in emails),
                 phone_search=" ".join(digits(p["value"]) for p in phones),
                 job_title=rng.choice(words.JOB_TITLES) if rng.random() < 0.8 else None,
@@ -393,7 +393,7 @@ class _Generator:
 
 
 def next_activity(pending: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The earliest activity not done, in the order of domain.activity.refresh_next_activity."""
+    """The earliest activity not done, in the order of domain.activity.activity.refresh_next_activity."""
     if not pending:
         return None
     return min(pending, key=lambda a: (a["due_date"], a["due_time"] is not None, a["due_time"] or dt.time(), a["id"]))
@@ -470,7 +470,7 @@ async def _fill_chunk(
     notifications = [
         _mention_notification(rng, now, note, viewers[user_id], lead, users)
         for note, user_id, lead in plan.mentions_of
-        # As domain.note does: only users who may see the lead hear of it.
+        # As domain.activity.note does: only users who may see the lead hear of it.
         if viewers[user_id].can_see(lead.visibility, lead.owner_user_id, lead.owner_team_id)
     ]
     for lead in plan.leads:
@@ -494,7 +494,7 @@ async def _fill_chunk(
 def _mention_notification(
     rng: random.Random, now: dt.datetime, note: dict[str, Any], viewer: Viewer, lead: Lead, users: list[User]
 ) -> Notification:
-    """What domain.note tells a mentioned user; those older than two weeks have been read."""
+    """What domain.activity.note tells a mentioned user; those older than two weeks have been read."""
     author = next(u for u in users if u.id == note["author_id"])
     at: dt.datetime = note["created_at"]
     read = now - at > dt.timedelta(days=14)

@@ -16,11 +16,13 @@ from typing import IO
 from cli.progress import job_progress
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
-from domain.duplicate import Resolution
-from domain.import_file import FileFormat, detect_format, save_upload
-from domain.import_limits import ImportLimits
-from domain.lead_import import MappingEntry, start_import
+from domain.contacts.duplicate import Resolution
+from domain.integration.import_file import FileFormat, detect_format, save_upload
+from domain.integration.import_limits import ImportLimits
+from domain.integration.lead_import import MappingEntry, start_import
 from domain.viewer import viewer_for_user
+from jobs import import_leads  # noqa: F401  (registers the kind of job)
+from jobs.runner import claim_this_job, run_job
 from models import Company, JobReportEntry, User
 
 # The report lines printed; the job keeps them all.
@@ -81,10 +83,6 @@ async def _company(ref: str) -> Company:
 
 
 async def run(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from jobs import import_leads  # noqa: F401  (registers the kind of job)
-    from jobs.runner import claim_this_job, run_job
-
     settings = settings_from_env()
     company = await _company(args.company)
     user = await User.get_or_none(company_id=company.id, email=args.user, is_active=True)

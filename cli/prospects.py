@@ -19,6 +19,12 @@ from pathlib import Path
 from cli.args import whole_number
 from cli.progress import lines_read
 from core.errors import ErrorCode, fail
+from domain.accounts.operator import create_operator_token, revoke_operator_token
+from domain.prospector.billing import renew_billing_period, renew_due, set_add_on
+from domain.prospector.erasure import erase_person, find_person
+from domain.prospector.generator import generate_prospects
+from domain.prospector.load import load_prospects
+from domain.prospector.report import open_reports, review_report
 from models import AddOnState, Company, ProspectKind
 
 Handler = Callable[[argparse.Namespace], Awaitable[None]]
@@ -92,9 +98,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
 
 
 async def _load(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.prospect_load import load_prospects
-
     fmt = args.format or ("csv" if str(args.path).lower().endswith(".csv") else "jsonl")
     kind = ProspectKind(args.kind.upper()) if args.kind else None
     if args.path == "-":
@@ -116,9 +119,6 @@ async def _load(args: argparse.Namespace) -> None:
 
 
 async def _generate(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.prospect_generator import generate_prospects
-
     if args.count < 0 or (args.organizations is not None and args.organizations < 1):
         raise fail("N must be at least 0 and --organizations at least 1", ErrorCode.INVALID)
 
@@ -131,9 +131,6 @@ async def _generate(args: argparse.Namespace) -> None:
 
 
 async def _erase(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.prospect_erasure import erase_person, find_person
-
     missing = []
     for ref in args.ids:
         person = await find_person(ref)
@@ -146,9 +143,6 @@ async def _erase(args: argparse.Namespace) -> None:
 
 
 async def _review(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.prospect_report import open_reports, review_report
-
     if args.report is None:
         if args.confirm or args.reject:
             raise fail("name the REPORT_ID to decide", ErrorCode.REQUIRED)
@@ -168,9 +162,6 @@ async def _review(args: argparse.Namespace) -> None:
 
 
 async def _renew(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.billing import renew_billing_period, renew_due
-
     if args.company is not None:
         if not await Company.exists(id=args.company):
             raise fail(f"no company with id {args.company}", ErrorCode.NOT_FOUND)
@@ -186,9 +177,6 @@ async def _renew(args: argparse.Namespace) -> None:
 
 
 async def _add_on(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.billing import set_add_on
-
     if not await Company.exists(id=args.company):
         raise fail(f"no company with id {args.company}", ErrorCode.NOT_FOUND)
     account = await set_add_on(args.company, AddOnState(args.state), trial_days=args.trial_days)
@@ -197,16 +185,10 @@ async def _add_on(args: argparse.Namespace) -> None:
 
 
 async def _create_operator_token(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.operator import create_operator_token
-
     print(await create_operator_token(args.name))
 
 
 async def _revoke_operator_token(args: argparse.Namespace) -> None:
-    # Imported when this command runs: not every start of the CLI needs it.
-    from domain.operator import revoke_operator_token
-
     if not await revoke_operator_token(args.token, dt.datetime.now(dt.UTC)):
         raise fail("no active operator token matches", ErrorCode.NOT_FOUND)
     print("revoked")

@@ -1,10 +1,10 @@
-"""``leadbox set-rate-limit``: a company's API rate-limit plan (domain/rate_plan.py)."""
+"""``leadbox set-rate-limit``: a company's API rate-limit plan (domain/accounts/rate_plan.py)."""
 
 from __future__ import annotations
 
 import argparse
 
-from domain.rate_plan import PLAN_TTL, set_rate_limit
+from domain.accounts.rate_plan import PLAN_TTL, set_rate_limit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -87,7 +87,7 @@ class Settings:
     record_retention_days: int = 30
     # Request bodies other than uploads (core/body_limit.py).
     max_body_bytes: int = 1 << 20
-    # What an import file may hold (domain/import_limits.py).
+    # What an import file may hold (domain/integration/import_limits.py).
     import_max_rows: int = 100_000
     import_max_expanded_bytes: int = 100 << 20
     # The read engine (fastpath/): planned queries answered from their plans.

@@ -27,6 +27,7 @@ from tortoise.backends.base_postgres.client import BasePostgresClient
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 from tortoise.exceptions import OperationalError
 from tortoise.fields.data import CharEnumFieldInstance
+from tortoise.migrations.api import migrate
 
 from core.config import database_url_from_env
 
@@ -169,8 +170,6 @@ async def init_db(
     uvicorn runs the lifespan (which connects) in a task of its own, and request tasks do not
     inherit its context variables, where tortoise keeps its state by default.
     """
-    # Loaded only to migrate: serving and most commands never need it.
-    from tortoise.migrations.api import migrate
 
     config = tortoise_config(database_url)
     try:

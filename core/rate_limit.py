@@ -209,7 +209,9 @@ class RedisBuckets(_Owed):
         super().__init__()
         self._sizes: dict[str, int] = {}
         # redis-py speaks the protocol, pools connections and caches scripts by digest (EVALSHA,
-        # loading them again after a server restart); none of it is worth writing again.
+        # loading them again after a server restart); none of it is worth writing again. Imported
+        # here, only when LEADBOX_REDIS_URL is set: about 100 modules that every server and CLI
+        # start would load for nothing otherwise.
         import redis.asyncio as redis
 
         self.client: Any = redis.from_url(url)

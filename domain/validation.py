@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
 from core.errors import ErrorCode, FieldError
 
 # ISO 4217 codes in current use.
@@ -185,6 +189,14 @@ def text(
     return cleaned, []
 
 
+def decimal_places(value: Decimal) -> int:
+    """How many places after the point a finite Decimal is written with (``Decimal("1.50")``: 2)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN or infinity, which has no places
+        raise ValueError(f"{value} is not a finite number")
+    return max(0, -exponent)
+
+
 def money(
     amount: Decimal | str | None, currency: str | None, field: tuple[str, ...]
 ) -> tuple[Decimal | None, str | None, list[FieldError]]:
@@ -200,7 +212,7 @@ def money(
         errors.append(
             FieldError("amount must be between 0 and 9999999999999999.99.", ErrorCode.INVALID, (*field, "amount"))
         )
-    elif value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite (checked above): the exponent is an int
+    elif decimal_places(value) > 2:
         errors.append(FieldError("amount has more than two decimal places.", ErrorCode.INVALID, (*field, "amount")))
     code = (currency or "").strip().upper()
     if code not in CURRENCIES:
@@ -224,8 +236,6 @@ MAX_PHONE_DIGITS = 17
 
 def email_problem(value: str) -> str | None:
     """Why ``value`` is not an email address, or None when it is one (its domain is not looked up)."""
-    # Loaded on first use: a large library that most requests never need.
-    from email_validator import EmailNotValidError, validate_email
 
     if len(value) > 320:  # longer than any address can be: refused before the library reads it
         return "is longer than an email address can be (254 characters)"
@@ -241,8 +251,6 @@ def email_problem(value: str) -> str | None:
 def phone_problem(value: str) -> str | None:
     """Why ``value`` is not a phone number, or None. ``+<country code> ...`` is checked against that
     country's numbering plan (known code, not too long); a number without one by its digits."""
-    # Loaded on first use: a large library that most requests never need.
-    import phonenumbers
 
     if len(value) > MAX_PHONE_LENGTH:
         return f"is longer than {MAX_PHONE_LENGTH} characters"
@@ -274,8 +282,6 @@ def phone_problem(value: str) -> str | None:
 
 def country_problem(value: str) -> str | None:
     """Why ``value`` names no country, or None: an ISO 3166 code (SE, SWE) or an English name."""
-    # Loaded on first use: a large library that most requests never need.
-    import pycountry
 
     try:
         pycountry.countries.lookup(value)

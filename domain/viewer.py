@@ -8,7 +8,7 @@ from typing import Any
 from core.db import fetch
 from core.security import token_digest
 from models.base import Role, Visibility
-from models.lead import LeadSource
+from models.leads.lead import LeadSource
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Viewer:
     team_ids: frozenset[int] = field(default_factory=frozenset)
     teammate_ids: frozenset[int] = field(default_factory=frozenset)
     # The company's custom field definitions' version when the viewer was read (None: not read);
-    # domain.custom_field.viewer_definitions keys its cache by it.
+    # domain.columns.custom_field.viewer_definitions keys its cache by it.
     custom_fields_version: int | None = None
 
     @property

@@ -43,9 +43,7 @@ from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
 from core.ids import to_global_id
-from domain.activity import activity_status
-
-Fields = list[tuple[str, Any]]
+from domain.activity.activity import activity_status
 
 
 class Unsupported(Exception):
@@ -176,6 +174,8 @@ class Compiler:
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0
+        # How many lists of resolved objects (fastpath.resolved) the writer being compiled is in.
+        self.resolved_lists = 0
 
     def name(self, prefix: str) -> str:
         self.names += 1

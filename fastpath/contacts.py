@@ -1,6 +1,6 @@
 """Plans for the `persons`, `organizations` and `viewer` roots, and records rows refer to.
 
-A contact page is read by the domain's own query (domain.contact_query: the same search,
+A contact page is read by the domain's own query (domain.contacts.query: the same search,
 visibility and keyset cursors as the resolvers); each row becomes the strawberry type's own
 instance (``Person.from_model``, ``Organization.from_model``) and is written by the table
 fastpath.derive derives from that type. What a row refers to (organization, owner, category,
@@ -24,8 +24,8 @@ from core.db import is_postgres
 from core.ids import decode_id
 from core.pagination import page_size
 from core.sql import Sql
-from domain.contact_query import contact_cursor, count_contacts, find_organizations, find_persons
-from domain.contact_query import page_statement as contact_page_statement
+from domain.contacts.query import contact_cursor, count_contacts, find_organizations, find_persons
+from domain.contacts.query import page_statement as contact_page_statement
 from fastpath.compiler import (
     PAGE_INFO,
     Compiler,
@@ -36,16 +36,19 @@ from fastpath.compiler import (
     _object,
     _total,
 )
+from fastpath.derive import derived
 from fastpath.pages import Statement, json_page, sql_connection
 from fastpath.sqljson import Ctx, LeadJson, compile_json
 from fastpath.sqltables import CONTACT_JOINS, organization_row_table, person_row_table
+from models import User as UserModel
 
 
 def derived_table(type_name: str, **extra: Any) -> Callable[[], dict[str, Any]]:
     """The table fastpath.derive derives from the strawberry type, with ``extra`` entries."""
 
     def table() -> dict[str, Any]:
-        from fastpath.derive import derived
+        # Imported here: the built schema exists only once schema/__init__.py, which imports
+        # the read engine, has run.
         from schema import schema
 
         return {**derived(schema, type_name), **extra}
@@ -57,6 +60,7 @@ def from_model(type_name: str) -> Callable[[Any], Any]:
     """The strawberry type's own constructor from its model."""
 
     def convert(model: Any) -> Any:
+        # Imported here: as in derived_table.
         from schema import schema
 
         definition = schema.get_type_by_name(type_name)
@@ -102,7 +106,7 @@ def ref(kind: str, id_attribute: str) -> Callable[..., str]:
     return make
 
 
-# Over schema.person.Person and schema.organization.Organization (their from_model).
+# Over schema.contacts.person.Person and schema.contacts.organization.Organization (their from_model).
 LIST_PERSON = derived_table(
     "Person", organization=ref("organization", "_organization_id"), owner=ref("user", "_owner_id")
 )
@@ -117,7 +121,7 @@ def _viewer_columns(compiler: Compiler, sub: list[SelectionSetNode], _nodes: lis
     return f"[{function}(x, run) for x in run.refs['columns'][0]]"
 
 
-# Over schema.account.User (its from_model: the permission rule) and schema.column.LeadColumn.
+# Over schema.accounts.account.User (its from_model: the permission rule) and schema.columns.column.LeadColumn.
 VIEWER = derived_table("User", leadColumns=_viewer_columns)
 
 
@@ -205,7 +209,7 @@ class ContactsPlan(ConnectionPlan):
     async def _json_page(
         self, viewer: Any, now: Any, first: int, after: str | None, search: str | None, org_id: int | None
     ) -> tuple[list[tuple[str, Any]], bool]:
-        """The page whose contacts' JSON the page statement writes (domain.contact_query's)."""
+        """The page whose contacts' JSON the page statement writes (domain.contacts.query's)."""
         assert self.sites is not None
         _, alias, _ = SQL_TABLES[self.field]
 
@@ -241,9 +245,9 @@ class ViewerPlan:
     columns: bool
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        from models import User as UserModel
-        from schema.account import User
-        from schema.column import LeadColumn
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
+        from schema.accounts.account import User
+        from schema.columns.column import LeadColumn
 
         run = Run(now=context.now)
         if self.columns:

@@ -1,9 +1,9 @@
 """The plan of the `deals` root: the resolver's own query, the Deal type's own fields.
 
 The arguments become the resolver's inputs as strawberry makes them, and
-``resolvers.deal.deal_query`` / ``domain.deal_query.find_deals`` / ``count_deals`` read the page
+``resolvers.deals.deal.deal_query`` / ``domain.deals.query.find_deals`` / ``count_deals`` read the page
 (the same filters, sorts, cursors and visibility). Each deal is written from
-``schema.deal.Deal.from_model``: its plain fields by the table fastpath.derive derives from the
+``schema.deals.deal.Deal.from_model``: its plain fields by the table fastpath.derive derives from the
 type, its person, organization, owner, pipeline and stage through the request loaders
 (fastpath.contacts.REFS). Participants, products, custom fields, notes, activities, emails and
 the change log are not planned.
@@ -21,8 +21,8 @@ from strawberry import Schema
 from core.db import is_postgres
 from core.pagination import page_size
 from core.sql import Sql
-from domain.deal_query import count_deals, deal_cursor, find_deals
-from domain.deal_query import page_statement as deal_page_statement
+from domain.deals.query import count_deals, deal_cursor, find_deals
+from domain.deals.query import page_statement as deal_page_statement
 from fastpath.compiler import Compiler, Page, Run, Unsupported, root_arguments
 from fastpath.contacts import ConnectionPlan, connection_table, derived_table, load_refs, ref, sql_connection_table
 from fastpath.pages import Statement, json_page
@@ -44,8 +44,9 @@ class DealsPlan(ConnectionPlan):
     """A compiled `deals` root field."""
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        from resolvers.deal import deal_query
-        from schema.deal import Deal
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
+        from resolvers.deals.deal import deal_query
+        from schema.deals.deal import Deal
 
         args = root_arguments(schema, self.node, coerced)
         viewer = context.viewer
@@ -67,7 +68,7 @@ class DealsPlan(ConnectionPlan):
     async def _json_page(
         self, viewer: Any, now: Any, query: Any, first: int, after: str | None
     ) -> tuple[list[tuple[str, Any]], bool]:
-        """The page whose deals' JSON the page statement writes (domain.deal_query's)."""
+        """The page whose deals' JSON the page statement writes (domain.deals.query's)."""
         assert self.sites is not None
 
         def statement(extra: Sql | None) -> Awaitable[Statement]:

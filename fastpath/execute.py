@@ -1,11 +1,11 @@
 """Answer a planned `leads` operation for a viewer: the same rules, fewer steps.
 
 The variables (coerced by graphql-core, fastpath.extension) are turned into the resolver's inputs by strawberry
-(the same calls the ordinary execution makes), then resolvers.lead_filter.lead_query builds the
-domain query and domain.lead_query.page_statement writes the page's SQL: filters, sorts, cursors and
+(the same calls the ordinary execution makes), then resolvers.leads.filter.lead_query builds the
+domain query and domain.leads.query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
 or the query names a custom field (or the viewer's saved columns are used), unless this process
-read them under the company's present stamp (domain.custom_field.viewer_definitions), the viewer's saved
+read them under the company's present stamp (domain.columns.custom_field.viewer_definitions), the viewer's saved
 columns when ``columns`` is null, the page, the records the values refer to when a column needs
 any (custom user, person or organization fields, owners of contacts, creator), and the count
 when ``totalCount`` is selected.
@@ -27,11 +27,11 @@ from strawberry import Schema
 from core.db import is_postgres
 from core.pagination import page_size
 from core.sql import Sql, compose
-from domain import column_values
-from domain.column_preference import saved_keys, usable
-from domain.columns import Column, ColumnSource, is_custom, resolve
-from domain.custom_field import viewer_definitions
-from domain.lead_query import count_leads, page_cursor, page_statement
+from domain.columns import values as column_values
+from domain.columns.column import Column, ColumnSource, is_custom, resolve
+from domain.columns.custom_field import viewer_definitions
+from domain.columns.preference import saved_keys, usable
+from domain.leads.query import count_leads, page_cursor, page_statement
 from domain.viewer import Viewer
 from fastpath.compiler import LeadsPlan, Page, Run, root_arguments
 from fastpath.pages import Edges, Statement, json_columns, json_page, read_page
@@ -63,8 +63,8 @@ async def answer(
     gschema = schema._schema
     args = root_arguments(schema, plan.leads_node, coerced)
     # Imported here: the schema package imports this module (its last extension).
-    from resolvers.lead_filter import lead_query
-    from schema.lead import MAX_VALUE_COLUMNS
+    from resolvers.leads.filter import lead_query
+    from schema.leads.lead import MAX_VALUE_COLUMNS
 
     after = args.get("after") or None  # an empty cursor is no cursor
     first = page_size(args.get("first"))

@@ -2,7 +2,7 @@
 
 The source of a Lead writer is a fastpath.records.PageRecords (the page row split into the
 lead, its person, organization, owner, next activity and labels); its `values` are the cells of
-domain.column_values, each written by its value type's table. :func:`compile_leads` makes the
+domain.columns.values, each written by its value type's table. :func:`compile_leads` makes the
 plan fastpath.execute answers.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from graphql import FieldNode, SelectionSetNode
 
-from domain import column_values as cells
+from domain.columns import values as cells
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
 from fastpath.sqljson import LeadJson, compile_lead_json

@@ -1,6 +1,6 @@
 """Plans for `node` and `nodes`: the resolver's own lookup, each type written by its derived table.
 
-An object is found by ``resolvers.node.resolve_node`` (the same types, company scope and
+Objects are found by ``resolvers.node.resolve_nodes`` (the same types, company scope and
 visibility as the ordinary field). The selection is compiled for every type that implements
 Node, with the table fastpath.derive derives from that type; a type whose selection asks what the
 engine does not plan is marked, and a request whose id names an object of such a type is left
@@ -37,18 +37,19 @@ class NodePlan:
         return writer(found, run)
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        from resolvers.node import MAX_NODES, resolve_node
+        # Imported here: schema/__init__.py imports the read engine, which imports this module.
+        from resolvers.node import MAX_NODES, resolve_nodes
 
         query_type = schema._schema.query_type
         assert query_type is not None
         args = get_argument_values(query_type.fields[self.field], self.node, coerced)
         viewer, run = context.viewer, Run(now=context.now)
         if self.field == "node":
-            return self.write(await resolve_node(viewer, args["id"]), run)
+            return self.write((await resolve_nodes(viewer, [args["id"]]))[0], run)
         ids = args["ids"]
         if len(ids) > MAX_NODES:
             raise Declined("too many ids: the ordinary execution says so")
-        return [self.write(await resolve_node(viewer, i), run) for i in ids]
+        return [self.write(found, run) for found in await resolve_nodes(viewer, ids)]
 
 
 def compile_node(compiler: Compiler, node: FieldNode) -> NodePlan:

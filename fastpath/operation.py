@@ -29,6 +29,7 @@ from strawberry import Schema
 from fastpath.compiler import Compiler, LeadsPlan, Unsupported
 from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
+from fastpath.execute import answer
 from fastpath.leads import compile_leads
 from fastpath.nodes import compile_node
 from fastpath.resolved import ROOT_FIELDS, compile_resolved, or_resolved
@@ -39,8 +40,6 @@ class LeadsRoot:
     plan: LeadsPlan
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        from fastpath.execute import answer
-
         return await answer(schema, self.plan, context.viewer, coerced, context.now)
 
 

@@ -1,10 +1,10 @@
 """The page's rows as plain records: one SELECT for the page, one for what its values refer to.
 
-The page statement is the inbox's own keyset query (domain.lead_query.page_statement) with more
+The page statement is the inbox's own keyset query (domain.leads.query.page_statement) with more
 columns: the linked person and organization, the owning user or team, the next activity, and the
 lead's labels aggregated into JSON (``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL).
 Its rows are read as the driver returns them (:func:`fetch_rows`: no dict per row) and wrapped in
-records with the models' attribute names (:func:`row_record`), which domain.column_values reads
+records with the models' attribute names (:func:`row_record`), which domain.columns.values reads
 as it reads models. A value is converted when it is first read, exactly as tortoise converts it
 when it makes a model (the same field converters, so a date, a decimal or a time reads the same
 on both paths); the columns nobody reads are never converted.
@@ -24,15 +24,16 @@ from tortoise.models import Model
 
 from core.db import conn, dialect, fetch, is_postgres, note_statement, render
 from core.sql import Sql, raw
-from domain.column_sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
+from domain.columns.sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.fold import fold_key
-from domain.lead_query import JOIN_NEXT_ACTIVITY
+from domain.leads.query import JOIN_NEXT_ACTIVITY
 from domain.viewer import Viewer
+from fastpath.sqljson import register_functions
 from models import Activity, Lead, Note, Organization, Person, Team, User
 
 Converter = Callable[[Any], Any] | None
 
-# What the compiled path shows of each record (and what domain.column_values reads).
+# What the compiled path shows of each record (and what domain.columns.values reads).
 PERSON_COLUMNS = (
     "id",
     "company_id",
@@ -147,7 +148,7 @@ def _typed(kind: Any) -> Callable[[Any], Any]:
 
 
 class Record:
-    """A row with the model's attribute names (domain.column_values reads it as it reads a model)."""
+    """A row with the model's attribute names (domain.columns.values reads it as it reads a model)."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
@@ -235,8 +236,6 @@ async def fetch_rows(sql: str, params: Sequence[Any]) -> tuple[list[str], list[S
         if is_postgres():
             rows = await connection.fetch(text, *params)
         else:
-            from fastpath.sqljson import register_functions
-
             await register_functions(connection)
             rows = await connection.execute_fetchall(text.replace("\x00", "'||CHAR(0)||'"), list(params))
     return (list(rows[0].keys()) if rows else []), list(rows)
@@ -368,10 +367,6 @@ async def referenced(
 
 def lead_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # A lead's notes and activities, in the order of the loaders (notes_by_lead_id, activities_by_lead_id).

@@ -37,7 +37,16 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from graphql import FieldNode, GraphQLField, SelectionSetNode, VariableValues, get_argument_values
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    SelectionSetNode,
+    VariableValues,
+    get_argument_values,
+)
 from strawberry import Schema
 from strawberry.scalars import JSON
 from strawberry.types.arguments import convert_arguments
@@ -110,6 +119,7 @@ class _Info:
     @property
     def selected_fields(self) -> list[Any]:
         source = SimpleNamespace(fragments=self._call.fragments, variable_values=self._run.coerced)
+        # A stand-in for the resolve info, with the two attributes convert_selections reads.
         return convert_selections(source, [self._call.node])  # type: ignore[arg-type]
 
 
@@ -181,17 +191,19 @@ def resolved(run: ResolvedRun, call: Call, source: Any) -> Any:
     if found is _MISSING:
         run.pending[key] = source
         return call.empty
-    return found[1]  # type: ignore[index]
+    return found[1]  # type: ignore[index]  # not _MISSING here: the (call, result) pair stored for the key
 
 
 def _schema() -> Schema:
+    # Imported here: the built schema exists only once schema/__init__.py, which imports the
+    # read engine, has run.
     from schema import schema
 
     return schema
 
 
 def _in_list(compiler: Compiler) -> int:
-    return getattr(compiler, "resolved_lists", 0)
+    return compiler.resolved_lists
 
 
 def _nested(kind: Any) -> Any:
@@ -227,11 +239,11 @@ def _nested(kind: Any) -> Any:
 
             def objects(source: str) -> Callable[..., str]:
                 def make(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> str:
-                    compiler.resolved_lists = _in_list(compiler) + 1  # type: ignore[attr-defined]
+                    compiler.resolved_lists += 1
                     try:
                         function = found_write(compiler, sub)
                     finally:
-                        compiler.resolved_lists -= 1  # type: ignore[attr-defined]
+                        compiler.resolved_lists -= 1
                     if nullable:
                         return f"[None if x is None else {function}(x, run) for x in {source}]"
                     return f"[{function}(x, run) for x in {source}]"
@@ -283,8 +295,9 @@ def _writer_of(kind: Any) -> Callable[[Compiler, list[SelectionSetNode]], str] |
 
     def polymorphic(compiler: Compiler, sub: list[SelectionSetNode]) -> str:
         gtype = compiler.schema.get_type(abstract)
+        assert isinstance(gtype, GraphQLInterfaceType | GraphQLUnionType)
         writers: dict[str, Any] = {}
-        for member in compiler.schema.get_possible_types(gtype):  # type: ignore[arg-type]
+        for member in compiler.schema.get_possible_types(gtype):
             try:
                 name = compiler.writer(member.name, sub, lambda m=member.name: table(m))
             except Unsupported:
@@ -322,7 +335,8 @@ def _resolver_entry(type_name: str, graphql_name: str, strawberry_field: Any) ->
         if len(nodes) != 1:
             raise Unsupported(f"{type_name}.{graphql_name} asked more than once under one key")
         owner = compiler.schema.get_type(type_name)
-        definition = owner.fields[graphql_name]  # type: ignore[union-attr]
+        assert isinstance(owner, GraphQLObjectType)
+        definition = owner.fields[graphql_name]
         call = compiler.add(
             Call(strawberry_field, definition, nodes[0], [] if is_list else None, compiler.fragments), "c"
         )

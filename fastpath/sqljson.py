@@ -3,13 +3,13 @@
 For the `leads` root, :func:`compile_lead_json` turns the Lead selection (wherever the connection
 asks for it: ``edges.node``, ``nodes``) into SQL expressions that build each lead's JSON object in
 the page statement itself: ``json_build_object``/``json_agg`` on PostgreSQL, ``json_object``/
-``json_group_array`` on SQLite. The page statement stays domain.lead_query.page_statement (company
+``json_group_array`` on SQLite. The page statement stays domain.leads.query.page_statement (company
 scope, visibility, filters, sort, cursor and limit are its own); only its select list is made
 here. The text the database returns is spliced into the response as it is (core.json_text),
 never parsed.
 
 What SQL does not write is a *hole* the Python writers fill: a lead's ``values`` (the cells of
-domain.column_values, with their display rules) are written by the compiled Python writer of
+domain.columns.values, with their display rules) are written by the compiled Python writer of
 fastpath/leads.py and spliced between the object's SQL parts. The tables (field name -> SQL over a row's
 alias, with the joins each page adds) are in fastpath/sqltables.py. A field with no SQL form
 there (notes, activities, a person's contact lists) raises :class:`fastpath.compiler.Unsupported`, and
@@ -21,7 +21,7 @@ The serialisation is strawberry's, written in SQL: a date as ISO text, a moment 
 an enum by its name, a global id as core.ids writes it (base64url without padding: PostgreSQL's
 ``encode(..., 'base64')``; on SQLite a function registered on the connection,
 :func:`register_functions`, calling core.ids itself), booleans as JSON booleans. The rules that
-decide values are the domain's: an activity's status is domain.activity.activity_status_sql
+decide values are the domain's: an activity's status is domain.activity.activity.activity_status_sql
 (held to the Python rule by tests), a contact's visibility is domain.viewer.visibility_sql
 (:func:`visible`), the labels' order is the labels loader's (folded name, then id).
 """
@@ -280,7 +280,7 @@ class JsonCompiler:
 
 
 def nested(make: Callable[[JsonCompiler, list[SelectionSetNode], list[FieldNode]], Expr]) -> Any:
-    make.takes_selection = True  # type: ignore[attr-defined]
+    make.takes_selection = True  # type: ignore[attr-defined]  # a mark on the function, read with getattr above
     return make
 
 
@@ -322,7 +322,7 @@ class LeadJson:
         parts = self.parts
         counted = first_column + self.width - 1
         if len(parts) == 1 and not isinstance(parts[0], Hole):
-            return lambda row, run: JsonText(row.texts[first_column], row.texts[counted])
+            return lambda row, run: JsonText(row.texts[first_column], int(row.texts[counted]))
         plan: list[tuple[int, str, Callable[[Any, Run], Any] | None]] = []
         at = first_column
         for part in parts:
@@ -335,7 +335,7 @@ class LeadJson:
 
         def write(row: Any, run: Run) -> JsonText:
             pieces = []
-            cost = row.texts[counted]
+            cost = int(row.texts[counted])  # PostgreSQL may sum to numeric
             for index, key, hole in plan:
                 if hole is None:
                     # An object's text without its braces (PostgreSQL writes spaces inside).
@@ -353,16 +353,20 @@ class LeadJson:
 
 def count_objects(value: Any) -> int:
     """The objects in a value a Python hole wrote (a lead's ``values``: cells and what they hold,
-    no connections or edges), as schema/cost.py counts returned objects: one each."""
-    count = 0
-    stack = [value]
-    while stack:
-        found = stack.pop()
-        if type(found) is dict:
-            count += 1
-            stack.extend(v for v in found.values() if type(v) is dict or type(v) is list)
-        elif type(found) is list:
-            stack.extend(found)
+    no connections or edges), as schema/cost.py counts returned objects: one each. A call per
+    list or object only, not per value."""
+    kind = type(value)
+    if kind is dict:
+        count = 1
+        items = value.values()
+    elif kind is list:
+        count = 0
+        items = value
+    else:
+        return 0
+    for item in items:
+        if type(item) is dict or type(item) is list:
+            count += count_objects(item)
     return count
 
 

@@ -5,9 +5,9 @@ A table is a function of the row's alias giving ``{field name: entry}``: a plain
 expression (a column written as strawberry writes that scalar), a :func:`fastpath.sqljson.nested`
 one compiles the field's sub-selection (an object or a list of the row's relations, read as the
 loaders read them: of the viewer's company, a contact only where the viewer may see it). The
-lead's tables are over ``l`` (domain.lead_query.page_statement), a person's over ``p`` and an
-organization's over ``o`` (domain.contact_query.page_statement), a deal's over ``d``
-(domain.deal_query.page_statement); the joins each page adds for its relations are here too.
+lead's tables are over ``l`` (domain.leads.query.page_statement), a person's over ``p`` and an
+organization's over ``o`` (domain.contacts.query.page_statement), a deal's over ``d``
+(domain.deals.query.page_statement); the joins each page adds for its relations are here too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
-from domain.activity import activity_status_sql
+from domain.activity.activity import activity_status_sql
 from fastpath.sqljson import (
     Ctx,
     Expr,
@@ -181,7 +181,7 @@ def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldN
 
 
 def _activity_status() -> Expr:
-    """domain.activity.activity_status_sql over the lead's next activity (of its company)."""
+    """domain.activity.activity.activity_status_sql over the lead's next activity (of its company)."""
 
     def make(ctx: Ctx) -> Sql:
         text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
@@ -232,7 +232,7 @@ def lead_table(a: str) -> dict[str, Any]:
     return table
 
 
-# --- the persons and organizations roots (alias p, o: domain.contact_query.page_statement) ----
+# --- the persons and organizations roots (alias p, o: domain.contacts.query.page_statement) ----
 
 # What a contact's row joins for its organization and owner (read as the loaders read them: of
 # the viewer's company, the organization only where the viewer may see it).
@@ -260,7 +260,7 @@ def organization_row_table(a: str) -> dict[str, Any]:
     return table
 
 
-# --- the deals root (alias d: domain.deal_query.page_statement) ---------------------------------
+# --- the deals root (alias d: domain.deals.query.page_statement) ---------------------------------
 
 # The deal's person, organization, owner, pipeline and stage, as the loaders read them (of the
 # viewer's company; a person or organization only where the viewer may see it). The aliases

@@ -18,7 +18,7 @@ from core import mailer
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
 from core.ids import decode_id, to_global_id
-from domain.bulk_email import KIND, prepare, record_sent
+from domain.activity.bulk_email import KIND, prepare, record_sent
 from domain.viewer import Viewer
 from jobs import register
 from models import Job, JobItem, JobItemStatus

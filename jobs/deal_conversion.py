@@ -1,6 +1,6 @@
 """The filter-wide deal → lead conversion as a background job: one item per deal.
 
-Each item runs :func:`domain.conversion.convert_deal_to_lead` inside the runner's transaction
+Each item runs :func:`domain.deals.conversion.convert_deal_to_lead` inside the runner's transaction
 for that item, so a deal is converted exactly once even when the job is interrupted and resumed.
 """
 
@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from core.errors import WarningCode
-from domain.conversion import FORMULA_WARNING, check_convert_permission, convert_deal_to_lead, deal_field_definitions
-from domain.deal import deal_global_id
-from domain.deal_query import DealQuery, matching_deal_ids
-from domain.duplicate import Resolution
+from domain.contacts.duplicate import Resolution
+from domain.deals.conversion import (
+    FORMULA_WARNING,
+    check_convert_permission,
+    convert_deal_to_lead,
+    deal_field_definitions,
+)
+from domain.deals.deal import deal_global_id
+from domain.deals.query import DealQuery, matching_deal_ids
 from domain.viewer import Viewer
 from jobs import register
 from jobs.runner import create_job

@@ -1,4 +1,4 @@
-"""The ``export_leads`` job: one item that writes the whole export file (domain.export).
+"""The ``export_leads`` job: one item that writes the whole export file (domain.integration.export).
 
 The item is ``repeatable``: it runs outside a transaction (it only reads, for as long as a
 large inbox takes, and must hold no lock meanwhile) and rewrites its file from the start when
@@ -9,6 +9,7 @@ when the job was canceled.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,12 +17,13 @@ from typing import Any, ClassVar
 from core.config import settings_from_env
 from core.errors import ErrorCode, fail
 from core.ids import InvalidId, decode_id, to_global_id
-from domain import export
-from domain.export import ExportFormat, ExportRequest, check_export, write_export
-from domain.lead_query import LeadQuery
+from domain.integration import export
+from domain.integration.export import ExportFormat, ExportRequest, check_export, write_export
+from domain.leads.query import LeadQuery
 from domain.viewer import Viewer
 from jobs import register
 from jobs.runner import create_job, get_job, keep_lease
+from loaders import Loaders, make_loaders
 from models import Job, JobItem, JobItemStatus, JobStatus
 
 KIND = "export_leads"
@@ -45,6 +47,18 @@ def download_path(job_id: int) -> str:
     return f"/exports/{to_global_id('Job', job_id)}"
 
 
+def page_loaders(viewer: Viewer, kept: Loaders) -> Loaders:
+    """Fresh loaders for one page of an export, whose caches go with the page; the company's
+    users, teams and field definitions (few, whatever the size of the inbox) stay cached in
+    ``kept`` for the whole export."""
+    return dataclasses.replace(
+        make_loaders(viewer),
+        user_by_id=kept.user_by_id,
+        team_by_id=kept.team_by_id,
+        custom_fields_by_entity=kept.custom_fields_by_entity,
+    )
+
+
 class ExportLeads:
     kind: ClassVar[str] = KIND
     external: ClassVar[bool] = False
@@ -57,10 +71,12 @@ class ExportLeads:
             await keep_lease(job)
             await Job.filter(id=job.id).update(result={"rowsWritten": rows})
 
+        kept = make_loaders(viewer)
         outcome = await write_export(
             viewer,
             ExportRequest.from_params(job.params),
             target,
+            lambda: page_loaders(viewer, kept),
             page_rows=export.PAGE_ROWS,
             after_page=progress,
             owner=owner_token(job.locked_by),

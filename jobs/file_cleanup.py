@@ -4,7 +4,7 @@ Uploaded import files hold personal data and finished exports are copies of the 
 is kept longer than it is needed. :func:`sweep` removes, under ``LEADBOX_FILES_DIR``:
 
 - an export's temporary files (``exports/<company>/.<job>.<owner>-<random>.part``: the file being
-  written and, for XLSX, the sheet openpyxl streams rows into; see domain/export.py) that no
+  written and, for XLSX, the sheet openpyxl streams rows into; see domain/integration/export.py) that no
   running job owns: the job is over, or another worker holds it now, or its holder is a process
   of this machine that no longer exists (killed half-way);
 - an uploaded import file once no import job that has not finished reads it (the import job
@@ -26,7 +26,6 @@ sweeping at once remove nothing that either needs.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -40,9 +39,10 @@ from typing import Any
 from tortoise.expressions import Subquery
 
 from core.config import Settings
-from domain.export import PART_SUFFIX
-from domain.import_file import IMPORTS_FOLDER
-from domain.lead_import import KIND as IMPORT_KIND
+from core.periodic import Periodic
+from domain.integration.export import PART_SUFFIX
+from domain.integration.import_file import IMPORTS_FOLDER
+from domain.integration.lead_import import KIND as IMPORT_KIND
 from jobs.export_leads import KIND as EXPORT_KIND
 from jobs.export_leads import owner_token
 from jobs.runner import ACTIVE
@@ -56,7 +56,7 @@ from models import (
     WebhookDelivery,
     WebhookEvent,
 )
-from models.webhook import DeliveryStatus
+from models.integration.webhook import DeliveryStatus
 
 log = logging.getLogger("leadbox.cleanup")
 INTERVAL = dt.timedelta(minutes=15)
@@ -192,27 +192,19 @@ class Cleanup:
 
     def __init__(self, settings: Settings, interval: dt.timedelta = INTERVAL) -> None:
         self.settings = settings
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
+        # A failed pass removes nothing it should not; the next one cleans what it left.
+        self._periodic = Periodic(
+            "leadbox-cleanup", self._sweep, interval.total_seconds(), log=log, failure="clean-up failed"
+        )
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="leadbox-cleanup")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                removed = await sweep(self.settings)
-                if removed and any(removed.values()):
-                    log.info("clean-up removed %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep cleaning later; a failed pass removes nothing it should not
-                log.exception("clean-up failed")
-            await asyncio.sleep(self.interval.total_seconds())
+    async def _sweep(self) -> bool:
+        removed = await sweep(self.settings)
+        if removed and any(removed.values()):
+            log.info("clean-up removed %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
+        return False

@@ -1,7 +1,7 @@
 """The ``import_leads`` job: one item per batch of rows of the uploaded file.
 
 Each item reads its rows (the key names the first and last row number) and writes them with
-:func:`domain.lead_import_batch.write_batch` inside the runner's transaction for the item, so
+:func:`domain.integration.lead_import_batch.write_batch` inside the runner's transaction for the item, so
 a batch's leads, contacts, report entries and the item's DONE mark commit together: after a
 crash the import resumes at the first batch not committed, and no row is written twice.
 
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, ClassVar, cast
 
 from core.errors import ErrorCode, fail
-from domain.custom_field import all_definitions
-from domain.duplicate import Resolution
-from domain.import_file import FileFormat, read_rows
-from domain.lead_import import KIND, parse_batch_key
-from domain.lead_import_batch import write_batch
-from domain.lead_import_rows import load_context
+from domain.columns.custom_field import all_definitions
+from domain.contacts.duplicate import Resolution
+from domain.integration.import_file import FileFormat, read_rows
+from domain.integration.lead_import import KIND, parse_batch_key
+from domain.integration.lead_import_batch import write_batch
+from domain.integration.lead_import_rows import load_context
 from domain.viewer import Viewer
 from jobs import register
 from models import Job, JobItem, JobItemStatus

@@ -182,9 +182,14 @@ async def cancel_job(viewer: Viewer, job_id: int) -> Job:
     return await Job.get(id=job.id)
 
 
+def can_see_job(viewer: Viewer, job: Job) -> bool:
+    """A job of the viewer's company is theirs if they started it; admins see them all."""
+    return viewer.is_admin or job.created_by_id == viewer.user_id
+
+
 async def get_job(viewer: Viewer, job_id: int) -> Job:
     """A job of the viewer's company that they started (admins see every job of the company)."""
     job = await Job.get_or_none(id=job_id, company_id=viewer.company_id)
-    if job is None or (not viewer.is_admin and job.created_by_id != viewer.user_id):
+    if job is None or not can_see_job(viewer, job):
         raise fail("Job not found.", ErrorCode.NOT_FOUND, "input", "id")
     return job

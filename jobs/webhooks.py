@@ -9,7 +9,7 @@ sent again with the same event id: delivery is at least once, and partners dedup
 Deliveries of one object to one subscription go out in order: one is not claimed while an
 earlier one is still pending. Each request is signed as the Standard Webhooks specification
 says (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``), goes to the address that
-was checked (domain/webhook_target.py), follows no redirect, and counts as delivered on a 2xx
+was checked (domain/integration/webhook_target.py), follows no redirect, and counts as delivered on a 2xx
 answer. A failed one is tried again with exponential back-off and jitter, 12 attempts over
 about 22 hours; a subscription whose deliveries have all failed for a day is disabled and the
 company's admins are notified.
@@ -18,7 +18,6 @@ company's admins are notified.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -35,9 +34,10 @@ from standardwebhooks.webhooks import Webhook
 from core.config import Settings
 from core.db import db_datetime, execute, fetch, is_postgres
 from core.errors import DomainError
+from core.periodic import Periodic
 from domain import webhook_outbox
+from domain.integration.webhook_target import UnsafeTarget, parse, resolve
 from domain.notification import notify
-from domain.webhook_target import UnsafeTarget, parse, resolve
 from models import DeliveryStatus, Role, User, WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger("leadbox.webhooks")
@@ -77,7 +77,14 @@ class Dispatcher:
         self.lease = dt.timedelta(seconds=2 * self.timeout + 5)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._client: httpx.AsyncClient | None = None
-        self._task: asyncio.Task[None] | None = None
+        # A failed delivery's lease lapses and it is retried.
+        self._periodic = Periodic(
+            "leadbox-webhooks",
+            self._dispatch,
+            settings.webhooks_poll_seconds,
+            log=log,
+            failure="webhook dispatcher error",
+        )
 
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -95,27 +102,15 @@ class Dispatcher:
             self._client = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="leadbox-webhooks")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
         await self.close()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                sent = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep dispatching; the failed delivery's lease lapses and it is retried
-                log.exception("webhook dispatcher error")
-                sent = 0
-            if sent == 0:
-                await asyncio.sleep(self.settings.webhooks_poll_seconds)
+    async def _dispatch(self) -> bool:
+        """One batch; true when it sent something (more may be due at once)."""
+        return await self.run_once() > 0
 
     async def run_pending(self, at: dt.datetime | None = None) -> int:
         """Send every delivery due now (or at ``at``) until none is left; how many were tried."""

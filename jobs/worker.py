@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -11,6 +9,7 @@ import socket
 import uuid
 
 from core.config import Settings
+from core.periodic import Periodic
 
 # The kinds of job the worker runs, imported for the handlers they register.
 from jobs import (
@@ -38,11 +37,11 @@ class Worker:
         self.cleanup = Cleanup(settings) if settings is not None else None
         self.lease = lease
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        # A job that fails records its failure itself; the worker goes on.
+        self._periodic = Periodic("leadbox-job-worker", self._run, poll_seconds, log=log, failure="job worker error")
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="leadbox-job-worker")
+        self._periodic.start()
         if self.webhooks is not None:
             self.webhooks.start()
         if self.cleanup is not None:
@@ -50,18 +49,14 @@ class Worker:
 
     def wake(self) -> None:
         """Look for work now rather than at the next poll (a job was just created)."""
-        self._wake.set()
+        self._periodic.wake()
 
     async def stop(self) -> None:
         if self.cleanup is not None:
             await self.cleanup.stop()
         if self.webhooks is not None:
             await self.webhooks.stop()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
     async def run_pending(self) -> int:
         """Run every job that can be claimed now; return how many ran."""
@@ -73,14 +68,6 @@ class Worker:
             count += 1
         return count
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_pending()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep the worker alive; the job itself records its failure
-                log.exception("job worker error")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+    async def _run(self) -> bool:
+        await self.run_pending()
+        return False

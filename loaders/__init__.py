@@ -10,14 +10,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from core.db import fetch
-from domain.lead_state import LeadState
+from domain.contacts.lead_state import LeadState
+from domain.contacts.organization import can_see_organization
+from domain.contacts.person import can_see_person
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
+from loaders.job import ReportPageKey, report_counts, report_pages
 from loaders.lead_status import SINGLE as LEAD_STATUS_SINGLE
 from loaders.lead_status import lead_status_fetchers
 from loaders.prospect import prospect_fetchers
@@ -33,6 +36,7 @@ from models import (
     Email,
     JobItem,
     JobItemStatus,
+    JobReportEntry,
     Lead,
     LeadColumnPreference,
     LeadLabel,
@@ -52,9 +56,6 @@ from models import (
     TeamMember,
     User,
 )
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 def _one(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
@@ -122,6 +123,9 @@ class Loaders:
     # A job's failed items in order, at most so many: keyed (job id, how many); the job is one
     # the viewer may see, checked where it was loaded.
     failed_items_by_job: DataLoader[tuple[int, int], list[JobItem]]
+    # A page of a job's report and the report's length (loaders/job.py), for jobs checked likewise.
+    report_page_by_job: DataLoader[ReportPageKey, list[JobReportEntry]]
+    report_count_by_job: DataLoader[int, int]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
@@ -129,11 +133,11 @@ def make_loaders(viewer: Viewer) -> Loaders:
 
     async def persons(keys: Sequence[int]) -> dict[int, Person]:
         rows = await Person.filter(id__in=list(keys), company_id=company_id)
-        return {p.id: p for p in rows if viewer.can_see(p.visibility, p.owner_id)}
+        return {p.id: p for p in rows if can_see_person(viewer, p)}
 
     async def organizations(keys: Sequence[int]) -> dict[int, Organization]:
         rows = await Organization.filter(id__in=list(keys), company_id=company_id)
-        return {o.id: o for o in rows if viewer.can_see(o.visibility, o.owner_id)}
+        return {o.id: o for o in rows if can_see_organization(viewer, o)}
 
     async def users(keys: Sequence[int]) -> dict[int, User]:
         return {u.id: u for u in await User.filter(id__in=list(keys), company_id=company_id)}
@@ -219,6 +223,8 @@ def make_loaders(viewer: Viewer) -> Loaders:
 
     return Loaders(
         failed_items_by_job=DataLoader(failed_items),
+        report_page_by_job=DataLoader(report_pages),
+        report_count_by_job=DataLoader(report_counts),
         person_by_id=DataLoader(_one(persons)),
         organization_by_id=DataLoader(_one(organizations)),
         user_by_id=DataLoader(_one(users)),

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from domain.deals.deal import can_see_deal
 from domain.viewer import Viewer
 from models import (
     Activity,
@@ -31,7 +32,7 @@ def deal_fetchers(viewer: Viewer) -> dict[str, Fetch]:
     async def deals(keys: Sequence[int]) -> dict[int, Deal]:
         # Deleted deals too: a converted lead links to its (deleted) source deal.
         rows = await Deal.filter(id__in=list(keys), company_id=company_id)
-        return {d.id: d for d in rows if viewer.can_see(d.visibility, d.owner_id)}
+        return {d.id: d for d in rows if can_see_deal(viewer, d)}
 
     async def pipelines(keys: Sequence[int]) -> dict[int, Pipeline]:
         return {p.id: p for p in await Pipeline.filter(id__in=list(keys), company_id=company_id)}

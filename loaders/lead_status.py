@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from domain.lead_state import LeadState, lead_states
+from domain.contacts.lead_state import LeadState, lead_states
 from domain.viewer import Viewer
 from models import Category, CategoryGroup, ChangeLogEntry
 

@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from domain.prospect_query import owned_prospects
+from domain.leads.lead import can_see_lead
+from domain.prospector.query import owned_prospects
 from domain.viewer import Viewer
 from models import Deal, Lead, ProspectKind, ProspectOrganization, ProspectPerson, ProspectReport
 
@@ -33,11 +34,7 @@ def prospect_fetchers(viewer: Viewer) -> dict[str, Fetch]:
 
     async def leads(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, Lead]:
         rows = await Lead.filter(id__in=list(keys), company_id=company_id)
-        return {
-            uuid.UUID(str(row.id)): row
-            for row in rows
-            if viewer.can_see(row.visibility, row.owner_user_id, row.owner_team_id)
-        }
+        return {uuid.UUID(str(row.id)): row for row in rows if can_see_lead(viewer, row)}
 
     async def latest_reports(keys: Sequence[int]) -> dict[int, ProspectReport]:
         out: dict[int, ProspectReport] = {}

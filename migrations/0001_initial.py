@@ -7,10 +7,10 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from models.activity import ActivityType, EmailDirection
+from models.activity.activity import ActivityType, EmailDirection
 from models.base import Role, Visibility
-from models.deal import DealStatus
-from models.lead import LeadSource
+from models.deals.deal import DealStatus
+from models.leads.lead import LeadSource
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.custom_field import CustomFieldEntity, CustomFieldType
+from models.columns.custom_field import CustomFieldEntity, CustomFieldType
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

@@ -1,8 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.credit import AddOnState, CreditEntryKind
-from models.prospect import Department, EmployeeRange, RevenueRange, Seniority
-from models.prospect_purchase import ProspectKind, ReportReason, ReportStatus
+from models.prospector.credit import AddOnState, CreditEntryKind
+from models.prospector.prospect import Department, EmployeeRange, RevenueRange, Seniority
+from models.prospector.purchase import ProspectKind, ReportReason, ReportStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

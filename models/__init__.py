@@ -1,22 +1,24 @@
 """The tortoise-orm data model, one module per domain."""
 
-from models.account import ApiToken, Company, Team, TeamMember, User
-from models.activity import Activity, ActivityType, ChangeLogEntry, Email, EmailDirection, Note, NoteMention
+from models.accounts.account import ApiToken, Company, Team, TeamMember, User
+from models.accounts.operator import OperatorToken
+from models.activity.activity import Activity, ActivityType, ChangeLogEntry, Email, EmailDirection, Note, NoteMention
+from models.activity.notification import Notification
 from models.base import Role, Visibility
-from models.contact import Organization, Person
-from models.credit import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
-from models.custom_field import CustomField, CustomFieldEntity, CustomFieldType
-from models.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
-from models.idempotency import IdempotentRequest
-from models.job import Job, JobItem, JobItemStatus, JobReportEntry, JobStatus
-from models.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
-from models.lead_status import Category, CategoryGroup, LeadStatus
-from models.lead_view import LeadColumnPreference, SavedFilter, SavedFilterFavorite
-from models.notification import Notification
-from models.operator import OperatorToken
+from models.columns.custom_field import CustomField, CustomFieldEntity, CustomFieldType
+from models.contacts.contact import Organization, Person
+from models.contacts.lead_status import Category, CategoryGroup, LeadStatus
+from models.contacts.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
+from models.deals.deal import Deal, DealParticipant, DealStatus, Pipeline, Stage
+from models.deals.product import DealProduct, Product
+from models.integration.idempotency import IdempotentRequest
+from models.integration.job import Job, JobItem, JobItemStatus, JobReportEntry, JobStatus
+from models.integration.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
+from models.leads.lead import Lead, LeadLabel, LeadLabelLink, LeadSource
+from models.leads.view import LeadColumnPreference, SavedFilter, SavedFilterFavorite
 from models.persisted_query import PersistedQuery
-from models.product import DealProduct, Product
-from models.prospect import (
+from models.prospector.credit import AddOnState, CreditAccount, CreditEntryKind, CreditLedgerEntry
+from models.prospector.prospect import (
     Department,
     EmployeeRange,
     ProspectOrganization,
@@ -26,7 +28,7 @@ from models.prospect import (
     RevenueRange,
     Seniority,
 )
-from models.prospect_purchase import (
+from models.prospector.purchase import (
     ProspectKind,
     ProspectPurchase,
     ProspectPurchaseRequest,
@@ -36,8 +38,6 @@ from models.prospect_purchase import (
     SavedProspectFilter,
 )
 from models.rate_limit import RateBucket
-from models.selection import Selection, SelectionEntity, SelectionKind, SelectionMember
-from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Activity",

@@ -15,7 +15,7 @@ from core.ids import decode_input_id
 from domain import idempotency
 from domain.viewer import Viewer
 from schema.base import user_errors
-from schema.custom_field import CustomFieldValueInput
+from schema.columns.custom_field import CustomFieldValueInput
 
 P = TypeVar("P")
 M = TypeVar("M", bound=Model)

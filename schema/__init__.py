@@ -17,55 +17,55 @@ from core.config import Settings
 from core.rate_limit import Buckets, buckets_for
 from fastpath.extension import ReadEngine
 from fastpath.plans import Plans
-from resolvers.activity import ActivityMutation
-from resolvers.bulk_email import BulkEmailMutation
-from resolvers.column import ColumnMutation, ColumnQueries
-from resolvers.contact import ContactQueries
-from resolvers.conversion import ConversionMutation
-from resolvers.credit import CreditMutation, CreditQueries
-from resolvers.custom_field import CustomFieldMutation, CustomFieldQueries
-from resolvers.deal import DealMutation, DealQueries
-from resolvers.duplicate import DuplicateQueries
-from resolvers.export import ExportMutation
-from resolvers.job import JobMutation, JobQueries
-from resolvers.label import LabelMutation, LabelQueries
-from resolvers.lead import LeadMutation, LeadQueries
-from resolvers.lead_import import LeadImportMutation
-from resolvers.lead_status import LeadStatusMutation, LeadStatusQueries
-from resolvers.merge import MergeMutation
+from resolvers.accounts.viewer import ViewerQueries
+from resolvers.activity.activity import ActivityMutation
+from resolvers.activity.bulk_email import BulkEmailMutation
+from resolvers.activity.note import NoteMutation
+from resolvers.columns.column import ColumnMutation, ColumnQueries
+from resolvers.columns.custom_field import CustomFieldMutation, CustomFieldQueries
+from resolvers.contacts.contact import ContactQueries
+from resolvers.contacts.duplicate import DuplicateQueries
+from resolvers.contacts.lead_status import LeadStatusMutation, LeadStatusQueries
+from resolvers.contacts.organization import OrganizationMutation
+from resolvers.contacts.person import PersonMutation
+from resolvers.contacts.selection import SelectionMutation, SelectionQueries
+from resolvers.deals.conversion import ConversionMutation
+from resolvers.deals.deal import DealMutation, DealQueries
+from resolvers.integration.export import ExportMutation
+from resolvers.integration.job import JobMutation, JobQueries
+from resolvers.integration.lead_import import LeadImportMutation
+from resolvers.integration.webhook import WebhookMutation, WebhookQueries
+from resolvers.leads.label import LabelMutation, LabelQueries
+from resolvers.leads.lead import LeadMutation, LeadQueries
+from resolvers.leads.merge import MergeMutation
+from resolvers.leads.saved_filter import SavedFilterMutation, SavedFilterQueries
 from resolvers.node import NodeQueries
-from resolvers.note import NoteMutation
-from resolvers.organization import OrganizationMutation
-from resolvers.person import PersonMutation
-from resolvers.prospect import ProspectFilterMutation, ProspectQueries
-from resolvers.prospect_purchase import ProspectPurchaseMutation, ProspectPurchaseQueries
-from resolvers.prospect_report import ProspectReportMutation, ProspectReportQueries
-from resolvers.saved_filter import SavedFilterMutation, SavedFilterQueries
-from resolvers.selection import SelectionMutation, SelectionQueries
-from resolvers.viewer import ViewerQueries
-from resolvers.webhook import WebhookMutation, WebhookQueries
-from schema.account import Team, User
-from schema.activity import Activity
+from resolvers.prospector.credit import CreditMutation, CreditQueries
+from resolvers.prospector.prospect import ProspectFilterMutation, ProspectQueries
+from resolvers.prospector.purchase import ProspectPurchaseMutation, ProspectPurchaseQueries
+from resolvers.prospector.report import ProspectReportMutation, ProspectReportQueries
+from schema.accounts.account import Team, User
+from schema.activity.activity import Activity
+from schema.activity.email import Email
+from schema.activity.note import Note
 from schema.base import SCALAR_OVERRIDES
-from schema.column import VALUE_TYPES
-from schema.custom_field import CustomField
-from schema.deal import Deal, Pipeline, Product, Stage
-from schema.email import Email
+from schema.columns.column import VALUE_TYPES
+from schema.columns.custom_field import CustomField
+from schema.contacts.lead_status import Category, CategoryGroup, LeadStatus
+from schema.contacts.organization import Organization
+from schema.contacts.person import Person
+from schema.contacts.selection import Selection
+from schema.deals.deal import Deal, Pipeline, Product, Stage
 from schema.input_guard import InputGuard, guard_mutations
-from schema.job import Job, Notification
-from schema.label import LeadLabel
-from schema.lead import Lead
-from schema.lead_status import Category, CategoryGroup, LeadStatus
+from schema.integration.job import Job, Notification
+from schema.leads.label import LeadLabel
+from schema.leads.lead import Lead
+from schema.leads.saved_filter import SavedFilter
 from schema.limits import CostLimiter
-from schema.note import Note
-from schema.organization import Organization
-from schema.person import Person
-from schema.prospect import ProspectOrganization, ProspectPerson
-from schema.prospect_filter import SavedProspectFilter
-from schema.prospect_purchase import ProspectPurchase, ProspectReport
+from schema.prospector.filter import SavedProspectFilter
+from schema.prospector.prospect import ProspectOrganization, ProspectPerson
+from schema.prospector.purchase import ProspectPurchase, ProspectReport
 from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
-from schema.saved_filter import SavedFilter
-from schema.selection import Selection
 from schema.validation import ShapeValidation, ValidShapes
 
 Query = merge_types(

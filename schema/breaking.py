@@ -17,6 +17,8 @@ from pathlib import Path
 
 from graphql import GraphQLSchema, build_schema, find_breaking_changes, find_dangerous_changes
 
+from schema import schema
+
 RELEASED = Path(__file__).resolve().parent.parent / "schema.released.graphql"
 
 
@@ -46,9 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         print(f"schema.breaking: error: no released schema at {path}", file=sys.stderr)
         return 2
-
-    # The built schema, loaded only for the comparison (the rest of this tool reads files).
-    from schema import schema
 
     changes = compare(path.read_text(encoding="utf-8"), schema._schema)
     for line in changes.dangerous:

@@ -30,8 +30,8 @@ from strawberry.extensions import SchemaExtension
 from core.config import Settings
 from core.rate_limit import Buckets, Charge, Plan, whole_seconds
 from core.security import token_digest
-from domain.operator import request_tokens
-from domain.rate_plan import company_plan
+from domain.accounts.operator import request_tokens
+from domain.accounts.rate_plan import company_plan
 from schema.cost import Costs
 
 logger = logging.getLogger(__name__)

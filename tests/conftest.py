@@ -27,7 +27,7 @@ from app import create_app
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
 from domain import webhook_outbox
-from domain.account import create_company, create_token, create_user
+from domain.accounts.account import create_company, create_token, create_user
 from domain.viewer import Viewer, viewer_for_user
 from models import Role
 from tests.key_check import stale_keys
@@ -85,10 +85,10 @@ def _tables() -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-async def clean(database: str, request: pytest.FixtureRequest) -> AsyncIterator[None]:
+async def clean(database: str) -> AsyncIterator[None]:
     yield
     # Every writer the test went through kept the folded keys of its texts (domain.fold).
-    stale = [] if request.node.get_closest_marker("stale_keys") else await stale_keys()
+    stale = await stale_keys()
     # Ids start again on PostgreSQL: a company's cached webhooks must not outlive its rows.
     webhook_outbox.forget()
     tables = _tables()

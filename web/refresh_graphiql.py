@@ -7,7 +7,7 @@ removes files no longer listed, and writes ``manifest.json`` (package, version, 
 SHA-256 of every copied file), which a test checks against the files.
 
 To move to a new version, change it here, run the script, load /graphql in a browser (or run
-tests/test_graphiql.py) and commit the folder. The builds are UMD files that define globals
+tests/api/test_graphiql.py) and commit the folder. The builds are UMD files that define globals
 (``React``, ``ReactDOM``, ``GraphiQL``, ``GraphiQLPluginExplorer``), loaded by plain script tags
 with no bundler: GraphiQL 4 is the last line that ships one (5 is ES modules only), React 18 the
 last React. The versions are the ones strawberry's page loaded, so users see the same GraphiQL.

@@ -1,0 +1,4 @@
+"""Activity: notes, scheduled activities, emails and the change log, notifications.
+
+The rules of the domain; the same sub-package name in every layer.
+"""

@@ -1,0 +1,309 @@
+"""The inbox's columns: the catalogue a user picks from, and the column keys.
+
+Column keys are stable strings, saved per user and sent by clients:
+
+- ``lead.<field>``: the lead's own fields, e.g. ``lead.title``, ``lead.value``, ``lead.owner``,
+  ``lead.labels``, ``lead.expectedCloseDate``, ``lead.createdAt``;
+- ``person.<field>``: the linked person's, e.g. ``person.name``, ``person.email``;
+- ``organization.<field>``: the linked organization's, e.g. ``organization.name``,
+  ``organization.address.city``;
+- ``cf.lead.<key>``, ``cf.person.<key>``, ``cf.organization.<key>``: a custom field of the lead
+  (lead-and-deal set), of the person or of the organization, by the field's stable key.
+
+:func:`catalogue` lists every column of a company; :func:`resolve` turns keys into
+:class:`Column` objects (``UNKNOWN_COLUMN`` for a key that names none, such as a deleted field).
+
+The values of a page of leads for a set of column keys come from
+:func:`domain.columns.values.page_values` ``(viewer, leads, keys, loaders, now)``: one list per
+lead, a typed :class:`domain.columns.values.Cell` (or None for an empty value) per key in the order
+given, in a fixed number of statements whatever the page size; ``cell.display()`` is the text a
+person reads (labels' names, option labels, money with its currency). Filtering and sorting on a
+column are :mod:`domain.leads.filter` and :mod:`domain.columns.sql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from core.errors import PublicError
+from domain.columns.custom_field import all_definitions, live_options
+from models import CustomField, CustomFieldEntity, CustomFieldType, LeadSource, Visibility
+
+
+class ColumnType(str, Enum):
+    TEXT = "TEXT"
+    LARGE_TEXT = "LARGE_TEXT"
+    NUMBER = "NUMBER"
+    MONEY = "MONEY"
+    DATE = "DATE"
+    DATETIME = "DATETIME"
+    TIME = "TIME"
+    BOOLEAN = "BOOLEAN"
+    OPTION = "OPTION"
+    OPTIONS = "OPTIONS"
+    USER = "USER"
+    OWNER = "OWNER"
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+    LABELS = "LABELS"
+    PHONE = "PHONE"
+    EMAIL = "EMAIL"
+    ADDRESS = "ADDRESS"
+
+
+class ColumnSource(str, Enum):
+    LEAD = "LEAD"
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+
+
+@dataclass(frozen=True)
+class ColumnOption:
+    id: str
+    label: str
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: ColumnType
+    source: ColumnSource
+    sortable: bool = True
+    filterable: bool = True
+    options: tuple[ColumnOption, ...] = ()
+    # The definition behind a custom-field column.
+    custom_field: CustomField | None = field(default=None, compare=False, hash=False)
+
+
+class UnknownColumn(PublicError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"There is no column {key!r}; `leadColumns` lists them.", code="UNKNOWN_COLUMN")
+        self.key = key
+
+
+L, P, ORG = ColumnSource.LEAD, ColumnSource.PERSON, ColumnSource.ORGANIZATION
+# The most columns one read of lead values may ask for (`Lead.values(columns:)`, the inbox and the
+# read engine alike): each is read and converted for every lead of the page.
+MAX_VALUE_COLUMNS = 100
+
+T = ColumnType
+
+SOURCE_LABELS = {
+    LeadSource.MANUAL: "Created manually",
+    LeadSource.DEAL: "Deal",
+    LeadSource.WEB_FORM: "Web forms",
+    LeadSource.PROSPECTOR: "Prospector",
+    LeadSource.CHATBOT: "Chatbot",
+    LeadSource.LIVE_CHAT: "Live chat",
+    LeadSource.IMPORT: "Import",
+    LeadSource.WEB_VISITORS: "Web visitors",
+    LeadSource.WORKFLOW_AUTOMATION: "Workflow automation",
+    LeadSource.API: "API",
+}
+VISIBILITY_LABELS = {
+    Visibility.OWNER: "Owner and admins",
+    Visibility.TEAM: "Owner's teams",
+    Visibility.COMPANY: "Entire company",
+}
+# Activity status as the inbox shows it: overdue red, due today green, planned grey.
+ACTIVITY_STATUS_OPTIONS = (
+    ColumnOption("NONE", "No activity", None),
+    ColumnOption("PLANNED", "Planned", "grey"),
+    ColumnOption("TODAY", "Due today", "green"),
+    ColumnOption("OVERDUE", "Overdue", "red"),
+)
+
+
+def _enum_options(labels: dict[LeadSource, str] | dict[Visibility, str]) -> tuple[ColumnOption, ...]:
+    return tuple(ColumnOption(k.value, v) for k, v in labels.items())
+
+
+STATIC_COLUMNS: tuple[Column, ...] = (
+    Column("lead.title", "Title", T.TEXT, L),
+    Column("lead.value", "Value", T.MONEY, L),
+    Column("lead.owner", "Owner", T.OWNER, L),
+    Column("lead.labels", "Labels", T.LABELS, L),
+    Column("lead.source", "Source", T.OPTION, L, options=_enum_options(SOURCE_LABELS)),
+    Column("lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS),
+    Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
+    Column("lead.expectedCloseDate", "Expected close date", T.DATE, L),
+    Column("lead.visibility", "Visible to", T.OPTION, L, options=_enum_options(VISIBILITY_LABELS)),
+    Column("lead.wasSeen", "Seen", T.BOOLEAN, L, sortable=False),
+    Column("lead.createdAt", "Lead created", T.DATETIME, L),
+    Column("lead.updatedAt", "Last updated", T.DATETIME, L),
+    Column("lead.archivedAt", "Archived on", T.DATETIME, L),
+    Column("lead.createdBy", "Creator", T.USER, L),
+    Column("lead.utmSource", "UTM source", T.TEXT, L),
+    Column("lead.utmMedium", "UTM medium", T.TEXT, L),
+    Column("lead.utmCampaign", "UTM campaign", T.TEXT, L),
+    Column("lead.utmTerm", "UTM term", T.TEXT, L),
+    Column("lead.utmContent", "UTM content", T.TEXT, L),
+    Column("person.name", "Person name", T.TEXT, P),
+    Column("person.firstName", "Person first name", T.TEXT, P),
+    Column("person.lastName", "Person last name", T.TEXT, P),
+    Column("person.email", "Person email", T.EMAIL, P),
+    Column("person.phone", "Person phone", T.PHONE, P),
+    Column("person.jobTitle", "Person job title", T.TEXT, P),
+    Column("person.owner", "Person owner", T.USER, P),
+    Column("person.organization", "Person's organization", T.ORGANIZATION, P),
+    Column("organization.name", "Organization name", T.TEXT, ORG),
+    Column("organization.address.street", "Organization street", T.TEXT, ORG),
+    Column("organization.address.city", "Organization city", T.TEXT, ORG),
+    Column("organization.address.postalCode", "Organization postal code", T.TEXT, ORG),
+    Column("organization.address.country", "Organization country", T.TEXT, ORG),
+    Column("organization.owner", "Organization owner", T.USER, ORG),
+)
+STATIC_BY_KEY = {c.key: c for c in STATIC_COLUMNS}
+
+# The list as a new user sees it (seed 003): title, activity status, labels, source, creation
+# date and owner.
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "lead.title",
+    "lead.activityStatus",
+    "lead.labels",
+    "lead.source",
+    "lead.createdAt",
+    "lead.owner",
+)
+
+CF_PREFIX = {
+    CustomFieldEntity.LEAD_DEAL: "cf.lead.",
+    CustomFieldEntity.PERSON: "cf.person.",
+    CustomFieldEntity.ORGANIZATION: "cf.organization.",
+}
+CF_SOURCE = {
+    CustomFieldEntity.LEAD_DEAL: ColumnSource.LEAD,
+    CustomFieldEntity.PERSON: ColumnSource.PERSON,
+    CustomFieldEntity.ORGANIZATION: ColumnSource.ORGANIZATION,
+}
+CF_LABEL_SUFFIX = {
+    CustomFieldEntity.LEAD_DEAL: "",
+    CustomFieldEntity.PERSON: " (person)",
+    CustomFieldEntity.ORGANIZATION: " (organization)",
+}
+CF_TYPES = {
+    CustomFieldType.TEXT: T.TEXT,
+    CustomFieldType.LARGE_TEXT: T.LARGE_TEXT,
+    CustomFieldType.NUMBER: T.NUMBER,
+    CustomFieldType.MONETARY: T.MONEY,
+    CustomFieldType.DATE: T.DATE,
+    CustomFieldType.TIME: T.TIME,
+    CustomFieldType.SINGLE_OPTION: T.OPTION,
+    CustomFieldType.MULTIPLE_OPTIONS: T.OPTIONS,
+    CustomFieldType.USER: T.USER,
+    CustomFieldType.PERSON: T.PERSON,
+    CustomFieldType.ORGANIZATION: T.ORGANIZATION,
+    CustomFieldType.PHONE: T.PHONE,
+    CustomFieldType.ADDRESS: T.ADDRESS,
+}
+
+
+# What an import (domain.integration.lead_import) may write: the catalogue's columns that a file's cell can
+# fill. The rest are kept by the service (source, dates, activity) or follow from others (a
+# person's organization is the row's organization). The owner is given as a user's email.
+IMPORTABLE_KEYS = frozenset(
+    {
+        "lead.title",
+        "lead.value",
+        "lead.owner",
+        "lead.labels",
+        "lead.expectedCloseDate",
+        "lead.visibility",
+        "lead.utmSource",
+        "lead.utmMedium",
+        "lead.utmCampaign",
+        "lead.utmTerm",
+        "lead.utmContent",
+        "person.name",
+        "person.firstName",
+        "person.lastName",
+        "person.email",
+        "person.phone",
+        "person.jobTitle",
+        "organization.name",
+        "organization.address.street",
+        "organization.address.city",
+        "organization.address.postalCode",
+        "organization.address.country",
+    }
+)
+# Import targets that are no column of their own: the list shows the currency inside "Value".
+IMPORT_ONLY_COLUMNS: dict[str, Column] = {
+    "lead.valueCurrency": Column("lead.valueCurrency", "Value currency", T.TEXT, L, False, False),
+}
+# Custom fields whose cell text says what to store; references to users, persons and
+# organizations by database id are not something a spreadsheet holds.
+IMPORTABLE_CUSTOM_TYPES = frozenset(
+    {
+        CustomFieldType.TEXT,
+        CustomFieldType.LARGE_TEXT,
+        CustomFieldType.NUMBER,
+        CustomFieldType.MONETARY,
+        CustomFieldType.DATE,
+        CustomFieldType.TIME,
+        CustomFieldType.SINGLE_OPTION,
+        CustomFieldType.MULTIPLE_OPTIONS,
+        CustomFieldType.PHONE,
+        CustomFieldType.ADDRESS,
+    }
+)
+
+
+def importable(column: Column) -> bool:
+    """Whether an import may write this column."""
+    if column.custom_field is not None:
+        return CustomFieldType(column.custom_field.type) in IMPORTABLE_CUSTOM_TYPES
+    return column.key in IMPORTABLE_KEYS or column.key in IMPORT_ONLY_COLUMNS
+
+
+def is_custom(key: str) -> bool:
+    return key.startswith("cf.")
+
+
+def custom_column(definition: CustomField) -> Column | None:
+    """The column of a custom field; None for formula fields, which leads do not hold."""
+    kind = CF_TYPES.get(CustomFieldType(definition.type))
+    if kind is None:
+        return None
+    entity = CustomFieldEntity(definition.entity)
+    return Column(
+        key=CF_PREFIX[entity] + definition.key,
+        label=definition.name + CF_LABEL_SUFFIX[entity],
+        type=kind,
+        source=CF_SOURCE[entity],
+        sortable=kind != T.LARGE_TEXT,
+        options=tuple(ColumnOption(str(o["id"]), o["label"], o.get("color")) for o in live_options(definition)),
+        custom_field=definition,
+    )
+
+
+def catalogue(definitions: Iterable[CustomField]) -> list[Column]:
+    """Every column: the lead's, person's and organization's fields, then custom fields of each."""
+    custom = [c for d in definitions if d.deleted_at is None and (c := custom_column(d)) is not None]
+    order = {ColumnSource.LEAD: 0, ColumnSource.PERSON: 1, ColumnSource.ORGANIZATION: 2}
+    custom.sort(key=lambda c: order[c.source])
+    return [*STATIC_COLUMNS, *custom]
+
+
+def resolve(keys: Sequence[str], definitions: Iterable[CustomField]) -> list[Column]:
+    """The columns named by ``keys``, in order; :class:`UnknownColumn` for the first unknown key."""
+    custom: dict[str, Column] = {}
+    if any(is_custom(k) for k in keys):
+        custom = {c.key: c for d in definitions if d.deleted_at is None and (c := custom_column(d)) is not None}
+    out = []
+    for key in keys:
+        column = STATIC_BY_KEY.get(key) or custom.get(key)
+        if column is None:
+            raise UnknownColumn(key)
+        out.append(column)
+    return out
+
+
+async def load_columns(company_id: int, keys: Sequence[str]) -> dict[str, Column]:
+    """:func:`resolve` for code without loaders: reads the definitions only when a key needs them."""
+    definitions = await all_definitions(company_id) if any(is_custom(k) for k in keys) else []
+    return {c.key: c for c in resolve(list(dict.fromkeys(keys)), definitions)}

@@ -1,0 +1,4 @@
+"""Columns and filters: the inbox's column catalogue, cells, column SQL, custom fields and values.
+
+The root Query and Mutation fields of the domain; the same sub-package name in every layer.
+"""

@@ -1,0 +1,115 @@
+"""Person mutations, and the translation of person input for the lead mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+import models
+from core.ids import decode_input_id
+from domain.contacts import person as rules
+from domain.contacts.person import ContactValue, PersonData
+from resolvers.common import create_once, custom_values, given, mutate, optional_id
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
+from schema.contacts.person import ContactValueInput, Person
+from schema.contacts.person_input import PersonFields, PersonPayload, UpdatePersonInput
+
+
+def contact_values(items: list[ContactValueInput] | None) -> list[ContactValue] | None:
+    if items is None:
+        return None
+    return [ContactValue(value=i.value, label=i.label, primary=i.primary) for i in items]
+
+
+def person_data(fields: PersonFields, *path: str) -> PersonData:
+    return PersonData(
+        name=fields.name,
+        first_name=fields.first_name,
+        last_name=fields.last_name,
+        emails=contact_values(fields.emails),
+        phones=contact_values(fields.phones),
+        job_title=fields.job_title,
+        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
+        visibility=fields.visibility,
+        custom_fields=custom_values(fields.custom_fields, *path),
+        sets_category=given(fields.category_id),
+    )
+
+
+def person_changes(data: UpdatePersonInput) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name in ("name", "first_name", "last_name", "job_title", "visibility"):
+        if given(getattr(data, name)):
+            changes[name] = getattr(data, name)
+    for name in ("emails", "phones"):
+        if given(getattr(data, name)):
+            changes[name] = contact_values(getattr(data, name)) or []
+    if given(data.organization_id):
+        changes["organization_id"] = optional_id(data.organization_id, "Organization", "input", "organization_id")
+    if given(data.owner_id):
+        changes["owner_id"] = optional_id(data.owner_id, "User", "input", "owner_id")
+    if given(data.custom_fields):
+        changes["custom_fields"] = custom_values(data.custom_fields, "input")
+    if given(data.category_id):
+        changes["category_id"] = None  # refused by the rules, whatever the value: it is inherited
+    return changes
+
+
+@strawberry.type
+class PersonMutation:
+    @strawberry.mutation(description="Create a person. No duplicate check here: ask `duplicates(personName:)` first.")
+    async def create_person(
+        self,
+        info: InfoT,
+        input: Annotated[PersonFields, strawberry.argument(description="The new person.")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
+    ) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            person = await create_once(
+                viewer,
+                "createPerson",
+                idempotency_key,
+                input,
+                models.Person,
+                lambda: rules.create_person(viewer, person_data(input, "input")),
+            )
+            return {"person": Person.from_model(person)}
+
+        return await mutate(PersonPayload, work)
+
+    @strawberry.mutation(description="Change a person you can see; only the fields given change.")
+    async def update_person(
+        self,
+        info: InfoT,
+        input: Annotated[UpdatePersonInput, strawberry.argument(description="The person and the changes.")],
+    ) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            person_id = decode_input_id(input.id, "Person", "input", "id")
+            changes = person_changes(input)
+            person = await rules.update_person(viewer, person_id, changes, input.expected_version)
+            return {"person": Person.from_model(person)}
+
+        return await mutate(PersonPayload, work)
+
+    @strawberry.mutation(
+        description=(
+            "Delete a person; leads and deals linked to it stay, without it. Refused (IN_USE) while it is a lead's "
+            "only contact."
+        )
+    )
+    async def delete_person(
+        self, info: InfoT, input: Annotated[IdInput, strawberry.argument(description="The person to delete.")]
+    ) -> PersonPayload:
+        viewer = info.context.require_viewer()
+
+        async def work() -> dict[str, Any]:
+            await rules.delete_person(viewer, decode_input_id(input.id, "Person", "input", "id"))
+            return {}
+
+        return await mutate(PersonPayload, work)

@@ -1,0 +1,1 @@
+"""Tests of the HTTP and GraphQL surface: limits, policies, persisted queries, rate limits."""

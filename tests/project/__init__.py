@@ -1,0 +1,1 @@
+"""Tests of the project itself: static checks, README, schema files, migrations."""
