@@ -20,7 +20,7 @@ from typing import Any
 from core.db import db_date, db_datetime, db_uuid, fetch, is_postgres
 from core.errors import PublicError
 from core.pagination import Cursor, InvalidCursor
-from core.sql import Param, Sql, compose, join, marks, raw
+from core.sql import Param, Sql, compose, join, like_pattern, marks, raw
 from domain.columns.column import Column, is_custom, load_columns, resolve
 from domain.columns.sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
 from domain.contacts.lead_state import enabled_sql, person_joins
@@ -28,8 +28,6 @@ from domain.fold import key_pattern
 from domain.leads.filter import FilterGroup, compile_group
 from domain.viewer import Viewer
 from models import CustomField, Lead, LeadSource
-
-__all__ = ["db_date", "db_datetime", "db_uuid"]
 
 
 class LeadSortField(str, Enum):
@@ -139,12 +137,6 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
         ],
     )
     return now.replace(year=year, month=month, day=day)
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, case-insensitively."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _visible_only(viewer: Viewer, alias: str, condition: Sql) -> Sql:
