@@ -12,30 +12,30 @@ async def unlogged_buckets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0010_record_versions")]
+    dependencies = [('models', '0010_record_versions')]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name="RateBucket",
+            name='RateBucket',
             fields=[
-                ("key", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=80)),
-                ("available", fields.FloatField()),
-                ("updated_at", fields.FloatField()),
-                ("charged", fields.IntField(default=1)),
+                ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=80)),
+                ('available', fields.FloatField()),
+                ('updated_at', fields.FloatField()),
+                ('charged', fields.IntField(default=1)),
             ],
-            options={"table": "rate_bucket", "app": "models", "pk_attr": "key"},
-            bases=["Model"],
+            options={'table': 'rate_bucket', 'app': 'models', 'pk_attr': 'key'},
+            bases=['Model'],
         ),
         ops.AddField(
-            model_name="Company",
-            name="rate_limit_points",
+            model_name='Company',
+            name='rate_limit_points',
             field=fields.IntField(null=True),
         ),
         ops.AddField(
-            model_name="Company",
-            name="rate_limit_restore_rate",
+            model_name='Company',
+            name='rate_limit_restore_rate',
             field=fields.IntField(null=True),
         ),
         ops.RunPython(unlogged_buckets, ops.RunPython.noop),

@@ -2,7 +2,6 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-
 class Migration(migrations.Migration):
     dependencies = [("models", "0015_fold_keys")]
 
@@ -10,18 +9,13 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
-            name="PersistedQuery",
+            name='PersistedQuery',
             fields=[
-                ("sha256", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
-                ("query", fields.TextField(unique=False)),
-                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('sha256', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('query', fields.TextField(unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={
-                "table": "persisted_query",
-                "app": "models",
-                "pk_attr": "sha256",
-                "table_description": "A GraphQL document's text, stored under the SHA-256 (lower-case hex) of its UTF-8 bytes.",
-            },
-            bases=["Model"],
+            options={'table': 'persisted_query', 'app': 'models', 'pk_attr': 'sha256', 'table_description': "A GraphQL document's text, stored under the SHA-256 (lower-case hex) of its UTF-8 bytes."},
+            bases=['Model'],
         ),
     ]

@@ -90,3 +90,4 @@ async def lead_query(
             saved = await get_saved_filter(viewer, int(saved_id), where)
         query.also.append(query_from_json(saved.definition))
     return query
+
