@@ -68,3 +68,13 @@ def marks(values: Iterable[Any]) -> Sql:
 
 def raw(text: str, *params: Any, joins: tuple[str, ...] = ()) -> Sql:
     return Sql(text, tuple(params), joins)
+
+
+def like_escape(text: str) -> str:
+    """``text`` with LIKE's own characters escaped (ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, case-insensitively."""
+    return f"%{like_escape(text.lower())}%"

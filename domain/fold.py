@@ -19,6 +19,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from core.sql import like_escape
+
 # As long as the key columns; longer keys are cut the same way on both sides of a comparison.
 KEY_LENGTH = 255
 
@@ -36,11 +38,6 @@ def fold_key(text: str | None) -> str:
 def key_pattern(text: str) -> str:
     """A LIKE pattern (ESCAPE '\\') matching the folded ``text`` anywhere in a folded column."""
     return f"%{like_escape(fold(text))}%"
-
-
-def like_escape(text: str) -> str:
-    """``text`` with LIKE's own characters escaped (ESCAPE '\\')."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # Each table's folded text columns: source column -> (key column, whether the key is NULL

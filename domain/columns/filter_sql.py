@@ -14,11 +14,11 @@ from typing import Any
 
 from core.db import db_date, db_datetime, is_postgres
 from core.ids import InvalidId, decode_id, from_global_id
-from core.sql import Param, Sql, compose, join, marks, raw
+from core.sql import Param, Sql, compose, join, like_escape, marks, raw
 from domain.columns.column import Column, ColumnType
 from domain.columns.custom_value import canonical_time
 from domain.columns.sql import ColumnSql, column_sql, element_value, elements
-from domain.fold import fold, fold_key, like_escape
+from domain.fold import fold, fold_key
 from domain.viewer import Viewer
 
 MAX_VALUES = 500

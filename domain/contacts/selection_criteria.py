@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from core.db import db_datetime
 from core.errors import DomainError, ErrorCode, FieldError
+from core.sql import like_escape
 from domain.contacts.lead_state import enabled_sql, person_joins
-from domain.fold import fold_key, like_escape
-from domain.leads.query import db_datetime
+from domain.fold import fold_key
 from domain.viewer import Viewer
 from models import Category, CategoryGroup, LeadStatus, SelectionEntity, User
 
