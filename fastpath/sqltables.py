@@ -32,6 +32,7 @@ from fastpath.sqljson import (
     enum_name,
     global_id,
     json_list,
+    lookup,
     moment,
     nested,
     of_company,
@@ -157,16 +158,26 @@ def related(type_name: str, table: Any, alias: str, condition: Callable[[Ctx], S
     return nested(lambda json, sub, _n: when(condition, json.object(type_name, sub, table, alias)))
 
 
+def looked_up(type_name: str, table: Any, alias: str, source: str, key: str, condition: Callable[[Ctx], Sql]) -> Any:
+    """An object field read by a lookup (fastpath.sqljson.lookup): the row of ``source`` whose id is
+    ``key``, as ``alias``, where ``condition`` holds, else null."""
+    return nested(
+        lambda json, sub, _n: lookup(source, alias, key, condition, json.object(type_name, sub, table, alias))
+    )
+
+
 def _owner(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
     """fastpath.compiler.owner_value: the owning user, else the owning team (of the company)."""
-    user = json.object("User", sub, USER, "ou")
-    team = json.object("Team", sub, TEAM, "ot")
-    user_of = of_company("ou", "l.owner_user_id")
-    team_of = of_company("ot", "l.owner_team_id")
+    user = lookup(
+        "app_user", "ou", "l.owner_user_id", of_company("ou", "l.owner_user_id"), json.object("User", sub, USER, "ou")
+    )
+    team = lookup(
+        "team", "ot", "l.owner_team_id", of_company("ot", "l.owner_team_id"), json.object("Team", sub, TEAM, "ot")
+    )
     return when(
-        lambda ctx: compose("l.owner_user_id IS NOT NULL AND ", user_of(ctx)),
+        sql_text("l.owner_user_id IS NOT NULL"),
         user,
-        otherwise=(lambda ctx: compose("l.owner_user_id IS NULL AND ", team_of(ctx)), team),
+        otherwise=(sql_text("l.owner_team_id IS NOT NULL"), team),
     )
 
 
@@ -185,12 +196,13 @@ def _activity_status() -> Expr:
 
     def make(ctx: Ctx) -> Sql:
         text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
+        # The rule never answers null: no activity of the company is NONE.
         return compose(
-            "CASE WHEN l.next_activity_id IS NULL OR na.id IS NULL OR na.company_id <> ",
-            param(ctx.viewer.company_id),
-            " THEN 'NONE' ELSE ",
+            "COALESCE((SELECT ",
             Sql(text, tuple(params)),
-            " END",
+            " FROM activity na WHERE na.id = l.next_activity_id AND na.company_id = ",
+            param(ctx.viewer.company_id),
+            "), 'NONE')",
         )
 
     return make
@@ -219,14 +231,29 @@ def _valued(row: str, person: str, organization: str) -> dict[str, Any]:
     }
 
 
+ORG_ID = "l.organization_id"
+
+
 def lead_table(a: str) -> dict[str, Any]:
+    """A lead's fields over ``l``; its relations are lookups (no joins: fastpath.sqljson.lookup)."""
     assert a == "l"
     table: dict[str, Any] = LEAD_PLAIN(a)
     table.update(
-        _valued("l", "p", "o"),
+        value=_money("l"),
+        person=looked_up("Person", PERSON, "p", "person", "l.person_id", visible("p", "l.person_id")),
+        organization=looked_up(
+            "Organization",
+            _organization_table,
+            "o",
+            "organization",
+            "l.organization_id",
+            visible("o", "l.organization_id"),
+        ),
         owner=nested(_owner),
         labels=nested(_labels),
-        nextActivity=related("Activity", ACTIVITY, "na", of_company("na", "l.next_activity_id")),
+        nextActivity=looked_up(
+            "Activity", ACTIVITY, "na", "activity", "l.next_activity_id", of_company("na", "l.next_activity_id")
+        ),
         activityStatus=_activity_status,
     )
     return table
