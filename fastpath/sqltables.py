@@ -158,7 +158,9 @@ def related(type_name: str, table: Any, alias: str, condition: Callable[[Ctx], S
     return nested(lambda json, sub, _n: when(condition, json.object(type_name, sub, table, alias)))
 
 
-def looked_up(type_name: str, table: Any, alias: str, source: str, key: str, condition: Callable[[Ctx], Sql]) -> Any:
+def looked_up(
+    type_name: str, table: Any, alias: str, source: str, key: str, condition: Callable[[Ctx], Sql], joined: str = ""
+) -> Any:
     """An object field read by a lookup (fastpath.sqljson.lookup): the row of ``source`` whose id is
     ``key``, as ``alias``, where ``condition`` holds, else null."""
     return nested(
@@ -221,17 +223,20 @@ def _money(alias: str) -> Any:
 
 def _valued(row: str, person: str, organization: str) -> dict[str, Any]:
     """A lead's or a deal's value, person and organization over the row's alias and the aliases of
-    its person and organization (shown where the viewer may see them)."""
+    its person and organization lookups (shown where the viewer may see them)."""
+    person_id, organization_id = f"{row}.person_id", f"{row}.organization_id"
     return {
         "value": _money(row),
-        "person": related("Person", PERSON, person, visible(person, f"{row}.person_id")),
-        "organization": related(
-            "Organization", _organization_table, organization, visible(organization, f"{row}.organization_id")
+        "person": looked_up("Person", PERSON, person, "person", person_id, visible(person, person_id)),
+        "organization": looked_up(
+            "Organization",
+            _organization_table,
+            organization,
+            "organization",
+            organization_id,
+            visible(organization, organization_id),
         ),
     }
-
-
-ORG_ID = "l.organization_id"
 
 
 def lead_table(a: str) -> dict[str, Any]:
@@ -239,16 +244,7 @@ def lead_table(a: str) -> dict[str, Any]:
     assert a == "l"
     table: dict[str, Any] = LEAD_PLAIN(a)
     table.update(
-        value=_money("l"),
-        person=looked_up("Person", PERSON, "p", "person", "l.person_id", visible("p", "l.person_id")),
-        organization=looked_up(
-            "Organization",
-            _organization_table,
-            "o",
-            "organization",
-            "l.organization_id",
-            visible("o", "l.organization_id"),
-        ),
+        _valued("l", "p", "o"),
         owner=nested(_owner),
         labels=nested(_labels),
         nextActivity=looked_up(
@@ -289,16 +285,9 @@ def organization_row_table(a: str) -> dict[str, Any]:
 
 # --- the deals root (alias d: domain.deals.query.page_statement) ---------------------------------
 
-# The deal's person, organization, owner, pipeline and stage, as the loaders read them (of the
-# viewer's company; a person or organization only where the viewer may see it). The aliases
-# differ from the page's own search joins (p, o).
-DEAL_JOINS = (
-    "LEFT JOIN person dp ON dp.id = d.person_id",
-    "LEFT JOIN organization dorg ON dorg.id = d.organization_id",
-    "LEFT JOIN app_user du ON du.id = d.owner_id",
-    "LEFT JOIN pipeline dpl ON dpl.id = d.pipeline_id",
-    "LEFT JOIN stage ds ON ds.id = d.stage_id LEFT JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
-)
+# The deal's person, organization, owner, pipeline and stage are lookups (fastpath.sqljson.lookup),
+# read as the loaders read them: of the viewer's company; a person or organization only where the
+# viewer may see it. Their aliases differ from the page's own search joins (p, o).
 STAGE = fields("Stage", plain="name position probability")
 PIPELINE = fields("Pipeline", plain="name position", boolean="isDefault")
 DEAL_PLAIN = merged(
@@ -314,18 +303,27 @@ DEAL_PLAIN = merged(
 
 
 def _stage_of_company() -> Callable[[Ctx], Sql]:
-    return lambda ctx: compose(
-        "d.stage_id IS NOT NULL AND ds.id IS NOT NULL AND dsp.company_id = ", param(ctx.viewer.company_id)
-    )
+    return lambda ctx: compose("d.stage_id IS NOT NULL AND dsp.company_id = ", param(ctx.viewer.company_id))
 
 
 def deal_row_table(a: str) -> dict[str, Any]:
+    """A deal's fields over ``d``; its relations are lookups (no joins)."""
     assert a == "d"
     table: dict[str, Any] = DEAL_PLAIN(a)
     table.update(
         _valued("d", "dp", "dorg"),
-        owner=related("User", USER, "du", of_company("du", "d.owner_id")),
-        pipeline=related("Pipeline", PIPELINE, "dpl", of_company("dpl", "d.pipeline_id")),
-        stage=related("Stage", STAGE, "ds", _stage_of_company()),
+        owner=looked_up("User", USER, "du", "app_user", "d.owner_id", of_company("du", "d.owner_id")),
+        pipeline=looked_up(
+            "Pipeline", PIPELINE, "dpl", "pipeline", "d.pipeline_id", of_company("dpl", "d.pipeline_id")
+        ),
+        stage=looked_up(
+            "Stage",
+            STAGE,
+            "ds",
+            "stage",
+            "d.stage_id",
+            _stage_of_company(),
+            " JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
+        ),
     )
     return table
