@@ -163,9 +163,11 @@ def looked_up(
 ) -> Any:
     """An object field read by a lookup (fastpath.sqljson.lookup): the row of ``source`` whose id is
     ``key``, as ``alias``, where ``condition`` holds, else null."""
-    return nested(
-        lambda json, sub, _n: lookup(source, alias, key, condition, json.object(type_name, sub, table, alias))
-    )
+
+    def make(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
+        return lookup(source, alias, key, condition, json.object(type_name, sub, table, alias), joined)
+
+    return nested(make)
 
 
 def _owner(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
