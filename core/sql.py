@@ -68,3 +68,9 @@ def marks(values: Iterable[Any]) -> Sql:
 
 def raw(text: str, *params: Any, joins: tuple[str, ...] = ()) -> Sql:
     return Sql(text, tuple(params), joins)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, case-insensitively."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -13,7 +13,7 @@ from typing import Any
 
 from graphql import FieldNode, SelectionSetNode
 
-from domain.columns import values as cells
+from domain.columns import cells
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
 from fastpath.sqljson import LeadJson, compile_lead_json

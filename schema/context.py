@@ -12,9 +12,10 @@ from strawberry.dataloader import DataLoader
 from core.config import Settings, settings_from_env
 from core.errors import NotAuthenticated
 from domain.accounts.operator import Operator
+from domain.columns.cells import Cell
 from domain.columns.column import Column
 from domain.columns.preference import usable
-from domain.columns.values import Cell, page_values
+from domain.columns.values import page_values
 from domain.viewer import Viewer
 from loaders import Loaders, make_loaders
 from models import CustomFieldEntity, Lead

@@ -21,10 +21,26 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from domain.activity.activity import activity_status
+from domain.columns.cells import (
+    BooleanCell,
+    Cell,
+    DateCell,
+    DateTimeCell,
+    LabelsCell,
+    MoneyCell,
+    NumberCell,
+    OptionCell,
+    OptionsCell,
+    OrganizationCell,
+    PersonCell,
+    TeamCell,
+    TextCell,
+    TimeCell,
+    UserCell,
+)
 from domain.columns.column import (
     ACTIVITY_STATUS_OPTIONS,
     Column,
-    ColumnOption,
     ColumnSource,
     ColumnType,
     is_custom,
@@ -37,124 +53,6 @@ from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organiza
 if TYPE_CHECKING:
     # The caller's request loaders, passed in: a type only, the domain does not build them.
     from loaders import Loaders
-
-
-class Cell:
-    def display(self) -> str:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class TextCell(Cell):
-    text: str
-
-    def display(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class NumberCell(Cell):
-    number: Decimal
-
-    def display(self) -> str:
-        return format(self.number.normalize(), "f") if self.number == self.number.to_integral() else str(self.number)
-
-
-@dataclass(frozen=True)
-class MoneyCell(Cell):
-    amount: Decimal
-    currency: str
-
-    def display(self) -> str:
-        return f"{self.amount:.2f} {self.currency}"
-
-
-@dataclass(frozen=True)
-class DateCell(Cell):
-    date: dt.date
-
-    def display(self) -> str:
-        return self.date.isoformat()
-
-
-@dataclass(frozen=True)
-class DateTimeCell(Cell):
-    moment: dt.datetime
-
-    def display(self) -> str:
-        return self.moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-@dataclass(frozen=True)
-class TimeCell(Cell):
-    time: dt.time
-
-    def display(self) -> str:
-        return self.time.isoformat(timespec="minutes" if self.time.second == 0 else "seconds")
-
-
-@dataclass(frozen=True)
-class BooleanCell(Cell):
-    value: bool
-
-    def display(self) -> str:
-        return "Yes" if self.value else "No"
-
-
-@dataclass(frozen=True)
-class OptionCell(Cell):
-    option: ColumnOption
-
-    def display(self) -> str:
-        return self.option.label
-
-
-@dataclass(frozen=True)
-class OptionsCell(Cell):
-    options: tuple[ColumnOption, ...]
-
-    def display(self) -> str:
-        return ", ".join(o.label for o in self.options)
-
-
-@dataclass(frozen=True)
-class UserCell(Cell):
-    user: User
-
-    def display(self) -> str:
-        return self.user.name
-
-
-@dataclass(frozen=True)
-class TeamCell(Cell):
-    team: Team
-
-    def display(self) -> str:
-        return self.team.name
-
-
-@dataclass(frozen=True)
-class PersonCell(Cell):
-    person: Person
-
-    def display(self) -> str:
-        return self.person.name
-
-
-@dataclass(frozen=True)
-class OrganizationCell(Cell):
-    organization: Organization
-
-    def display(self) -> str:
-        return self.organization.name
-
-
-@dataclass(frozen=True)
-class LabelsCell(Cell):
-    labels: tuple[LeadLabel, ...]
-
-    def display(self) -> str:
-        return ", ".join(label.name for label in self.labels)
 
 
 REFERENCES = {CustomFieldType.USER: "user", CustomFieldType.PERSON: "person", CustomFieldType.ORGANIZATION: "org"}

@@ -7,9 +7,8 @@ from typing import Any
 
 from core.db import fetch
 from core.pagination import Cursor
-from core.sql import Sql
+from core.sql import Sql, like_pattern
 from domain.fold import key_pattern
-from domain.leads.query import like_pattern
 from domain.viewer import Viewer
 from models import Organization, Person
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from core.db import db_datetime
 from core.errors import DomainError, ErrorCode, FieldError
+from core.sql import like_pattern
 from domain.contacts.lead_state import enabled_sql, person_joins
-from domain.leads.query import db_datetime, like_pattern
 from domain.viewer import Viewer
 from models import Category, CategoryGroup, LeadStatus, SelectionEntity, User
 

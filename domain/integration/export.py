@@ -45,19 +45,11 @@ from openpyxl.worksheet import _writer as sheet_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
+from domain.columns.cells import BooleanCell, Cell, DateCell, DateTimeCell, MoneyCell, NumberCell, TimeCell
 from domain.columns.column import Column, UnknownColumn, resolve
 from domain.columns.custom_field import all_definitions
 from domain.columns.preference import saved_keys, usable
-from domain.columns.values import (
-    BooleanCell,
-    Cell,
-    DateCell,
-    DateTimeCell,
-    MoneyCell,
-    NumberCell,
-    TimeCell,
-    page_values,
-)
+from domain.columns.values import page_values
 from domain.leads.filter import filter_errors
 from domain.leads.query import (
     LeadQuery,

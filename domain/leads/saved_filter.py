@@ -20,8 +20,9 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
 from domain.columns.column import UnknownColumn
+from domain.leads.conditions import PredefinedLeadFilter
 from domain.leads.filter import InvalidFilter, compile_group, group_from_json
-from domain.leads.query import LeadQuery, PredefinedLeadFilter, query_columns
+from domain.leads.query import LeadQuery, query_columns
 from domain.refs import check_labels, check_owner_user, check_team
 from domain.validation import text
 from domain.viewer import Viewer

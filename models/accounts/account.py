@@ -19,7 +19,7 @@ class Company(TimestampMixin, Model):
     rate_limit_points = fields.IntField(null=True)
     rate_limit_restore_rate = fields.IntField(null=True)
     # A stamp of the company's custom field definitions: a new random one at every change of them
-    # (domain.custom_field, in the change's transaction) and when the company is made, never
+    # (domain.columns.custom_field, in the change's transaction) and when the company is made, never
     # reused, so an id made again after a wipe has another; read with the token, so that each
     # process's cache of the definitions knows when it is stale.
     custom_fields_version = fields.BigIntField(default=0, db_default=0)

@@ -18,7 +18,7 @@ class Organization(TimestampMixin, Model):
         "models.Company", related_name="organizations", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
-    # The name as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    # The name as duplicates are matched (domain.contacts.duplicate.match_key): kept by every write.
     name_key = fields.CharField(max_length=255, default="", db_default="")
     address_street = fields.CharField(max_length=255, null=True)
     address_city = fields.CharField(max_length=120, null=True)
@@ -54,7 +54,7 @@ class Person(TimestampMixin, Model):
         "models.Company", related_name="persons", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
-    # The name as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    # The name as duplicates are matched (domain.contacts.duplicate.match_key): kept by every write.
     name_key = fields.CharField(max_length=255, default="", db_default="")
     first_name = fields.CharField(max_length=120, null=True)
     last_name = fields.CharField(max_length=120, null=True)
@@ -78,7 +78,7 @@ class Person(TimestampMixin, Model):
     # to detect that someone else changed the record meanwhile (domain.versioned).
     version = fields.IntField(default=1, db_default=1)
     # The stored lead status; shown only while the organization's category has lead status
-    # enabled, and kept (hidden) when it has not (domain.lead_status).
+    # enabled, and kept (hidden) when it has not (domain.contacts.lead_status).
     lead_status: fields.ForeignKeyNullableRelation[LeadStatus] = fields.ForeignKeyField(
         "models.LeadStatus", related_name=False, null=True, on_delete=fields.NO_ACTION
     )

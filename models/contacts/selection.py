@@ -33,7 +33,7 @@ class Selection(TimestampMixin, Model):
     name = fields.CharField(max_length=200)
     entity = fields.CharEnumField(SelectionEntity, max_length=16)
     kind = fields.CharEnumField(SelectionKind, max_length=16)
-    # A list of conditions, combined with AND (domain.selection_criteria).
+    # A list of conditions, combined with AND (domain.contacts.selection_criteria).
     criteria: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL

@@ -51,7 +51,7 @@ class Lead(TimestampMixin, Model):
         "models.Company", related_name="leads", on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=255)
-    # The title as duplicates are matched (domain.duplicate.match_key): kept by every write.
+    # The title as duplicates are matched (domain.contacts.duplicate.match_key): kept by every write.
     title_key = fields.CharField(max_length=255, default="", db_default="")
     person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="leads", null=True, on_delete=fields.SET_NULL

@@ -42,7 +42,7 @@ class SavedFilter(TimestampMixin, Model):
     )
     name = fields.CharField(max_length=255)
     shared = fields.BooleanField(default=False)
-    # The filter in its stored form (domain.saved_filter): quick, predefined and custom conditions.
+    # The filter in its stored form (domain.leads.saved_filter): quick, predefined and custom conditions.
     definition: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     company_id: int

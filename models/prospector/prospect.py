@@ -71,7 +71,7 @@ class ProspectOrganization(Model):
     # The id in the source the profile was loaded from; loading the same id again updates it.
     external_id = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=255)
-    # domain.duplicate.match_key of the name: the "name starts with" filter reads it.
+    # domain.contacts.duplicate.match_key of the name: the "name starts with" filter reads it.
     name_key = fields.CharField(max_length=255)
     domain = fields.CharField(max_length=255, null=True)
     industry = fields.CharField(max_length=100, null=True)

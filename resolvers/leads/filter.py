@@ -18,8 +18,7 @@ from domain.leads.query import LeadQuery, LeadSortField, SortDirection
 from domain.leads.saved_filter import get_saved_filter, query_from_json
 from domain.viewer import Viewer
 from schema.base import user_errors
-from schema.leads.filter import FilterGroupInput
-from schema.leads.lead import LeadFilter, LeadSort
+from schema.leads.filter import FilterGroupInput, LeadFilter, LeadSort
 
 
 def group_from_input(group: FilterGroupInput) -> FilterGroup:

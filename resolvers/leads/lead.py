@@ -24,6 +24,7 @@ from resolvers.contacts.organization import organization_data
 from resolvers.contacts.person import person_data
 from resolvers.leads.filter import lead_query
 from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, InfoT, PageInfo
+from schema.leads.filter import LeadFilter, LeadSort
 from schema.leads.input import (
     ArchiveLeadsPayload,
     BulkUpdateLeadsInput,
@@ -36,7 +37,7 @@ from schema.leads.input import (
     UtmInput,
 )
 from schema.leads.input import BulkUpdateLeadsPayload as BulkPayload
-from schema.leads.lead import Lead, LeadConnection, LeadEdge, LeadFilter, LeadSort
+from schema.leads.lead import Lead, LeadConnection, LeadEdge
 
 
 def requested_columns(selections: list[Selection]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from domain.columns import values as cells
+from domain.columns import cells
 from domain.columns.column import Column, ColumnOption, ColumnSource, ColumnType
 from schema.base import UserError, describe_values, node_type
 from schema.leads.label import LeadLabel

@@ -7,7 +7,7 @@ import strawberry
 from domain.integration.export import ExportFormat
 from schema.base import UserError, describe_values
 from schema.integration.job import Job
-from schema.leads.lead import LeadFilter, LeadSort
+from schema.leads.filter import LeadFilter, LeadSort
 
 ExportFormatEnum = ExportFormat
 strawberry.enum(ExportFormatEnum, name="ExportFormat", description="The file format of an export.")

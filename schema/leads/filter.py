@@ -1,4 +1,5 @@
-"""Custom filters of the inbox: a tree of conditions over columns, as GraphQL input."""
+"""The inbox's filter and sort as GraphQL input: quick and predefined filters, search, and custom
+filters (a tree of conditions over columns)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain.leads.filter import FilterOp, FilterOperator
+from domain.leads.query import LeadSortField, SortDirection
 from schema.base import describe_values
+from schema.leads.lead import LeadSortFieldEnum, LeadSourceEnum, PredefinedLeadFilterEnum, SortDirectionEnum
 
 FilterOperatorEnum = FilterOperator
 strawberry.enum(
@@ -70,3 +73,65 @@ class FilterGroupInput:
     op: FilterGroupOperatorEnum = strawberry.field(default=FilterOp.AND, description="AND (all) or OR (any).")
     conditions: list[ConditionInput] | None = strawberry.field(default=None, description="The group's conditions.")
     groups: list[FilterGroupInput] | None = strawberry.field(default=None, description="Nested groups.")
+
+
+@strawberry.input(
+    description=(
+        "The inbox's quick filters, predefined filters, search, custom conditions and a saved filter, "
+        "combined with AND. An id of a label, user, team or lead status that the company does not have "
+        "is NOT_FOUND naming the field (a top-level error in a query, a userError in a mutation)."
+    )
+)
+class LeadFilter:
+    archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
+    sources: list[LeadSourceEnum] | None = strawberry.field(
+        default=None,
+        description="Leads with any of these sources.",
+    )
+    label_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads carrying any of these labels."
+    )
+    owner_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads owned by any of these users."
+    )
+    team_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leads owned by any of these teams or by one of their members."
+    )
+    predefined: list[PredefinedLeadFilterEnum] | None = strawberry.field(
+        default=None,
+        description="Ready-made filters; a lead must match all of them.",
+    )
+    lead_status_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Leads whose linked person shows any of these lead statuses (a status hidden by the "
+            "organization's category does not count)."
+        ),
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Text in the title, person or organization name, an email or a phone number."
+    )
+    conditions: FilterGroupInput | None = strawberry.field(
+        default=None, description="A custom filter: AND/OR groups of conditions over any column of `leadColumns`."
+    )
+    saved_filter_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A saved filter (`savedFilters`) applied as well, combined with AND."
+    )
+
+
+@strawberry.input(description="One sort column and a direction; ties are broken by id, empty values come last.")
+class LeadSort:
+    field: LeadSortFieldEnum = strawberry.field(
+        default=LeadSortField.CREATED_AT,
+        description="What to sort by; ignored when `column` is given.",
+    )
+    column: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Any sortable column of `leadColumns` (person, organization and custom fields too), instead of `field`."
+        ),
+    )
+    direction: SortDirectionEnum = strawberry.field(
+        default=SortDirection.DESC,
+        description="ASC or DESC; newest first by default.",
+    )

@@ -11,7 +11,8 @@ from schema.columns.custom_field import CustomFieldValueInput
 from schema.contacts.duplicate import DuplicateResolutionEnum
 from schema.contacts.organization_input import OrganizationFields
 from schema.contacts.person_input import PersonFields
-from schema.leads.lead import Lead, LeadFilter
+from schema.leads.filter import LeadFilter
+from schema.leads.lead import Lead
 
 UNSET = strawberry.UNSET
 

@@ -14,7 +14,8 @@ from core.ids import to_global_id
 from domain.activity.activity import activity_status
 from domain.columns.column import MAX_VALUE_COLUMNS
 from domain.columns.custom_value import field_values
-from domain.leads.query import LeadQuery, LeadSortField, PredefinedLeadFilter, SortDirection, count_leads
+from domain.leads.conditions import PredefinedLeadFilter
+from domain.leads.query import LeadQuery, LeadSortField, SortDirection, count_leads
 from domain.viewer import Viewer
 from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity, LeadSource
@@ -27,7 +28,6 @@ from schema.activity.note import Note
 from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money, node_type
 from schema.columns.column import ColumnValue, column_value
 from schema.columns.custom_field import CustomFieldValue
-from schema.leads.filter import FilterGroupInput
 from schema.leads.label import LeadLabel
 
 if TYPE_CHECKING:
@@ -374,65 +374,3 @@ class LeadConnection:
     async def total_count(self) -> int:
         # The page's clock, so that "added more than three months ago" counts what it lists.
         return await count_leads(self._viewer, self._query, now=self._now, definitions=self._definitions)
-
-
-@strawberry.input(
-    description=(
-        "The inbox's quick filters, predefined filters, search, custom conditions and a saved filter, "
-        "combined with AND. An id of a label, user, team or lead status that the company does not have "
-        "is NOT_FOUND naming the field (a top-level error in a query, a userError in a mutation)."
-    )
-)
-class LeadFilter:
-    archived: bool = strawberry.field(default=False, description="The archived list instead of the active one.")
-    sources: list[LeadSourceEnum] | None = strawberry.field(
-        default=None,
-        description="Leads with any of these sources.",
-    )
-    label_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Leads carrying any of these labels."
-    )
-    owner_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Leads owned by any of these users."
-    )
-    team_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Leads owned by any of these teams or by one of their members."
-    )
-    predefined: list[PredefinedLeadFilterEnum] | None = strawberry.field(
-        default=None,
-        description="Ready-made filters; a lead must match all of them.",
-    )
-    lead_status_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None,
-        description=(
-            "Leads whose linked person shows any of these lead statuses (a status hidden by the "
-            "organization's category does not count)."
-        ),
-    )
-    search: str | None = strawberry.field(
-        default=None, description="Text in the title, person or organization name, an email or a phone number."
-    )
-    conditions: FilterGroupInput | None = strawberry.field(
-        default=None, description="A custom filter: AND/OR groups of conditions over any column of `leadColumns`."
-    )
-    saved_filter_id: strawberry.ID | None = strawberry.field(
-        default=None, description="A saved filter (`savedFilters`) applied as well, combined with AND."
-    )
-
-
-@strawberry.input(description="One sort column and a direction; ties are broken by id, empty values come last.")
-class LeadSort:
-    field: LeadSortFieldEnum = strawberry.field(
-        default=LeadSortField.CREATED_AT,
-        description="What to sort by; ignored when `column` is given.",
-    )
-    column: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Any sortable column of `leadColumns` (person, organization and custom fields too), instead of `field`."
-        ),
-    )
-    direction: SortDirectionEnum = strawberry.field(
-        default=SortDirection.DESC,
-        description="ASC or DESC; newest first by default.",
-    )

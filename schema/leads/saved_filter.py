@@ -12,7 +12,7 @@ from core.ids import to_global_id
 from models import SavedFilter as SavedFilterModel
 from schema.accounts.account import User
 from schema.base import InfoT, Node, UserError
-from schema.leads.lead import LeadFilter
+from schema.leads.filter import LeadFilter
 
 
 def filter_json(definition: dict[str, Any]) -> dict[str, Any]:

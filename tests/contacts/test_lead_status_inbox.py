@@ -10,14 +10,9 @@ import pytest
 from domain.leads.lead import LeadData, create_lead
 from models import LeadSource, Person, Role, Visibility
 from tests.conftest import Account, StatementCounter
+from tests.factories.lead_list import ADMIN_STATEMENTS, INBOX_SCREEN, REGULAR_STATEMENTS
 from tests.factories.lead_status import gid, move_org, org_in, person_in, set_status, status_id
-from tests.leads.test_lead_list import (
-    ADMIN_STATEMENTS,
-    INBOX_SCREEN,
-    REGULAR_STATEMENTS,
-    check_inbox_page,
-    inbox_company,
-)
+from tests.leads.test_lead_list import check_inbox_page, inbox_company
 
 LEADS = """
 query($filter: LeadFilter) {

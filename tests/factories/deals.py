@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from core.ids import to_global_id
 from domain.activity.activity import ActivityData, create_activity, set_done
 from domain.activity.note import create_note
 from domain.activity.target import Target
@@ -93,3 +94,55 @@ async def formula_field(viewer: Viewer, name: str, formula: str) -> str:
 
 def money(amount: str, currency: str = "EUR") -> tuple[Decimal, str]:
     return Decimal(amount), currency
+
+
+TO_DEALS = """
+mutation ($input: ConvertLeadsToDealsInput!) {
+  convertLeadsToDeals(input: $input) {
+    results {
+      leadId
+      deal {
+        id title sourceLeadId visibility value { amount currency } pipeline { name } stage { name }
+        person { name } organization { name } owner { name } customFields { key value }
+        notes { content mentions { name } } activities { subject } emails { subject }
+        changeLog { action oldValue newValue }
+      }
+      userErrors { field message code }
+    }
+    userErrors { field message code }
+  }
+}
+"""
+TO_LEADS = """
+mutation ($input: ConvertDealsToLeadsInput!) {
+  convertDealsToLeads(input: $input) {
+    results {
+      dealId
+      lead {
+        id title source value { amount currency } expectedCloseDate visibility owner { ... on User { name } }
+        person { name } organization { name } customFields { key value }
+        activities { subject done } emails { subject } notes { content }
+        changeLog { action field newValue }
+        sourceDeal { id title deletedAt activities { subject } products { product { name } } participants { name } }
+      }
+      userErrors { field message code }
+    }
+    warnings { dealId message code }
+    job { id kind status total }
+    userErrors { field message code }
+  }
+}
+"""
+LEADS = "query { leads { nodes { id title } } }"
+DEALS = "query ($filter: DealFilter) { deals(filter: $filter) { nodes { id title } } }"
+NODE = "query ($id: ID!) { node(id: $id) { ... on Deal { title deletedAt changeLog { action newValue } } } }"
+RESTORE = "mutation ($input: IdInput!) { restoreDeal(input: $input) { deal { deletedAt } userErrors { code } } }"
+JOB = "query ($id: ID!) { job(id: $id) { status total done failed result } }"
+
+
+def lead_gid(lead_id: Any) -> str:
+    return to_global_id("Lead", lead_id)
+
+
+def deal_gid(deal_id: int) -> str:
+    return to_global_id("Deal", deal_id)

@@ -1,4 +1,5 @@
-"""Factories and reference computations for tests/leads/test_lead_list.py (no tests here).
+"""Factories, documents and reference computations for the inbox list's tests (tests/leads/test_lead_list*.py
+and the tests that walk the same pages); no tests here.
 
 The factories go through the domain functions, as the app does, except where a test needs
 many rows quickly or needs to set what no client can set (timestamps): there they write the
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.ids import to_global_id
 from domain.activity.activity import ActivityData, create_activity, refresh_next_activity
 from domain.activity.target import Target
 from domain.contacts.duplicate import DuplicatePolicy
@@ -33,6 +35,7 @@ from models import (
     User,
     Visibility,
 )
+from tests.conftest import Account
 
 TODAY = dt.datetime.now(dt.UTC).date()
 
@@ -240,3 +243,133 @@ async def seed_inbox(company_id: int, count: int, user_ids: list[int], team_ids:
     )
     await refresh_next_activity(lead_ids)
     return lead_ids
+
+
+SORT_FIELDS = [
+    "TITLE",
+    "CREATED_AT",
+    "UPDATED_AT",
+    "VALUE",
+    "EXPECTED_CLOSE_DATE",
+    "NEXT_ACTIVITY",
+    "SOURCE",
+    "OWNER",
+    "PERSON_NAME",
+    "ORGANIZATION_NAME",
+    "LABEL",
+]
+# ACTIVITY_STATUS depends on the clock: test_the_inbox_sorts_by_activity_status covers it.
+
+LEADS_PAGE = """
+query Leads($first: Int, $after: String, $filter: LeadFilter, $sort: LeadSort) {
+  leads(first: $first, after: $after, filter: $filter, sort: $sort) {
+    edges { cursor node { uuid title } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+LEADS_PAGE_WITH_COUNT = """
+query Leads($first: Int, $after: String, $filter: LeadFilter, $sort: LeadSort) {
+  leads(first: $first, after: $after, filter: $filter, sort: $sort) {
+    totalCount
+    edges { cursor node { uuid title } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+LEAD_DETAILS = """
+query Details($filter: LeadFilter) {
+  leads(first: 50, filter: $filter, sort: {field: TITLE, direction: ASC}) {
+    nodes {
+      uuid
+      title
+      value { amount currency }
+      person { name primaryEmail primaryPhone organization { name } }
+      organization { name }
+      owner { __typename ... on User { name } ... on Team { name } }
+      labels { name color }
+      nextActivity { subject dueDate done }
+      activityStatus
+      notes { content author { name } mentions { name } }
+      activities { subject dueDate done }
+      doneOnly: activities(done: true) { subject }
+      emails { subject fromAddress toAddresses direction sentAt }
+      changeLog { action field oldValue newValue actor { name } }
+    }
+  }
+}
+"""
+
+# What an inbox screen asks for: the benchmark of the pinned statement count.
+INBOX_SCREEN = """
+query Inbox($first: Int!) {
+  leads(first: $first) {
+    edges {
+      cursor
+      node {
+        title
+        person { name primaryEmail organization { name } }
+        organization { name }
+        owner { __typename ... on User { name } ... on Team { name } }
+        labels { name }
+        nextActivity { subject }
+        activityStatus
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+INBOX_SCREEN_WITH_COUNT = INBOX_SCREEN.replace("leads(first: $first) {", "leads(first: $first) {\n    totalCount")
+
+# The statements a page of INBOX_SCREEN costs, whatever its size: authenticate the token,
+# the page, then one batched query each for persons, the leads' organizations, owner users,
+# owner teams, labels and next activities (activityStatus reuses nextActivity's), and one
+# more for the persons' organizations, which are only known once the persons are loaded.
+ADMIN_STATEMENTS = 9
+# A regular user's token also loads their teams, for the visibility rules.
+REGULAR_STATEMENTS = ADMIN_STATEMENTS + 1
+
+
+def gid(type_name: str, key: object) -> str:
+    return to_global_id(type_name, key)
+
+
+async def walk(
+    account: Account,
+    *,
+    first: int = 3,
+    sort: dict[str, str] | None = None,
+    filter: dict[str, Any] | None = None,
+) -> list[uuid.UUID]:
+    """Every lead of a list, page by page, checking each page's pageInfo on the way."""
+    seen: list[uuid.UUID] = []
+    after: str | None = None
+    for _ in range(1000):
+        variables = {"first": first, "after": after, "sort": sort, "filter": filter}
+        page = (await account.client.execute(LEADS_PAGE, variables))["leads"]
+        edges, info = page["edges"], page["pageInfo"]
+        assert info["hasPreviousPage"] is (after is not None)
+        if edges:
+            assert info["startCursor"] == edges[0]["cursor"]
+            assert info["endCursor"] == edges[-1]["cursor"]
+        else:
+            assert info["startCursor"] is None and info["endCursor"] is None
+        seen += [uuid.UUID(e["node"]["uuid"]) for e in edges]
+        if not info["hasNextPage"]:
+            assert len(edges) <= first
+            return seen
+        assert len(edges) == first
+        after = info["endCursor"]
+    raise AssertionError("the list never ended")
+
+
+def error_code(body: dict[str, Any]) -> str:
+    assert body.get("data") is None, body
+    (error,) = body["errors"]
+    assert error["message"] != "Internal error.", error
+    code: str = error["extensions"]["code"]
+    return code

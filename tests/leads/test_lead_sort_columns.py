@@ -22,7 +22,7 @@ from models import CustomField, CustomFieldType, Lead, LeadSource, Organization,
 from tests.conftest import Account
 from tests.factories import gid
 from tests.factories.columns import define_fields
-from tests.leads.test_lead_list import LEADS_PAGE, error_code, walk
+from tests.factories.lead_list import LEADS_PAGE, error_code, walk
 
 SORTED_COLUMNS = [
     "cf.lead.region",
