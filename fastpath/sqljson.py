@@ -21,7 +21,7 @@ The serialisation is strawberry's, written in SQL: a date as ISO text, a moment 
 an enum by its name, a global id as core.ids writes it (base64url without padding: PostgreSQL's
 ``encode(..., 'base64')``; on SQLite a function registered on the connection,
 :func:`register_functions`, calling core.ids itself), booleans as JSON booleans. The rules that
-decide values are the domain's: an activity's status is domain.activity.activity.activity_status_sql
+decide values are the domain's: an activity's status is domain.next_activity.activity_status_sql
 (held to the Python rule by tests), a contact's visibility is domain.viewer.visibility_sql
 (:func:`visible`), the labels' order is the labels loader's (name, case-folded, then id).
 """

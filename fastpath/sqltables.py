@@ -20,7 +20,7 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
-from domain.activity.activity import activity_status_sql
+from domain.next_activity import activity_status_sql
 from fastpath.sqljson import (
     Ctx,
     Expr,
@@ -196,7 +196,7 @@ def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldN
 
 
 def _activity_status() -> Expr:
-    """domain.activity.activity.activity_status_sql over the lead's next activity (of its company)."""
+    """domain.next_activity.activity_status_sql over the lead's next activity (of its company)."""
 
     def make(ctx: Ctx) -> Sql:
         text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
