@@ -225,6 +225,27 @@ def json_list(item: Expr, source: str, order: tuple[str, str]) -> Expr:
     return _counted(make, cost)
 
 
+def lookup(source: str, alias: str, key: str, condition: Callable[[Ctx], Sql], value: Expr, joined: str = "") -> Expr:
+    """``value`` over the row of ``source`` (as ``alias``, with ``joined``: a JOIN its condition
+    reads) whose id is ``key``, where ``condition`` holds, else null: a scalar subquery, not a join,
+    so that the planner has no join order to search for it (a page's relations are lookups by
+    primary key whatever the order)."""
+
+    def select(ctx: Ctx, what: Sql) -> Sql:
+        return compose(
+            "(SELECT ", what, f" FROM {source} {alias}{joined} WHERE {alias}.id = {key} AND ", condition(ctx), ")"
+        )
+
+    def make(ctx: Ctx) -> Sql:
+        inner = select(ctx, value(ctx))
+        return inner if ctx.postgres else compose("json(", inner, ")")
+
+    def cost(ctx: Ctx) -> Sql:
+        return compose("COALESCE(", select(ctx, _cost_or_zero(value, ctx)), ", 0)")
+
+    return _counted(make, cost if cost_of(value) is not None else None)
+
+
 def of_company(alias: str, reference: str) -> Callable[[Ctx], Sql]:
     """The row refers to a row of ``alias`` and it is of the viewer's company (as the loaders read)."""
     return lambda ctx: compose(
