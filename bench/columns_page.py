@@ -68,12 +68,12 @@ from app import create_app
 from core.config import Settings
 from core.db import close_db, conn, init_db, is_postgres
 from domain.accounts.account import create_company, create_team, create_token, create_user
-from domain.activity.activity import refresh_next_activity
 from domain.columns.custom_field import OptionData, create_custom_field
 from domain.columns.values import page_values
 from domain.fold import fill_keys
 from domain.leads.filter import group_from_json
 from domain.leads.query import LeadQuery, SortDirection, find_leads
+from domain.next_activity import refresh_next_activity
 from domain.viewer import Viewer, viewer_for_user
 from loaders import make_loaders
 from models import (

@@ -29,7 +29,7 @@ How it stays fast and still right:
   ``phone_search`` as :func:`domain.contacts.person.clean` makes them, one primary entry per contact
   list, custom values in the stored forms of :mod:`domain.columns.custom_value`, and a lead's
   ``next_activity_id``/``next_activity_date`` by the ordering of
-  :func:`domain.activity.activity.refresh_next_activity`; the other folded keys (addresses, job
+  :func:`domain.next_activity.refresh_next_activity`; the other folded keys (addresses, job
   titles, text custom values) by :func:`keyed_rows` from :data:`domain.fold.KEYS`; a deal's ``title_key`` by
   :func:`domain.fold.fold_key`, its ``won_at``/``lost_at``/``lost_reason`` as
   :func:`domain.deals.deal._status_changes` sets them for its status. tests/commands/test_bench_seed.py reads a seeded
@@ -85,13 +85,13 @@ sys.path.insert(0, str(ROOT))
 
 from core.db import close_db, fetch, init_db, is_postgres_url  # noqa: E402
 from domain.accounts.account import create_company, create_team, create_token, create_user  # noqa: E402
-from domain.activity.activity import _pending_order  # noqa: E402
 from domain.columns.custom_field import OptionData, create_custom_field  # noqa: E402
 from domain.columns.custom_value import json_number  # noqa: E402
 from domain.contacts.duplicate import match_key  # noqa: E402
 from domain.contacts.person import digits, split_name  # noqa: E402
 from domain.fold import CUSTOM_KEY_TABLES, KEYS, column_key, custom_keys, fold_key  # noqa: E402
 from domain.leads.label import create_label  # noqa: E402
+from domain.next_activity import pending_order  # noqa: E402
 from domain.prospector.credit import ensure_account  # noqa: E402
 from domain.prospector.generator import generate_prospects  # noqa: E402
 from domain.viewer import viewer_for_user  # noqa: E402
@@ -721,7 +721,7 @@ class Generator:
                 archived = rng.random() < 0.05
                 pending = self._activities(chunk, lead_id, created)
                 self._notes(chunk, lead_id, created)
-                chosen = min(pending, key=_pending_order) if pending else None
+                chosen = min(pending, key=pending_order) if pending else None
                 label_count = rng.choice((0, 0, 1, 1, 1, 2, 2, 3))
                 for label_id in sorted(rng.sample(setup.label_ids, label_count)):
                     chunk.links.append((self.ids.link, lead_id, label_id))

@@ -4,7 +4,7 @@ Rows are made in memory from a seeded :class:`random.Random` and written with ``
 in one transaction: the per-row domain functions would take minutes for a few thousand leads.
 What those functions keep consistent is kept here too: persons' search columns
 (:func:`domain.contacts.person.clean`), each lead's next activity
-(:func:`domain.activity.activity.refresh_next_activity`), mentions, and the change log.
+(:func:`domain.next_activity.refresh_next_activity`), mentions, and the change log.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ async def _insert(model: type[M], rows: Sequence[M]) -> None:
 
 
 def next_activity(pending: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The earliest activity not done, in the order of domain.activity.activity.refresh_next_activity."""
+    """The earliest activity not done, in the order of domain.next_activity.refresh_next_activity."""
     if not pending:
         return None
     return min(pending, key=lambda a: (a["due_date"], a["due_time"] is not None, a["due_time"] or dt.time(), a["id"]))

@@ -43,7 +43,7 @@ from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
 from core.ids import to_global_id
-from domain.activity.activity import activity_status
+from domain.next_activity import activity_status
 
 
 class Unsupported(Exception):

@@ -27,7 +27,7 @@ from fastpath.compiler import Compiler, Page, Run, Unsupported, root_arguments
 from fastpath.contacts import ConnectionPlan, connection_table, derived_table, load_refs, ref, sql_connection_table
 from fastpath.pages import Statement, json_page
 from fastpath.sqljson import Ctx, LeadJson
-from fastpath.sqltables import DEAL_JOINS, deal_row_table
+from fastpath.sqltables import deal_row_table
 
 DEAL = derived_table(
     "Deal",
@@ -77,7 +77,7 @@ class DealsPlan(ConnectionPlan):
         def cursor(sort_key: Any, deal_id: Any) -> str:
             return deal_cursor(query, sort_key, deal_id)
 
-        return await json_page(self.sites, Ctx(is_postgres(), viewer, now), DEAL_JOINS, first, statement, cursor)
+        return await json_page(self.sites, Ctx(is_postgres(), viewer, now), (), first, statement, cursor)
 
 
 def compile_deals(compiler: Compiler, node: FieldNode) -> DealsPlan:

@@ -149,9 +149,9 @@ async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool
         def cursor(sort_key: Any, lead_id: Any) -> str:
             return page_cursor(page.query, sort_key, lead_id)
 
-        return await json_page(sites, ctx, JOINS, page.first, lambda extra: page.statement(extra, "l.id"), cursor)
+        return await json_page(sites, ctx, (), page.first, lambda extra: page.statement(extra, "l.id"), cursor)
     narrow = all(_own_value(c) for c in page.columns)
-    extra, width = json_columns(sites, ctx, JOINS)
+    extra, width = json_columns(sites, ctx, ())  # the relations are lookups (fastpath.sqltables.lead_table)
     if narrow:
         # The holes' values read the lead's own custom fields only: that column, no records.
         statement = await page.statement(extra, "l.id, l.custom_fields")

@@ -21,7 +21,7 @@ The serialisation is strawberry's, written in SQL: a date as ISO text, a moment 
 an enum by its name, a global id as core.ids writes it (base64url without padding: PostgreSQL's
 ``encode(..., 'base64')``; on SQLite a function registered on the connection,
 :func:`register_functions`, calling core.ids itself), booleans as JSON booleans. The rules that
-decide values are the domain's: an activity's status is domain.activity.activity.activity_status_sql
+decide values are the domain's: an activity's status is domain.next_activity.activity_status_sql
 (held to the Python rule by tests), a contact's visibility is domain.viewer.visibility_sql
 (:func:`visible`), the labels' order is the labels loader's (folded name, then id).
 """
@@ -223,6 +223,27 @@ def json_list(item: Expr, source: str, order: tuple[str, str]) -> Expr:
         return compose("COALESCE((SELECT sum(", _cost_or_zero(item, ctx), f") {source}), 0)")
 
     return _counted(make, cost)
+
+
+def lookup(source: str, alias: str, key: str, condition: Callable[[Ctx], Sql], value: Expr, joined: str = "") -> Expr:
+    """``value`` over the row of ``source`` (as ``alias``, with ``joined``: a JOIN its condition
+    reads) whose id is ``key``, where ``condition`` holds, else null: a scalar subquery, not a join,
+    so that the planner has no join order to search for it (a page's relations are lookups by
+    primary key whatever the order)."""
+
+    def select(ctx: Ctx, what: Sql) -> Sql:
+        return compose(
+            "(SELECT ", what, f" FROM {source} {alias}{joined} WHERE {alias}.id = {key} AND ", condition(ctx), ")"
+        )
+
+    def make(ctx: Ctx) -> Sql:
+        inner = select(ctx, value(ctx))
+        return inner if ctx.postgres else compose("json(", inner, ")")
+
+    def cost(ctx: Ctx) -> Sql:
+        return compose("COALESCE(", select(ctx, _cost_or_zero(value, ctx)), ", 0)")
+
+    return _counted(make, cost if cost_of(value) is not None else None)
 
 
 def of_company(alias: str, reference: str) -> Callable[[Ctx], Sql]:

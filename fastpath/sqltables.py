@@ -20,7 +20,7 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
-from domain.activity.activity import activity_status_sql
+from domain.next_activity import activity_status_sql
 from fastpath.sqljson import (
     Ctx,
     Expr,
@@ -32,6 +32,7 @@ from fastpath.sqljson import (
     enum_name,
     global_id,
     json_list,
+    lookup,
     moment,
     nested,
     of_company,
@@ -157,16 +158,30 @@ def related(type_name: str, table: Any, alias: str, condition: Callable[[Ctx], S
     return nested(lambda json, sub, _n: when(condition, json.object(type_name, sub, table, alias)))
 
 
+def looked_up(
+    type_name: str, table: Any, alias: str, source: str, key: str, condition: Callable[[Ctx], Sql], joined: str = ""
+) -> Any:
+    """An object field read by a lookup (fastpath.sqljson.lookup): the row of ``source`` whose id is
+    ``key``, as ``alias``, where ``condition`` holds, else null."""
+
+    def make(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
+        return lookup(source, alias, key, condition, json.object(type_name, sub, table, alias), joined)
+
+    return nested(make)
+
+
 def _owner(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
     """fastpath.compiler.owner_value: the owning user, else the owning team (of the company)."""
-    user = json.object("User", sub, USER, "ou")
-    team = json.object("Team", sub, TEAM, "ot")
-    user_of = of_company("ou", "l.owner_user_id")
-    team_of = of_company("ot", "l.owner_team_id")
+    user = lookup(
+        "app_user", "ou", "l.owner_user_id", of_company("ou", "l.owner_user_id"), json.object("User", sub, USER, "ou")
+    )
+    team = lookup(
+        "team", "ot", "l.owner_team_id", of_company("ot", "l.owner_team_id"), json.object("Team", sub, TEAM, "ot")
+    )
     return when(
-        lambda ctx: compose("l.owner_user_id IS NOT NULL AND ", user_of(ctx)),
+        sql_text("l.owner_user_id IS NOT NULL"),
         user,
-        otherwise=(lambda ctx: compose("l.owner_user_id IS NULL AND ", team_of(ctx)), team),
+        otherwise=(sql_text("l.owner_team_id IS NOT NULL"), team),
     )
 
 
@@ -181,16 +196,17 @@ def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldN
 
 
 def _activity_status() -> Expr:
-    """domain.activity.activity.activity_status_sql over the lead's next activity (of its company)."""
+    """domain.next_activity.activity_status_sql over the lead's next activity (of its company)."""
 
     def make(ctx: Ctx) -> Sql:
         text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
+        # The rule never answers null: no activity of the company is NONE.
         return compose(
-            "CASE WHEN l.next_activity_id IS NULL OR na.id IS NULL OR na.company_id <> ",
-            param(ctx.viewer.company_id),
-            " THEN 'NONE' ELSE ",
+            "COALESCE((SELECT ",
             Sql(text, tuple(params)),
-            " END",
+            " FROM activity na WHERE na.id = l.next_activity_id AND na.company_id = ",
+            param(ctx.viewer.company_id),
+            "), 'NONE')",
         )
 
     return make
@@ -209,24 +225,33 @@ def _money(alias: str) -> Any:
 
 def _valued(row: str, person: str, organization: str) -> dict[str, Any]:
     """A lead's or a deal's value, person and organization over the row's alias and the aliases of
-    its person and organization (shown where the viewer may see them)."""
+    its person and organization lookups (shown where the viewer may see them)."""
+    person_id, organization_id = f"{row}.person_id", f"{row}.organization_id"
     return {
         "value": _money(row),
-        "person": related("Person", PERSON, person, visible(person, f"{row}.person_id")),
-        "organization": related(
-            "Organization", _organization_table, organization, visible(organization, f"{row}.organization_id")
+        "person": looked_up("Person", PERSON, person, "person", person_id, visible(person, person_id)),
+        "organization": looked_up(
+            "Organization",
+            _organization_table,
+            organization,
+            "organization",
+            organization_id,
+            visible(organization, organization_id),
         ),
     }
 
 
 def lead_table(a: str) -> dict[str, Any]:
+    """A lead's fields over ``l``; its relations are lookups (no joins: fastpath.sqljson.lookup)."""
     assert a == "l"
     table: dict[str, Any] = LEAD_PLAIN(a)
     table.update(
         _valued("l", "p", "o"),
         owner=nested(_owner),
         labels=nested(_labels),
-        nextActivity=related("Activity", ACTIVITY, "na", of_company("na", "l.next_activity_id")),
+        nextActivity=looked_up(
+            "Activity", ACTIVITY, "na", "activity", "l.next_activity_id", of_company("na", "l.next_activity_id")
+        ),
         activityStatus=_activity_status,
     )
     return table
@@ -262,16 +287,9 @@ def organization_row_table(a: str) -> dict[str, Any]:
 
 # --- the deals root (alias d: domain.deals.query.page_statement) ---------------------------------
 
-# The deal's person, organization, owner, pipeline and stage, as the loaders read them (of the
-# viewer's company; a person or organization only where the viewer may see it). The aliases
-# differ from the page's own search joins (p, o).
-DEAL_JOINS = (
-    "LEFT JOIN person dp ON dp.id = d.person_id",
-    "LEFT JOIN organization dorg ON dorg.id = d.organization_id",
-    "LEFT JOIN app_user du ON du.id = d.owner_id",
-    "LEFT JOIN pipeline dpl ON dpl.id = d.pipeline_id",
-    "LEFT JOIN stage ds ON ds.id = d.stage_id LEFT JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
-)
+# The deal's person, organization, owner, pipeline and stage are lookups (fastpath.sqljson.lookup),
+# read as the loaders read them: of the viewer's company; a person or organization only where the
+# viewer may see it. Their aliases differ from the page's own search joins (p, o).
 STAGE = fields("Stage", plain="name position probability")
 PIPELINE = fields("Pipeline", plain="name position", boolean="isDefault")
 DEAL_PLAIN = merged(
@@ -287,18 +305,27 @@ DEAL_PLAIN = merged(
 
 
 def _stage_of_company() -> Callable[[Ctx], Sql]:
-    return lambda ctx: compose(
-        "d.stage_id IS NOT NULL AND ds.id IS NOT NULL AND dsp.company_id = ", param(ctx.viewer.company_id)
-    )
+    return lambda ctx: compose("d.stage_id IS NOT NULL AND dsp.company_id = ", param(ctx.viewer.company_id))
 
 
 def deal_row_table(a: str) -> dict[str, Any]:
+    """A deal's fields over ``d``; its relations are lookups (no joins)."""
     assert a == "d"
     table: dict[str, Any] = DEAL_PLAIN(a)
     table.update(
         _valued("d", "dp", "dorg"),
-        owner=related("User", USER, "du", of_company("du", "d.owner_id")),
-        pipeline=related("Pipeline", PIPELINE, "dpl", of_company("dpl", "d.pipeline_id")),
-        stage=related("Stage", STAGE, "ds", _stage_of_company()),
+        owner=looked_up("User", USER, "du", "app_user", "d.owner_id", of_company("du", "d.owner_id")),
+        pipeline=looked_up(
+            "Pipeline", PIPELINE, "dpl", "pipeline", "d.pipeline_id", of_company("dpl", "d.pipeline_id")
+        ),
+        stage=looked_up(
+            "Stage",
+            STAGE,
+            "ds",
+            "stage",
+            "d.stage_id",
+            _stage_of_company(),
+            " JOIN pipeline dsp ON dsp.id = ds.pipeline_id",
+        ),
     )
     return table

@@ -121,7 +121,7 @@ _CONTACT_TEXT = {
 
 
 def activity_status_sort(now: dt.datetime) -> Sql:
-    """The activity status (domain.activity.activity.activity_status) as its option's place: planned 1,
+    """The activity status (domain.next_activity.activity_status) as its option's place: planned 1,
     due today 2, overdue 3; no activity is empty (last). ``now`` is the moment of the query,
     the same clock the status cells are computed with."""
     today = db_date(now.date())

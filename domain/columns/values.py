@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from domain.activity.activity import activity_status
 from domain.columns.cells import (
     BooleanCell,
     Cell,
@@ -47,6 +46,7 @@ from domain.columns.column import (
     resolve,
 )
 from domain.contacts.emails_phones import primary_value
+from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
 

@@ -26,7 +26,6 @@ from tortoise.transactions import in_transaction
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
-from domain.activity.activity import refresh_next_activity
 from domain.columns.custom_field import definitions
 from domain.columns.custom_value import formula_values, without_formulas
 from domain.contacts.duplicate import DuplicatePolicy, Resolution, check_lead
@@ -35,6 +34,7 @@ from domain.deals.deal import check_open_deal_capacity, deal_global_id, get_live
 from domain.deals.pipeline import placement
 from domain.fold import keyed
 from domain.leads.lead import ENTITY as LEAD_ENTITY
+from domain.next_activity import refresh_next_activity
 from domain.validation import money
 from domain.versioned import write_many
 from domain.viewer import Viewer

@@ -22,11 +22,11 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
-from domain.activity.activity import earliest_pending, refresh_next_activity
 from domain.contacts.organization import get_organization
 from domain.contacts.person import get_person
 from domain.fold import keyed
 from domain.leads.lead import ENTITY, get_lead
+from domain.next_activity import earliest_pending, refresh_next_activity
 from domain.refs import check_owner_user, check_team
 from domain.versioned import write_many
 from domain.viewer import Viewer

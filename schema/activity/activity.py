@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core.ids import to_global_id
-from domain.activity.activity import ActivityStatus
+from domain.next_activity import ActivityStatus
 from models import Activity as ActivityModel
 from models import ActivityType
 from schema.base import InfoT, Node, describe_values, node_type

@@ -11,11 +11,11 @@ from strawberry.dataloader import DataLoader
 
 from core.errors import PublicError
 from core.ids import to_global_id
-from domain.activity.activity import activity_status
 from domain.columns.column import MAX_VALUE_COLUMNS
 from domain.columns.custom_value import field_values
 from domain.leads.conditions import PredefinedLeadFilter
 from domain.leads.query import LeadQuery, LeadSortField, SortDirection, count_leads
+from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity, LeadSource

@@ -1,5 +1,5 @@
-"""domain.activity.activity.activity_status_sql, the SQL the database writes a lead's activity status with
-(fastpath/sqljson.py), against domain.activity.activity.activity_status, on the database under test: the
+"""domain.next_activity.activity_status_sql, the SQL the database writes a lead's activity status with
+(fastpath/sqljson.py), against domain.next_activity.activity_status, on the database under test: the
 same status for dates before, on and after today, due times before, at and after the clock (to
 the microsecond, with and without fractions) and none, at clocks with and without microseconds."""
 
@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 
 from core.db import fetch, is_postgres
-from domain.activity.activity import activity_status, activity_status_sql
+from domain.next_activity import activity_status, activity_status_sql
 
 
 def _stored_time(value: dt.time | None) -> object:

@@ -21,11 +21,11 @@ import pytest
 from bench.seed import COLUMNS, CompanySetup, Generator, Ids, Manifest, seed
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH
 from core.ids import decode_id, to_global_id
-from domain.activity.activity import refresh_next_activity
 from domain.columns.custom_value import clean_values
 from domain.contacts.duplicate import match_key
 from domain.contacts.person import ContactValue, clean
 from domain.fold import fold_key
+from domain.next_activity import refresh_next_activity
 from domain.viewer import viewer_for_user
 from models import (
     Activity,

@@ -6,10 +6,10 @@ import datetime as dt
 from collections import Counter
 
 from cli.demo import fill_demo
-from domain.activity.activity import refresh_next_activity
 from domain.activity.note import find_mentions
 from domain.contacts.duplicate import match_key
 from domain.contacts.person import digits
+from domain.next_activity import refresh_next_activity
 from domain.viewer import viewer_for_user
 from models import (
     Activity,

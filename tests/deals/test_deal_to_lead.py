@@ -15,10 +15,10 @@ import domain.deals.conversion
 from core.errors import DomainError
 from core.ids import decode_id
 from domain.accounts.account import create_team
-from domain.activity.activity import refresh_next_activity
 from domain.activity.target import Target
 from domain.deals.conversion import LeadToDealOptions, convert_deal_to_lead, convert_lead_to_deal
 from domain.deals.product import add_deal_product, create_product
+from domain.next_activity import refresh_next_activity
 from jobs.deal_conversion import KIND
 from jobs.runner import claim_job, run_job
 from jobs.worker import Worker

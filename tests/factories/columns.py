@@ -11,9 +11,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from domain.activity.activity import refresh_next_activity
 from domain.columns.custom_field import OptionData, create_custom_field
 from domain.fold import fill_keys, keyed
+from domain.next_activity import refresh_next_activity
 from domain.viewer import Viewer
 from models import (
     Activity,

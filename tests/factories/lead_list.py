@@ -16,13 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from core.ids import to_global_id
-from domain.activity.activity import ActivityData, create_activity, refresh_next_activity
+from domain.activity.activity import ActivityData, create_activity
 from domain.activity.target import Target
 from domain.contacts.duplicate import DuplicatePolicy
 from domain.contacts.organization import OrganizationData
 from domain.contacts.person import ContactValue, PersonData
 from domain.fold import fill_keys, fold_key
 from domain.leads.lead import LeadData, create_lead
+from domain.next_activity import refresh_next_activity
 from domain.viewer import Viewer
 from models import (
     Activity,
