@@ -104,6 +104,16 @@ def keyed(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+async def folded_name_taken(rows: Any, name: str, except_id: int | None = None) -> bool:
+    """Whether one of ``rows`` (a queryset of one company's few named rows: categories, their
+    groups, lead statuses) has a name that folds like ``name``: "ÉTÉ" and "ete" are one name on
+    both databases. Compared here, not in SQL, because those tables keep no key column."""
+    if except_id is not None:
+        rows = rows.exclude(id=except_id)
+    wanted = fold(name)
+    return any(fold(other) == wanted for other in await rows.values_list("name", flat=True))
+
+
 def key_columns(model: Any) -> frozenset[str]:
     """The derived columns of ``model``'s table: kept by :func:`keyed`, never logged or sent."""
     table = table_of(model)

@@ -13,6 +13,7 @@ from core.errors import DomainError, ErrorCode, fail
 from domain import changelog
 from domain.contacts.lead_state import start_at_initial
 from domain.contacts.lead_status import require_admin
+from domain.fold import folded_name_taken
 from domain.validation import text
 from domain.viewer import Viewer
 from models import Category, CategoryGroup
@@ -65,10 +66,7 @@ async def list_groups(viewer: Viewer) -> list[CategoryGroup]:
 async def _unique(
     model: type[CategoryGroup] | type[Category], viewer: Viewer, name: str, except_id: int | None
 ) -> None:
-    clash = model.filter(company_id=viewer.company_id, name__iexact=name)
-    if except_id is not None:
-        clash = clash.exclude(id=except_id)
-    if await clash.exists():
+    if await folded_name_taken(model.filter(company_id=viewer.company_id), name, except_id):
         what = "category group" if model is CategoryGroup else "category"
         raise fail(f"A {what} named {name!r} already exists.", ErrorCode.DUPLICATE, "input", "name")
 

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from domain import changelog
+from domain.fold import folded_name_taken
 from domain.validation import text
 from domain.viewer import Viewer
 from models import LeadStatus
@@ -81,10 +82,7 @@ def _clean(name: str | None, description: str | None, *, creating: bool) -> dict
 
 
 async def _check_unique(viewer: Viewer, name: str, except_id: int | None = None) -> None:
-    clash = LeadStatus.filter(company_id=viewer.company_id, name__iexact=name)
-    if except_id is not None:
-        clash = clash.exclude(id=except_id)
-    if await clash.exists():
+    if await folded_name_taken(LeadStatus.filter(company_id=viewer.company_id), name, except_id):
         raise fail(f"A lead status named {name!r} already exists.", ErrorCode.DUPLICATE, "input", "name")
 
 

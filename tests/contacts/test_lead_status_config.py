@@ -117,9 +117,17 @@ async def test_add_rename_and_describe_a_status(account: Account) -> None:
 
     clash = await account.client.mutate(CREATE_STATUS, {"name": "open"})
     assert codes(clash) == [(["input", "name"], "DUPLICATE")]
+    # Names clash as they fold, accents and national letters included, the same on both databases.
+    accented = await account.client.mutate(CREATE_STATUS, {"name": "Été"})
+    assert accented["userErrors"] == []
+    for other in ("ÉTÉ", "ete", " été "):
+        assert codes(await account.client.mutate(CREATE_STATUS, {"name": other})) == [(["input", "name"], "DUPLICATE")]
+    # Renaming a status to its own name, differently written, is no clash.
+    same = await account.client.mutate(UPDATE_STATUS, {"id": accented["leadStatus"]["id"], "name": "ÉTÉ"})
+    assert same["userErrors"] == [] and same["leadStatus"]["name"] == "ÉTÉ"
     empty = await account.client.mutate(CREATE_STATUS, {"name": "  "})
     assert codes(empty) == [(["input", "name"], "REQUIRED")]
-    assert await LeadStatus.filter(company_id=account.company_id).count() == 6
+    assert await LeadStatus.filter(company_id=account.company_id).count() == 7
 
 
 async def test_reorder_the_statuses(account: Account) -> None:
@@ -198,6 +206,12 @@ async def test_groups_and_categories_can_be_added(account: Account) -> None:
     assert made["category"] == {"id": made["category"]["id"], "name": "Reseller", "group": {"name": "Partner"}}
     duplicate = await account.client.mutate(CREATE_CATEGORY, {"groupId": group["categoryGroup"]["id"], "name": "lead"})
     assert codes(duplicate) == [(["input", "name"], "DUPLICATE")]
+    group_id = group["categoryGroup"]["id"]
+    accented = await account.client.mutate(CREATE_CATEGORY, {"groupId": group_id, "name": "Återförsäljare"})
+    assert accented["userErrors"] == []
+    folded = await account.client.mutate(CREATE_CATEGORY, {"groupId": group_id, "name": "ATERFORSALJARE"})
+    assert codes(folded) == [(["input", "name"], "DUPLICATE")]
+    assert codes(await account.client.mutate(CREATE_GROUP, {"name": "PÄRTNER"})) == [(["input", "name"], "DUPLICATE")]
     viewer = await account.viewer()
     assert await stored_status(await person_in(viewer, await org_in(viewer, "Reseller"))) == "Open"
 
