@@ -23,33 +23,26 @@ the data that was returned with the same rules, counting the items each list rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
-    GraphQLIncludeDirective,
-    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
-from graphql.utilities import get_operation_ast
+from graphql.execution.values import get_argument_values
 
 from core.json_text import JsonText
+from schema.selections import Selections
 
 # What one mutation field costs on top of its payload: a write does more than a read of one object.
 MUTATION_COST = 10
@@ -90,7 +83,7 @@ def _is_edge(type_: Any) -> bool:
     return isinstance(type_, GraphQLObjectType) and "node" in type_.fields and "cursor" in type_.fields
 
 
-class Costs:
+class Costs(Selections):
     """Both costs of one request, sharing the work on the document (its variables coerced once,
     each selection collected once): :meth:`requested` before execution, :meth:`actual` after."""
 
@@ -103,20 +96,12 @@ class Costs:
         default_page_size: int,
         max_page_size: int | None = None,
     ) -> None:
-        self.schema = schema
+        super().__init__(schema, document, operation_name, variables)
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
-        self._collected: dict[tuple[str, tuple[int, ...]], dict[str, list[FieldNode]]] = {}
         # The data walk's view of each collected selection (by the id of its fields, which
         # _collected keeps alive as long as the walker).
         self._programs: dict[tuple[int, int], list[tuple[str, Any]]] = {}
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        self.operation_node: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
-        self.variables: VariableValues | None = None
-        if self.operation_node is not None:
-            coerced = get_variable_values(schema, self.operation_node.variable_definitions or (), dict(variables or {}))
-            # Variables that do not fit their types fail the execution anyway; count with defaults.
-            self.variables = coerced if isinstance(coerced, VariableValues) else None
 
     def requested(self) -> int:
         """The same as :func:`requested_cost`."""
@@ -336,90 +321,3 @@ class Costs:
             t, f, _ = chosen[0]
             return own + self._data_fields(t, f, value)
         return own + max(self._data_fields(t, f, value) for t, f, _ in chosen)
-
-    # --- selections -----------------------------------------------------------------------------
-
-    def _collect(self, type_: Any, selections: Iterable[SelectionSetNode]) -> dict[str, list[FieldNode]]:
-        """The fields asked of an object of ``type_``, by response key (as execution groups them)."""
-        selections = list(selections)
-        # A list of 100 leads collects the same selection 100 times: once per walk is enough.
-        key = (type_.name, tuple(id(s) for s in selections))
-        cached = self._collected.get(key)
-        if cached is not None:
-            return cached
-        fields: dict[str, list[FieldNode]] = {}
-        self._collect_into(type_, selections, fields, set())
-        self._collected[key] = fields
-        return fields
-
-    def _collect_into(
-        self, type_: Any, selections: Iterable[SelectionSetNode], fields: dict[str, list[FieldNode]], seen: set[str]
-    ) -> None:
-        for selection_set in selections:
-            for selection in selection_set.selections:
-                if not self._included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    fields.setdefault(key, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    if condition is None or self._applies(condition.name.value, type_):
-                        self._collect_into(type_, [selection.selection_set], fields, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.fragments.get(name)
-                    if fragment is None or name in seen:
-                        continue
-                    seen.add(name)
-                    if self._applies(fragment.type_condition.name.value, type_):
-                        self._collect_into(type_, [fragment.selection_set], fields, seen)
-
-    def _applies(self, condition: str, type_: Any) -> bool:
-        target = self.schema.get_type(condition)
-        if target is None:
-            return False
-        if target is type_:
-            return True
-        if is_abstract_type(target) and isinstance(type_, GraphQLObjectType):
-            return self.schema.is_sub_type(target, type_)
-        return False
-
-    def _conditions(self, selections: Iterable[SelectionSetNode], seen: set[str] | None = None) -> list[Any]:
-        """The object types that the fragments directly in these selections are conditioned on."""
-        seen = set() if seen is None else seen
-        found: list[Any] = []
-        for selection_set in selections:
-            for selection in selection_set.selections:
-                if isinstance(selection, InlineFragmentNode):
-                    if selection.type_condition is not None:
-                        found.extend(self._object_types(selection.type_condition.name.value))
-                    found.extend(self._conditions([selection.selection_set], seen))
-                elif isinstance(selection, FragmentSpreadNode):
-                    fragment = self.fragments.get(selection.name.value)
-                    if fragment is None or selection.name.value in seen:
-                        continue
-                    seen.add(selection.name.value)
-                    found.extend(self._object_types(fragment.type_condition.name.value))
-                    found.extend(self._conditions([fragment.selection_set], seen))
-        return found
-
-    def _object_types(self, name: str) -> list[Any]:
-        target = self.schema.get_type(name)
-        if isinstance(target, GraphQLObjectType):
-            return [target]
-        if isinstance(target, GraphQLInterfaceType):
-            return []
-        return []
-
-    def _included(self, node: Any) -> bool:
-        if not node.directives:
-            return True
-        try:
-            skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-            if skip and skip.get("if"):
-                return False
-            include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        except GraphQLError:
-            return True
-        return not (include and not include.get("if"))
