@@ -9,9 +9,10 @@ instance's attribute, serialised as fastpath.derive serialises it; a field whose
 only the instance calls that resolver. A field with any other resolver (the owner through the
 user loader, a pipeline's stages, a category's group, a person's lead status ...) is that
 resolver too, called for every object it is asked on: the writer runs in passes, each pass
-records the calls it still needs, and they run together (``asyncio.gather``), so that the request
-loaders batch them as in the ordinary execution, one statement per loader and level whatever the
-number of objects. So every scope, visibility and ordering rule is the resolvers' and loaders' own.
+records the calls it still needs, and they run together (``asyncio.gather``; the calls and the
+run are fastpath.resolver_calls), so that the request loaders batch them as in the ordinary
+execution, one statement per loader and level whatever the number of objects. So every scope,
+visibility and ordering rule is the resolvers' and loaders' own.
 
 The roots with a compiler of their own (`leads`, `persons`, `organizations`, `deals`, `viewer`,
 `node`, `nodes`) are planned here too when that compiler refuses the selection
@@ -29,35 +30,29 @@ execution, which gives it as it always has.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 from typing import Any
 
 from graphql import (
     FieldNode,
-    GraphQLField,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLUnionType,
     SelectionSetNode,
     VariableValues,
-    get_argument_values,
 )
 from strawberry import Schema
 from strawberry.scalars import JSON
-from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.lazy_type import LazyType
-from strawberry.types.nodes import convert_selections
 from strawberry.types.union import StrawberryUnion
 
 from fastpath.compiler import Compiler, Run, Unsupported
 from fastpath.derive import _expression, _reads_instance_only
 from fastpath.execute import Declined
+from fastpath.resolver_calls import Call, ResolvedRun, resolved
 
 # The root fields planned here (Query's fields answered by their resolver).
 ROOT_FIELDS = (
@@ -103,95 +98,6 @@ PER_OBJECT = frozenset(
 
 # How many rounds of resolver calls one answer may take (each a level of nesting).
 MAX_PASSES = 8
-
-
-class _Info:
-    """What the resolvers read of their ``info``: the request's context (the same object), and
-    the selection of the field, as strawberry's ``Info.selected_fields`` converts it."""
-
-    __slots__ = ("_call", "_run", "context")
-
-    def __init__(self, context: Any, call: Call, run: ResolvedRun) -> None:
-        self.context = context
-        self._call = call
-        self._run = run
-
-    @property
-    def selected_fields(self) -> list[Any]:
-        source = SimpleNamespace(fragments=self._call.fragments, variable_values=self._run.coerced)
-        # A stand-in for the resolve info, with the two attributes convert_selections reads.
-        return convert_selections(source, [self._call.node])  # type: ignore[arg-type]
-
-
-@dataclass
-class ResolvedRun(Run):
-    """A run that calls resolvers: their results by (call, object), and the calls still to make."""
-
-    context: Any = None
-    coerced: Any = None
-    schema: Any = None
-    done: dict[tuple[Any, int], tuple[Any, Any]] = field(default_factory=dict)
-    pending: dict[tuple[Any, int], Any] = field(default_factory=dict)
-    arguments: dict[Any, dict[str, Any]] = field(default_factory=dict)
-
-    async def settle(self) -> None:
-        """Make every pending call together (the loaders batch them); the first error is raised."""
-        calls = list(self.pending.items())
-        self.pending = {}
-        results = await asyncio.gather(*(key[0](source, self) for key, source in calls), return_exceptions=True)
-        for (key, source), result in zip(calls, results, strict=True):
-            if isinstance(result, BaseException):
-                raise result
-            self.done[key] = (source, result)  # the source is kept: its id stays its own
-
-
-@dataclass(eq=False)
-class Call:
-    """One selected field with a resolver, called for each object it is asked on."""
-
-    field: Any  # the StrawberryField
-    definition: GraphQLField
-    node: FieldNode
-    empty: Any  # what the writer sees before the call is made: [] for a list, else None
-    fragments: dict[str, Any]
-
-    def _arguments(self, run: ResolvedRun) -> dict[str, Any]:
-        found = run.arguments.get(self)
-        if found is None:
-            raw = get_argument_values(self.definition, self.node, run.coerced)
-            schema = run.schema
-            found = convert_arguments(
-                raw, self.field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
-            )
-            run.arguments[self] = found
-        return found
-
-    async def __call__(self, source: Any, run: ResolvedRun) -> Any:
-        resolver = self.field.base_resolver
-        kwargs = dict(self._arguments(run))
-        if resolver.info_parameter is not None:
-            kwargs[resolver.info_parameter.name] = _Info(run.context, self, run)
-        if resolver.root_parameter is not None:
-            kwargs[resolver.root_parameter.name] = source
-        if getattr(resolver, "parent_parameter", None) is not None:
-            kwargs[resolver.parent_parameter.name] = source
-        value = resolver.wrapped_func(*((source,) if resolver.self_parameter is not None else ()), **kwargs)
-        if inspect.isawaitable(value):
-            value = await value
-        return value
-
-
-_MISSING = object()
-
-
-def resolved(run: ResolvedRun, call: Call, source: Any) -> Any:
-    """The call's result for ``source``; before it is made, the call is recorded and its empty value read."""
-    key = (call, id(source))
-    found = run.done.get(key, _MISSING)
-    if found is _MISSING:
-        run.pending[key] = source
-        return call.empty
-    return found[1]  # type: ignore[index]  # not _MISSING here: the (call, result) pair stored for the key
 
 
 def _schema() -> Schema:
