@@ -18,6 +18,8 @@ from core.db import fetch
 from domain.contacts.lead_state import LeadState
 from domain.contacts.organization import can_see_organization
 from domain.contacts.person import can_see_person
+from domain.integration.webhook import DeliveryRow
+from domain.integration.webhook import deliveries as webhook_deliveries
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
 from loaders.job import ReportPageKey, report_counts, report_pages
@@ -126,10 +128,19 @@ class Loaders:
     # A page of a job's report and the report's length (loaders/job.py), for jobs checked likewise.
     report_page_by_job: DataLoader[ReportPageKey, list[JobReportEntry]]
     report_count_by_job: DataLoader[int, int]
+    # A webhook's newest deliveries, keyed (webhook id, how many): one batch for a list of webhooks.
+    deliveries_by_webhook: DataLoader[tuple[int, int], list[DeliveryRow]]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
     company_id = viewer.company_id
+
+    async def newest_deliveries(keys: Sequence[tuple[int, int]]) -> list[list[DeliveryRow]]:
+        # The webhooks of a list are all asked with the same ``first``: one batch a distinct value.
+        pages: dict[int, dict[int, list[DeliveryRow]]] = {}
+        for first in {first for _, first in keys}:
+            pages[first] = await webhook_deliveries(viewer, [i for i, f in keys if f == first], first)
+        return [pages[first][webhook_id] for webhook_id, first in keys]
 
     async def persons(keys: Sequence[int]) -> dict[int, Person]:
         rows = await Person.filter(id__in=list(keys), company_id=company_id)
@@ -225,6 +236,7 @@ def make_loaders(viewer: Viewer) -> Loaders:
         failed_items_by_job=DataLoader(failed_items),
         report_page_by_job=DataLoader(report_pages),
         report_count_by_job=DataLoader(report_counts),
+        deliveries_by_webhook=DataLoader(newest_deliveries),
         person_by_id=DataLoader(_one(persons)),
         organization_by_id=DataLoader(_one(organizations)),
         user_by_id=DataLoader(_one(users)),

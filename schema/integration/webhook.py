@@ -64,7 +64,8 @@ class Webhook:
         info: InfoT,
         first: Annotated[int, strawberry.argument(description="How many, 0 to 100.")] = 20,
     ) -> list[WebhookDelivery]:
-        rows = await rules.deliveries(info.context.require_viewer(), self._id, first)
+        rules.check_deliveries_page(first)
+        rows = await info.context.loaders.deliveries_by_webhook.load((self._id, first))
         return [WebhookDelivery.from_row(row) for row in rows]
 
     @staticmethod

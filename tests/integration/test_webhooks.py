@@ -18,11 +18,13 @@ from tortoise.transactions import in_transaction
 from app import create_app
 from core.config import Settings
 from core.errors import DomainError
+from core.ids import from_global_id
 from domain.integration.webhook import create_webhook
 from domain.integration.webhook_target import Target, UnsafeTarget, resolve
 from domain.leads.lead import update_lead
 from jobs.webhooks import DISABLE_AFTER, Dispatcher
 from models import DeliveryStatus, Notification, Role, WebhookDelivery, WebhookEvent, WebhookSubscription
+from tests.conftest import StatementCounter
 from tests.factories import USER_ERRORS, lead_gid, make_lead
 from tests.factories.webhook_receiver import Receiver
 
@@ -357,3 +359,39 @@ async def test_company_without_webhooks_writes_no_events(make_account: Any) -> N
     admin = await make_account()
     await make_lead(await admin.viewer())
     assert await WebhookEvent.all().count() == 0
+
+
+async def test_the_deliveries_of_a_list_of_webhooks_cost_the_same_statements_whatever_its_length(
+    make_account: Any, receiver: Receiver, count_statements: StatementCounter
+) -> None:
+    admin = await make_account()
+    other = await make_account(company="Globex", name="Otto Other")
+    first_id, _ = await subscribe(admin, receiver.url)
+    await subscribe(other, receiver.url)
+    for title in ("one", "two", "three"):
+        await make_lead(await admin.viewer(), title)
+        await make_lead(await other.viewer(), title)
+    newest_two = WEBHOOKS.replace("deliveries(first: 10)", "deliveries(first: 2)")
+
+    async def deliveries_statements() -> tuple[list[str], list[Any]]:
+        count_statements.statements.clear()
+        listed = (await admin.client.execute(newest_two))["webhooks"]
+        return [s for s in count_statements.statements if "WEBHOOK_DELIVERY" in s.upper()], listed
+
+    alone, listed = await deliveries_statements()
+    assert [w["id"] for w in listed] == [first_id]
+    await subscribe(admin, receiver.url)
+    await subscribe(admin, receiver.url)
+    for title in ("four", "five"):
+        await make_lead(await admin.viewer(), title)
+    three, listed = await deliveries_statements()
+    assert len(three) == len(alone) <= 2, (alone, three)
+    # Each webhook its own newest two (the first saw five leads made, the later ones two), and
+    # none of the other company's.
+    ours = await WebhookDelivery.filter(company_id=admin.company_id).order_by("-id")
+    for webhook in listed:
+        own = [d for d in ours if d.subscription_id == int(from_global_id(webhook["id"])[1])]
+        events = await WebhookEvent.filter(id__in=[d.event_id for d in own[:2]])
+        keys = {e.id: e.key for e in events}
+        assert [d["eventId"] for d in webhook["deliveries"]] == [keys[d.event_id] for d in own[:2]]
+    assert len(listed) == 3

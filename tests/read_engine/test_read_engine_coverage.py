@@ -29,7 +29,6 @@ PER_OBJECT = "its resolver reads once per object without a loader: planned on on
 
 UNPLANNED = {
     "selections/Selection.members": PER_OBJECT,
-    "webhooks/Webhook.deliveries": PER_OBJECT,
 }
 
 
