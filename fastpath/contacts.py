@@ -38,7 +38,8 @@ from fastpath.compiler import (
 )
 from fastpath.derive import derived
 from fastpath.pages import Statement, json_page, sql_connection
-from fastpath.sqljson import Ctx, LeadJson, compile_json
+from fastpath.sqlexpr import Ctx
+from fastpath.sqljson import LeadJson, compile_json
 from fastpath.sqltables import CONTACT_JOINS, organization_row_table, person_row_table
 from models import User as UserModel
 

@@ -26,7 +26,8 @@ from domain.deals.query import page_statement as deal_page_statement
 from fastpath.compiler import Compiler, Page, Run, Unsupported, root_arguments
 from fastpath.contacts import ConnectionPlan, connection_table, derived_table, load_refs, ref, sql_connection_table
 from fastpath.pages import Statement, json_page
-from fastpath.sqljson import Ctx, LeadJson
+from fastpath.sqlexpr import Ctx
+from fastpath.sqljson import LeadJson
 from fastpath.sqltables import deal_row_table
 
 DEAL = derived_table(

@@ -45,7 +45,8 @@ from fastpath.records import (
     page_select,
     referenced,
 )
-from fastpath.sqljson import Ctx, JsonRow, LeadJson
+from fastpath.sqlexpr import Ctx
+from fastpath.sqljson import JsonRow, LeadJson
 from models import CustomField, CustomFieldType, Lead
 
 # The joins the JSON of a lead reads (its person, organization, owner and next activity).

@@ -18,7 +18,8 @@ from graphql import FieldNode, SelectionSetNode
 from core.sql import Sql, compose, raw
 from fastpath.compiler import Compiler, _list
 from fastpath.records import fetch_rows
-from fastpath.sqljson import Ctx, JsonRow, LeadJson, select_list
+from fastpath.sqlexpr import Ctx
+from fastpath.sqljson import JsonRow, LeadJson, select_list
 
 Statement = tuple[str, Sequence[Any]]
 Edges = list[tuple[str, Any]]

@@ -21,10 +21,9 @@ from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
 from domain.next_activity import activity_status_sql
-from fastpath.sqljson import (
+from fastpath.sqlexpr import (
     Ctx,
     Expr,
-    JsonCompiler,
     boolean,
     clock,
     day,
@@ -34,7 +33,6 @@ from fastpath.sqljson import (
     json_list,
     lookup,
     moment,
-    nested,
     of_company,
     param,
     plain,
@@ -43,6 +41,7 @@ from fastpath.sqljson import (
     visible,
     when,
 )
+from fastpath.sqljson import JsonCompiler, nested
 from models import ActivityType, DealStatus, LeadSource, Visibility
 
 Table = Callable[[str], dict[str, Any]]
@@ -161,7 +160,7 @@ def related(type_name: str, table: Any, alias: str, condition: Callable[[Ctx], S
 def looked_up(
     type_name: str, table: Any, alias: str, source: str, key: str, condition: Callable[[Ctx], Sql], joined: str = ""
 ) -> Any:
-    """An object field read by a lookup (fastpath.sqljson.lookup): the row of ``source`` whose id is
+    """An object field read by a lookup (fastpath.sqlexpr.lookup): the row of ``source`` whose id is
     ``key``, as ``alias``, where ``condition`` holds, else null."""
 
     def make(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldNode]) -> Expr:
@@ -242,7 +241,7 @@ def _valued(row: str, person: str, organization: str) -> dict[str, Any]:
 
 
 def lead_table(a: str) -> dict[str, Any]:
-    """A lead's fields over ``l``; its relations are lookups (no joins: fastpath.sqljson.lookup)."""
+    """A lead's fields over ``l``; its relations are lookups (no joins: fastpath.sqlexpr.lookup)."""
     assert a == "l"
     table: dict[str, Any] = LEAD_PLAIN(a)
     table.update(
@@ -287,7 +286,7 @@ def organization_row_table(a: str) -> dict[str, Any]:
 
 # --- the deals root (alias d: domain.deals.query.page_statement) ---------------------------------
 
-# The deal's person, organization, owner, pipeline and stage are lookups (fastpath.sqljson.lookup),
+# The deal's person, organization, owner, pipeline and stage are lookups (fastpath.sqlexpr.lookup),
 # read as the loaders read them: of the viewer's company; a person or organization only where the
 # viewer may see it. Their aliases differ from the page's own search joins (p, o).
 STAGE = fields("Stage", plain="name position probability")
