@@ -20,8 +20,8 @@ The roots with a compiler of their own (`leads`, `persons`, `organizations`, `de
 status, category or organization's owner, a deal's participants, products, notes and the rest are
 then their resolvers' answers, with the same fixed statements per page.
 
-A resolver that reads per object without a loader (:data:`PER_OBJECT`: a selection's members,
-the credit ledger's entries ...) is planned only where it is called once: on an object
+A resolver that reads per object without a loader (:data:`PER_OBJECT`: the credit ledger's
+entries, a persons connection's count) is planned only where it is called once: on an object
 that is not in a list. A field with permission classes or field extensions, a union or interface
 type, or anything else outside a table raises :class:`Unsupported`, and the document keeps the
 ordinary execution; an error raised by a resolver makes the extension answer with the ordinary
@@ -85,8 +85,6 @@ FALLBACK_ROOTS = ("leads", "persons", "organizations", "deals", "viewer", "node"
 # (called once per request there), so that a list never costs a statement per row.
 PER_OBJECT = frozenset(
     {
-        "Selection.members",
-        "SelectionMemberConnection.totalCount",
         "Credits.entries",
         "PersonConnection.totalCount",
     }

@@ -6,6 +6,7 @@ it loaded, and that cache must not outlive the request or cross users.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,6 +19,8 @@ from core.db import fetch
 from domain.contacts.lead_state import LeadState
 from domain.contacts.organization import can_see_organization
 from domain.contacts.person import can_see_person
+from domain.contacts.query import ContactPage
+from domain.contacts.selection import count_members_of, find_members_of
 from domain.integration.webhook import DeliveryRow
 from domain.integration.webhook import deliveries as webhook_deliveries
 from domain.viewer import Viewer
@@ -53,6 +56,7 @@ from models import (
     ProspectOrganization,
     ProspectPerson,
     ProspectReport,
+    Selection,
     Stage,
     Team,
     TeamMember,
@@ -130,10 +134,23 @@ class Loaders:
     report_count_by_job: DataLoader[int, int]
     # A webhook's newest deliveries, keyed (webhook id, how many): one batch for a list of webhooks.
     deliveries_by_webhook: DataLoader[tuple[int, int], list[DeliveryRow]]
+    # A selection's page of members and its member count, keyed with the request's clock (dynamic
+    # selections are evaluated at it): one statement for a list of selections.
+    selection_members: DataLoader[tuple[Selection, int, str | None, dt.datetime], ContactPage]
+    selection_member_count: DataLoader[tuple[Selection, dt.datetime], int]
 
 
 def make_loaders(viewer: Viewer) -> Loaders:
     company_id = viewer.company_id
+
+    async def selection_members(
+        keys: Sequence[tuple[Selection, int, str | None, dt.datetime]],
+    ) -> list[ContactPage]:
+        # One request's keys share its clock.
+        return await find_members_of(viewer, [(s, first, after) for s, first, after, _ in keys], now=keys[0][3])
+
+    async def selection_member_counts(keys: Sequence[tuple[Selection, dt.datetime]]) -> list[int]:
+        return await count_members_of(viewer, [s for s, _ in keys], now=keys[0][1])
 
     async def newest_deliveries(keys: Sequence[tuple[int, int]]) -> list[list[DeliveryRow]]:
         # The webhooks of a list are all asked with the same ``first``: one batch a distinct value.
@@ -237,6 +254,8 @@ def make_loaders(viewer: Viewer) -> Loaders:
         report_page_by_job=DataLoader(report_pages),
         report_count_by_job=DataLoader(report_counts),
         deliveries_by_webhook=DataLoader(newest_deliveries),
+        selection_members=DataLoader(selection_members),
+        selection_member_count=DataLoader(selection_member_counts),
         person_by_id=DataLoader(_one(persons)),
         organization_by_id=DataLoader(_one(organizations)),
         user_by_id=DataLoader(_one(users)),

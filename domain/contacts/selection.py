@@ -9,6 +9,7 @@ member for them, whatever the selection holds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,26 +214,70 @@ def page_from_rows(model: Any, rows: list[dict[str, Any]], first: int, sort: str
     return ContactPage(out, cursors, has_next)
 
 
+# A page of members asked for: the selection, how many, after which cursor (None: the first page).
+MembersAsk = tuple[Selection, int, str | None]
+
+
 async def find_members(
     viewer: Viewer, selection: Selection, first: int, after: str | None, *, now: dt.datetime | None = None
 ) -> ContactPage:
     """A page of the members the viewer sees, by name."""
-    source, where, params = member_sql(viewer, selection, now or dt.datetime.now(dt.UTC))
-    alias = alias_of(SelectionEntity(selection.entity))
-    if after:
-        key, last_id = decode_name_cursor(after, SORT)
-        where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
-        params += [key, last_id]
-    rows = await fetch(
-        f"SELECT {alias}.*, {alias}.name_key AS sort_key FROM {source} WHERE {' AND '.join(where)}"
-        f" ORDER BY {alias}.name_key, {alias}.id LIMIT ?",
-        [*params, first + 1],
-    )
-    model = Person if selection.entity == SelectionEntity.PERSON else Organization
-    return page_from_rows(model, rows, first, SORT)
+    (page,) = await find_members_of(viewer, [(selection, first, after)], now=now)
+    return page
+
+
+async def find_members_of(
+    viewer: Viewer, asks: Sequence[MembersAsk], *, now: dt.datetime | None = None
+) -> list[ContactPage]:
+    """A page of members for each ask, in the asks' order: one statement a kind of member (persons,
+    organizations) however many selections a list holds, each selection's query a part of a
+    UNION ALL."""
+    moment = now or dt.datetime.now(dt.UTC)
+    parts: dict[SelectionEntity, list[tuple[str, list[Any]]]] = {}
+    for number, (selection, first, after) in enumerate(asks):
+        entity = SelectionEntity(selection.entity)
+        source, where, params = member_sql(viewer, selection, moment)
+        alias = alias_of(entity)
+        if after:
+            key, last_id = decode_name_cursor(after, SORT)
+            where.append(f"({alias}.name_key, {alias}.id) > (?, ?)")
+            params += [key, last_id]
+        sql = (
+            f"SELECT * FROM (SELECT {number} AS part, {alias}.*, {alias}.name_key AS sort_key FROM {source}"
+            f" WHERE {' AND '.join(where)} ORDER BY {alias}.name_key, {alias}.id LIMIT ?) AS part{number}"
+        )
+        parts.setdefault(entity, []).append((sql, [*params, first + 1]))
+    rows_of: list[list[dict[str, Any]]] = [[] for _ in asks]
+    for entity_parts in parts.values():
+        sql = " UNION ALL ".join(part for part, _ in entity_parts)
+        for row in await fetch(sql, [p for _, params in entity_parts for p in params]):
+            rows_of[int(row.pop("part"))].append(row)
+    pages = []
+    for (selection, first, _), rows in zip(asks, rows_of, strict=True):
+        rows.sort(key=lambda row: (row["sort_key"] or "", row["id"]))
+        model = Person if selection.entity == SelectionEntity.PERSON else Organization
+        pages.append(page_from_rows(model, rows, first, SORT))
+    return pages
 
 
 async def count_members(viewer: Viewer, selection: Selection, *, now: dt.datetime | None = None) -> int:
-    source, where, params = member_sql(viewer, selection, now or dt.datetime.now(dt.UTC))
-    rows = await fetch(f"SELECT count(*) AS n FROM {source} WHERE {' AND '.join(where)}", params)
-    return int(rows[0]["n"])
+    (count,) = await count_members_of(viewer, [selection], now=now)
+    return count
+
+
+async def count_members_of(
+    viewer: Viewer, selections: Sequence[Selection], *, now: dt.datetime | None = None
+) -> list[int]:
+    """How many members the viewer sees in each selection: one statement for all of them."""
+    moment = now or dt.datetime.now(dt.UTC)
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, selection in enumerate(selections):
+        source, where, more = member_sql(viewer, selection, moment)
+        parts.append(f"SELECT {number} AS part, count(*) AS n FROM {source} WHERE {' AND '.join(where)}")
+        params += more
+    counts = [0 for _ in selections]
+    if parts:
+        for row in await fetch(" UNION ALL ".join(parts), params):
+            counts[int(row["part"])] = int(row["n"])
+    return counts

@@ -9,7 +9,7 @@ import strawberry
 
 from core.ids import to_global_id
 from core.pagination import page_size
-from domain.contacts.selection import conditions_of, count_members, find_members
+from domain.contacts.selection import SORT, conditions_of, decode_name_cursor
 from domain.contacts.selection_criteria import ID_FIELDS, Condition, SelectionField, SelectionOperator
 from models import Organization as OrganizationModel
 from models import Selection as SelectionModel
@@ -149,7 +149,8 @@ class SelectionMemberConnection:
 
     @strawberry.field(description="How many members the viewer sees; computed only when asked for.")
     async def total_count(self, info: InfoT) -> int:
-        return await count_members(info.context.require_viewer(), self._selection, now=info.context.now)
+        info.context.require_viewer()
+        return await info.context.loaders.selection_member_count.load((self._selection, info.context.now))
 
 
 @strawberry.type(description="A saved search over persons or organizations (SPEC §8).")
@@ -194,9 +195,13 @@ class Selection(Node):
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> SelectionMemberConnection:
-        viewer = info.context.require_viewer()
+        info.context.require_viewer()
         after = after or None
-        page = await find_members(viewer, self._model, page_size(first), after, now=info.context.now)
+        if after:
+            decode_name_cursor(after, SORT)  # a bad cursor is this field's error, not its batch's
+        page = await info.context.loaders.selection_members.load(
+            (self._model, page_size(first), after, info.context.now)
+        )
         edges = [
             SelectionMemberEdge(
                 cursor=cursor,

@@ -14,7 +14,7 @@ from domain.contacts.organization import update_organization
 from domain.contacts.person import delete_person
 from domain.leads.lead import LeadData, create_lead
 from models import CategoryGroup, LeadSource, Organization, Person, Role, Selection, SelectionMember, Visibility
-from tests.conftest import Account, Client
+from tests.conftest import Account, Client, StatementCounter
 from tests.factories.lead_status import category, gid, org_in, person_in, pk, set_status, status_id
 
 SELECTION_FIELDS = """
@@ -330,3 +330,39 @@ async def test_another_company_can_neither_see_nor_touch_a_selection(world: Worl
     row = await Selection.get(id=pk_of(selection))
     assert (row.name, row.company_id) == ("Mine", world.account.company_id)
     assert await SelectionMember.filter(selection_id=row.id).count() == len(ALL)
+
+
+LIST_WITH_MEMBERS = "query($first: Int, $after: String) { selections { name " + MEMBERS + " } }"
+
+
+async def test_a_list_of_selections_reads_its_members_in_fixed_statements(
+    world: World, count_statements: StatementCounter
+) -> None:
+    """Members and counts of every selection of a list: one statement a kind of member and one
+    for the counts, whatever the list's length; each page the same as asked one at a time."""
+    client = world.account.client
+    group = world.cond("CATEGORY_GROUP", "IS_ONE_OF", "Potential customer")
+    await create(client, [group], name="A persons")
+
+    async def listed() -> tuple[int, list[dict[str, Any]]]:
+        count_statements.statements.clear()
+        data = await client.execute(LIST_WITH_MEMBERS, {"first": 2, "after": None})
+        reads = [s for s in count_statements.statements if "ORDER BY" in s.upper() and "NAME_KEY" in s.upper()]
+        counts = [s for s in count_statements.statements if "COUNT(*)" in s.upper()]
+        return len(reads) + len(counts), data["selections"]
+
+    alone, _ = await listed()
+    await create(client, [group], name="B organizations", entity="ORGANIZATION")
+    await create(client, [world.cond("LEAD_HAS_UTM_DATA", "IS_TRUE")], name="C persons", kind="STATIC")
+    await create(client, [world.cond("LEAD_HAS_UTM_DATA", "IS_TRUE")], name="D persons")
+    many, selections = await listed()
+    # Persons and organizations: one statement each, and one for the counts.
+    assert (alone, many) == (2, 3)
+    assert [s["name"] for s in selections] == ["A persons", "B organizations", "C persons", "D persons"]
+    # The same members as asked one selection at a time, page by page.
+    ids = {s["name"]: s for s in (await client.execute("query { selections { id name } }"))["selections"]}
+    for selection in selections:
+        names = await members(client, ids[selection["name"]]["id"], first=2)
+        assert [e["node"]["name"] for e in selection["members"]["edges"]] == names[:2]
+        assert selection["members"]["totalCount"] == len(names)
+        assert selection["members"]["pageInfo"]["hasNextPage"] == (len(names) > 2)
