@@ -361,6 +361,13 @@ async def test_a_list_of_selections_reads_its_members_in_fixed_statements(
     assert [s["name"] for s in selections] == ["A persons", "B organizations", "C persons", "D persons"]
     # The same members as asked one selection at a time, page by page.
     ids = {s["name"]: s for s in (await client.execute("query { selections { id name } }"))["selections"]}
+    # Acme's potential customers' persons and organizations, and the one UTM lead's person.
+    assert [s["members"]["totalCount"] for s in selections] == [
+        len(await matching(world, group)),
+        len(await matching(world, group, entity="ORGANIZATION")),
+        1,
+        1,
+    ]
     for selection in selections:
         names = await members(client, ids[selection["name"]]["id"], first=2)
         assert [e["node"]["name"] for e in selection["members"]["edges"]] == names[:2]
