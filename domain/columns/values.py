@@ -45,7 +45,7 @@ from domain.columns.column import (
     is_custom,
     resolve,
 )
-from domain.contacts.emails_phones import primary_value
+from domain.emails_phones import primary_value
 from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
