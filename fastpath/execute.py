@@ -48,6 +48,8 @@ from fastpath.records import (
 from fastpath.sqlexpr import Ctx
 from fastpath.sqljson import JsonRow, LeadJson
 from models import CustomField, CustomFieldType, Lead
+from schema.leads.filter import lead_query
+from schema.leads.lead import MAX_VALUE_COLUMNS
 
 # The joins the JSON of a lead reads (its person, organization, owner and next activity).
 JOINS = tuple(dict.fromkeys(join for _, _, _, join in JOINED))
@@ -63,9 +65,6 @@ async def answer(
     """The `leads` connection of a plan, with the request's coerced variables."""
     gschema = schema._schema
     args = root_arguments(schema, plan.leads_node, coerced)
-    # Imported here: the schema package imports this module (its last extension).
-    from schema.leads.filter import lead_query
-    from schema.leads.lead import MAX_VALUE_COLUMNS
 
     after = args.get("after") or None  # an empty cursor is no cursor
     first = page_size(args.get("first"))

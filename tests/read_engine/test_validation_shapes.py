@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import build_schema
 from core.config import Settings
-from schema import build_schema
 from schema.context import Context
 from schema.validation import ShapeValidation
 from tests.conftest import Account
