@@ -27,9 +27,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.read_engine import workloads  # noqa: E402
+from bench.read_engine_workloads import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
-from bench.suite import server_app  # noqa: E402
+from bench.servers import server_app  # noqa: E402
 
 # Parts of a request, by the function that does each (cumulative time; parts may nest).
 PARTS = {
