@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.http import GraphQLRequestData
@@ -50,6 +50,7 @@ from schema import assemble
 from schema.context import Context
 from schema.input_guard import InputGuard
 from schema.limits import CostLimiter
+from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.request_log import RequestLogExtension, should_mask
 from schema.validation import ShapeValidation, ValidShapes
 from web import graphiql
@@ -71,6 +72,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     plans = Plans()
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
+    parsed = ParsedDocuments()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # Factories, so that each request gets fresh extension instances. The depth and alias
     # rules are built once: a rule class made per request would never hit the validation
@@ -81,7 +83,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             RequestLogExtension,
             lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=256),
+            # Parsed documents kept for texts sent more than once (schema/parsing.py).
+            lambda: RepeatedTextCache(documents=parsed),
             # Validation once per document shape, whatever its names and spacing.
             lambda: ShapeValidation(valid=valid_shapes),
             # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).

@@ -5,7 +5,7 @@ with a fresh text.
     python bench/read_engine.py --database-url postgresql://postgres@127.0.0.1:5432/<seeded db> --duration 8
 
 The database is one bench/seed.py made (its manifest beside it gives the tokens and columns).
-Two real servers (uvicorn, one worker each, bench.suite:server_app) run on it, one with the
+Two real servers (uvicorn, one worker each, bench.servers:server_app) run on it, one with the
 engine and one with ``LEADBOX_COMPILED_OPERATIONS=0``; on PostgreSQL a third, PostGraphile 5
 (bench/postgraphile/server.mjs, one Node process; ``npm ci`` runs there first when its
 node_modules are missing or older than its package-lock.json; ``--no-peer`` leaves it out). Each
@@ -28,12 +28,13 @@ time of its process, from /proc, over the run: the Python process, or the Node p
 PostGraphile; PostgreSQL's own backends are not counted for any), whether the engine answered
 (its response header), and leadbox's requests/s and CPU per request against PostGraphile's.
 
-PostGraphile gets the nearest query its generated schema allows (``PEER`` below): the same rows
-in the same order, with the same company condition (it is sent as a variable: PostGraphile here
-authenticates no one, it serves the whole database), its own relation fields, the stored JSON
-where leadbox computes values (custom fields, a person's e-mails and phones), and the first
-pending activity where leadbox reads the stored next activity. Before the runs, every server's
-answer to each workload is checked to hold the same rows in the same order (by their ids).
+PostGraphile gets the nearest query its generated schema allows (``PEER`` of
+bench/read_engine_workloads.py): the same rows in the same order, with the same company condition
+(it is sent as a variable: PostGraphile here authenticates no one, it serves the whole database),
+its own relation fields, the stored JSON where leadbox computes values (custom fields, a person's
+e-mails and phones), and the first pending activity where leadbox reads the stored next activity.
+Before the runs, every server's answer to each workload is checked to hold the same rows in the
+same order (by their ids).
 """
 
 from __future__ import annotations
@@ -57,178 +58,14 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.http_load import Run, load  # noqa: E402
+from bench.read_engine_workloads import Fresh, peer_workload, workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
-from bench.suite import Run, Server, Workload, _free_port, load, start_floor, start_server  # noqa: E402
-from bench.workloads import INBOX  # noqa: E402
+from bench.servers import Server, free_port, start_floor, start_server  # noqa: E402
 from core.db import is_postgres_url  # noqa: E402
 from core.ids import from_global_id  # noqa: E402
 
 PEER_DIR = ROOT / "bench" / "postgraphile"
-
-W7 = """query Frontend{n}($first: Int!, $after: String) {
-  page{n}: leads(first: $first, after: $after) {
-    __typename
-    edges {
-      __typename
-      cursor
-      node {
-        __typename
-        id
-        title
-        source
-        value { __typename amount currency }
-        createdAt
-        person { __typename id name }
-        organization { __typename id name }
-        owner { __typename ... on User { id name } ... on Team { id name } }
-      }
-    }
-    pageInfo { __typename hasNextPage endCursor }
-  }
-}
-"""
-
-W8 = """query Deals{n}($first: Int!) {
-  page{n}: deals(first: $first) {
-    edges { cursor node { id title status value { amount currency } expectedCloseDate
-      stage { id name } person { id name } organization { id name } owner { id name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-W9 = """query Persons{n}($first: Int!) {
-  page{n}: persons(first: $first) {
-    edges { cursor node { id name primaryEmail primaryPhone jobTitle organization { id name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-
-# PostGraphile 5's nearest equivalents (the Amber preset's schema of leadbox's tables). The company
-# is a condition, as leadbox's viewer scope; PostGraphile cannot express the rest alike:
-# - Q1: ``activityStatus`` and the custom columns' ``display``/option labels are computed by
-#   leadbox: PostGraphile returns the stored ``customFields`` JSON and the first pending activity
-#   (its order puts timed activities before all-day ones of the same day; leadbox the other way);
-#   labels come in link order, not by name; owner is two nullable relations, not a union; e-mails
-#   and phones are the stored lists, not the primary entry.
-# - W8: leadbox leaves deleted deals out; so does the condition ``deletedAt: null``.
-PEER_Q1 = """query Inbox{n}($first: Int!, $company: Int!) {
-  page{n}: allLeads(first: $first, condition: {companyId: $company, isArchived: false},
-    orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) {
-    edges {
-      cursor
-      node {
-        id
-        title
-        source
-        valueAmount
-        valueCurrency
-        createdAt
-        expectedCloseDate
-        wasSeen
-        personByPersonId { id name emails phones }
-        organizationByOrganizationId { id name addressStreet addressCity addressPostalCode addressCountry }
-        appUserByOwnerUserId { id name }
-        teamByOwnerTeamId { id name }
-        leadLabelLinksByLeadId { nodes { leadLabelByLabelId { id name color } } }
-        activitiesByLeadId(first: 1, condition: {done: false}, orderBy: [DUE_DATE_ASC, DUE_TIME_ASC, ROW_ID_ASC]) {
-          nodes { id type subject dueDate dueTime }
-        }
-        customFields
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-PEER_W7 = """query Frontend{n}($first: Int!, $company: Int!) {
-  page{n}: allLeads(first: $first, condition: {companyId: $company, isArchived: false},
-    orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) {
-    __typename
-    edges {
-      __typename
-      cursor
-      node {
-        __typename
-        id
-        title
-        source
-        valueAmount
-        valueCurrency
-        createdAt
-        personByPersonId { __typename id name }
-        organizationByOrganizationId { __typename id name }
-        appUserByOwnerUserId { __typename id name }
-        teamByOwnerTeamId { __typename id name }
-      }
-    }
-    pageInfo { __typename hasNextPage endCursor }
-  }
-}
-"""
-
-PEER_W8 = """query Deals{n}($first: Int!, $company: Int!) {
-  page{n}: allDeals(first: $first, condition: {companyId: $company, deletedAt: null},
-    orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) {
-    edges { cursor node { id title status valueAmount valueCurrency expectedCloseDate
-      stageByStageId { id name } personByPersonId { id name } organizationByOrganizationId { id name }
-      appUserByOwnerId { id name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-PEER_W9 = """query Persons{n}($first: Int!, $company: Int!) {
-  page{n}: allPeople(first: $first, condition: {companyId: $company}, orderBy: [NAME_KEY_ASC, ROW_ID_ASC]) {
-    edges { cursor node { id name emails phones jobTitle organizationByOrganizationId { id name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-PEER = {"Q1": PEER_Q1, "W7": PEER_W7, "W8": PEER_W8, "W9": PEER_W9}
-
-
-def numbered(text: str) -> Any:
-    return lambda n: text.replace("{n}", str(n))
-
-
-def q1_text(n: int) -> str:
-    return INBOX.replace("query Inbox(", f"query Inbox{n}(", 1).replace("  leads(", "  leads: leads(", 1)
-
-
-@dataclass
-class Fresh(Workload):
-    """A workload whose every request has its own text (``count`` of them, sent in turn)."""
-
-    texts: Any = None
-    count: int = 0
-
-    def bodies(self) -> list[bytes]:
-        return [orjson.dumps({"query": self.texts(n), "variables": self.variables[0]}) for n in range(self.count)]
-
-
-def workloads(m: Manifest, count: int) -> dict[str, Fresh]:
-    def make(key: str, texts: Any, variables: dict[str, Any]) -> Fresh:
-        return Fresh(key, "", [variables], m.admin_token, texts=texts, count=count)
-
-    return {
-        "Q1 inbox, 100 leads x 20 columns": make("Q1", q1_text, {"first": 100, "columns": m.columns}),
-        "W7 25 leads x 8 fields, frontend text": make("W7", numbered(W7), {"first": 25}),
-        "W8 25 deals with stage, person, organization": make("W8", numbered(W8), {"first": 25}),
-        "W9 25 persons with organizations": make("W9", numbered(W9), {"first": 25}),
-    }
-
-
-def peer_workload(w: Fresh, m: Manifest, count: int) -> Fresh:
-    """The PostGraphile request of a workload: its nearest query, a fresh text each time too."""
-    first = w.variables[0]["first"]
-    return Fresh(
-        w.key, "", [{"first": first, "company": m.company_id}], w.token, texts=numbered(PEER[w.key]), count=count
-    )
 
 
 def cpu_seconds(server: Server) -> float:
@@ -237,8 +74,8 @@ def cpu_seconds(server: Server) -> float:
 
 
 def start(database_url: str, engine: bool) -> Server:
-    port = _free_port()
-    args = ["-m", "uvicorn", "bench.suite:server_app", "--factory", "--workers", "1", "--no-access-log"]
+    port = free_port()
+    args = ["-m", "uvicorn", "bench.servers:server_app", "--factory", "--workers", "1", "--no-access-log"]
     args += ["--log-level", "warning", "--host", "127.0.0.1", "--port", str(port)]
     env = {
         "DATABASE_URL": database_url,
@@ -263,7 +100,7 @@ def ensure_peer_modules() -> None:
 
 def start_peer(database_url: str) -> Server:
     """PostGraphile 5 on the database, one Node process (its CPU time is read as the others')."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "NODE_ENV": "production"}
     process = subprocess.Popen(["node", "server.mjs"], cwd=PEER_DIR, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120

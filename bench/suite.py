@@ -5,7 +5,7 @@
 
 For each backend and size it seeds the database (bench/seed.py; reused when its manifest and
 database are there, ``--reseed`` to make it again), starts the real server as a separate
-process (uvicorn, one worker, access log off, the job worker off: :func:`server_app`) and the
+process (uvicorn, one worker, access log off, the job worker off: bench/servers.py) and the
 floor (bench/floor.py) as another, warms both up, and then runs each workload of
 bench/workloads.py at 1 and 8 connections for ``--duration`` seconds, each request with
 varied variables:
@@ -41,20 +41,13 @@ import asyncio
 import datetime as dt
 import logging
 import os
-import platform
 import random
-import socket
-import sqlite3
-import statistics
-import subprocess
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import orjson
 
@@ -62,49 +55,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench.http_load import Run, Workload, load  # noqa: E402
 from bench.seed import DEFAULT_PG, Manifest, database_for, fresh_seed, manifest_path  # noqa: E402
+from bench.servers import start_app, start_floor  # noqa: E402
+from bench.suite_report import Result, Row, machine, write_report  # noqa: E402
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH  # noqa: E402
-from core.config import Settings, settings_from_env  # noqa: E402
+from core.config import Settings  # noqa: E402
 from core.db import close_db, init_db, is_postgres_url  # noqa: E402
 from core.ids import to_global_id  # noqa: E402
 
-PYTHON = sys.executable
 PAGE = 100
 COUNTRIES = ("SE", "DE", "FR", "GB", "ES", "IT", "NL", "US", "PL", "NO")
 DEPARTMENTS = ("SALES", "MARKETING", "ENGINEERING", "FINANCE", "OPERATIONS", "HUMAN_RESOURCES")
 SENIORITIES = ("ENTRY", "SENIOR", "MANAGER", "DIRECTOR", "VP", "C_LEVEL")
 VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-WORKLOAD_NAMES = {
-    "Q1": "inbox, 100 leads x 20 columns",
-    "Q2": "owner + label + value range, custom sort",
-    "Q3": "next page by cursor",
-    "Q4": "Q1 with totalCount",
-    "Q5": "10 leads with notes and activities",
-    "Q6": "Prospector search, 50 profiles",
-    "floor": "Q1 floor: one SQL statement, plain Starlette",
-}
-
-
-def server_app() -> Any:
-    """The app as the suite serves it (``uvicorn --factory bench.suite:server_app``): the real
-    ``create_app`` on ``DATABASE_URL``, without the job worker, which the workloads never need."""
-
-    return create_app(settings_from_env(), run_worker=False)
 
 
 # --- the workloads' requests ---------------------------------------------------------------------
-
-
-@dataclass
-class Workload:
-    key: str
-    query: str
-    variables: list[dict[str, Any]]
-    token: str
-    path: str = "/graphql"
-
-    def bodies(self) -> list[bytes]:
-        return [orjson.dumps({"query": self.query, "variables": v}) for v in self.variables]
 
 
 def _inbox_vars(m: Manifest, **extra: Any) -> dict[str, Any]:
@@ -148,153 +115,6 @@ def make_workloads(m: Manifest, cursors: list[str], rng: random.Random) -> dict[
         "Q6": Workload("Q6", PROSPECT_SEARCH, q6, m.admin_token),
         "floor": Workload("floor", INBOX, [_inbox_vars(m)], m.admin_token),
     }
-
-
-# --- the load generator ---------------------------------------------------------------------------
-
-
-def _request(port: int, path: str, token: str, body: bytes) -> bytes:
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    length = -1
-    chunked = False
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding" and b"chunked" in value.lower():
-            chunked = True
-    if not chunked:
-        return status, await reader.readexactly(length)
-    parts: list[bytes] = []
-    while True:
-        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-        if size == 0:
-            await reader.readuntil(b"\r\n")
-            return status, b"".join(parts)
-        parts.append(await reader.readexactly(size))
-        await reader.readexactly(2)
-
-
-@dataclass
-class Run:
-    latencies: list[float] = field(default_factory=list)
-    bytes: int = 0
-    errors: int = 0
-    elapsed: float = 0.0
-    client_cpu: float = 0.0
-
-    @property
-    def rps(self) -> float:
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000 if ordered else float("nan")
-
-
-async def load(
-    port: int, workload: Workload, connections: int, *, duration: float | None = None, requests: int | None = None
-) -> Run:
-    """Send the workload's requests over ``connections`` keep-alive connections, for a time
-    or a number of requests; each request takes the next set of variables in turn."""
-    prepared = [_request(port, workload.path, workload.token, b) for b in workload.bodies()]
-    run = Run()
-    counter = iter(range(10**12))
-    deadline = time.perf_counter() + duration if duration is not None else None
-
-    async def worker() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            while True:
-                n = next(counter)
-                if requests is not None and n >= requests:
-                    return
-                if deadline is not None and time.perf_counter() >= deadline:
-                    return
-                start = time.perf_counter()
-                writer.write(prepared[n % len(prepared)])
-                status, body = await _read_response(reader)
-                run.latencies.append(time.perf_counter() - start)
-                run.bytes += len(body)
-                if status != 200:
-                    run.errors += 1
-        finally:
-            writer.close()
-
-    cpu, start = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    run.elapsed = time.perf_counter() - start
-    run.client_cpu = time.process_time() - cpu
-    return run
-
-
-# --- servers --------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen[bytes]
-    port: int
-
-    def rss_mb(self, field: str = "VmRSS") -> float:
-        """Resident memory in MB: ``VmRSS`` (all of it) or ``RssAnon`` (without file pages,
-        such as the SQLite database pages the connection maps into memory)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def start_server(name: str, args: list[str], env: dict[str, str], port: int) -> Server:
-    process = subprocess.Popen([PYTHON, *args], cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the {name} server exited with status {process.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return Server(name, process, port)
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the {name} server did not start")
-
-
-def start_app(database_url: str) -> Server:
-    port = _free_port()
-    args = ["-m", "uvicorn", "bench.suite:server_app", "--factory", "--workers", "1", "--no-access-log"]
-    args += ["--log-level", "warning", "--host", "127.0.0.1", "--port", str(port)]
-    return start_server("leadbox", args, {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}, port)
-
-
-def start_floor(database_url: str) -> Server:
-    port = _free_port()
-    return start_server("floor", ["bench/floor.py", "--database-url", database_url, "--port", str(port)], {}, port)
 
 
 # --- statements per request, in-process ----------------------------------------------------------
@@ -386,31 +206,6 @@ def _inbox_vars_after(w: Workload, after: str | None) -> dict[str, Any]:
 # --- the run --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    key: str
-    connections: int
-    run: Run
-    statements: int | None
-    rows: int | None
-
-
-@dataclass
-class Result:
-    backend: str
-    leads: int
-    rows: list[Row]
-    rss_warm: float
-    rss_half: float
-    rss_end: float
-    anon_end: float
-    rss_requests: int
-    big_run: Run
-    floor_rss: float
-    load: list[float]
-    client_cpu_per_request_ms: float
-
-
 async def run_backend(
     database_url: str, m: Manifest, duration: float, requests: int, say: Callable[[str], None]
 ) -> Result:
@@ -482,121 +277,6 @@ async def run_backend(
         load=loads,
         client_cpu_per_request_ms=cpu_total / max(1, requests_total) * 1000,
     )
-
-
-# --- the report -----------------------------------------------------------------------------------
-
-
-def _fmt(value: float | None, digits: int = 1) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
-def table(result: Result) -> str:
-    floor = {r.connections: r.run.rps for r in result.rows if r.key == "floor"}
-    lines = [
-        f"### {result.backend}, {result.leads:,} leads",
-        "",
-        "| workload | conns | req/s | p50 ms | p99 ms | SQL stmts/req | bytes/resp | rows | vs floor | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in result.rows:
-        n = len(r.run.latencies)
-        ratio = f"{r.run.rps / floor[r.connections]:.2f}" if r.key == "Q1" and floor.get(r.connections) else ""
-        stmts = "1" if r.key == "floor" else _fmt(r.statements, 0) if r.statements is not None else "-"
-        lines.append(
-            f"| {r.key} {WORKLOAD_NAMES[r.key]} | {r.connections} | {r.run.rps:,.1f} | {r.run.percentile(0.5):.1f}"
-            f" | {r.run.percentile(0.99):.1f} | {stmts} | {r.run.bytes // max(1, n):,} | {_fmt(r.rows, 0)}"
-            f" | {ratio} | {r.run.errors} |"
-        )
-    big = result.big_run
-    lines += [
-        "",
-        f"Server RSS: {result.rss_warm:.0f} MB after warm-up, {result.rss_half:.0f} MB after"
-        f" {result.rss_requests // 2:,} more Q1 requests, {result.rss_end:.0f} MB after {result.rss_requests:,}"
-        f" (those ran at {big.rps:.1f} req/s, p50 {big.percentile(0.5):.1f} ms, p99 {big.percentile(0.99):.1f} ms,"
-        f" {big.errors} errors); at the end {result.anon_end:.0f} MB of it anonymous (the rest is file-backed pages:"
-        f" the interpreter, shared libraries); the floor's RSS {result.floor_rss:.0f} MB.",
-        f"Load average (1 min) during the run: min {min(result.load):.2f}, median"
-        f" {statistics.median(result.load):.2f}, max {max(result.load):.2f};"
-        f" the load generator took {result.client_cpu_per_request_ms:.2f} ms CPU per request.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def scaling(results: list[Result]) -> str:
-    """Q1-Q3 p50 at each size against the smallest size of the same backend."""
-    lines = []
-    for backend in sorted({r.backend for r in results}):
-        mine = sorted((r for r in results if r.backend == backend), key=lambda r: r.leads)
-        if len(mine) < 2:
-            continue
-        base = {(row.key, row.connections): row.run.percentile(0.5) for row in mine[0].rows}
-        lines += [
-            f"### {backend}: p50 against {mine[0].leads:,} leads",
-            "",
-            "| size | Q1 x1 | Q2 x1 | Q3 x1 |",
-            "|---:|---:|---:|---:|",
-        ]
-        for r in mine[1:]:
-            cells = []
-            for key in ("Q1", "Q2", "Q3"):
-                now = next(row.run.percentile(0.5) for row in r.rows if row.key == key and row.connections == 1)
-                cells.append(f"{now / base[(key, 1)]:.2f}x")
-            lines.append(f"| {r.leads:,} | " + " | ".join(cells) + " |")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _pg_version(server: str) -> str:
-    async def ask() -> str:
-        c = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-        try:
-            version: str = await c.fetchval("SHOW server_version")
-            return version
-        finally:
-            await c.close()
-
-    try:
-        return asyncio.run(ask())
-    except (OSError, asyncpg.PostgresError):
-        return "not reachable"
-
-
-def machine(pg_server: str) -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    return (
-        f"- CPU: {cpu}, {os.cpu_count()} cores\n"
-        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {_pg_version(pg_server)}\n"
-        f"- {platform.system()} {platform.release()}; run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-    )
-
-
-def write_report(results: list[Result], header: str, command: str, output: Path) -> str:
-    text = "\n".join(
-        [
-            "# Benchmarks",
-            "",
-            "The latest table of the performance suite (issue 7), written by `bench/suite.py`;"
-            " rerun it to replace this file.",
-            "",
-            f"Command: `{command}`",
-            "",
-            header,
-            "",
-            *[table(r) for r in results],
-            scaling(results),
-        ]
-    )
-    output.write_text(text.rstrip() + "\n")
-    return text
 
 
 def ensure_seeded(url: str, leads: int, prospects: int, reseed: bool, say: Callable[[str], None]) -> Manifest:

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from bench.floor import create_floor_app
-from bench.seed import COLUMNS, Manifest, seed
+from bench.seed import Manifest, seed
+from bench.seed_company import COLUMNS
 from bench.workloads import INBOX
 from tests.conftest import Client
 

@@ -18,7 +18,9 @@ import httpx
 import orjson
 import pytest
 
-from bench.seed import COLUMNS, CompanySetup, Generator, Ids, Manifest, seed
+from bench.seed import Manifest, seed
+from bench.seed_company import COLUMNS, CompanySetup
+from bench.seed_generator import Generator, Ids
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH
 from core.ids import decode_id, to_global_id
 from domain.columns.custom_value import clean_values

@@ -332,7 +332,7 @@ async def test_the_benchmark_pages_are_answered_by_the_engine(
     after the engine declined: a statement the database refuses falls back silently, and the
     answers would still be equal) and equal to the ordinary execution, for an admin and a regular
     user, over data with missing and hidden relations."""
-    from bench.read_engine import W7, W8, W9
+    from bench.read_engine_workloads import W7, W8, W9
     from bench.workloads import INBOX
 
     seller = await rich_data(account, other_account, make_account)
