@@ -17,7 +17,7 @@ from domain.columns import cells
 from domain.lead_fields import LEAD_FIELDS, Kind, LeadField
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
-from fastpath.sqljson import LeadJson, compile_lead_json
+from fastpath.sqljson import Counted, LeadJson, compile_lead_json, count_objects
 from fastpath.sqltables import lead_table
 
 
@@ -37,15 +37,25 @@ def _owner(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNo
 def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
     index = len(compiler.values_nodes)
     compiler.values_nodes.append(nodes[0])
-    by_type = {name: compiler.namespace[compiler.writer(name, sub, VALUE_TABLES[name])] for name in VALUE_TABLES}
-    writers = {kind: by_type[name] for kind, name in CELL_TYPES.items()}
+    names = {name: compiler.writer(name, sub, VALUE_TABLES[name]) for name in VALUE_TABLES}
+    writers = {kind: compiler.namespace[names[name]] for kind, name in CELL_TYPES.items()}
+    # The cell types whose objects hold no other object: one each in the count of objects.
+    flat = frozenset(kind for kind, name in CELL_TYPES.items() if names[name] in compiler.flat)
 
-    def values(row: Any, run: Run) -> list[Any]:
+    def values(row: Any, run: Run) -> Counted:
         found = row.cells
-        out = []
+        out = Counted()
+        objects = 0
         for key in run.value_keys[index]:
             cell = found[key]
-            out.append(None if cell is None else writers[type(cell)]((key, cell), run))
+            if cell is None:
+                out.append(None)
+                continue
+            kind = type(cell)
+            value = writers[kind]((key, cell), run)
+            out.append(value)
+            objects += 1 if kind in flat else count_objects(value)
+        out.objects = objects
         return out
 
     return f"{compiler.add(values, 'values')}(s, run)"

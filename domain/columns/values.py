@@ -45,7 +45,7 @@ from domain.columns.column import (
     is_custom,
     resolve,
 )
-from domain.contacts.emails_phones import primary_value
+from domain.emails_phones import primary_value
 from domain.lead_fields import BY_KEY, Kind, LeadField
 from domain.next_activity import activity_status
 from domain.viewer import Viewer
@@ -331,6 +331,23 @@ def cell_reader(column: Column) -> Callable[[_Row, _Refs], Cell | None]:
 # cells (cell_reader) from any objects with the models' attributes, and the ids the columns refer to.
 Row = _Row
 Refs = _Refs
+
+_NO_REFS = _Refs(users={}, teams={}, persons={}, orgs={})
+
+
+def stored_value_reader(column: Column) -> Callable[[dict[str, Any]], Cell | None]:
+    """For a custom field of the lead whose cell reads its stored value alone (not a user,
+    person or organization field): the cell of ``column`` from a lead's ``custom_fields``, as
+    :func:`cell_reader` reads it, with no row or references made for each lead."""
+    assert column.custom_field is not None and column.source == ColumnSource.LEAD
+    read = _custom_reader(column)
+    key = column.custom_field.key
+
+    def cell(custom_fields: dict[str, Any]) -> Cell | None:
+        value = custom_fields.get(key)
+        return None if value is None else read(value, _NO_REFS)
+
+    return cell
 
 
 def reference_ids(

@@ -1,5 +1,5 @@
 """The plan cache (fastpath/plans.py): bounded, one entry per document shape and operation
-(fastpath/shape.py), one plan per value of the `@skip` / `@include` variables, unplannable
+(schema/shape.py), one plan per value of the `@skip` / `@include` variables, unplannable
 documents remembered; and the shapes themselves: what they keep and what they drop."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from graphql import get_variable_values, parse
 
 from fastpath.operation import Plan
 from fastpath.plans import Plans
-from fastpath.shape import SHAPES, shape
 from schema import schema
+from schema.shape import SHAPES, shape
 
 GSCHEMA = schema._schema
 
