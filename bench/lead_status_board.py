@@ -54,7 +54,7 @@ from core.db import close_db, conn, init_db, is_postgres
 from domain.accounts.account import create_company, create_user
 from domain.contacts.board import board_columns, column_page, first_pages
 from domain.contacts.organization import update_organization
-from domain.contacts.selection import SelectionData, count_members, create_selection, find_members
+from domain.contacts.selection import SelectionData, count_members_of, create_selection, find_members_of
 from domain.contacts.selection_criteria import Condition, SelectionField, SelectionOperator
 from domain.fold import fill_keys
 from domain.viewer import viewer_for_user
@@ -145,8 +145,8 @@ async def main(database_url: str, persons: int) -> None:
         dynamic = await create_selection(
             viewer, SelectionData("Prospects", SelectionEntity.PERSON, SelectionKind.DYNAMIC, conditions), now=now
         )
-        await timed("dynamic selection: first 50 members", find_members(viewer, dynamic, 50, None, now=now))
-        total = await timed("dynamic selection: count", count_members(viewer, dynamic, now=now))
+        await timed("dynamic selection: first 50 members", find_members_of(viewer, [(dynamic, 50, None)], now=now))
+        (total,) = await timed("dynamic selection: count", count_members_of(viewer, [dynamic], now=now))
         await timed(
             f"static selection: save {total} members",
             create_selection(

@@ -36,7 +36,6 @@ from domain.viewer import Viewer
 from fastpath.compiler import LeadsPlan, Page, Run, root_arguments
 from fastpath.pages import Edges, Statement, json_columns, json_page, read_page
 from fastpath.records import (
-    JOINED,
     PageRecords,
     converters,
     fill_children,
@@ -49,9 +48,6 @@ from fastpath.sqljson import JsonRow, LeadJson
 from models import CustomField, CustomFieldType, Lead
 from schema.leads.filter import lead_query
 from schema.leads.lead import MAX_VALUE_COLUMNS
-
-# The joins the JSON of a lead reads (its person, organization, owner and next activity).
-JOINS = tuple(dict.fromkeys(join for _, _, _, join in JOINED))
 
 
 class Declined(Exception):

@@ -105,12 +105,6 @@ class DuplicatePolicy:
         already decided (or wants namesakes on purpose, as the demo and tests do) passes."""
         return cls(person=Resolution.CREATE, organization=Resolution.CREATE, lead=Resolution.CREATE)
 
-    @classmethod
-    def link_contacts(cls) -> DuplicatePolicy:
-        """Link duplicate contacts rather than double them, and accept duplicate leads:
-        what an import does unless told otherwise (SPEC §3.2)."""
-        return cls(person=Resolution.LINK, organization=Resolution.LINK, lead=Resolution.CREATE)
-
 
 @dataclass
 class Duplicates:

@@ -218,14 +218,6 @@ def page_from_rows(model: Any, rows: list[dict[str, Any]], first: int, sort: str
 MembersAsk = tuple[Selection, int, str | None]
 
 
-async def find_members(
-    viewer: Viewer, selection: Selection, first: int, after: str | None, *, now: dt.datetime | None = None
-) -> ContactPage:
-    """A page of the members the viewer sees, by name."""
-    (page,) = await find_members_of(viewer, [(selection, first, after)], now=now)
-    return page
-
-
 async def find_members_of(
     viewer: Viewer, asks: Sequence[MembersAsk], *, now: dt.datetime | None = None
 ) -> list[ContactPage]:
@@ -258,11 +250,6 @@ async def find_members_of(
         model = Person if selection.entity == SelectionEntity.PERSON else Organization
         pages.append(page_from_rows(model, rows, first, SORT))
     return pages
-
-
-async def count_members(viewer: Viewer, selection: Selection, *, now: dt.datetime | None = None) -> int:
-    (count,) = await count_members_of(viewer, [selection], now=now)
-    return count
 
 
 async def count_members_of(

@@ -44,13 +44,6 @@ class PurchaseChoice:
         )
 
 
-@dataclass(frozen=True)
-class AddedProspect:
-    lead: Lead
-    linked_person: bool
-    linked_organization: bool
-
-
 def _value(value: Enum | str | None) -> str:
     """What a value reads as in a note: an enum's value ("51-200"), never its program name
     (``f"{EmployeeRange.EMPLOYEES_51_200}"`` is "EmployeeRange.EMPLOYEES_51_200")."""
@@ -173,7 +166,7 @@ async def _fill_person(viewer: Viewer, person_id: int, data: PersonData) -> None
 
 async def add_prospect(
     viewer: Viewer, profile: ProspectPerson | ProspectOrganization, choice: PurchaseChoice, path: tuple[str, ...]
-) -> AddedProspect:
+) -> Lead:
     if isinstance(profile, ProspectOrganization):
         person = None
         org_profile: ProspectOrganization | None = profile
@@ -214,4 +207,4 @@ async def add_prospect(
     if person_id is not None and person is not None:
         await _fill_person(viewer, person_id, person)
     await create_note(viewer, Target("lead", lead.id), note)
-    return AddedProspect(lead, person_id is not None, organization_id is not None)
+    return lead

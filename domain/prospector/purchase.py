@@ -146,7 +146,7 @@ async def purchase_prospects(
                 continue
             choice = request.choices.get(ref, request.default)
             try:
-                added = await add_prospect(viewer, profiles[ref], choice, ("input", "prospect_ids", where[ref]))
+                lead = await add_prospect(viewer, profiles[ref], choice, ("input", "prospect_ids", where[ref]))
             except DomainError as error:
                 errors += error.errors
                 continue
@@ -156,16 +156,16 @@ async def purchase_prospects(
                 prospect_person_id=ref.id if ref.kind == ProspectKind.PERSON else None,
                 prospect_organization_id=ref.id if ref.kind == ProspectKind.ORGANIZATION else None,
                 buyer_id=viewer.user_id,
-                lead_id=added.lead.id,
-                person_id=added.lead.person_id,
-                organization_id=added.lead.organization_id,
+                lead_id=lead.id,
+                person_id=lead.person_id,
+                organization_id=lead.organization_id,
                 credits=1,
             )
             await webhook_outbox.emit(
                 viewer.company_id,
                 "prospect.purchased",
                 f"prospect_purchase:{purchase.id}",
-                partial(_purchase_data, purchase, added.lead),
+                partial(_purchase_data, purchase, lead),
             )
             await add_entry(
                 viewer.company_id,

@@ -10,7 +10,7 @@ import pytest
 
 from core.db import conn, fetch, is_postgres
 from core.ids import to_global_id
-from domain.contacts.duplicate import DuplicatePolicy, find_duplicates, match_key
+from domain.contacts.duplicate import DuplicatePolicy, Resolution, find_duplicates, match_key
 from domain.contacts.organization import OrganizationData, create_organization, update_organization
 from domain.contacts.person import PersonData, create_person, update_person
 from domain.leads.lead import LeadData, create_lead, update_lead
@@ -321,7 +321,7 @@ async def test_domain_policy_for_imports_links_contacts(account: Account) -> Non
             title="Fleet renewal",
             person=PersonData(name="Anna Berg"),
             organization=OrganizationData(name="Volvo"),
-            duplicates=DuplicatePolicy.link_contacts(),
+            duplicates=DuplicatePolicy(person=Resolution.LINK, organization=Resolution.LINK, lead=Resolution.CREATE),
         ),
         LeadSource.IMPORT,
     )
