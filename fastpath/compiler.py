@@ -43,6 +43,7 @@ from strawberry import Schema
 from strawberry.types.arguments import convert_arguments
 
 from core.ids import to_global_id
+from domain.emails_phones import primary_value
 from domain.next_activity import activity_status
 
 
@@ -108,13 +109,6 @@ def dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def primary(items: list[dict[str, Any]] | None) -> str | None:
-    for item in items or ():
-        if item.get("primary"):
-            return item["value"]
-    return None
-
-
 def contact_values(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return [{"value": i["value"], "label": i.get("label", ""), "primary": bool(i.get("primary"))} for i in items or []]
 
@@ -141,7 +135,8 @@ HELPERS: dict[str, Any] = {
     "gid": functools.lru_cache(maxsize=8192)(to_global_id),
     "iso": iso,
     "dec": dec,
-    "primary": primary,
+    # A person's primary email or phone (the rule's one definition).
+    "primary": primary_value,
     "contact_values": contact_values,
     "owner_value": owner_value,
     "status_name": status_name,

@@ -103,7 +103,7 @@ MONEY = fields(decimal="amount", plain="currency", columns={"amount": "value_amo
 
 
 def _primary(kind: str) -> Callable[[str], Expr]:
-    """fastpath.compiler.primary: the value of the first entry flagged primary, else null."""
+    """domain.emails_phones.primary_value in SQL: the value of the first entry flagged primary, else null."""
 
     def make(a: str) -> Expr:
         return sql_text(
