@@ -26,6 +26,7 @@ from core.db import conn, dialect, fetch, is_postgres, note_statement, render
 from core.sql import Sql, raw
 from domain.columns.sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
 from domain.fold import fold_key
+from domain.leads.label import label_order
 from domain.leads.query import JOIN_NEXT_ACTIVITY
 from domain.viewer import Viewer
 from fastpath.sqljson import register_functions
@@ -328,7 +329,8 @@ def _labels(value: Any) -> list[Record]:
         return []
     items = orjson.loads(value) if isinstance(value, str | bytes) else value
     labels = [Record(i) for i in items if i and i.get("id") is not None]
-    labels.sort(key=lambda label: (fold_key(label.name), label.id))
+    # The JSON carries no name_key: the name folded is what the model stores as name_key.
+    labels.sort(key=lambda label: label_order(fold_key(label.name), label.id))
     return labels
 
 

@@ -23,6 +23,7 @@ from domain.contacts.query import ContactPage
 from domain.contacts.selection import count_members_of, find_members_of
 from domain.integration.webhook import DeliveryRow
 from domain.integration.webhook import deliveries as webhook_deliveries
+from domain.leads.label import label_order
 from domain.viewer import Viewer
 from loaders.deal import SINGLE, deal_fetchers
 from loaders.job import ReportPageKey, report_counts, report_pages
@@ -191,8 +192,7 @@ def make_loaders(viewer: Viewer) -> Loaders:
             )
             out[_lead_key(row["lead_id"])].append(label)
         for found in out.values():
-            # By folded name (domain.fold), then id: the order the read engine's SQL gives.
-            found.sort(key=lambda label: (label.name_key, label.id))
+            found.sort(key=lambda label: label_order(label.name_key, label.id))
         return out
 
     def by_lead(model: Any, order: Sequence[str]) -> Callable[[list[uuid.UUID]], Awaitable[dict[uuid.UUID, list[Any]]]]:

@@ -17,6 +17,15 @@ ENTITY = "lead_label"
 DEFAULT_LABELS = (("Hot", "red"), ("Warm", "yellow"), ("Cold", "blue"))
 COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]{3,12})$")
 
+# The order labels are listed in wherever they show (a lead's labels, a merge's preview, the
+# company's list): by folded name (domain.fold), then id. LABEL_ORDER is it for a query.
+LABEL_ORDER = ("name_key", "id")
+
+
+def label_order(name_key: str, label_id: int) -> tuple[str, int]:
+    """LABEL_ORDER as a sort key, for labels sorted in Python."""
+    return (name_key, label_id)
+
 
 async def create_default_labels(company_id: int) -> None:
     await LeadLabel.bulk_create(

@@ -26,6 +26,7 @@ from domain.contacts.organization import get_organization
 from domain.contacts.person import get_person
 from domain.fold import keyed
 from domain.lead_fields import LEAD_FIELDS
+from domain.leads.label import label_order
 from domain.leads.lead import ENTITY, get_lead
 from domain.next_activity import earliest_pending, refresh_next_activity
 from domain.refs import check_owner_user, check_team
@@ -221,7 +222,7 @@ async def plan_merge(
         label.id: label
         for label in await LeadLabel.filter(id__in=sorted(mine_labels | theirs_labels), company_id=viewer.company_id)
     }
-    labels = sorted((known[i] for i in label_ids), key=lambda label: (label.name_key, label.id))
+    labels = sorted((known[i] for i in label_ids), key=lambda label: label_order(label.name_key, label.id))
     if label_ids != mine_labels:
         if label_ids & (theirs_labels - mine_labels):
             taken.append(Taken(MergeField.LABELS))

@@ -48,7 +48,7 @@ class LabelQueries:
     @strawberry.field(description="The company's lead labels, by name.")
     async def lead_labels(self, info: InfoT) -> list[LeadLabel]:
         viewer = info.context.require_viewer()
-        labels = await LeadLabelModel.filter(company_id=viewer.company_id).order_by("name_key", "id")
+        labels = await LeadLabelModel.filter(company_id=viewer.company_id).order_by(*rules.LABEL_ORDER)
         return [LeadLabel.from_model(label) for label in labels]
 
 
