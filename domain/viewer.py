@@ -67,6 +67,19 @@ class Viewer:
             params.extend(sorted(self.teammate_ids))
         return "(" + " OR ".join(parts) + ")", params
 
+    def readable_sql(
+        self, alias: str, owner_user_col: str, owner_team_col: str | None = None
+    ) -> tuple[list[str], list[Any]]:
+        """WHERE parts (to join with AND) and their parameters for the rows of a table alias the
+        viewer may read: of its company and visible to it (:meth:`visibility_sql`)."""
+        where = [f"{alias}.company_id = ?"]
+        params: list[Any] = [self.company_id]
+        visible, visible_params = self.visibility_sql(alias, owner_user_col, owner_team_col)
+        if visible:
+            where.append(visible)
+            params += visible_params
+        return where, params
+
 
 async def authenticate(token: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one."""

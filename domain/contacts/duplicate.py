@@ -118,12 +118,9 @@ async def _contacts(viewer: Viewer, model: Any, key: str, limit: int, only_id: i
     if not key:
         return []
     table = model._meta.db_table
-    where = ["c.company_id = ?", "c.name_key = ?"]
-    params: list[Any] = [viewer.company_id, key]
-    visible, visible_params = viewer.visibility_sql("c", "owner_id")
-    if visible:
-        where.append(visible)
-        params += visible_params
+    where, params = viewer.readable_sql("c", "owner_id")
+    where.append("c.name_key = ?")
+    params.append(key)
     if only_id is not None:
         where.append("c.id = ?")
         params.append(only_id)
@@ -141,14 +138,11 @@ async def contacts_by_key(viewer: Viewer, model: Any, keys: Sequence[str]) -> di
     wanted = sorted({k for k in keys if k})
     out: dict[str, list[dict[str, Any]]] = {}
     table = model._meta.db_table
-    visible, visible_params = viewer.visibility_sql("c", "owner_id")
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        where = ["c.company_id = ?", f"c.name_key IN ({','.join('?' * len(chunk))})"]
-        params: list[Any] = [viewer.company_id, *chunk]
-        if visible:
-            where.append(visible)
-            params += visible_params
+        where, params = viewer.readable_sql("c", "owner_id")
+        where.append(f"c.name_key IN ({','.join('?' * len(chunk))})")
+        params += chunk
         rows = await fetch(
             f"SELECT c.id, c.name, c.name_key FROM {table} c WHERE {' AND '.join(where)} ORDER BY c.created_at, c.id",
             params,
@@ -180,12 +174,9 @@ async def lead_candidates(
     title_key, name_key = match_key(title), match_key(person_name)
     if not title_key or not name_key:
         return []
-    where = ["l.company_id = ?", "l.title_key = ?", "p.name_key = ?"]
-    params: list[Any] = [viewer.company_id, title_key, name_key]
-    visible, visible_params = viewer.visibility_sql("l", "owner_user_id", "owner_team_id")
-    if visible:
-        where.append(visible)
-        params += visible_params
+    where, params = viewer.readable_sql("l", "owner_user_id", "owner_team_id")
+    where += ["l.title_key = ?", "p.name_key = ?"]
+    params += [title_key, name_key]
     rows = await fetch(
         "SELECT l.* FROM lead l JOIN person p ON p.id = l.person_id"
         f" WHERE {' AND '.join(where)} ORDER BY l.created_at, l.id LIMIT ?",

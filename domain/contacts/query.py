@@ -24,12 +24,7 @@ class ContactPage:
 
 
 def _where(viewer: Viewer, alias: str, search: str | None, organization_id: int | None) -> tuple[list[str], list[Any]]:
-    where = [f"{alias}.company_id = ?"]
-    params: list[Any] = [viewer.company_id]
-    visible, visible_params = viewer.visibility_sql(alias, "owner_id")
-    if visible:
-        where.append(visible)
-        params += visible_params
+    where, params = viewer.readable_sql(alias, "owner_id")
     text = (search or "").strip()
     if text:
         # Names in their folded keys (domain.fold): "orebro" finds "Örebro" on both databases.

@@ -334,12 +334,7 @@ def condition_sql(viewer: Viewer, entity: SelectionEntity, condition: Condition,
 def base_sql(viewer: Viewer, entity: SelectionEntity) -> tuple[str, list[str], list[Any]]:
     """FROM clause, and the tenancy and visibility conditions of a member query."""
     alias = "p" if entity is SelectionEntity.PERSON else "o"
-    where = [f"{alias}.company_id = ?"]
-    params: list[Any] = [viewer.company_id]
-    visible, visible_params = viewer.visibility_sql(alias, "owner_id")
-    if visible:
-        where.append(visible)
-        params += visible_params
+    where, params = viewer.readable_sql(alias, "owner_id")
     return (PERSON_FROM if entity is SelectionEntity.PERSON else ORGANIZATION_FROM), where, params
 
 

@@ -78,14 +78,9 @@ def _marks(values: list[Any]) -> str:
 
 def _filters(viewer: Viewer, query: DealQuery) -> tuple[list[str], list[str], list[Any]]:
     joins: list[str] = []
-    where = ["d.company_id = ?"]
-    params: list[Any] = [viewer.company_id]
+    where, params = viewer.readable_sql("d", "owner_id")
     if not query.include_deleted:
         where.append("d.deleted_at IS NULL")
-    visible, visible_params = viewer.visibility_sql("d", "owner_id")
-    if visible:
-        where.append(visible)
-        params += visible_params
     if query.statuses:
         values = [s.value for s in query.statuses]
         where.append(f"d.status IN ({_marks(values)})")
