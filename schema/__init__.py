@@ -61,7 +61,7 @@ from schema.integration.job import Job, Notification
 from schema.leads.label import LeadLabel
 from schema.leads.lead import Lead
 from schema.leads.saved_filter import SavedFilter
-from schema.limits import CostLimiter
+from schema.limits import CostLimiter, RequestedCosts
 from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.prospector.filter import SavedProspectFilter
 from schema.prospector.prospect import ProspectOrganization, ProspectPerson
@@ -153,6 +153,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
     parsed = ParsedDocuments()
+    # Requested costs by document shape, operation and variables (schema/limits.py).
+    known_costs = RequestedCosts()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
     return LoggedSchema(
@@ -204,7 +206,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
             # Query cost and rate limits; before any extension that answers in on_execute.
-            lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
+            lambda: CostLimiter(settings=settings, buckets=limiter_buckets, known=known_costs),
             *engine,
         ],
     )
