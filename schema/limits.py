@@ -34,8 +34,8 @@ from core.rate_limit import Buckets, Charge, Plan, whole_seconds
 from core.security import token_digest
 from domain.accounts.operator import request_tokens
 from domain.accounts.rate_plan import company_plan
-from fastpath.shape import SHAPES
 from schema.cost import Costs
+from schema.shape import SHAPES
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ THROTTLED = "THROTTLED"
 
 class RequestedCosts:
     """The requested cost by document shape, operation and variables (a bounded LRU shared by
-    the requests): the cost is a function of the document (its shape: fastpath/shape.py keeps
+    the requests): the cost is a function of the document (its shape: schema/shape.py keeps
     what the cost reads, which fields and fragments, which response keys are equal), the
     operation run and the variables' values, so a client repeating its query with other names,
     aliases or spacing is not walked again. Variables are part of the key as JSON (a page's
