@@ -283,7 +283,11 @@ def _custom_reader(column: Column) -> CustomReader:
     if kind == CustomFieldType.TIME:
         return lambda value, refs: TimeCell(dt.time.fromisoformat(value))
     if kind == CustomFieldType.SINGLE_OPTION:
-        return lambda value, refs: _option(column, str(value))
+        # The column's options by id, looked up once per column (the first of an id, as _option).
+        by_id: dict[str, OptionCell] = {}
+        for option in column.options:
+            by_id.setdefault(option.id, OptionCell(option))
+        return lambda value, refs: by_id.get(str(value))
     if kind == CustomFieldType.MULTIPLE_OPTIONS:
 
         def options(value: Any, refs: _Refs) -> Cell | None:

@@ -7,9 +7,15 @@ from typing import Any
 
 import pytest
 
+import fastpath.execute
+import resolvers.leads.lead
 import schema as schema_module
+from app import build_schema
+from core.config import Settings
 from domain.accounts.account import revoke_token
-from models import Lead
+from models import Lead, Role
+from schema import validation
+from schema.context import Context
 from tests.conftest import Account
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -53,8 +59,6 @@ async def test_viewer_reports_the_token_owner(account: Account) -> None:
 
 
 async def test_regular_user_permissions_follow_flags(make_account: Any) -> None:
-    from models import Role
-
     user = await make_account(role=Role.REGULAR, name="Rita Regular")
     data = await user.client.execute(VIEWER)
     assert data["viewer"]["permissions"] == {
@@ -124,10 +128,6 @@ async def test_nodes_is_capped(account: Account) -> None:
 
 
 async def test_query_depth_is_limited(account: Account) -> None:
-    from app import build_schema
-    from core.config import Settings
-    from schema.context import Context
-
     strict = build_schema(Settings(database_url="", max_query_depth=4))
     viewer = await account.viewer()
     shallow = "query { leads { edges { node { id } } } }"
@@ -153,9 +153,6 @@ async def test_tokens_are_limited(account: Account) -> None:
 
 
 async def test_internal_errors_are_masked(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fastpath.execute
-    import resolvers.leads.lead
-
     async def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database password is hunter2")
 
@@ -193,16 +190,14 @@ async def test_health(account: Account) -> None:
 async def test_a_repeated_query_is_validated_once(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
     """The validation cache (schema/validation.py) keys on the rule classes: they must be the same
     every request. A renamed document of the same shape is not validated again either."""
-    import schema.validation
-
     validated: list[object] = []
-    real = schema.validation.validate_document
+    real = validation.validate_document
 
     def counted(*args: Any) -> Any:
         validated.append(args[1])
         return real(*args)
 
-    monkeypatch.setattr(schema.validation, "validate_document", counted)
+    monkeypatch.setattr(validation, "validate_document", counted)
     await account.client.execute("query Repeated { viewer { id name } }")
     assert len(validated) == 1
     await account.client.execute("query Repeated { viewer { id name } }")

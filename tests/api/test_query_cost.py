@@ -11,15 +11,16 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import parse
+from graphql import build_schema, parse
 
 from app import create_app
 from cli import DEMO_QUERY
 from core.config import Settings
 from models import Lead
 from schema import schema
-from schema.cost import actual_cost, requested_cost
-from tests.conftest import Account
+from schema.cost import Costs, actual_cost, requested_cost
+from schema.limits import RequestedCosts
+from tests.conftest import Account, Client
 
 README_FIRST_QUERY = """{
   viewer { name role }
@@ -135,8 +136,6 @@ type PageInfo { hasNextPage: Boolean! }
 
 
 def test_nested_connections_multiply() -> None:
-    from graphql import build_schema
-
     nested = build_schema(NESTED_SDL)
     query = "{ teams(first: 5) { pageInfo { hasNextPage } edges { node { users(first: 30) { nodes { name } } } } } }"
     # 1 + pageInfo 1 + 5 teams x (team 1 + users connection 1 + 30 users).
@@ -216,9 +215,30 @@ async def test_a_query_above_the_maximum_is_refused_before_anything_runs(databas
 
 
 async def test_anonymous_requests_are_not_charged(account: Account) -> None:
-    from tests.conftest import Client
-
     anonymous = Client(account.client.http, None)
     body = await anonymous.raw("{ viewer { name } }")
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert body["extensions"]["cost"]["throttleStatus"] is None
+
+
+def test_requested_costs_are_kept_by_shape_operation_and_variables() -> None:
+    known = RequestedCosts(maxsize=8)
+    text = "query {op}($n: Int) {{ {alias}: leads(first: $n) {{ edges {{ node {{ title person {{ name }} }} }} }} }}"
+
+    def requested(op: str, alias: str, variables: dict[str, Any] | None) -> int:
+        document = parse(text.format(op=op, alias=alias))
+        costs = Costs(schema._schema, document, op, variables, 50, 500)
+        return known.requested(document, op, variables, costs)
+
+    assert requested("A", "a", {"n": 10}) == 1 + 10 * 2
+    # Renamed: the same shape, the kept cost.
+    assert requested("B", "b", {"n": 10}) == 1 + 10 * 2 and len(known.costs) == 1
+    # Other variables are another key, with their own cost.
+    assert requested("B", "b", {"n": 30}) == 1 + 30 * 2 and len(known.costs) == 2
+    assert requested("C", "c", None) == 1 + 50 * 2 and len(known.costs) == 3
+    # A variable that is not JSON is walked, not kept.
+    assert requested("D", "d", {"n": 10, "x": object()}) == 1 + 10 * 2 and len(known.costs) == 3
+    # Bounded: the least recently used goes.
+    for n in range(1, 9):
+        requested("A", "a", {"n": n})
+    assert len(known.costs) == 8

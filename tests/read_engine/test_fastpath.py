@@ -20,12 +20,13 @@ import pytest
 
 from app import create_app
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
-from core.config import Settings
+from core.config import Settings, settings_from_env
 from domain.accounts.account import create_team, create_user
+from domain.columns import custom_field
 from domain.columns.column import STATIC_COLUMNS
 from domain.fold import keyed
 from fastpath.extension import EXECUTION_HEADER
-from models import CustomField, Lead, LeadLabel, LeadSource, Person, Role, Visibility
+from models import Activity, CustomField, Lead, LeadLabel, LeadSource, Note, Person, Role, Visibility
 from tests.conftest import Account, StatementCounter
 from tests.factories import gid
 from tests.factories.columns import CF_KEYS, define_fields, seed_column_inbox
@@ -372,8 +373,6 @@ async def test_any_text_is_compiled(account: Account, both: Both) -> None:
 
 
 async def test_activity_status_of_each_kind(account: Account, both: Both) -> None:
-    from models import Activity
-
     inbox = await make_inbox(account)
     today = dt.datetime.now(dt.UTC).date()
     for lead_id, due in zip(inbox.leads[:3], (-2, 0, 5), strict=True):
@@ -385,8 +384,6 @@ async def test_activity_status_of_each_kind(account: Account, both: Both) -> Non
 async def test_lead_detail_with_notes_and_activities(
     account: Account, both: Both, count_statements: StatementCounter
 ) -> None:
-    from models import Activity, Note
-
     inbox = await make_inbox(account)
     today = dt.datetime.now(dt.UTC).date()
     for i, lead_id in enumerate(inbox.leads[:6]):
@@ -422,8 +419,6 @@ async def test_lead_detail_with_notes_and_activities(
 
 
 async def test_get_requests_and_the_switch(account: Account, both: Both, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.config import settings_from_env
-
     await make_inbox(account)
     params = {"query": INBOX, "variables": orjson.dumps(inbox_vars()).decode()}
     headers = {"Authorization": f"Bearer {account.token}"}
@@ -471,8 +466,6 @@ async def test_custom_field_definitions_are_read_again_after_a_change_in_any_pro
     (read with the token) holds (domain.columns.custom_field.viewer_definitions). A change made elsewhere
     gives the company a new stamp: this process, still holding the old copy as another process
     would, reads them again on the next request and shows the change."""
-    from domain.columns import custom_field
-
     await make_inbox(account)
     viewer = await account.viewer()
     variables = inbox_vars(first=50, columns=["cf.lead.tier"])

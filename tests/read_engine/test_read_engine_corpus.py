@@ -36,6 +36,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes, queries
 
+from bench.read_engine_workloads import W7, W8, W9
+from bench.workloads import INBOX
 from core.ids import to_global_id
 from domain.accounts.account import create_team
 from fastpath.extension import EXECUTION_HEADER
@@ -293,6 +295,8 @@ async def test_generated_documents_of_the_resolved_roots_answer_the_same(
     """Labels, columns, saved filters, statuses, selections and their board, notifications, jobs,
     credits, webhooks ... (tests.read_engine.test_read_engine_roots.roots_data: both companies' rows, nulls
     and empties) as an admin, a regular user and another company's user."""
+    # Imported here: test_read_engine_roots imports this module's rich_data at its top, so each
+    # module's data builder reaches the other's tests without a circle at import.
     from tests.read_engine.test_read_engine_roots import roots_data
 
     data = await roots_data(account, other_account, make_account)
@@ -332,9 +336,6 @@ async def test_the_benchmark_pages_are_answered_by_the_engine(
     after the engine declined: a statement the database refuses falls back silently, and the
     answers would still be equal) and equal to the ordinary execution, for an admin and a regular
     user, over data with missing and hidden relations."""
-    from bench.read_engine_workloads import W7, W8, W9
-    from bench.workloads import INBOX
-
     seller = await rich_data(account, other_account, make_account)
     pages: list[tuple[str, dict[str, Any]]] = [
         (INBOX, {"first": 20, "columns": EVERY_COLUMN}),

@@ -26,6 +26,7 @@ from tests.conftest import Account, StatementCounter
 from tests.factories import make_org, make_person
 from tests.read_engine import test_fastpath
 from tests.read_engine.test_fastpath import Both, make_inbox
+from tests.read_engine.test_read_engine_corpus import rich_data
 
 ordinary = test_fastpath.ordinary
 both = test_fastpath.both
@@ -211,8 +212,6 @@ async def test_fallback_roots_statements_do_not_grow_with_the_page(
 ) -> None:
     """A field a root's own compiler does not write makes the root's resolver answer: equal to
     the ordinary execution, and the statements the same for a page of a few rows or of many."""
-    from tests.read_engine.test_read_engine_corpus import rich_data
-
     seller = await rich_data(account, other_account, make_account)
     for document in FALLBACK_DOCUMENTS:
         counts = []
