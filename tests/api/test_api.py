@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 import schema as schema_module
+import schema.validation
 from domain.accounts.account import revoke_token
-from models import Lead
+from models import Lead, Role
 from tests.conftest import Account
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -53,8 +54,6 @@ async def test_viewer_reports_the_token_owner(account: Account) -> None:
 
 
 async def test_regular_user_permissions_follow_flags(make_account: Any) -> None:
-    from models import Role
-
     user = await make_account(role=Role.REGULAR, name="Rita Regular")
     data = await user.client.execute(VIEWER)
     assert data["viewer"]["permissions"] == {
@@ -193,8 +192,6 @@ async def test_health(account: Account) -> None:
 async def test_a_repeated_query_is_validated_once(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
     """The validation cache (schema/validation.py) keys on the rule classes: they must be the same
     every request. A renamed document of the same shape is not validated again either."""
-    import schema.validation
-
     validated: list[object] = []
     real = schema.validation.validate_document
 

@@ -41,6 +41,8 @@ def chromium() -> str:
     """The browser's path. Skip on a developer machine without it; in CI (which installs it) fail."""
     missing = not Path(CHROMIUM).exists()
     try:
+        # Imported here: without playwright this test skips (or, in CI, fails) with the reason
+        # below, instead of the whole module failing to import.
         import playwright.async_api  # noqa: F401
     except ImportError:
         missing = True
@@ -65,6 +67,7 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
 async def browser_page(chromium: str, server: str) -> AsyncIterator[tuple[Any, list[str], list[str]]]:
     """A chromium page that may reach the server only, with lists of what it tried elsewhere and
     of what went wrong on the page (script errors, Content-Security-Policy violations)."""
+    # Imported here, after the chromium fixture checked that playwright is there (see it).
     from playwright.async_api import async_playwright
 
     elsewhere: list[str] = []

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import parse
+from graphql import build_schema, parse
 
 from app import create_app
 from cli import DEMO_QUERY
@@ -19,7 +19,7 @@ from core.config import Settings
 from models import Lead
 from schema import schema
 from schema.cost import actual_cost, requested_cost
-from tests.conftest import Account
+from tests.conftest import Account, Client
 
 README_FIRST_QUERY = """{
   viewer { name role }
@@ -135,8 +135,6 @@ type PageInfo { hasNextPage: Boolean! }
 
 
 def test_nested_connections_multiply() -> None:
-    from graphql import build_schema
-
     nested = build_schema(NESTED_SDL)
     query = "{ teams(first: 5) { pageInfo { hasNextPage } edges { node { users(first: 30) { nodes { name } } } } } }"
     # 1 + pageInfo 1 + 5 teams x (team 1 + users connection 1 + 30 users).
@@ -216,8 +214,6 @@ async def test_a_query_above_the_maximum_is_refused_before_anything_runs(databas
 
 
 async def test_anonymous_requests_are_not_charged(account: Account) -> None:
-    from tests.conftest import Client
-
     anonymous = Client(account.client.http, None)
     body = await anonymous.raw("{ viewer { name } }")
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

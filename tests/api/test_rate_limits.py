@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -28,6 +29,7 @@ from core.security import token_digest
 from domain.accounts.account import create_company, create_token, create_user
 from domain.accounts.rate_plan import forget_plans, set_rate_limit
 from models import Company, Lead, Role, User
+from tests.commands.test_cli import run_leadbox
 from tests.conftest import Client, StatementCounter
 
 REDIS_ENV = "LEADBOX_TEST_REDIS"
@@ -289,8 +291,6 @@ def test_the_window_ends() -> None:
 
 
 async def test_set_rate_limit_command(database: str) -> None:
-    from tests.commands.test_cli import run_leadbox
-
     company = await create_company("Acme")
     done = run_leadbox(
         database, "set-rate-limit", "--company", str(company.id), "--points", "300", "--restore-rate", "7"
@@ -316,8 +316,6 @@ async def test_an_unreachable_store_serves_without_charging(database: str, close
 
 @pytest.fixture
 def closed_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]

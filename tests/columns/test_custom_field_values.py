@@ -25,6 +25,7 @@ from models import (
 )
 from tests.conftest import Account
 from tests.factories import gid, lead_gid, make_lead, make_org, make_person
+from tests.factories.deals import make_deal
 
 ERRORS = "userErrors { field code message }"
 CREATE_LEAD = (
@@ -262,8 +263,6 @@ async def _create_deal(account: Account, values: list[dict[str, Any]]) -> dict[s
 
 
 async def _update_deal(account: Account, values: list[dict[str, Any]]) -> dict[str, Any]:
-    from tests.factories.deals import make_deal
-
     deal = await Deal.get_or_none(title="Existing deal") or await make_deal(await account.viewer(), "Existing deal")
     return await account.client.mutate(UPDATE_DEAL, {"id": gid("Deal", deal.id), "customFields": values})
 

@@ -9,9 +9,10 @@ import pytest
 
 from core.errors import DomainError
 from core.ids import to_global_id
+from domain.columns import custom_field
 from domain.columns.custom_field import OptionData, create_custom_field
 from domain.columns.formula import FormulaError, parse
-from models import CustomField, CustomFieldEntity, CustomFieldType, Deal, Lead, Role
+from models import Company, CustomField, CustomFieldEntity, CustomFieldType, Deal, Lead, Role
 from tests.conftest import Account
 from tests.factories.deals import formula_field, make_deal, make_lead, number_field
 
@@ -334,9 +335,6 @@ async def test_every_change_of_the_definitions_gives_the_company_a_new_stamp(
 ) -> None:
     """The stamp that tells each process its copy of the definitions is stale
     (domain.columns.custom_field.viewer_definitions) moves with every writer, and only the company's."""
-    from domain.columns import custom_field
-    from models import Company
-
     viewer = await account.viewer()
 
     async def stamps() -> tuple[int, int]:

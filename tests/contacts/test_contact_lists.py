@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.ids import to_global_id
 from domain.contacts.organization import OrganizationData, create_organization
 from domain.contacts.person import ContactValue, PersonData, create_person
 from models import Role, Visibility
@@ -68,7 +69,6 @@ async def test_person_search_matches_name_and_email_and_filters_by_organization(
     assert [e["node"]["name"] for e in data["persons"]["edges"]] == ["Anna Berg"]
     assert data["persons"]["totalCount"] == 1
     assert data["persons"]["edges"][0]["node"]["organization"] == {"name": "Volvo"}
-    from core.ids import to_global_id
 
     data = await account.client.execute(PERSONS, {"org": to_global_id("Organization", volvo.id)})
     assert [e["node"]["name"] for e in data["persons"]["edges"]] == ["Anna Berg"]

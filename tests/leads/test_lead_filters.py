@@ -17,6 +17,7 @@ import pytest
 from domain.accounts.account import create_team
 from domain.contacts.organization import OrganizationData
 from domain.contacts.person import ContactValue, PersonData
+from domain.leads.filter import FilterOperator
 from domain.leads.lead import LeadData, create_lead
 from domain.viewer import Viewer
 from models import Lead, LeadLabel, LeadSource, Person, Role, Visibility
@@ -283,8 +284,6 @@ async def titles(account: Account, filter: dict[str, Any]) -> set[str]:
 
 
 def test_every_operator_is_exercised() -> None:
-    from domain.leads.filter import FilterOperator
-
     assert {condition["operator"] for condition, _ in CASES.values()} == {o.value for o in FilterOperator}
 
 

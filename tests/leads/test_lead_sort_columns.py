@@ -15,8 +15,8 @@ import orjson
 import pytest
 
 from domain.contacts.duplicate import DuplicatePolicy
-from domain.contacts.organization import OrganizationData
-from domain.contacts.person import ContactValue, PersonData
+from domain.contacts.organization import OrganizationData, create_organization
+from domain.contacts.person import ContactValue, PersonData, create_person
 from domain.fold import fold, fold_key
 from domain.leads.lead import LeadData, create_lead
 from models import CustomField, CustomFieldType, Lead, LeadSource, Organization, Person, Role, User
@@ -117,14 +117,10 @@ async def sort_inbox(account: Account, make_account: Any) -> None:
 
 
 async def create_person_named(viewer: Any, name: str) -> Person:
-    from domain.contacts.person import create_person
-
     return await create_person(viewer, PersonData(name=name))
 
 
 async def create_org_named(viewer: Any, name: str) -> Organization:
-    from domain.contacts.organization import create_organization
-
     return await create_organization(viewer, OrganizationData(name=name))
 
 

@@ -8,9 +8,12 @@ from typing import Any
 
 from graphql import get_variable_values, parse
 
+from bench.read_engine_workloads import W7, W8, W9
+from bench.workloads import INBOX
 from fastpath.operation import Plan
 from fastpath.plans import Plans
 from fastpath.shape import SHAPES, shape
+from fastpath.sqljson import Hole
 from schema import schema
 
 GSCHEMA = schema._schema
@@ -107,10 +110,6 @@ def test_the_database_writes_the_leads_json_values_and_children_excepted() -> No
     """fastpath/sqljson.py: the inbox (Q1) and a frontend's page (W7) are written by the page
     statement, Q1's ``values`` a Python hole; a selection SQL has no form for (a lead's notes)
     keeps the Python writers for every lead."""
-    from bench.read_engine_workloads import W7
-    from bench.workloads import INBOX
-    from fastpath.sqljson import Hole
-
     inbox = _leads_plan(INBOX, {"first": 100})
     assert inbox.json_sites is not None
     ((site),) = inbox.json_sites
@@ -126,8 +125,6 @@ def test_the_database_writes_the_leads_json_values_and_children_excepted() -> No
 def test_the_database_writes_the_deals_and_contacts_json() -> None:
     """W8 and W9 of bench/read_engine.py: every deal and person written by the page statement;
     a field with no SQL form keeps the Python writers."""
-    from bench.read_engine_workloads import W8, W9
-
     for text in (W8, W9):
         plan = _plan(Plans(), text.replace("{n}", "1"), {"first": 25})
         assert plan is not None
