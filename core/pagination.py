@@ -36,7 +36,28 @@ def page_size(first: int | None) -> int:
     return first
 
 
+def _plain(value: Any) -> list[Any]:
+    return ["", value]
+
+
+# _pack by exact type, the common cases first looked up (a page packs a key per row).
+_PACKERS: dict[type, Any] = {
+    type(None): _plain,
+    bool: _plain,
+    int: _plain,
+    float: _plain,
+    str: _plain,
+    Decimal: lambda value: ["dec", str(value)],
+    dt.datetime: lambda value: ["dt", value.isoformat()],
+    dt.date: lambda value: ["d", value.isoformat()],
+    uuid.UUID: lambda value: ["u", str(value)],
+}
+
+
 def _pack(value: Any) -> list[Any]:
+    packer = _PACKERS.get(type(value))
+    if packer is not None:
+        return packer(value)  # type: ignore[no-any-return]
     if value is None or isinstance(value, bool | int | float | str):
         return ["", value]
     if isinstance(value, Decimal):
@@ -72,6 +93,12 @@ def _unpack(packed: Any) -> Any:
     raise InvalidCursor()
 
 
+def encode_cursor(sort: str, key: Any, row_id: Any) -> str:
+    """The text of ``Cursor(sort, key, row_id)`` (without making one: a page makes a cursor a row)."""
+    raw = orjson.dumps({"s": sort, "k": _pack(key), "i": _pack(row_id)})
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
 @dataclass(frozen=True)
 class Cursor:
     sort: str
@@ -79,8 +106,7 @@ class Cursor:
     id: Any
 
     def encode(self) -> str:
-        raw = orjson.dumps({"s": self.sort, "k": _pack(self.key), "i": _pack(self.id)})
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        return encode_cursor(self.sort, self.key, self.id)
 
     @classmethod
     def decode(cls, text: str, sort: str) -> Cursor:

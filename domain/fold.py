@@ -20,6 +20,7 @@ from typing import Any
 from anyascii import anyascii
 
 from core.sql import like_escape
+from domain.lead_fields import LEAD_FIELDS
 
 # As long as the key columns; longer keys are cut the same way on both sides of a comparison.
 KEY_LENGTH = 255
@@ -43,14 +44,8 @@ def key_pattern(text: str) -> str:
 # Each table's folded text columns: source column -> (key column, whether the key is NULL
 # where the text is empty). Names and titles are required: their keys are never NULL.
 KEYS: dict[str, dict[str, tuple[str, bool]]] = {
-    "lead": {
-        "title": ("title_key", False),
-        "utm_source": ("utm_source_key", True),
-        "utm_medium": ("utm_medium_key", True),
-        "utm_campaign": ("utm_campaign_key", True),
-        "utm_term": ("utm_term_key", True),
-        "utm_content": ("utm_content_key", True),
-    },
+    # The lead's folded fields are declared in domain.lead_fields.
+    "lead": {f.column: (f.key_column, f.nullable) for f in LEAD_FIELDS if f.key_column is not None},
     "person": {
         "name": ("name_key", False),
         "first_name": ("first_name_key", True),

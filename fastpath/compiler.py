@@ -174,6 +174,9 @@ class Compiler:
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.sources: list[str] = []
         self.names = 0
+        # Writers whose every field is a table's string entry (a scalar expression, no nested
+        # object or list): each object they write counts one for schema/cost.py.
+        self.flat: set[str] = set()
         # How many lists of resolved objects (fastpath.resolved) the writer being compiled is in.
         self.resolved_lists = 0
 
@@ -239,6 +242,7 @@ class Compiler:
         if callable(table):
             table = table()
         parts = []
+        flat = True
         for key, nodes in self.collect(type_name, sets).items():
             name = nodes[0].name.value
             if name == "__typename":
@@ -248,9 +252,12 @@ class Compiler:
                 if entry is None:
                     raise Unsupported(f"{type_name}.{name}")
                 sub = [n.selection_set for n in nodes if n.selection_set is not None]
+                flat = flat and isinstance(entry, str)
                 expression = entry if isinstance(entry, str) else entry(self, sub, nodes)
             parts.append(f"        {key!r}: {expression},")
         function = self.name(f"w_{type_name}_")
+        if flat:
+            self.flat.add(function)
         source = f"def {function}(s, run):\n    return {{\n" + "\n".join(parts) + "\n    }\n"
         exec(compile(source, f"<fastpath {function}>", "exec"), self.namespace)
         self.sources.append(source)

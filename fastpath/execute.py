@@ -38,7 +38,6 @@ from fastpath.pages import Edges, Statement, json_columns, json_page, read_page
 from fastpath.records import (
     JOINED,
     PageRecords,
-    Record,
     converters,
     fill_children,
     page_records,
@@ -166,15 +165,21 @@ async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool
     if narrow:
         custom_at, convert = found.at("custom_fields"), converters(Lead)["custom_fields"]
         assert convert is not None
-        rows = [_OwnValues(row[id_at], convert(row[custom_at])) for row in found.rows]
+        readers = [(c.key, column_values.stored_value_reader(c)) for c in dict.fromkeys(page.columns)]
+        rows = []
+        for row in found.rows:
+            custom = convert(row[custom_at])
+            rows.append(_OwnCells({key: read(custom) for key, read in readers}))
         ids = [row[id_at] for row in found.rows]
     else:
         rows = page_records(found.keys, found.rows, page.viewer)
         ids = [r.lead.id for r in rows]  # as the records converted them
-    if page.columns:
-        await _fill_cells(page.viewer, rows, page.columns, page.now)
+        if page.columns:
+            await _fill_cells(page.viewer, rows, page.columns, page.now)
+    start = found.at("x__j0") if found.width else 0
+    end = start + found.width
     out: Edges = [
-        (page_cursor(page.query, row[sort_at], lead_id), JsonRow(found.texts(row), r))
+        (page_cursor(page.query, row[sort_at], lead_id), JsonRow(row[start:end], r))
         for row, lead_id, r in zip(found.rows, ids, rows, strict=True)
     ]
     return out, found.has_next_page
@@ -194,14 +199,14 @@ def _own_value(column: Column) -> bool:
     return field is not None and column.source == ColumnSource.LEAD and CustomFieldType(field.type) in OWN_VALUE_TYPES
 
 
-class _OwnValues:
-    """A page row for the cells of :func:`_own_value` columns: the lead's id and custom fields."""
+class _OwnCells:
+    """A page row whose cells all read the lead's own custom fields (:func:`_own_value`): its
+    cells alone, what the ``values`` hole reads (fastpath.leads)."""
 
-    def __init__(self, lead_id: Any, custom_fields: Any) -> None:
-        self.lead = Record({"id": lead_id, "custom_fields": custom_fields})
-        self.person = self.org = self.owner_user = self.owner_team = self.activity = None
-        self.labels: list[Any] = []
-        self.cells: dict[str, Any] = {}
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: dict[str, Any]) -> None:
+        self.cells = cells
 
 
 async def _fill_cells(viewer: Viewer, rows: list[PageRecords], columns: list[Column], now: Any) -> None:

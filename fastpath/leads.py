@@ -14,9 +14,10 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from domain.columns import cells
+from domain.lead_fields import LEAD_FIELDS, Kind, LeadField
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
-from fastpath.sqljson import LeadJson, compile_lead_json
+from fastpath.sqljson import Counted, LeadJson, compile_lead_json, count_objects
 from fastpath.sqltables import lead_table
 
 
@@ -36,15 +37,25 @@ def _owner(compiler: Compiler, sub: list[SelectionSetNode], _nodes: list[FieldNo
 def _values(compiler: Compiler, sub: list[SelectionSetNode], nodes: list[FieldNode]) -> str:
     index = len(compiler.values_nodes)
     compiler.values_nodes.append(nodes[0])
-    by_type = {name: compiler.namespace[compiler.writer(name, sub, VALUE_TABLES[name])] for name in VALUE_TABLES}
-    writers = {kind: by_type[name] for kind, name in CELL_TYPES.items()}
+    names = {name: compiler.writer(name, sub, VALUE_TABLES[name]) for name in VALUE_TABLES}
+    writers = {kind: compiler.namespace[names[name]] for kind, name in CELL_TYPES.items()}
+    # The cell types whose objects hold no other object: one each in the count of objects.
+    flat = frozenset(kind for kind, name in CELL_TYPES.items() if names[name] in compiler.flat)
 
-    def values(row: Any, run: Run) -> list[Any]:
+    def values(row: Any, run: Run) -> Counted:
         found = row.cells
-        out = []
+        out = Counted()
+        objects = 0
         for key in run.value_keys[index]:
             cell = found[key]
-            out.append(None if cell is None else writers[type(cell)]((key, cell), run))
+            if cell is None:
+                out.append(None)
+                continue
+            kind = type(cell)
+            value = writers[kind]((key, cell), run)
+            out.append(value)
+            objects += 1 if kind in flat else count_objects(value)
+        out.objects = objects
         return out
 
     return f"{compiler.add(values, 'values')}(s, run)"
@@ -63,7 +74,6 @@ def _children(kind: str, type_name: str) -> Callable[..., str]:
 USER: dict[str, Any] = {"id": "gid('User', s.id)", "name": "s.name"}
 TEAM: dict[str, Any] = {"id": "gid('Team', s.id)", "name": "s.name"}
 LABEL: dict[str, Any] = {"id": "gid('LeadLabel', s.id)", "name": "s.name", "color": "s.color"}
-MONEY: dict[str, Any] = {"amount": "str(s.value_amount)", "currency": "s.value_currency"}
 CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "primary": "s['primary']"}
 # A person or organization a custom field refers to is read with its id and name only.
 REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
@@ -119,25 +129,29 @@ NOTE: dict[str, Any] = {
 }
 LEAD_ACTIVITY: dict[str, Any] = {**ACTIVITY, "assignee": _object("User", USER, "s.user")}
 TABLES: dict[str, dict[str, Any]] = {"Note": NOTE, "Activity": LEAD_ACTIVITY}
+# How each kind of the lead's stored fields (domain.lead_fields) is written from its column.
+DECLARED_KINDS: dict[Kind, str] = {
+    Kind.TEXT: "s.lead.{}",
+    Kind.INTEGER: "s.lead.{}",
+    Kind.BOOLEAN: "s.lead.{}",
+    Kind.DATE: "iso(s.lead.{})",
+    Kind.DATETIME: "iso(s.lead.{})",
+    Kind.OPTION: "s.lead.{}.name",
+}
+
+
+def _declared(f: LeadField) -> Any:
+    if f.kind == Kind.MONEY:
+        amount, currency = f.columns
+        table = {"amount": f"str(s.{amount})", "currency": f"s.{currency}"}
+        return _object("Money", table, f"(s.lead if s.lead.{amount} is not None and s.lead.{currency} else None)")
+    return DECLARED_KINDS[f.kind].format(f.column)
+
+
 LEAD: dict[str, Any] = {
     "id": "gid('Lead', s.lead.id)",
     "uuid": "str(s.lead.id)",
-    "title": "s.lead.title",
-    "value": _object("Money", MONEY, "(s.lead if s.lead.value_amount is not None and s.lead.value_currency else None)"),
-    "expectedCloseDate": "iso(s.lead.expected_close_date)",
-    "source": "s.lead.source.name",
-    "visibility": "s.lead.visibility.name",
-    "wasSeen": "s.lead.was_seen",
-    "isArchived": "s.lead.is_archived",
-    "archivedAt": "iso(s.lead.archived_at)",
-    "createdAt": "iso(s.lead.created_at)",
-    "updatedAt": "iso(s.lead.updated_at)",
-    "version": "s.lead.version",
-    "utmSource": "s.lead.utm_source",
-    "utmMedium": "s.lead.utm_medium",
-    "utmCampaign": "s.lead.utm_campaign",
-    "utmTerm": "s.lead.utm_term",
-    "utmContent": "s.lead.utm_content",
+    **{f.name: _declared(f) for f in LEAD_FIELDS},
     "person": _object("Person", PERSON, "(s.person if s.lead.person_id is not None else None)"),
     "organization": _object("Organization", ORGANIZATION, "(s.org if s.lead.organization_id is not None else None)"),
     "owner": _owner,

@@ -145,11 +145,19 @@ class LeadJson:
                         pieces.append(inner)
                 else:
                     value = hole(row.records, run)
-                    cost += count_objects(value)
+                    cost += value.objects if type(value) is Counted else count_objects(value)
                     pieces.append(key + dumps(value).decode())
             return JsonText("{" + ",".join(pieces) + "}", cost)
 
         return write
+
+
+class Counted(list[Any]):
+    """A list a Python hole wrote that knows how many objects it holds (its writer counted them
+    as it wrote: a lead's ``values``), so that :func:`count_objects` need not walk it."""
+
+    __slots__ = ("objects",)
+    objects: int
 
 
 def count_objects(value: Any) -> int:

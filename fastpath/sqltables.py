@@ -20,6 +20,7 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
+from domain.lead_fields import LEAD_FIELDS, Kind
 from domain.next_activity import activity_status_sql
 from fastpath.sqlexpr import (
     Ctx,
@@ -42,7 +43,7 @@ from fastpath.sqlexpr import (
     when,
 )
 from fastpath.sqljson import JsonCompiler, nested
-from models import ActivityType, DealStatus, LeadSource, Visibility
+from models import ActivityType, DealStatus, Visibility
 
 Table = Callable[[str], dict[str, Any]]
 # The expression makers a table names by kind (each over one column).
@@ -131,19 +132,30 @@ ACTIVITY = fields(
     moment="doneAt createdAt",
     enums={"type": ActivityType},
 )
-LEAD_PLAIN = merged(
-    fields(
-        "Lead",
-        plain="title utmSource utmMedium utmCampaign utmTerm utmContent",
-        uuid="uuid",
-        day="expectedCloseDate",
-        boolean="wasSeen isArchived",
-        moment="archivedAt",
-        enums={"source": LeadSource},
-        columns={"uuid": "id"},
-    ),
-    RECORD,
-)
+# The maker of each kind of the lead's stored fields (domain.lead_fields); OPTION and MONEY below.
+DECLARED_KINDS = {
+    Kind.TEXT: plain,
+    Kind.INTEGER: plain,
+    Kind.BOOLEAN: boolean,
+    Kind.DATE: day,
+    Kind.DATETIME: moment,
+}
+
+
+def declared(a: str) -> dict[str, Any]:
+    """The lead's stored fields (domain.lead_fields) over ``a``, each by its kind."""
+    table: dict[str, Any] = {}
+    for f in LEAD_FIELDS:
+        if f.kind == Kind.MONEY:
+            table[f.name] = _money(a)
+        elif f.enum is not None:
+            table[f.name] = functools.partial(enum_name, f"{a}.{f.column}", kind=f.enum)
+        else:
+            table[f.name] = functools.partial(DECLARED_KINDS[f.kind], f"{a}.{f.column}")
+    return table
+
+
+LEAD_PLAIN = merged(fields("Lead", uuid="uuid", columns={"uuid": "id"}), declared)
 
 
 def _organization_table(a: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphql import NoSchemaIntrospectionCustomRule
 from strawberry import Schema
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
@@ -62,6 +62,7 @@ from schema.leads.label import LeadLabel
 from schema.leads.lead import Lead
 from schema.leads.saved_filter import SavedFilter
 from schema.limits import CostLimiter
+from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.prospector.filter import SavedProspectFilter
 from schema.prospector.prospect import ProspectOrganization, ProspectPerson
 from schema.prospector.purchase import ProspectPurchase, ProspectReport
@@ -151,6 +152,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     plans = Plans()
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
+    parsed = ParsedDocuments()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
     return LoggedSchema(
@@ -194,7 +196,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             RequestLogExtension,
             lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=256),
+            # Parsed documents kept for texts sent more than once (schema/parsing.py).
+            lambda: RepeatedTextCache(documents=parsed),
             # Validation once per document shape, whatever its names and spacing.
             lambda: ShapeValidation(valid=valid_shapes),
             # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).

@@ -235,7 +235,7 @@ class Costs(Selections):
             if item is None:
                 continue
             own, fields_of, candidates = target
-            if type(item) is list:
+            if isinstance(item, list):  # fastpath.sqljson.Counted too
                 if fields_of is None and candidates is None:
                     total += own * sum(1 for x in item if x is not None)
                 else:

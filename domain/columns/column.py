@@ -23,13 +23,14 @@ column are :mod:`domain.leads.filter` and :mod:`domain.columns.sql`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 from core.errors import PublicError
 from domain.columns.custom_field import all_definitions, live_options
-from models import CustomField, CustomFieldEntity, CustomFieldType, LeadSource, Visibility
+from domain.lead_fields import COLUMN_FIELDS, LEAD_FIELDS, LeadField
+from models import CustomField, CustomFieldEntity, CustomFieldType
 
 
 class ColumnType(str, Enum):
@@ -92,23 +93,6 @@ MAX_VALUE_COLUMNS = 100
 
 T = ColumnType
 
-SOURCE_LABELS = {
-    LeadSource.MANUAL: "Created manually",
-    LeadSource.DEAL: "Deal",
-    LeadSource.WEB_FORM: "Web forms",
-    LeadSource.PROSPECTOR: "Prospector",
-    LeadSource.CHATBOT: "Chatbot",
-    LeadSource.LIVE_CHAT: "Live chat",
-    LeadSource.IMPORT: "Import",
-    LeadSource.WEB_VISITORS: "Web visitors",
-    LeadSource.WORKFLOW_AUTOMATION: "Workflow automation",
-    LeadSource.API: "API",
-}
-VISIBILITY_LABELS = {
-    Visibility.OWNER: "Owner and admins",
-    Visibility.TEAM: "Owner's teams",
-    Visibility.COMPANY: "Entire company",
-}
 # Activity status as the inbox shows it: overdue red, due today green, planned grey.
 ACTIVITY_STATUS_OPTIONS = (
     ColumnOption("NONE", "No activity", None),
@@ -118,30 +102,60 @@ ACTIVITY_STATUS_OPTIONS = (
 )
 
 
-def _enum_options(labels: dict[LeadSource, str] | dict[Visibility, str]) -> tuple[ColumnOption, ...]:
-    return tuple(ColumnOption(k.value, v) for k, v in labels.items())
+def _enum_options(labels: Mapping[Enum, str]) -> tuple[ColumnOption, ...]:
+    return tuple(ColumnOption(str(k.value), v) for k, v in labels.items())
 
+
+def declared_column(declared: LeadField) -> Column:
+    """The inbox column of a stored field of the lead (domain.lead_fields)."""
+    assert declared.label is not None
+    return Column(
+        declared.key,
+        declared.label,
+        ColumnType(declared.kind.value),
+        L,
+        declared.sortable,
+        declared.filterable,
+        _enum_options(declared.options),
+    )
+
+
+# The lead's columns that are no one stored field of it.
+_LEAD_OTHER = {
+    "lead.owner": Column("lead.owner", "Owner", T.OWNER, L),
+    "lead.labels": Column("lead.labels", "Labels", T.LABELS, L),
+    "lead.activityStatus": Column(
+        "lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS
+    ),
+    "lead.nextActivityDate": Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
+    "lead.createdBy": Column("lead.createdBy", "Creator", T.USER, L),
+}
+_LEAD_DECLARED = {f.key: declared_column(f) for f in COLUMN_FIELDS}
+# The order of the lead's columns in the catalogue; the declared columns not named here follow, in
+# the order of their declaration.
+_LEAD_ORDER = (
+    "lead.title",
+    "lead.value",
+    "lead.owner",
+    "lead.labels",
+    "lead.source",
+    "lead.activityStatus",
+    "lead.nextActivityDate",
+    "lead.expectedCloseDate",
+    "lead.visibility",
+    "lead.wasSeen",
+    "lead.createdAt",
+    "lead.updatedAt",
+    "lead.archivedAt",
+    "lead.createdBy",
+)
+LEAD_COLUMNS: tuple[Column, ...] = (
+    *((_LEAD_OTHER | _LEAD_DECLARED)[key] for key in _LEAD_ORDER),
+    *(c for key, c in _LEAD_DECLARED.items() if key not in _LEAD_ORDER),
+)
 
 STATIC_COLUMNS: tuple[Column, ...] = (
-    Column("lead.title", "Title", T.TEXT, L),
-    Column("lead.value", "Value", T.MONEY, L),
-    Column("lead.owner", "Owner", T.OWNER, L),
-    Column("lead.labels", "Labels", T.LABELS, L),
-    Column("lead.source", "Source", T.OPTION, L, options=_enum_options(SOURCE_LABELS)),
-    Column("lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS),
-    Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
-    Column("lead.expectedCloseDate", "Expected close date", T.DATE, L),
-    Column("lead.visibility", "Visible to", T.OPTION, L, options=_enum_options(VISIBILITY_LABELS)),
-    Column("lead.wasSeen", "Seen", T.BOOLEAN, L, sortable=False),
-    Column("lead.createdAt", "Lead created", T.DATETIME, L),
-    Column("lead.updatedAt", "Last updated", T.DATETIME, L),
-    Column("lead.archivedAt", "Archived on", T.DATETIME, L),
-    Column("lead.createdBy", "Creator", T.USER, L),
-    Column("lead.utmSource", "UTM source", T.TEXT, L),
-    Column("lead.utmMedium", "UTM medium", T.TEXT, L),
-    Column("lead.utmCampaign", "UTM campaign", T.TEXT, L),
-    Column("lead.utmTerm", "UTM term", T.TEXT, L),
-    Column("lead.utmContent", "UTM content", T.TEXT, L),
+    *LEAD_COLUMNS,
     Column("person.name", "Person name", T.TEXT, P),
     Column("person.firstName", "Person first name", T.TEXT, P),
     Column("person.lastName", "Person last name", T.TEXT, P),
@@ -207,17 +221,9 @@ CF_TYPES = {
 # person's organization is the row's organization). The owner is given as a user's email.
 IMPORTABLE_KEYS = frozenset(
     {
-        "lead.title",
-        "lead.value",
+        *(f.key for f in LEAD_FIELDS if f.importable),
         "lead.owner",
         "lead.labels",
-        "lead.expectedCloseDate",
-        "lead.visibility",
-        "lead.utmSource",
-        "lead.utmMedium",
-        "lead.utmCampaign",
-        "lead.utmTerm",
-        "lead.utmContent",
         "person.name",
         "person.firstName",
         "person.lastName",

@@ -23,6 +23,7 @@ from core.db import db_date, is_postgres
 from core.sql import Param, Sql, compose, raw
 from domain.columns.column import Column, ColumnSource, ColumnType
 from domain.columns.custom_field import KEY_RE
+from domain.lead_fields import BY_KEY, Kind, LeadField
 from domain.viewer import Viewer
 from models import CustomFieldType
 
@@ -89,24 +90,8 @@ LABEL_SORT = raw(
     " WHERE lll.lead_id = l.id)"
 )
 
-_LEAD_TEXT = {
-    "lead.title": "title",
-    "lead.utmSource": "utm_source",
-    "lead.utmMedium": "utm_medium",
-    "lead.utmCampaign": "utm_campaign",
-    "lead.utmTerm": "utm_term",
-    "lead.utmContent": "utm_content",
-}
-_LEAD_PLAIN: dict[str, tuple[str, str, bool]] = {
-    # key: (column, cursor kind, nullable)
-    "lead.source": ("source", "text", False),
-    "lead.visibility": ("visibility", "text", False),
-    "lead.expectedCloseDate": ("expected_close_date", "date", True),
-    "lead.nextActivityDate": ("next_activity_date", "date", True),
-    "lead.createdAt": ("created_at", "datetime", False),
-    "lead.updatedAt": ("updated_at", "datetime", False),
-    "lead.archivedAt": ("archived_at", "datetime", True),
-}
+# The cursor kind of a declared field's sort key (domain.lead_fields), by its kind.
+_CURSOR_KINDS = {Kind.TEXT: "text", Kind.OPTION: "text", Kind.DATE: "date", Kind.DATETIME: "datetime"}
 _CONTACT_TEXT = {
     "person.name": "name",
     "person.firstName": "first_name",
@@ -145,17 +130,12 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     key = column.key
     if column.custom_field is not None:
         return custom_sql(column, viewer)
-    if key == "lead.title":
-        # Sorted by its folded key (domain.fold), the same on both databases.
-        title_key = lead_col("title_key")
-        return ColumnSql(lead_col("title"), title_key, "text", False, key=title_key)
-    if key in _LEAD_TEXT:
-        folded = lead_col(f"{_LEAD_TEXT[key]}_key")
-        return ColumnSql(lead_col(_LEAD_TEXT[key]), folded, "text", True, key=folded)
-    if key in _LEAD_PLAIN:
-        name, kind, nullable = _LEAD_PLAIN[key]
-        value = lead_col(name)
-        return ColumnSql(value, value, kind, nullable)
+    declared = BY_KEY.get(key)
+    if declared is not None:
+        return declared_sql(declared)
+    if key == "lead.nextActivityDate":
+        value = lead_col("next_activity_date")
+        return ColumnSql(value, value, "date")
     if key in ("person.name", "organization.name"):
         # Sorted by the folded key; NULLIF: a name's key is never empty, a hidden one is NULL.
         value = contact_col(viewer, column.source, "name")
@@ -165,9 +145,6 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
         value = contact_col(viewer, column.source, _CONTACT_TEXT[key])
         folded = contact_col(viewer, column.source, f"{_CONTACT_TEXT[key]}_key")
         return ColumnSql(value, folded, key=folded)
-    if key == "lead.value":
-        value = number(lead_col("value_amount"))
-        return ColumnSql(value, value, "number")
     if key == "lead.owner":
         # Filters compare owner ids themselves (see domain.leads.filter); the sort is the name.
         return ColumnSql(None, raw("COALESCE(ou.name_key, ot.name_key)", joins=(JOIN_OWNER,)))
@@ -193,6 +170,21 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
         value = contact_col(viewer, column.source, "organization_id")
         return ColumnSql(value, name_of("organization", value, viewer))
     raise AssertionError(f"no SQL for column {key}")
+
+
+def declared_sql(declared: LeadField) -> ColumnSql:
+    """The column of a stored field of the lead (domain.lead_fields), by its kind."""
+    if declared.kind == Kind.MONEY:
+        value = number(lead_col(declared.columns[0]))
+        return ColumnSql(value, value, "number")
+    value = lead_col(declared.column)
+    if declared.kind == Kind.BOOLEAN:
+        return ColumnSql(value, None)
+    if declared.key_column is not None:
+        # Sorted and compared by its folded key (domain.fold), the same on both databases.
+        folded = lead_col(declared.key_column)
+        return ColumnSql(value, folded, "text", declared.nullable, key=folded)
+    return ColumnSql(value, value, _CURSOR_KINDS[declared.kind], declared.nullable)
 
 
 # --- Custom fields ---------------------------------------------------------------------

@@ -46,6 +46,7 @@ from domain.columns.column import (
     resolve,
 )
 from domain.contacts.emails_phones import primary_value
+from domain.lead_fields import BY_KEY, Kind, LeadField
 from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
@@ -179,11 +180,27 @@ def _option(column: Column, option_id: str) -> OptionCell | None:
     return OptionCell(option) if option else None
 
 
-LEAD_TEXT = {f"lead.{k}": k for k in ("title",)} | {
-    f"lead.utm{part.capitalize()}": f"utm_{part}" for part in ("source", "medium", "campaign", "term", "content")
-}
-LEAD_DATES = {"lead.expectedCloseDate": "expected_close_date", "lead.nextActivityDate": "next_activity_date"}
-LEAD_MOMENTS = {"lead.createdAt": "created_at", "lead.updatedAt": "updated_at", "lead.archivedAt": "archived_at"}
+def declared_cell(declared: LeadField, column: Column, lead: Lead) -> Cell | None:
+    """The cell of a stored field of the lead (domain.lead_fields), by its kind."""
+    if declared.kind == Kind.MONEY:
+        amount, currency = (getattr(lead, name) for name in declared.columns)
+        return MoneyCell(amount, currency) if amount is not None and currency else None
+    value = getattr(lead, declared.column)
+    if declared.kind == Kind.TEXT:
+        return _text(value)
+    if declared.kind == Kind.BOOLEAN:
+        return BooleanCell(value)
+    if value is None:
+        return None
+    if declared.kind == Kind.OPTION:
+        return _option(column, value.value)
+    if declared.kind == Kind.DATE:
+        return DateCell(value)
+    if declared.kind == Kind.DATETIME:
+        return DateTimeCell(value)
+    raise AssertionError(f"no cell for {declared.kind} ({declared.key})")
+
+
 PERSON_TEXT = {
     "person.name": "name",
     "person.firstName": "first_name",
@@ -206,20 +223,11 @@ def _cell(column: Column, row: _Row, refs: _Refs) -> Cell | None:
         ]
         return _custom_cell(column, record.custom_fields.get(column.custom_field.key) if record else None, refs)
     key, lead = column.key, row.lead
-    if key in LEAD_TEXT:
-        return _text(getattr(lead, LEAD_TEXT[key]))
-    if key in LEAD_DATES:
-        value = getattr(lead, LEAD_DATES[key])
-        return DateCell(value) if value is not None else None
-    if key in LEAD_MOMENTS:
-        value = getattr(lead, LEAD_MOMENTS[key])
-        return DateTimeCell(value) if value is not None else None
-    if key == "lead.value":
-        return (
-            MoneyCell(lead.value_amount, lead.value_currency)
-            if lead.value_amount is not None and lead.value_currency
-            else None
-        )
+    declared = BY_KEY.get(key)
+    if declared is not None:
+        return declared_cell(declared, column, lead)
+    if key == "lead.nextActivityDate":
+        return DateCell(lead.next_activity_date) if lead.next_activity_date is not None else None
     if key == "lead.owner":
         if lead.owner_team_id is not None:
             team = refs.teams.get(lead.owner_team_id)
@@ -227,16 +235,12 @@ def _cell(column: Column, row: _Row, refs: _Refs) -> Cell | None:
         return _user(refs.users, lead.owner_user_id)
     if key == "lead.labels":
         return LabelsCell(tuple(row.labels)) if row.labels else None
-    if key in ("lead.source", "lead.visibility"):
-        return _option(column, getattr(lead, key.split(".")[1]).value)
     if key == "lead.activityStatus":
         activity = row.activity
         status = activity_status(
             activity.due_date if activity else None, activity.due_time if activity else None, row.now
         )
         return OptionCell(next(o for o in ACTIVITY_STATUS_OPTIONS if o.id == status.value))
-    if key == "lead.wasSeen":
-        return BooleanCell(lead.was_seen)
     if key == "lead.createdBy":
         return _user(refs.users, lead.created_by_id)
     person, org = row.person, row.org
@@ -327,6 +331,23 @@ def cell_reader(column: Column) -> Callable[[_Row, _Refs], Cell | None]:
 # cells (cell_reader) from any objects with the models' attributes, and the ids the columns refer to.
 Row = _Row
 Refs = _Refs
+
+_NO_REFS = _Refs(users={}, teams={}, persons={}, orgs={})
+
+
+def stored_value_reader(column: Column) -> Callable[[dict[str, Any]], Cell | None]:
+    """For a custom field of the lead whose cell reads its stored value alone (not a user,
+    person or organization field): the cell of ``column`` from a lead's ``custom_fields``, as
+    :func:`cell_reader` reads it, with no row or references made for each lead."""
+    assert column.custom_field is not None and column.source == ColumnSource.LEAD
+    read = _custom_reader(column)
+    key = column.custom_field.key
+
+    def cell(custom_fields: dict[str, Any]) -> Cell | None:
+        value = custom_fields.get(key)
+        return None if value is None else read(value, _NO_REFS)
+
+    return cell
 
 
 def reference_ids(

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DomainError, ErrorCode
-from domain.columns.column import CF_PREFIX, VISIBILITY_LABELS
+from domain.columns.column import CF_PREFIX
 from domain.columns.custom_value import clean_values, merge
 from domain.contacts import organization as organizations
 from domain.contacts import person as persons
 from domain.contacts.duplicate import Resolution
 from domain.integration.import_limits import MAX_CELL_CHARS
+from domain.lead_fields import Kind, of_kind
 from domain.validation import money, text
 from domain.viewer import Viewer
 from models import (
@@ -32,7 +33,6 @@ from models import (
     CustomFieldType,
     LeadLabel,
     User,
-    Visibility,
 )
 
 PERSON_TARGETS = {
@@ -47,13 +47,6 @@ ORGANIZATION_TARGETS = {
     "organization.address.city": "address_city",
     "organization.address.postalCode": "address_postal_code",
     "organization.address.country": "address_country",
-}
-UTM_TARGETS = {
-    "lead.utmSource": "utm_source",
-    "lead.utmMedium": "utm_medium",
-    "lead.utmCampaign": "utm_campaign",
-    "lead.utmTerm": "utm_term",
-    "lead.utmContent": "utm_content",
 }
 # Where the create rules report a problem (their input path) → the import's target.
 PERSON_PATHS = {
@@ -280,22 +273,24 @@ def _organization(
 
 
 def _lead(context: BatchContext, cell: Any, problems: list[Problem]) -> tuple[dict[str, Any], list[int]]:
+    # The lead's own fields (domain.lead_fields), by kind: texts, money, dates; owner; options; labels.
     lead: dict[str, Any] = {}
-    title, errors = text(cell("lead.title"), ("lead.title",))
-    lead["title"] = title
-    problems += [Problem(e.code, "lead.title", e.message) for e in errors]
-    for target, name in UTM_TARGETS.items():
-        lead[name], errors = text(cell(target), (target,))
+    for declared in of_kind(Kind.TEXT, importable=True):
+        target = declared.key
+        lead[declared.column], errors = text(cell(target), (target,))
         problems += [Problem(e.code, target, e.message) for e in errors]
 
-    amount = cell("lead.value")
-    if amount is not None:
-        currency = cell("lead.valueCurrency") or context.default_currency
+    for declared in of_kind(Kind.MONEY, importable=True):
+        target, amount = declared.key, cell(declared.key)
+        if amount is None:
+            continue
+        currency_target = f"{target}Currency"
+        currency = cell(currency_target) or context.default_currency
         if currency is None:
             problems.append(
                 Problem(
                     ErrorCode.INVALID_MONEY,
-                    "lead.value",
+                    target,
                     "The value has no currency: map a currency column or give a default currency.",
                 )
             )
@@ -303,19 +298,19 @@ def _lead(context: BatchContext, cell: Any, problems: list[Problem]) -> tuple[di
             value, code, errors = money(amount.replace(" ", ""), currency, ("value",))
             for e in errors:
                 if e.code == ErrorCode.INVALID_CURRENCY:
-                    problems.append(Problem(e.code, "lead.valueCurrency", e.message))
+                    problems.append(Problem(e.code, currency_target, e.message))
                 else:
-                    problems.append(Problem(ErrorCode.INVALID_MONEY, "lead.value", f"{amount!r}: {e.message}"))
-            lead["value_amount"], lead["value_currency"] = (value, code) if not errors else (None, None)
+                    problems.append(Problem(ErrorCode.INVALID_MONEY, target, f"{amount!r}: {e.message}"))
+            lead.update(zip(declared.columns, (value, code) if not errors else (None, None), strict=True))
 
-    close = cell("lead.expectedCloseDate")
-    if close is not None:
+    for declared in of_kind(Kind.DATE, importable=True):
+        target, day = declared.key, cell(declared.key)
+        if day is None:
+            continue
         try:
-            lead["expected_close_date"] = dt.date.fromisoformat(close[:10] if "T" in close else close)
+            lead[declared.column] = dt.date.fromisoformat(day[:10] if "T" in day else day)
         except ValueError:
-            problems.append(
-                Problem(ErrorCode.INVALID_DATE, "lead.expectedCloseDate", f"{close!r} is not a date (YYYY-MM-DD).")
-            )
+            problems.append(Problem(ErrorCode.INVALID_DATE, target, f"{day!r} is not a date (YYYY-MM-DD)."))
 
     owner = cell("lead.owner")
     if owner is not None:
@@ -330,16 +325,19 @@ def _lead(context: BatchContext, cell: Any, problems: list[Problem]) -> tuple[di
             )
         lead["owner_user_id"] = owner_id
 
-    visibility = cell("lead.visibility")
-    if visibility is not None:
-        wanted = visibility.casefold()
+    for declared in of_kind(Kind.OPTION, importable=True):
+        target, given = declared.key, cell(declared.key)
+        if given is None:
+            continue
+        wanted = given.casefold()
         found = next(
-            (v for v, label in VISIBILITY_LABELS.items() if wanted in (v.value.casefold(), label.casefold())), None
+            (v for v, label in declared.options.items() if wanted in (str(v.value).casefold(), label.casefold())),
+            None,
         )
         if found is None:
-            choices = ", ".join(v.value for v in Visibility)
-            problems.append(Problem(ErrorCode.INVALID, "lead.visibility", f"{visibility!r} is not one of {choices}."))
-        lead["visibility"] = found
+            choices = ", ".join(str(v.value) for v in declared.options)
+            problems.append(Problem(ErrorCode.INVALID, target, f"{given!r} is not one of {choices}."))
+        lead[declared.column] = found
 
     label_ids: list[int] = []
     names = cell("lead.labels")

@@ -25,6 +25,7 @@ from domain import changelog
 from domain.contacts.organization import get_organization
 from domain.contacts.person import get_person
 from domain.fold import keyed
+from domain.lead_fields import LEAD_FIELDS
 from domain.leads.lead import ENTITY, get_lead
 from domain.next_activity import earliest_pending, refresh_next_activity
 from domain.refs import check_owner_user, check_team
@@ -56,20 +57,17 @@ class MergeSide(str, Enum):
 
 
 # The lead columns behind each field; a field's columns always travel together (an owner is a
-# user or a team, a value is an amount with its currency).
-COLUMNS: dict[MergeField, tuple[str, ...]] = {
-    MergeField.TITLE: ("title",),
+# user or a team, a value is an amount with its currency). The lead's stored fields that a merge
+# chooses (domain.lead_fields: those with a ``merge`` description) each name their MergeField
+# member; the links are these.
+_LINKS: dict[MergeField, tuple[str, ...]] = {
     MergeField.PERSON: ("person_id",),
     MergeField.ORGANIZATION: ("organization_id",),
     MergeField.OWNER: ("owner_user_id", "owner_team_id"),
-    MergeField.VALUE: ("value_amount", "value_currency"),
-    MergeField.EXPECTED_CLOSE_DATE: ("expected_close_date",),
-    MergeField.VISIBILITY: ("visibility",),
-    MergeField.UTM_SOURCE: ("utm_source",),
-    MergeField.UTM_MEDIUM: ("utm_medium",),
-    MergeField.UTM_CAMPAIGN: ("utm_campaign",),
-    MergeField.UTM_TERM: ("utm_term",),
-    MergeField.UTM_CONTENT: ("utm_content",),
+}
+_DECLARED = {MergeField[f.merge_name]: f.columns for f in LEAD_FIELDS if f.merge is not None}
+COLUMNS: dict[MergeField, tuple[str, ...]] = {
+    member: columns for member in MergeField if (columns := _LINKS.get(member) or _DECLARED.get(member))
 }
 ACTION = "MERGED"
 

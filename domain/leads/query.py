@@ -21,7 +21,7 @@ from typing import Any
 
 from core.db import db_date, db_datetime, db_uuid, fetch, is_postgres
 from core.errors import PublicError
-from core.pagination import Cursor, InvalidCursor
+from core.pagination import Cursor, InvalidCursor, encode_cursor
 from core.sql import Param, Sql, compose, join, raw
 from domain.columns.column import Column, is_custom, load_columns, resolve
 from domain.columns.sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON, ColumnSql, column_sql
@@ -299,7 +299,7 @@ async def page_statement(
 def page_cursor(query: LeadQuery, sort_key: Any, lead_id: Any) -> str:
     """The cursor of a page row from its ``sort_key`` and lead id."""
     lead_id = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(lead_id)
-    return Cursor(query.sort_name, sort_key, str(lead_id)).encode()
+    return encode_cursor(query.sort_name, sort_key, str(lead_id))
 
 
 async def count_leads(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
@@ -13,6 +15,7 @@ from core.errors import PublicError
 from core.ids import to_global_id
 from domain.columns.column import MAX_VALUE_COLUMNS
 from domain.columns.custom_value import field_values
+from domain.lead_fields import LEAD_FIELDS, Kind, LeadField
 from domain.leads.conditions import PredefinedLeadFilter
 from domain.leads.query import LeadQuery, LeadSortField, SortDirection, count_leads
 from domain.next_activity import activity_status
@@ -25,7 +28,7 @@ from schema.accounts.account import Team, User
 from schema.activity.activity import Activity, ActivityStatusEnum
 from schema.activity.changelog import ChangeLogEntry
 from schema.activity.note import Note
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money, node_type
+from schema.base import InfoT, Money, Node, PageInfo, describe_values, money, node_type
 from schema.columns.column import ColumnValue, column_value
 from schema.columns.custom_field import CustomFieldValue
 from schema.leads.label import LeadLabel
@@ -116,60 +119,54 @@ describe_values(
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
 
+# The GraphQL type of each kind of the lead's stored fields (domain.lead_fields); OPTION: its enum.
+DECLARED_TYPES: dict[Kind, Any] = {
+    Kind.TEXT: str,
+    Kind.MONEY: Money,
+    Kind.DATE: dt.date,
+    Kind.DATETIME: dt.datetime,
+    Kind.BOOLEAN: bool,
+    Kind.INTEGER: int,
+}
+
+
+def _read(declared: LeadField, lead: LeadModel) -> Any:
+    if declared.kind == Kind.MONEY:
+        return money(*(getattr(lead, name) for name in declared.columns))
+    return getattr(lead, declared.column)
+
+
+def declared_fields(after: str) -> Callable[[type], type]:
+    """Give a type the lead's stored fields (domain.lead_fields), in their order, after its field
+    ``after``: each with its declared description, as if written in the class (strawberry reads
+    the class's annotations in order)."""
+
+    def add(cls: type) -> type:
+        annotations: dict[str, Any] = {}
+        for name, annotation in inspect.get_annotations(cls).items():
+            annotations[name] = annotation
+            if name != after:
+                continue
+            for declared in LEAD_FIELDS:
+                kind: Any = declared.enum if declared.kind == Kind.OPTION else DECLARED_TYPES[declared.kind]
+                annotations[declared.column] = kind | None if declared.nullable else kind
+                setattr(cls, declared.column, strawberry.field(description=declared.description))
+        cls.__annotations__ = annotations
+        return cls
+
+    return add
+
+
 @strawberry.type(
     description=(
         "A potential sale in the Leads Inbox, linked to a person and/or an organization and owned by a user or a "
         "team. Visible to you according to its `visibility`."
     )
 )
+@declared_fields(after="uuid")
 class Lead(Node):
     id: strawberry.ID = strawberry.field(description="The lead's global id (use `uuid` for the raw UUID).")
     uuid: UUID = strawberry.field(description="The lead's own UUID, as partners store it.")
-    title: str = strawberry.field(
-        description=(
-            "What the lead is about; required, at most 255 characters. Defaults to the person's or organization's name."
-        ),
-    )
-    value: Money | None = strawberry.field(
-        description="The expected value of the deal to be; null when none was given.",
-    )
-    expected_close_date: dt.date | None = strawberry.field(
-        description="When the sale is expected to close; null when not set.",
-    )
-    source: LeadSourceEnum = strawberry.field(
-        description="How the lead was made; set by the server, never by the client.",
-    )
-    visibility: VisibilityEnum = strawberry.field(
-        description="Who can see the lead; COMPANY unless set otherwise.",
-    )
-    was_seen: bool = strawberry.field(
-        description="Whether the lead was marked as seen (the inbox shows unseen leads in bold); set by the client.",
-    )
-    is_archived: bool = strawberry.field(description="True for a lead in the archive (see `archiveLeads`).")
-    archived_at: dt.datetime | None = strawberry.field(
-        description="When the lead was archived; null for an active lead.",
-    )
-    created_at: dt.datetime = strawberry.field(description="When the lead was created (UTC).")
-    updated_at: dt.datetime = strawberry.field(description="When the lead or its labels last changed (UTC).")
-    version: int = strawberry.field(
-        description="Raised by one with every change made through updateLead; send it as `expectedVersion` to "
-        "have a change refused (CONFLICT) when someone else changed the lead since you read it."
-    )
-    utm_source: str | None = strawberry.field(
-        description="The `utm_source` of the web visit the lead came from; null when none.",
-    )
-    utm_medium: str | None = strawberry.field(
-        description="The `utm_medium` of the web visit the lead came from; null when none.",
-    )
-    utm_campaign: str | None = strawberry.field(
-        description="The `utm_campaign` of the web visit the lead came from; null when none.",
-    )
-    utm_term: str | None = strawberry.field(
-        description="The `utm_term` of the web visit the lead came from; null when none.",
-    )
-    utm_content: str | None = strawberry.field(
-        description="The `utm_content` of the web visit the lead came from; null when none.",
-    )
     _person_id: strawberry.Private[int | None]
     _organization_id: strawberry.Private[int | None]
     _owner_user_id: strawberry.Private[int | None]
@@ -192,22 +189,7 @@ class Lead(Node):
         return cls(
             id=cls.global_id(lead.id),
             uuid=lead.id,
-            title=lead.title,
-            value=money(lead.value_amount, lead.value_currency),
-            expected_close_date=lead.expected_close_date,
-            source=lead.source,
-            visibility=lead.visibility,
-            was_seen=lead.was_seen,
-            is_archived=lead.is_archived,
-            archived_at=lead.archived_at,
-            created_at=lead.created_at,
-            updated_at=lead.updated_at,
-            version=lead.version,
-            utm_source=lead.utm_source,
-            utm_medium=lead.utm_medium,
-            utm_campaign=lead.utm_campaign,
-            utm_term=lead.utm_term,
-            utm_content=lead.utm_content,
+            **{f.column: _read(f, lead) for f in LEAD_FIELDS},
             _person_id=lead.person_id,
             _organization_id=lead.organization_id,
             _owner_user_id=lead.owner_user_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.lead_fields import LEAD_FIELDS
 from domain.leads.merge import MergeField, MergeSide
 from schema.base import UserError, describe_values
 from schema.leads.lead import Lead
@@ -17,19 +18,12 @@ strawberry.enum(
 describe_values(
     MergeFieldEnum,
     {
-        "TITLE": "The title.",
+        # The lead's stored fields describe their own choice (domain.lead_fields).
+        **{f.merge_name: f.merge for f in LEAD_FIELDS if f.merge is not None},
         "PERSON": "The linked person.",
         "ORGANIZATION": "The linked organization.",
         "OWNER": "The owner, user or team.",
-        "VALUE": "The value, amount and currency together.",
-        "EXPECTED_CLOSE_DATE": "The expected close date.",
-        "VISIBILITY": "The visibility.",
         "LABELS": "The labels: one lead's set instead of both leads' together.",
-        "UTM_SOURCE": "utmSource.",
-        "UTM_MEDIUM": "utmMedium.",
-        "UTM_CAMPAIGN": "utmCampaign.",
-        "UTM_TERM": "utmTerm.",
-        "UTM_CONTENT": "utmContent.",
         "CUSTOM_FIELD": "One custom field, named by `key`.",
     },
 )
