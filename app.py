@@ -1,6 +1,7 @@
 """The ASGI application: `/graphql` (POST, GET for queries, GraphiQL in a browser), `/exports/{id}`
 (an export's file), `/health` (the process answers), `/ready` (its database answers) and
-`/graphiql/static/...` (the files GraphiQL loads)."""
+`/graphiql/static/...` (the files GraphiQL loads); and the schema it serves (:func:`build_schema`:
+the GraphQL layer's types with their limits, caches and the read engine)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,7 +20,11 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.types import ExecutionResult
@@ -37,11 +42,59 @@ from core.serving import SecurityHeaders, cors_middleware, ready
 from domain.accounts.operator import authenticate_operator, request_tokens
 from domain.prospector.billing import RenewalScheduler
 from domain.viewer import authenticate
+from fastpath.extension import ReadEngine
+from fastpath.plans import Plans
 from jobs.export_leads import export_file
 from jobs.worker import Worker
-from schema import build_schema
+from schema import assemble
 from schema.context import Context
+from schema.input_guard import InputGuard
+from schema.limits import CostLimiter
+from schema.parsing import ParsedDocuments, RepeatedTextCache
+from schema.request_log import RequestLogExtension, should_mask
+from schema.validation import ShapeValidation, ValidShapes
 from web import graphiql
+
+
+def build_schema(settings: Settings | None = None, buckets: Buckets | None = None) -> Schema:
+    """The schema with its limits; ``buckets`` keeps the rate-limit buckets (by default those
+    ``settings`` name: Redis when ``LEADBOX_REDIS_URL`` is set, else the database). The read
+    engine (fastpath/) is an extension of the schema and reads the schema's types: it is
+    installed here, above both."""
+    settings = settings or Settings(database_url="")
+    limiter_buckets = buckets or buckets_for(settings.redis_url)
+    depth_rule = depth_validator(settings.max_query_depth, None)
+    alias_rule = alias_validator(settings.max_aliases)
+    # LEADBOX_INTROSPECTION=0: __schema and __type are refused at validation (__typename stays).
+    introspection_rules = [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
+    # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
+    # list below, so that every other extension (put new ones before it) runs first.
+    plans = Plans()
+    # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
+    valid_shapes = ValidShapes()
+    parsed = ParsedDocuments()
+    engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
+    # Factories, so that each request gets fresh extension instances. The depth and alias
+    # rules are built once: a rule class made per request would never hit the validation
+    # cache, which keys on the rule classes.
+    return assemble(
+        [
+            # First, so that its on_operation sees the operation whole (errors already recorded).
+            RequestLogExtension,
+            lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            # Parsed documents kept for texts sent more than once (schema/parsing.py).
+            lambda: RepeatedTextCache(documents=parsed),
+            # Validation once per document shape, whatever its names and spacing.
+            lambda: ShapeValidation(valid=valid_shapes),
+            # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
+            InputGuard,
+            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            # Query cost and rate limits; before any extension that answers in on_execute.
+            lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
+            *engine,
+        ]
+    )
 
 
 class TooManyFailures(HTTPException):

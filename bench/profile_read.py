@@ -38,7 +38,7 @@ PARTS = {
     "get_context (authentication)": ("app.py", "get_context"),
     "parse (parser cache miss)": ("graphql/language/parser.py", "parse"),
     "validation (graphql-core rules)": ("graphql/validation/validate.py", "validate"),
-    "document shape (fastpath/shape.py)": ("fastpath/shape.py", "shape"),
+    "document shape (schema/shape.py)": ("schema/shape.py", "shape"),
     "input guard": ("schema/input_guard.py", "on_execute"),
     "cost limiter (whole)": ("schema/limits.py", "on_execute"),
     "  requested cost": ("schema/cost.py", "requested"),

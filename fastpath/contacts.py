@@ -42,17 +42,16 @@ from fastpath.sqlexpr import Ctx
 from fastpath.sqljson import LeadJson, compile_json
 from fastpath.sqltables import CONTACT_JOINS, organization_row_table, person_row_table
 from models import User as UserModel
+from schema import schema as built_schema
+from schema.accounts.account import User
+from schema.columns.column import LeadColumn
 
 
 def derived_table(type_name: str, **extra: Any) -> Callable[[], dict[str, Any]]:
     """The table fastpath.derive derives from the strawberry type, with ``extra`` entries."""
 
     def table() -> dict[str, Any]:
-        # Imported here: the built schema exists only once schema/__init__.py, which imports
-        # the read engine, has run.
-        from schema import schema
-
-        return {**derived(schema, type_name), **extra}
+        return {**derived(built_schema, type_name), **extra}
 
     return table
 
@@ -61,10 +60,7 @@ def from_model(type_name: str) -> Callable[[Any], Any]:
     """The strawberry type's own constructor from its model."""
 
     def convert(model: Any) -> Any:
-        # Imported here: as in derived_table.
-        from schema import schema
-
-        definition = schema.get_type_by_name(type_name)
+        definition = built_schema.get_type_by_name(type_name)
         return definition.origin.from_model(model)  # type: ignore[union-attr]  # an object type: its class
 
     return convert
@@ -246,9 +242,6 @@ class ViewerPlan:
     columns: bool
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        # Imported here: schema/__init__.py imports the read engine, which imports this module.
-        from schema.accounts.account import User
-        from schema.columns.column import LeadColumn
 
         run = Run(now=context.now)
         if self.columns:

@@ -29,6 +29,8 @@ from fastpath.pages import Statement, json_page
 from fastpath.sqlexpr import Ctx
 from fastpath.sqljson import LeadJson
 from fastpath.sqltables import deal_row_table
+from resolvers.deals.deal import deal_query
+from schema.deals.deal import Deal
 
 DEAL = derived_table(
     "Deal",
@@ -45,9 +47,6 @@ class DealsPlan(ConnectionPlan):
     """A compiled `deals` root field."""
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        # Imported here: schema/__init__.py imports the read engine, which imports this module.
-        from resolvers.deals.deal import deal_query
-        from schema.deals.deal import Deal
 
         args = root_arguments(schema, self.node, coerced)
         viewer = context.viewer

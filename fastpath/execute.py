@@ -1,7 +1,7 @@
 """Answer a planned `leads` operation for a viewer: the same rules, fewer steps.
 
 The variables (coerced by graphql-core, fastpath.extension) are turned into the resolver's inputs by strawberry
-(the same calls the ordinary execution makes), then resolvers.leads.filter.lead_query builds the
+(the same calls the ordinary execution makes), then schema.leads.filter.lead_query builds the
 domain query and domain.leads.query.page_statement writes the page's SQL: filters, sorts, cursors and
 visibility are the ordinary path's code. Statements: the custom field definitions when a column
 or the query names a custom field (or the viewer's saved columns are used), unless this process
@@ -47,6 +47,8 @@ from fastpath.records import (
 from fastpath.sqlexpr import Ctx
 from fastpath.sqljson import JsonRow, LeadJson
 from models import CustomField, CustomFieldType, Lead
+from schema.leads.filter import lead_query
+from schema.leads.lead import MAX_VALUE_COLUMNS
 
 # The joins the JSON of a lead reads (its person, organization, owner and next activity).
 JOINS = tuple(dict.fromkeys(join for _, _, _, join in JOINED))
@@ -62,9 +64,6 @@ async def answer(
     """The `leads` connection of a plan, with the request's coerced variables."""
     gschema = schema._schema
     args = root_arguments(schema, plan.leads_node, coerced)
-    # Imported here: the schema package imports this module (its last extension).
-    from resolvers.leads.filter import lead_query
-    from schema.leads.lead import MAX_VALUE_COLUMNS
 
     after = args.get("after") or None  # an empty cursor is no cursor
     first = page_size(args.get("first"))

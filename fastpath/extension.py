@@ -1,6 +1,6 @@
 """The read engine inside strawberry: a schema extension that answers a query from its plan.
 
-It is the last extension of the schema (schema/__init__.py), so every other extension (limits,
+It is the last extension of the served schema (app.py, build_schema), so every other extension (limits,
 checks, logging) has run its ``on_execute`` before it, and parsing, validation, authentication
 (``get_context``) and error masking are strawberry's, once, for both ways. When the validated
 document's operation can be planned (fastpath.plans, fastpath.compiler) and the request has a

@@ -19,6 +19,7 @@ from strawberry import Schema
 from fastpath.compiler import Compiler, Run, Unsupported
 from fastpath.contacts import derived_table
 from fastpath.execute import Declined
+from resolvers.node import MAX_NODES, resolve_nodes
 
 
 @dataclass
@@ -37,8 +38,6 @@ class NodePlan:
         return writer(found, run)
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> Any:
-        # Imported here: schema/__init__.py imports the read engine, which imports this module.
-        from resolvers.node import MAX_NODES, resolve_nodes
 
         query_type = schema._schema.query_type
         assert query_type is not None

@@ -1,6 +1,6 @@
 """Plans by document shape: each validated query compiled once, kept in a bounded LRU.
 
-A plan depends on the document's shape (fastpath/shape.py: its syntax tree without spacing,
+A plan depends on the document's shape (schema/shape.py: its syntax tree without spacing,
 operation names and root aliases; aliases below the root are written into the plan's code and
 stay part of the key), the operation it runs and, when the document uses `@skip` / `@include`
 with variables, on those variables' values (a plan writes a fixed set of keys). Everything else a
@@ -32,7 +32,7 @@ from graphql.language import Visitor
 
 from fastpath.compiler import Unsupported
 from fastpath.operation import Plan, compile_operation
-from fastpath.shape import SHAPES
+from schema.shape import SHAPES
 
 # How many (text, operation) entries are kept, and how many plans one entry keeps (one per
 # combination of the `@skip` / `@include` variables' values).
@@ -48,7 +48,7 @@ class Entry:
     fragments: dict[str, FragmentDefinitionNode]
     # The variables `@skip` / `@include` read, in a fixed order (the key of ``plans``).
     switches: tuple[str, ...]
-    # The aliases of the document the plans were compiled from, by placeholder (fastpath.shape).
+    # The aliases of the document the plans were compiled from, by placeholder (schema.shape).
     aliases: tuple[str, ...] = ()
     plans: dict[tuple[Any, ...], Plan | None] = field(default_factory=dict)
 

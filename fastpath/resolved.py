@@ -53,6 +53,7 @@ from fastpath.compiler import Compiler, Run, Unsupported
 from fastpath.derive import _expression, _reads_instance_only
 from fastpath.execute import Declined
 from fastpath.resolver_calls import Call, ResolvedRun, resolved
+from schema import schema as built_schema
 
 # The root fields planned here (Query's fields answered by their resolver).
 ROOT_FIELDS = (
@@ -92,14 +93,6 @@ PER_OBJECT = frozenset(
 
 # How many rounds of resolver calls one answer may take (each a level of nesting).
 MAX_PASSES = 8
-
-
-def _schema() -> Schema:
-    # Imported here: the built schema exists only once schema/__init__.py, which imports the
-    # read engine, has run.
-    from schema import schema
-
-    return schema
 
 
 def _in_list(compiler: Compiler) -> int:
@@ -169,8 +162,8 @@ def _nested(kind: Any) -> Any:
         return one
     if kind is JSON:
         return lambda source: source
-    if isinstance(_expression(_schema(), kind, "x"), str):  # a scalar or an enum, as derive writes it
-        return lambda source: _expression(_schema(), kind, source)
+    if isinstance(_expression(built_schema, kind, "x"), str):  # a scalar or an enum, as derive writes it
+        return lambda source: _expression(built_schema, kind, source)
     return None
 
 
@@ -248,7 +241,7 @@ def _resolver_entry(type_name: str, graphql_name: str, strawberry_field: Any) ->
 
 @cache
 def _table(type_name: str) -> tuple[tuple[str, Any], ...]:
-    schema = _schema()
+    schema = built_schema
     definition = schema.get_type_by_name(type_name)
     assert definition is not None and hasattr(definition, "fields"), type_name
     entries = []

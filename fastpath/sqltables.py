@@ -147,6 +147,8 @@ def declared(a: str) -> dict[str, Any]:
     table: dict[str, Any] = {}
     for f in LEAD_FIELDS:
         if f.kind == Kind.MONEY:
+            # The Money table (shared with the deal's value) reads these two columns.
+            assert f.columns == ("value_amount", "value_currency"), f.name
             table[f.name] = _money(a)
         elif f.enum is not None:
             table[f.name] = functools.partial(enum_name, f"{a}.{f.column}", kind=f.enum)

@@ -1,4 +1,5 @@
-"""Helpers shared by the resolvers: running a mutation, reading optional input."""
+"""Helpers shared by the resolvers: running a mutation (its domain errors as the payload's userErrors),
+creating once per idempotency key. Reading input (given, optional_id, id_list) is schema/base.py's."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from typing import Any, TypeVar
 import strawberry
 from tortoise.models import Model
 
-from core.errors import DomainError, ErrorCode, fail
-from core.ids import decode_input_id
+from core.errors import DomainError
 from domain import idempotency
 from domain.viewer import Viewer
 from schema.base import user_errors
-from schema.columns.custom_field import CustomFieldValueInput
 
 P = TypeVar("P")
 M = TypeVar("M", bound=Model)
@@ -27,28 +26,6 @@ async def mutate(payload: Callable[..., P], work: Callable[[], Awaitable[dict[st
         return payload(**await work())
     except DomainError as error:
         return payload(user_errors=user_errors(error))
-
-
-def given(value: Any) -> bool:
-    return value is not strawberry.UNSET
-
-
-def optional_id(value: strawberry.ID | None, type_name: str, *path: str) -> Any:
-    return None if value is None else decode_input_id(value, type_name, *path)
-
-
-def id_list(values: list[strawberry.ID] | None, type_name: str, *path: str) -> list[Any]:
-    return [decode_input_id(v, type_name, *path) for v in values or []]
-
-
-def custom_values(items: list[CustomFieldValueInput] | None, *path: str) -> dict[str, Any]:
-    """Custom field values by key, from the API's list of ``{key, value}``; a key given twice is refused."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        if item.key in out:
-            raise fail("This custom field is given twice.", ErrorCode.DUPLICATE, *path, "custom_fields", item.key)
-        out[item.key] = item.value
-    return out
 
 
 def plain_input(value: Any) -> Any:

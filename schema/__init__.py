@@ -1,22 +1,20 @@
-"""The GraphQL schema: root types composed from the per-domain resolvers, and its limits.
+"""The GraphQL schema: root types composed from the per-domain resolvers, and the types they return.
 
-``schema.graphql`` at the top of the repository is exported from this object
-(``leadbox export-schema``) and a test fails when the two differ.
+``schema`` is built of them without extensions: what the read engine (fastpath/) reads of the
+types and what ``leadbox export-schema`` prints (``schema.graphql`` at the top of the repository,
+a test fails when the two differ). Requests are answered by the schema app.py builds
+(``build_schema``) with :func:`assemble`: the same types with the limits, caches and the read
+engine as extensions.
 """
 
 from __future__ import annotations
 
-from graphql import NoSchemaIntrospectionCustomRule
+from collections.abc import Callable, Iterable
+
 from strawberry import Schema
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter
-from strawberry.extensions.max_aliases import create_validator as alias_validator
-from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
-from core.config import Settings
-from core.rate_limit import Buckets, buckets_for
-from fastpath.extension import ReadEngine
-from fastpath.plans import Plans
 from resolvers.accounts.viewer import ViewerQueries
 from resolvers.activity.activity import ActivityMutation
 from resolvers.activity.bulk_email import BulkEmailMutation
@@ -56,18 +54,15 @@ from schema.contacts.organization import Organization
 from schema.contacts.person import Person
 from schema.contacts.selection import Selection
 from schema.deals.deal import Deal, Pipeline, Product, Stage
-from schema.input_guard import InputGuard, guard_mutations
+from schema.input_guard import guard_mutations
 from schema.integration.job import Job, Notification
 from schema.leads.label import LeadLabel
 from schema.leads.lead import Lead
 from schema.leads.saved_filter import SavedFilter
-from schema.limits import CostLimiter
-from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.prospector.filter import SavedProspectFilter
 from schema.prospector.prospect import ProspectOrganization, ProspectPerson
 from schema.prospector.purchase import ProspectPurchase, ProspectReport
-from schema.request_log import LoggedSchema, RequestLogExtension, should_mask
-from schema.validation import ShapeValidation, ValidShapes
+from schema.request_log import LoggedSchema
 
 Query = merge_types(
     "Query",
@@ -138,76 +133,45 @@ Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 
-def build_schema(settings: Settings | None = None, buckets: Buckets | None = None) -> Schema:
-    """The schema with its limits; ``buckets`` keeps the rate-limit buckets (by default those
-    ``settings`` name: Redis when ``LEADBOX_REDIS_URL`` is set, else the database)."""
-    settings = settings or Settings(database_url="")
-    limiter_buckets = buckets or buckets_for(settings.redis_url)
-    depth_rule = depth_validator(settings.max_query_depth, None)
-    alias_rule = alias_validator(settings.max_aliases)
-    # LEADBOX_INTROSPECTION=0: __schema and __type are refused at validation (__typename stays).
-    introspection_rules = [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
-    # The read engine (fastpath/) answers planned queries in its on_execute; it stays LAST in the
-    # list below, so that every other extension (put new ones before it) runs first.
-    plans = Plans()
-    # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
-    valid_shapes = ValidShapes()
-    parsed = ParsedDocuments()
-    engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
-    # LoggedSchema: an error gets a traceback in the log only when should_mask hides it from the client.
+# The object types the schema is given besides its roots.
+TYPES = [
+    Lead,
+    Person,
+    Organization,
+    LeadLabel,
+    Note,
+    Activity,
+    Email,
+    User,
+    Team,
+    Job,
+    Notification,
+    Deal,
+    Pipeline,
+    Stage,
+    Product,
+    CustomField,
+    SavedFilter,
+    *VALUE_TYPES,
+    LeadStatus,
+    CategoryGroup,
+    Category,
+    Selection,
+    ProspectPerson,
+    ProspectOrganization,
+    SavedProspectFilter,
+    ProspectPurchase,
+    ProspectReport,
+]
+
+
+def assemble(extensions: Iterable[type[SchemaExtension] | Callable[[], SchemaExtension]] = ()) -> Schema:
+    """The schema of these types, with ``extensions`` (app.py's ``build_schema`` gives the served
+    schema's). LoggedSchema: an error gets a traceback in the log only when should_mask hides it
+    from the client."""
     return LoggedSchema(
-        query=Query,
-        mutation=Mutation,
-        scalar_overrides=SCALAR_OVERRIDES,
-        types=[
-            Lead,
-            Person,
-            Organization,
-            LeadLabel,
-            Note,
-            Activity,
-            Email,
-            User,
-            Team,
-            Job,
-            Notification,
-            Deal,
-            Pipeline,
-            Stage,
-            Product,
-            CustomField,
-            SavedFilter,
-            *VALUE_TYPES,
-            LeadStatus,
-            CategoryGroup,
-            Category,
-            Selection,
-            ProspectPerson,
-            ProspectOrganization,
-            SavedProspectFilter,
-            ProspectPurchase,
-            ProspectReport,
-        ],
-        # Factories, so that each request gets fresh extension instances. The depth and alias
-        # rules are built once: a rule class made per request would never hit the validation
-        # cache, which keys on the rule classes.
-        extensions=[
-            # First, so that its on_operation sees the operation whole (errors already recorded).
-            RequestLogExtension,
-            lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            # Parsed documents kept for texts sent more than once (schema/parsing.py).
-            lambda: RepeatedTextCache(documents=parsed),
-            # Validation once per document shape, whatever its names and spacing.
-            lambda: ShapeValidation(valid=valid_shapes),
-            # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
-            InputGuard,
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
-            # Query cost and rate limits; before any extension that answers in on_execute.
-            lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
-            *engine,
-        ],
+        query=Query, mutation=Mutation, scalar_overrides=SCALAR_OVERRIDES, types=TYPES, extensions=extensions
     )
 
 
-schema = build_schema()
+schema = assemble()

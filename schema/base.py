@@ -22,7 +22,7 @@ from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
 from core.errors import DomainError, ErrorCode
-from core.ids import to_global_id
+from core.ids import decode_input_id, to_global_id
 from models.base import Role, Visibility
 
 if TYPE_CHECKING:
@@ -295,6 +295,20 @@ def money(amount: Decimal | None, currency: str | None) -> Money | None:
 
 def enum_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+# Reading input: a field left out is UNSET (given is false); an id that does not decode is a
+# userError at its path.
+def given(value: Any) -> bool:
+    return value is not strawberry.UNSET
+
+
+def optional_id(value: strawberry.ID | None, type_name: str, *path: str) -> Any:
+    return None if value is None else decode_input_id(value, type_name, *path)
+
+
+def id_list(values: list[strawberry.ID] | None, type_name: str, *path: str) -> list[Any]:
+    return [decode_input_id(v, type_name, *path) for v in values or []]
 
 
 __all__ = ["ErrorCode", "InfoT", "Money", "MoneyInput", "Node", "PageInfo", "UserError", "user_errors"]

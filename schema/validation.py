@@ -4,7 +4,7 @@ strawberry's own validation cache keys on the document's syntax tree with its po
 reprinted or renamed document (another operation name, another alias, other whitespace) is
 validated again: graphql-core's rules, with ours (depth, aliases), cost a few milliseconds a
 document, the largest part of a request that brings a new text. :class:`ShapeValidation` keys
-on the document's shape (fastpath/shape.py: the document with its operation names and aliases
+on the document's shape (schema/shape.py: the document with its operation names and aliases
 replaced by placeholders that keep which are equal) and the rules: a document whose shape
 passed validation before passes without running the rules again. A document whose shape is not
 known is validated as always, and its errors are its own (never kept: they quote its text).
@@ -19,7 +19,7 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from fastpath.shape import SHAPES
+from schema.shape import SHAPES
 
 MAX_SHAPES = 512
 

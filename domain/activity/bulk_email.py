@@ -25,7 +25,7 @@ from core.config import settings_from_env
 from core.errors import DomainError, ErrorCode, FieldError, fail
 from core.ids import to_global_id
 from domain import changelog
-from domain.contacts.emails_phones import primary_value
+from domain.emails_phones import primary_value
 from domain.job import create_job
 from domain.leads.lead import get_lead, visible_leads
 from domain.viewer import Viewer
@@ -132,7 +132,7 @@ async def submit_bulk_email(viewer: Viewer, lead_ids: Sequence[uuid.UUID], subje
 
 
 def primary_email(person: Person | None) -> str | None:
-    """The address a message to ``person`` goes to: their primary email (domain.contacts.emails_phones)."""
+    """The address a message to ``person`` goes to: their primary email (domain.emails_phones)."""
     address = (primary_value(person.emails) or "").strip() if person else ""
     return address or None
 

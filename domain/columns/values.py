@@ -45,7 +45,7 @@ from domain.columns.column import (
     is_custom,
     resolve,
 )
-from domain.contacts.emails_phones import primary_value
+from domain.emails_phones import primary_value
 from domain.lead_fields import BY_KEY, Kind, LeadField
 from domain.next_activity import activity_status
 from domain.viewer import Viewer

@@ -12,9 +12,9 @@ from core.ids import decode_input_id
 from domain.activity import activity as rules
 from domain.activity.activity import ActivityData
 from resolvers.activity.note import decode_target
-from resolvers.common import create_once, given, mutate, optional_id
+from resolvers.common import create_once, mutate
 from schema.activity.activity import Activity, ActivityTypeEnum
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError, given, optional_id
 
 
 @strawberry.input(description="A new activity on a lead, deal, person or organization you can see.")

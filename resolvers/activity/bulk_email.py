@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import strawberry
 
 from domain.activity.bulk_email import MERGE_FIELDS, submit_bulk_email
-from resolvers.common import id_list, mutate
-from schema.base import InfoT, UserError
+from resolvers.common import mutate
+from schema.base import InfoT, UserError, id_list
 from schema.integration.job import Job
 
 MERGE_FIELD_HELP = "Merge fields: " + ", ".join(f"{{{{{name}}}}}" for name in MERGE_FIELDS) + "."

@@ -13,8 +13,8 @@ from domain.columns import custom_field as rules
 from domain.columns.custom_field import OptionData
 from models import CustomField as CustomFieldModel
 from models import CustomFieldEntity
-from resolvers.common import create_once, given, id_list, mutate
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, given, id_list
 from schema.columns.custom_field import CustomField, CustomFieldEntityEnum
 from schema.columns.custom_field_input import (
     CreateCustomFieldInput,

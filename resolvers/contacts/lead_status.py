@@ -12,8 +12,8 @@ from core.ids import decode_input_id
 from domain.contacts import category as category_rules
 from domain.contacts import lead_status as status_rules
 from domain.contacts.person import set_lead_status
-from resolvers.common import create_once, given, id_list, mutate
-from schema.base import IDEMPOTENCY_KEY, InfoT
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, InfoT, given, id_list
 from schema.contacts.lead_status import Category, CategoryGroup, LeadStatus
 from schema.contacts.lead_status_input import (
     CategoryGroupPayload,

@@ -1,4 +1,5 @@
-"""Organization mutations, and the translation of organization input for the lead mutations."""
+"""Organization mutations (an organization's input becomes the rules' data in
+schema/contacts/organization_input.py)."""
 
 from __future__ import annotations
 
@@ -9,40 +10,17 @@ import strawberry
 import models
 from core.ids import decode_input_id
 from domain.contacts import organization as rules
-from domain.contacts.organization import OrganizationData
-from resolvers.common import create_once, custom_values, given, mutate, optional_id
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, given, optional_id
+from schema.columns.custom_field import custom_values
 from schema.contacts.organization import Organization
 from schema.contacts.organization_input import (
-    AddressInput,
     OrganizationFields,
     OrganizationPayload,
     UpdateOrganizationInput,
+    address_changes,
+    organization_data,
 )
-
-ADDRESS_FIELDS = ("street", "city", "postal_code", "country")
-
-
-def address_changes(address: AddressInput | None) -> dict[str, Any]:
-    if address is None:
-        return {f"address_{name}": None for name in ADDRESS_FIELDS} | {"latitude": None, "longitude": None}
-    changes = {f"address_{n}": getattr(address, n) for n in ADDRESS_FIELDS if given(getattr(address, n))}
-    changes |= {n: getattr(address, n) for n in ("latitude", "longitude") if given(getattr(address, n))}
-    return changes
-
-
-def organization_data(fields: OrganizationFields, *path: str) -> OrganizationData:
-    data = OrganizationData(
-        name=fields.name,
-        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
-        visibility=fields.visibility,
-        custom_fields=custom_values(fields.custom_fields, *path),
-        category_id=optional_id(fields.category_id, "Category", *path, "category_id"),
-    )
-    if fields.address is not None:
-        for key, value in address_changes(fields.address).items():
-            setattr(data, key, value)
-    return data
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""Person mutations, and the translation of person input for the lead mutations."""
+"""Person mutations (a person's input becomes the rules' data in schema/contacts/person_input.py)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,11 @@ import strawberry
 import models
 from core.ids import decode_input_id
 from domain.contacts import person as rules
-from domain.contacts.person import ContactValue, PersonData
-from resolvers.common import create_once, custom_values, given, mutate, optional_id
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
-from schema.contacts.person import ContactValueInput, Person
-from schema.contacts.person_input import PersonFields, PersonPayload, UpdatePersonInput
-
-
-def contact_values(items: list[ContactValueInput] | None) -> list[ContactValue] | None:
-    if items is None:
-        return None
-    return [ContactValue(value=i.value, label=i.label, primary=i.primary) for i in items]
-
-
-def person_data(fields: PersonFields, *path: str) -> PersonData:
-    return PersonData(
-        name=fields.name,
-        first_name=fields.first_name,
-        last_name=fields.last_name,
-        emails=contact_values(fields.emails),
-        phones=contact_values(fields.phones),
-        job_title=fields.job_title,
-        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),
-        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
-        visibility=fields.visibility,
-        custom_fields=custom_values(fields.custom_fields, *path),
-        sets_category=given(fields.category_id),
-    )
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, given, optional_id
+from schema.columns.custom_field import custom_values
+from schema.contacts.person import Person
+from schema.contacts.person_input import PersonFields, PersonPayload, UpdatePersonInput, contact_values, person_data
 
 
 def person_changes(data: UpdatePersonInput) -> dict[str, Any]:

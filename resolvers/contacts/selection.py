@@ -13,8 +13,8 @@ from domain.contacts import selection as rules
 from domain.contacts.board import board_columns
 from domain.contacts.selection import SelectionData
 from domain.contacts.selection_criteria import ID_FIELDS, Condition, SelectionField
-from resolvers.common import create_once, given, mutate
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, given
 from schema.contacts.board import LeadStatusBoard
 from schema.contacts.selection import (
     CreateSelectionInput,

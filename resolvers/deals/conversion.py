@@ -11,10 +11,9 @@ from domain.deals import conversion as rules
 from domain.deals.conversion import FORMULA_WARNING, LeadToDealOptions
 from domain.deals.query import deal_refs
 from jobs.deal_conversion import start_conversion_job
-from resolvers.common import id_list, mutate, optional_id
+from resolvers.common import mutate
 from resolvers.deals.deal import deal_query
-from resolvers.leads.filter import check_refs
-from schema.base import InfoT, user_errors
+from schema.base import InfoT, id_list, optional_id, user_errors
 from schema.deals.conversion import (
     ConversionWarning,
     ConvertDealsToLeadsInput,
@@ -26,6 +25,7 @@ from schema.deals.conversion import (
 )
 from schema.deals.deal import Deal
 from schema.integration.job import Job
+from schema.leads.filter import check_refs
 from schema.leads.lead import Lead
 
 

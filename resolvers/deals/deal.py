@@ -16,8 +16,9 @@ from domain.deals.deal import DealData
 from domain.deals.pipeline import pipelines
 from domain.deals.query import DealQuery, DealSortField, find_deals
 from domain.leads.query import SortDirection
-from resolvers.common import create_once, custom_values, given, mutate, optional_id
-from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, IdInput, InfoT, PageInfo
+from resolvers.common import create_once, mutate
+from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, IdInput, InfoT, PageInfo, given, optional_id
+from schema.columns.custom_field import custom_values
 from schema.deals.deal import Deal, DealConnection, DealEdge, DealFilter, DealProduct, DealSort, Pipeline, Product
 from schema.deals.input import (
     AddDealProductInput,

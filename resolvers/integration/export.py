@@ -8,10 +8,10 @@ import strawberry
 
 from jobs.export_leads import start_export
 from resolvers.common import mutate
-from resolvers.leads.filter import lead_query
 from schema.base import InfoT
 from schema.integration.export import ExportLeadsInput, ExportLeadsPayload
 from schema.integration.job import Job
+from schema.leads.filter import lead_query
 
 
 @strawberry.type

@@ -12,8 +12,8 @@ from core.pagination import Cursor, page_size
 from domain.notification import mark_read, unread_count
 from jobs.runner import cancel_job, get_job
 from models import Notification as NotificationModel
-from resolvers.common import id_list, mutate
-from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo, UserError
+from resolvers.common import mutate
+from schema.base import AFTER, FIRST, IdInput, InfoT, PageInfo, UserError, id_list
 from schema.integration.job import Job, Notification, NotificationConnection, NotificationEdge
 
 SORT = "ID:DESC"

@@ -8,8 +8,8 @@ import strawberry
 
 from core.ids import decode_input_id
 from domain.integration import webhook as rules
-from resolvers.common import given, mutate
-from schema.base import InfoT
+from resolvers.common import mutate
+from schema.base import InfoT, given
 from schema.integration.webhook import (
     CreateWebhookInput,
     DeleteWebhookPayload,

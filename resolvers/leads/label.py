@@ -9,8 +9,8 @@ import strawberry
 from core.ids import decode_input_id
 from domain.leads import label as rules
 from models import LeadLabel as LeadLabelModel
-from resolvers.common import create_once, given, mutate
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, UserError, given
 from schema.leads.label import LeadLabel
 
 

@@ -19,12 +19,12 @@ from domain.leads.lead import LeadData
 from domain.leads.query import LeadQuery, find_leads
 from domain.viewer import Viewer
 from models import CustomFieldEntity
-from resolvers.common import create_once, custom_values, given, id_list, mutate, optional_id
-from resolvers.contacts.organization import organization_data
-from resolvers.contacts.person import person_data
-from resolvers.leads.filter import lead_query
-from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, InfoT, PageInfo
-from schema.leads.filter import LeadFilter, LeadSort
+from resolvers.common import create_once, mutate
+from schema.base import AFTER, FIRST, IDEMPOTENCY_KEY, InfoT, PageInfo, given, id_list, optional_id
+from schema.columns.custom_field import custom_values
+from schema.contacts.organization_input import organization_data
+from schema.contacts.person_input import person_data
+from schema.leads.filter import LeadFilter, LeadSort, lead_query
 from schema.leads.input import (
     ArchiveLeadsPayload,
     BulkUpdateLeadsInput,

@@ -9,9 +9,9 @@ import strawberry
 import models
 from core.ids import decode_input_id
 from domain.leads import saved_filter as rules
-from resolvers.common import create_once, given, mutate
-from resolvers.leads.filter import lead_query
-from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT
+from resolvers.common import create_once, mutate
+from schema.base import IDEMPOTENCY_KEY, IdInput, InfoT, given
+from schema.leads.filter import lead_query
 from schema.leads.saved_filter import (
     CreateSavedFilterInput,
     DeleteSavedFilterPayload,

@@ -17,9 +17,9 @@ from domain.prospector.credit import require_prospector
 from domain.prospector.purchase import ProspectRef, PurchaseRequest
 from models import ProspectKind
 from models import ProspectPurchase as ProspectPurchaseModel
-from resolvers.common import mutate, optional_id
+from resolvers.common import mutate
 from resolvers.prospector.prospect import query_rule
-from schema.base import AFTER, FIRST, InfoT, PageInfo
+from schema.base import AFTER, FIRST, InfoT, PageInfo, optional_id
 from schema.prospector.prospect import ProspectKindEnum
 from schema.prospector.purchase import (
     ProspectPurchase,

@@ -11,18 +11,20 @@ import strawberry
 from domain.columns import cells
 from domain.columns.column import Column, ColumnOption, ColumnSource, ColumnType
 from schema.base import UserError, describe_values, node_type
-from schema.leads.label import LeadLabel
 
 if TYPE_CHECKING:
     from schema.accounts.account import Team, User
     from schema.contacts.organization import Organization
     from schema.contacts.person import Person
+    from schema.leads.label import LeadLabel
 
 # schema.accounts.account lists a user's columns: the types this module returns from there are lazy.
+# So are the other domains' (the columns are below them all: a lead's labels are the leads').
 UserRef = Annotated["User", strawberry.lazy("schema.accounts.account")]
 TeamRef = Annotated["Team", strawberry.lazy("schema.accounts.account")]
 PersonRef = Annotated["Person", strawberry.lazy("schema.contacts.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.contacts.organization")]
+LeadLabelRef = Annotated["LeadLabel", strawberry.lazy("schema.leads.label")]
 
 ColumnTypeEnum = ColumnType
 strawberry.enum(
@@ -191,7 +193,7 @@ class OrganizationValue(ColumnValue):
 
 @strawberry.type(description="The lead's labels.")
 class LabelsValue(ColumnValue):
-    labels: list[LeadLabel] = strawberry.field(description="The labels, by name.")
+    labels: list[LeadLabelRef] = strawberry.field(description="The labels, by name.")
 
 
 VALUE_TYPES = [
@@ -248,7 +250,8 @@ def column_value(key: str, cell: cells.Cell | None) -> ColumnValue | None:
         organization = node_type("Organization").from_model(cell.organization)
         return OrganizationValue(column=key, display=shown, organization=organization)
     assert isinstance(cell, cells.LabelsCell)
-    return LabelsValue(column=key, display=shown, labels=[LeadLabel.from_model(label) for label in cell.labels])
+    labels = [node_type("LeadLabel").from_model(label) for label in cell.labels]
+    return LabelsValue(column=key, display=shown, labels=labels)
 
 
 @strawberry.input(description="The columns of the caller's inbox, in order; an empty list goes back to the defaults.")

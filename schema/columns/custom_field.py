@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from core.errors import ErrorCode, fail
 from core.ids import to_global_id
 from domain.columns.custom_field import live_options
 from domain.columns.custom_value import FieldValue
@@ -124,3 +126,13 @@ class CustomFieldValueInput:
             "not fit is INVALID_CUSTOM_FIELD_VALUE."
         ),
     )
+
+
+def custom_values(items: list[CustomFieldValueInput] | None, *path: str) -> dict[str, Any]:
+    """Custom field values by key, from the API's list of ``{key, value}``; a key given twice is refused."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        if item.key in out:
+            raise fail("This custom field is given twice.", ErrorCode.DUPLICATE, *path, "custom_fields", item.key)
+        out[item.key] = item.value
+    return out

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from domain.contacts.duplicate import Resolution
 from schema.base import describe_values
 from schema.contacts.organization import Organization
 from schema.contacts.person import Person
-from schema.leads.lead import Lead
+
+if TYPE_CHECKING:
+    from schema.leads.lead import Lead
+
+# A lead links contacts: the leads' type is above this module, named lazily.
+LeadRef = Annotated["Lead", strawberry.lazy("schema.leads.lead")]
 
 DuplicateResolutionEnum = Resolution
 strawberry.enum(
@@ -41,6 +48,6 @@ class DuplicateCandidates:
     persons: list[Person] = strawberry.field(
         description="Persons with the same name as `personName`; empty when not asked."
     )
-    leads: list[Lead] = strawberry.field(
+    leads: list[LeadRef] = strawberry.field(
         description="Leads with the title `leadTitle` whose person is named `personName`; empty when not asked."
     )

@@ -1,13 +1,17 @@
-"""Inputs and payloads of the organization mutations."""
+"""Inputs and payloads of the organization mutations, and the rules' data made from an
+organization's input (organization_data: createOrganization's and createLead's inline organization
+alike)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
-from schema.base import UserError, VisibilityEnum
-from schema.columns.custom_field import CustomFieldValueInput
+from domain.contacts.organization import OrganizationData
+from schema.base import UserError, VisibilityEnum, given, optional_id
+from schema.columns.custom_field import CustomFieldValueInput, custom_values
 from schema.contacts.organization import Organization
 
 UNSET = strawberry.UNSET
@@ -81,3 +85,28 @@ class OrganizationPayload:
             "Empty on success."
         ),
     )
+
+
+ADDRESS_FIELDS = ("street", "city", "postal_code", "country")
+
+
+def address_changes(address: AddressInput | None) -> dict[str, Any]:
+    if address is None:
+        return {f"address_{name}": None for name in ADDRESS_FIELDS} | {"latitude": None, "longitude": None}
+    changes = {f"address_{n}": getattr(address, n) for n in ADDRESS_FIELDS if given(getattr(address, n))}
+    changes |= {n: getattr(address, n) for n in ("latitude", "longitude") if given(getattr(address, n))}
+    return changes
+
+
+def organization_data(fields: OrganizationFields, *path: str) -> OrganizationData:
+    data = OrganizationData(
+        name=fields.name,
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
+        visibility=fields.visibility,
+        custom_fields=custom_values(fields.custom_fields, *path),
+        category_id=optional_id(fields.category_id, "Category", *path, "category_id"),
+    )
+    if fields.address is not None:
+        for key, value in address_changes(fields.address).items():
+            setattr(data, key, value)
+    return data

@@ -10,7 +10,7 @@ import strawberry
 
 from core.ids import to_global_id
 from domain.columns.custom_value import field_values
-from domain.contacts.emails_phones import primary_value
+from domain.emails_phones import primary_value
 from models import CustomFieldEntity
 from models import Person as PersonModel
 from schema.activity.changelog import ChangeLogEntry

@@ -1,11 +1,13 @@
-"""Inputs and payloads of the person mutations."""
+"""Inputs and payloads of the person mutations, and the rules' data made from a person's input
+(person_data: createPerson's and createLead's inline person alike)."""
 
 from __future__ import annotations
 
 import strawberry
 
-from schema.base import UserError, VisibilityEnum
-from schema.columns.custom_field import CustomFieldValueInput
+from domain.contacts.person import ContactValue, PersonData
+from schema.base import UserError, VisibilityEnum, given, optional_id
+from schema.columns.custom_field import CustomFieldValueInput, custom_values
 from schema.contacts.person import ContactValueInput, Person
 
 UNSET = strawberry.UNSET
@@ -91,4 +93,26 @@ class PersonPayload:
             "CATEGORY_INHERITED, INVALID_CUSTOM_FIELD_VALUE, UNKNOWN_CUSTOM_FIELD, IN_USE (deleting the only "
             "contact of a lead). Empty on success."
         ),
+    )
+
+
+def contact_values(items: list[ContactValueInput] | None) -> list[ContactValue] | None:
+    if items is None:
+        return None
+    return [ContactValue(value=i.value, label=i.label, primary=i.primary) for i in items]
+
+
+def person_data(fields: PersonFields, *path: str) -> PersonData:
+    return PersonData(
+        name=fields.name,
+        first_name=fields.first_name,
+        last_name=fields.last_name,
+        emails=contact_values(fields.emails),
+        phones=contact_values(fields.phones),
+        job_title=fields.job_title,
+        organization_id=optional_id(fields.organization_id, "Organization", *path, "organization_id"),
+        owner_id=optional_id(fields.owner_id, "User", *path, "owner_id"),
+        visibility=fields.visibility,
+        custom_fields=custom_values(fields.custom_fields, *path),
+        sets_category=given(fields.category_id),
     )

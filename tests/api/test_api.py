@@ -123,8 +123,8 @@ async def test_nodes_is_capped(account: Account) -> None:
 
 
 async def test_query_depth_is_limited(account: Account) -> None:
+    from app import build_schema
     from core.config import Settings
-    from schema import build_schema
     from schema.context import Context
 
     strict = build_schema(Settings(database_url="", max_query_depth=4))
@@ -152,7 +152,7 @@ async def test_tokens_are_limited(account: Account) -> None:
 
 
 async def test_internal_errors_are_masked(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
-    import resolvers.leads.filter
+    import fastpath.execute
     import resolvers.leads.lead
 
     async def explode(*args: Any, **kwargs: Any) -> Any:
@@ -161,7 +161,7 @@ async def test_internal_errors_are_masked(account: Account, monkeypatch: pytest.
     monkeypatch.setattr(resolvers.leads.lead, "find_leads", explode)
     # The read engine (fastpath/) reads the filter through this; failing, it leaves the request
     # to the ordinary execution, whose error is masked.
-    monkeypatch.setattr(resolvers.leads.filter, "lead_query", explode)
+    monkeypatch.setattr(fastpath.execute, "lead_query", explode)
     body = await account.client.raw(LEADS)
     assert body["errors"][0]["message"] == "Internal error."
     assert "hunter2" not in str(body)

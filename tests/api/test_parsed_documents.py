@@ -8,8 +8,8 @@ import pytest
 from graphql import GraphQLSyntaxError, print_ast
 from strawberry.exceptions import MissingQueryError
 
+from app import build_schema
 from core.config import Settings
-from schema import build_schema
 from schema.context import Context
 from schema.parsing import ParsedDocuments
 from tests.conftest import Account

@@ -1,5 +1,5 @@
 """The plan cache (fastpath/plans.py): bounded, one entry per document shape and operation
-(fastpath/shape.py), one plan per value of the `@skip` / `@include` variables, unplannable
+(schema/shape.py), one plan per value of the `@skip` / `@include` variables, unplannable
 documents remembered; and the shapes themselves: what they keep and what they drop."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from bench.read_engine_workloads import W7, W8, W9
 from bench.workloads import INBOX
 from fastpath.operation import Plan
 from fastpath.plans import Plans
-from fastpath.shape import SHAPES, shape
 from fastpath.sqljson import Hole
 from schema import schema
+from schema.shape import SHAPES, shape
 
 GSCHEMA = schema._schema
 

@@ -1,4 +1,4 @@
-"""Validation once per document shape (schema/validation.py, fastpath/shape.py): a renamed or
+"""Validation once per document shape (schema/validation.py, schema/shape.py): a renamed or
 reprinted document of a shape that validated is answered without validating again, and answered
 the same; every document that breaks a rule still gets its own errors."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import build_schema
 from core.config import Settings
-from schema import build_schema
 from schema.context import Context
 from schema.validation import ShapeValidation
 from tests.conftest import Account

@@ -3,7 +3,7 @@
 The rules that write them (domain.contacts.person) keep exactly one entry flagged primary in a non-empty
 list: the first one the client flagged, else the first. "The primary email" is that entry's value,
 wherever it is shown or used: the API's ``Person.primaryEmail``, the inbox's email and phone
-columns, the address a bulk email goes to, and the read engine's SQL (fastpath/sqljson.py, which
+columns, the address a bulk email goes to, and the read engine's SQL (fastpath/sqltables.py, which
 reads the same flag)."""
 
 from __future__ import annotations

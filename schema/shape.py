@@ -14,7 +14,7 @@ Everything else (field, argument, fragment, variable and type names, values, dir
 kept as written. Two documents with the same key therefore differ only by a renaming of
 operation names and aliases that keeps which names are equal to which, and no alias can newly
 equal or stop equalling a field's own name. That is all graphql-core's rules and ours (depth,
-alias count, schema/__init__.py) read of those names: whether two response keys are the same
+alias count, app.py's build_schema) read of those names: whether two response keys are the same
 (fields merging), whether operation names are unique or absent, how many aliases there are.
 So a valid document's key stands for valid documents only: schema.validation keeps the keys of
 documents that passed, and a document with a known key skips validation. Errors are never
