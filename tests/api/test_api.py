@@ -7,10 +7,15 @@ from typing import Any
 
 import pytest
 
+import fastpath.execute
+import resolvers.leads.lead
 import schema as schema_module
 import schema.validation
+from app import build_schema
+from core.config import Settings
 from domain.accounts.account import revoke_token
 from models import Lead, Role
+from schema.context import Context
 from tests.conftest import Account
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -123,10 +128,6 @@ async def test_nodes_is_capped(account: Account) -> None:
 
 
 async def test_query_depth_is_limited(account: Account) -> None:
-    from app import build_schema
-    from core.config import Settings
-    from schema.context import Context
-
     strict = build_schema(Settings(database_url="", max_query_depth=4))
     viewer = await account.viewer()
     shallow = "query { leads { edges { node { id } } } }"
@@ -152,9 +153,6 @@ async def test_tokens_are_limited(account: Account) -> None:
 
 
 async def test_internal_errors_are_masked(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fastpath.execute
-    import resolvers.leads.lead
-
     async def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database password is hunter2")
 
