@@ -10,11 +10,11 @@ import pytest
 import fastpath.execute
 import resolvers.leads.lead
 import schema as schema_module
-import schema.validation
 from app import build_schema
 from core.config import Settings
 from domain.accounts.account import revoke_token
 from models import Lead, Role
+from schema import validation
 from schema.context import Context
 from tests.conftest import Account
 
@@ -191,13 +191,13 @@ async def test_a_repeated_query_is_validated_once(account: Account, monkeypatch:
     """The validation cache (schema/validation.py) keys on the rule classes: they must be the same
     every request. A renamed document of the same shape is not validated again either."""
     validated: list[object] = []
-    real = schema.validation.validate_document
+    real = validation.validate_document
 
     def counted(*args: Any) -> Any:
         validated.append(args[1])
         return real(*args)
 
-    monkeypatch.setattr(schema.validation, "validate_document", counted)
+    monkeypatch.setattr(validation, "validate_document", counted)
     await account.client.execute("query Repeated { viewer { id name } }")
     assert len(validated) == 1
     await account.client.execute("query Repeated { viewer { id name } }")

@@ -67,7 +67,8 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
 async def browser_page(chromium: str, server: str) -> AsyncIterator[tuple[Any, list[str], list[str]]]:
     """A chromium page that may reach the server only, with lists of what it tried elsewhere and
     of what went wrong on the page (script errors, Content-Security-Policy violations)."""
-    # Imported here, after the chromium fixture checked that playwright is there (see it).
+    # Imported here: playwright may be missing on a developer's machine, where the chromium
+    # fixture skips this test; at the top it would fail the whole module's collection.
     from playwright.async_api import async_playwright
 
     elsewhere: list[str] = []
