@@ -49,7 +49,7 @@ from jobs.worker import Worker
 from schema import assemble
 from schema.context import Context
 from schema.input_guard import InputGuard
-from schema.limits import CostLimiter
+from schema.limits import CostLimiter, RequestedCosts
 from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.request_log import RequestLogExtension, should_mask
 from schema.validation import ShapeValidation, ValidShapes
@@ -73,6 +73,8 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
     parsed = ParsedDocuments()
+    # Requested costs by document shape, operation and variables (schema/limits.py).
+    known_costs = RequestedCosts()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
     # Factories, so that each request gets fresh extension instances. The depth and alias
     # rules are built once: a rule class made per request would never hit the validation
@@ -91,7 +93,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             InputGuard,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
             # Query cost and rate limits; before any extension that answers in on_execute.
-            lambda: CostLimiter(settings=settings, buckets=limiter_buckets),
+            lambda: CostLimiter(settings=settings, buckets=limiter_buckets, known=known_costs),
             *engine,
         ]
     )

@@ -20,11 +20,13 @@ compiled read engine), so that such answers are charged too and a refusal stops 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
+from graphql import DocumentNode, GraphQLError
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from core.config import Settings
@@ -33,17 +35,51 @@ from core.security import token_digest
 from domain.accounts.operator import request_tokens
 from domain.accounts.rate_plan import company_plan
 from schema.cost import Costs
+from schema.shape import SHAPES
 
 logger = logging.getLogger(__name__)
+
+# How many (shape, operation, variables) requested costs are kept.
+MAX_KNOWN_COSTS = 512
 
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
 THROTTLED = "THROTTLED"
 
 
+class RequestedCosts:
+    """The requested cost by document shape, operation and variables (a bounded LRU shared by
+    the requests): the cost is a function of the document (its shape: schema/shape.py keeps
+    what the cost reads, which fields and fragments, which response keys are equal), the
+    operation run and the variables' values, so a client repeating its query with other names,
+    aliases or spacing is not walked again. Variables are part of the key as JSON (a page's
+    cursor is a new key: the walk runs again)."""
+
+    def __init__(self, maxsize: int = MAX_KNOWN_COSTS) -> None:
+        self.maxsize = maxsize
+        self.costs: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+
+    def requested(self, document: DocumentNode, operation: str | None, variables: Any, costs: Costs) -> int:
+        try:
+            values = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # not JSON (a caller in process): no key, the walk
+            return costs.requested()
+        shape = SHAPES.of(document)
+        key = (shape.key, shape.operation_index(operation), values)
+        cost = self.costs.get(key)
+        if cost is not None:
+            self.costs.move_to_end(key)
+            return cost
+        cost = self.costs[key] = costs.requested()
+        if len(self.costs) > self.maxsize:
+            self.costs.popitem(last=False)
+        return cost
+
+
 class CostLimiter(SchemaExtension):
-    def __init__(self, *, settings: Settings, buckets: Buckets) -> None:
+    def __init__(self, *, settings: Settings, buckets: Buckets, known: RequestedCosts | None = None) -> None:
         self.settings = settings
         self.buckets = buckets
+        self.known = known if known is not None else RequestedCosts()
         self.requested: int | None = None
         self.actual: int | None = None
         self.charge: Charge | None = None
@@ -57,7 +93,7 @@ class CostLimiter(SchemaExtension):
             return
         page = self.settings.page_size_default
         costs = Costs(schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max)
-        self.requested = cost = costs.requested()
+        self.requested = cost = self.known.requested(document, ctx.operation_name, ctx.variables, costs)
         bucket = await self._bucket(ctx.context)
         maximum = self.settings.max_query_cost
         if bucket is not None:

@@ -46,7 +46,8 @@ from domain.columns.column import (
     resolve,
 )
 from domain.emails_phones import primary_value
-from domain.lead_fields import BY_KEY, Kind, LeadField
+from domain.fields import Kind
+from domain.lead_fields import BY_KEY, LeadField
 from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User
@@ -282,7 +283,11 @@ def _custom_reader(column: Column) -> CustomReader:
     if kind == CustomFieldType.TIME:
         return lambda value, refs: TimeCell(dt.time.fromisoformat(value))
     if kind == CustomFieldType.SINGLE_OPTION:
-        return lambda value, refs: _option(column, str(value))
+        # The column's options by id, looked up once per column (the first of an id, as _option).
+        by_id: dict[str, OptionCell] = {}
+        for option in column.options:
+            by_id.setdefault(option.id, OptionCell(option))
+        return lambda value, refs: by_id.get(str(value))
     if kind == CustomFieldType.MULTIPLE_OPTIONS:
 
         def options(value: Any, refs: _Refs) -> Cell | None:

@@ -18,7 +18,8 @@ from cli import DEMO_QUERY
 from core.config import Settings
 from models import Lead
 from schema import schema
-from schema.cost import actual_cost, requested_cost
+from schema.cost import Costs, actual_cost, requested_cost
+from schema.limits import RequestedCosts
 from tests.conftest import Account, Client
 
 README_FIRST_QUERY = """{
@@ -218,3 +219,26 @@ async def test_anonymous_requests_are_not_charged(account: Account) -> None:
     body = await anonymous.raw("{ viewer { name } }")
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert body["extensions"]["cost"]["throttleStatus"] is None
+
+
+def test_requested_costs_are_kept_by_shape_operation_and_variables() -> None:
+    known = RequestedCosts(maxsize=8)
+    text = "query {op}($n: Int) {{ {alias}: leads(first: $n) {{ edges {{ node {{ title person {{ name }} }} }} }} }}"
+
+    def requested(op: str, alias: str, variables: dict[str, Any] | None) -> int:
+        document = parse(text.format(op=op, alias=alias))
+        costs = Costs(schema._schema, document, op, variables, 50, 500)
+        return known.requested(document, op, variables, costs)
+
+    assert requested("A", "a", {"n": 10}) == 1 + 10 * 2
+    # Renamed: the same shape, the kept cost.
+    assert requested("B", "b", {"n": 10}) == 1 + 10 * 2 and len(known.costs) == 1
+    # Other variables are another key, with their own cost.
+    assert requested("B", "b", {"n": 30}) == 1 + 30 * 2 and len(known.costs) == 2
+    assert requested("C", "c", None) == 1 + 50 * 2 and len(known.costs) == 3
+    # A variable that is not JSON is walked, not kept.
+    assert requested("D", "d", {"n": 10, "x": object()}) == 1 + 10 * 2 and len(known.costs) == 3
+    # Bounded: the least recently used goes.
+    for n in range(1, 9):
+        requested("A", "a", {"n": n})
+    assert len(known.costs) == 8
