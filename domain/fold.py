@@ -20,6 +20,9 @@ from typing import Any
 from anyascii import anyascii
 
 from core.sql import like_escape
+from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
+from domain.deal_fields import DEAL_FIELDS
+from domain.fields import folded_keys
 from domain.lead_fields import LEAD_FIELDS
 
 # As long as the key columns; longer keys are cut the same way on both sides of a comparison.
@@ -44,22 +47,18 @@ def key_pattern(text: str) -> str:
 # Each table's folded text columns: source column -> (key column, whether the key is NULL
 # where the text is empty). Names and titles are required: their keys are never NULL.
 KEYS: dict[str, dict[str, tuple[str, bool]]] = {
-    # The lead's folded fields are declared in domain.lead_fields.
-    "lead": {f.column: (f.key_column, f.nullable) for f in LEAD_FIELDS if f.key_column is not None},
-    "person": {
-        "name": ("name_key", False),
-        "first_name": ("first_name_key", True),
-        "last_name": ("last_name_key", True),
-        "job_title": ("job_title_key", True),
-    },
+    # The folded fields of leads, persons, organizations and deals are declared (domain.fields).
+    "lead": folded_keys(LEAD_FIELDS),
+    "person": folded_keys(PERSON_FIELDS),
     "organization": {
-        "name": ("name_key", False),
+        **folded_keys(ORGANIZATION_FIELDS),
+        # The address is an object of the Organization type, its parts not declared fields.
         "address_street": ("address_street_key", True),
         "address_city": ("address_city_key", True),
         "address_postal_code": ("address_postal_code_key", True),
         "address_country": ("address_country_key", True),
     },
-    "deal": {"title": ("title_key", False)},
+    "deal": folded_keys(DEAL_FIELDS),
     "app_user": {"name": ("name_key", False)},
     "team": {"name": ("name_key", False)},
     "lead_label": {"name": ("name_key", False)},

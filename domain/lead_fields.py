@@ -1,7 +1,8 @@
 """The lead's stored fields, declared once: what each is, and where it appears.
 
-Each :class:`LeadField` is one field of the GraphQL ``Lead`` type read from the ``lead`` row
-(``title``, ``expectedCloseDate``, ``utmSource``...), in the type's order. Everything that reads or
+Each :class:`LeadField` (a domain.fields.Field with the lead's inbox attributes) is one field of
+the GraphQL ``Lead`` type read from the ``lead`` row (``title``, ``expectedCloseDate``,
+``utmSource``...), in the type's order. Everything that reads or
 shows these fields derives from :data:`LEAD_FIELDS`, by the field's :class:`Kind`:
 
 - the ``Lead`` type's fields and ``from_model`` (schema/leads/lead.py), the read engine's writers
@@ -26,78 +27,33 @@ from it, and it imports no domain.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from domain.fields import Field, Kind
 from models import LeadSource, Visibility
 
 
-class Kind(str, Enum):
-    """What a field holds; the names of the column types (domain.columns.column.ColumnType) where
-    the field is a column."""
-
-    TEXT = "TEXT"
-    # An amount and its currency, in the columns ``<column>_amount`` and ``<column>_currency``.
-    MONEY = "MONEY"
-    DATE = "DATE"
-    DATETIME = "DATETIME"
-    BOOLEAN = "BOOLEAN"
-    # One value of ``enum`` (a model enum), shown with its label in ``options``.
-    OPTION = "OPTION"
-    INTEGER = "INTEGER"
-
-
-def snake(name: str) -> str:
-    """``expectedCloseDate`` -> ``expected_close_date``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 @dataclass(frozen=True)
-class LeadField:
-    # The GraphQL field's name; the column key is ``lead.<name>``, the model's column its snake case.
-    name: str
-    kind: Kind
-    # The GraphQL field's description.
-    description: str
-    # Whether the value can be empty (a nullable GraphQL field; an empty sort key sorts last).
-    nullable: bool = True
+class LeadField(Field):
+    """A stored field of the lead (domain.fields.Field) and where it appears in the inbox."""
+
     # The inbox column's label; None: not a column of the inbox.
     label: str | None = None
     sortable: bool = True
     filterable: bool = True
-    # Text filtered and sorted by its folded key column ``<column>_key`` (domain.fold).
-    folded: bool = False
     # Whether an import's file may fill it (the column key is the import's target).
     importable: bool = False
     # The description of the merge choice (MergeField) that keeps it from one side; None: not merged.
     merge: str | None = None
-    # OPTION: the model enum and each value's label, in the order the column lists them.
-    enum: type[Enum] | None = None
+    # OPTION: each value's label, in the order the column lists them.
     options: Mapping[Enum, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         """The inbox column's key."""
         return f"lead.{self.name}"
-
-    @property
-    def column(self) -> str:
-        """The model's column (for MONEY, the prefix of its two columns)."""
-        return snake(self.name)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The model's columns holding the value (a money value's amount and currency travel together)."""
-        if self.kind == Kind.MONEY:
-            return (f"{self.column}_amount", f"{self.column}_currency")
-        return (self.column,)
-
-    @property
-    def key_column(self) -> str | None:
-        """The folded key's column, for a folded text."""
-        return f"{self.column}_key" if self.folded else None
 
     @property
     def merge_name(self) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from domain.columns import cells
-from domain.lead_fields import LEAD_FIELDS, Kind, LeadField
+from domain.fields import Kind
+from domain.lead_fields import LEAD_FIELDS, LeadField
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
 from fastpath.sqljson import Counted, LeadJson, compile_lead_json, count_objects

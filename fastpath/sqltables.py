@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
-from domain.lead_fields import LEAD_FIELDS, Kind
+from domain.deal_fields import DEAL_FIELDS
+from domain.fields import Field, Kind
+from domain.lead_fields import LEAD_FIELDS
 from domain.next_activity import activity_status_sql
 from fastpath.sqlexpr import (
     Ctx,
@@ -43,7 +45,7 @@ from fastpath.sqlexpr import (
     when,
 )
 from fastpath.sqljson import JsonCompiler, nested
-from models import ActivityType, DealStatus, Visibility
+from models import ActivityType, Visibility
 
 Table = Callable[[str], dict[str, Any]]
 # The expression makers a table names by kind (each over one column).
@@ -132,7 +134,7 @@ ACTIVITY = fields(
     moment="doneAt createdAt",
     enums={"type": ActivityType},
 )
-# The maker of each kind of the lead's stored fields (domain.lead_fields); OPTION and MONEY below.
+# The maker of each kind of declared field (domain.fields); OPTION, MONEY and GLOBAL_ID below.
 DECLARED_KINDS = {
     Kind.TEXT: plain,
     Kind.INTEGER: plain,
@@ -142,22 +144,31 @@ DECLARED_KINDS = {
 }
 
 
-def declared(a: str) -> dict[str, Any]:
-    """The lead's stored fields (domain.lead_fields) over ``a``, each by its kind."""
-    table: dict[str, Any] = {}
-    for f in LEAD_FIELDS:
-        if f.kind == Kind.MONEY:
-            # The Money table (shared with the deal's value) reads these two columns.
-            assert f.columns == ("value_amount", "value_currency"), f.name
-            table[f.name] = _money(a)
-        elif f.enum is not None:
-            table[f.name] = functools.partial(enum_name, f"{a}.{f.column}", kind=f.enum)
-        else:
-            table[f.name] = functools.partial(DECLARED_KINDS[f.kind], f"{a}.{f.column}")
+def declared(declared_fields: Iterable[Field]) -> Table:
+    """A table of a type's declared stored fields (domain.fields), each by its kind."""
+    listed = tuple(declared_fields)
+
+    def table(a: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in listed:
+            if f.kind == Kind.MONEY:
+                # The Money table (shared by the lead's and the deal's value) reads these two columns.
+                assert f.columns == ("value_amount", "value_currency"), f.name
+                out[f.name] = _money(a)
+            elif f.kind == Kind.OPTION:
+                assert f.enum is not None, f.name
+                out[f.name] = functools.partial(enum_name, f"{a}.{f.column}", kind=f.enum)
+            elif f.kind == Kind.GLOBAL_ID:
+                assert f.ref is not None, f.name
+                out[f.name] = functools.partial(global_id, f.ref, f"{a}.{f.column}")
+            else:
+                out[f.name] = functools.partial(DECLARED_KINDS[f.kind], f"{a}.{f.column}")
+        return out
+
     return table
 
 
-LEAD_PLAIN = merged(fields("Lead", uuid="uuid", columns={"uuid": "id"}), declared)
+LEAD_PLAIN = merged(fields("Lead", uuid="uuid", columns={"uuid": "id"}), declared(LEAD_FIELDS))
 
 
 def _organization_table(a: str) -> dict[str, Any]:
@@ -305,16 +316,7 @@ def organization_row_table(a: str) -> dict[str, Any]:
 # viewer may see it. Their aliases differ from the page's own search joins (p, o).
 STAGE = fields("Stage", plain="name position probability")
 PIPELINE = fields("Pipeline", plain="name position", boolean="isDefault")
-DEAL_PLAIN = merged(
-    fields(
-        "Deal",
-        plain="title lostReason version",
-        day="expectedCloseDate",
-        moment="wonAt lostAt deletedAt createdAt updatedAt",
-        enums={"status": DealStatus, "visibility": Visibility},
-    ),
-    lambda a: {"sourceLeadId": functools.partial(global_id, "Lead", f"{a}.source_lead_id")},
-)
+DEAL_PLAIN = merged(fields("Deal"), declared(DEAL_FIELDS))
 
 
 def _stage_of_company() -> Callable[[Ctx], Sql]:

@@ -23,7 +23,8 @@ from core.db import db_date, is_postgres
 from core.sql import Param, Sql, compose, raw
 from domain.columns.column import Column, ColumnSource, ColumnType
 from domain.columns.custom_field import KEY_RE
-from domain.lead_fields import BY_KEY, Kind, LeadField
+from domain.fields import Kind
+from domain.lead_fields import BY_KEY, LeadField
 from domain.viewer import Viewer
 from models import CustomFieldType
 

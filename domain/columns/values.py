@@ -46,7 +46,8 @@ from domain.columns.column import (
     resolve,
 )
 from domain.emails_phones import primary_value
-from domain.lead_fields import BY_KEY, Kind, LeadField
+from domain.fields import Kind
+from domain.lead_fields import BY_KEY, LeadField
 from domain.next_activity import activity_status
 from domain.viewer import Viewer
 from models import CustomFieldEntity, CustomFieldType, Lead, LeadLabel, Organization, Person, Team, User

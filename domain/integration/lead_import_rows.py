@@ -23,8 +23,9 @@ from domain.columns.custom_value import clean_values, merge
 from domain.contacts import organization as organizations
 from domain.contacts import person as persons
 from domain.contacts.duplicate import Resolution
+from domain.fields import Kind
 from domain.integration.import_limits import MAX_CELL_CHARS
-from domain.lead_fields import Kind, of_kind
+from domain.lead_fields import of_kind
 from domain.validation import money, text
 from domain.viewer import Viewer
 from models import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +9,7 @@ import strawberry
 
 from core.ids import to_global_id
 from domain.columns.custom_value import field_values
+from domain.deal_fields import DEAL_FIELDS
 from domain.deals.product import line_total
 from domain.deals.query import DealQuery, DealSortField, count_deals
 from domain.leads.query import SortDirection
@@ -24,8 +24,9 @@ from schema.accounts.account import User
 from schema.activity.activity import Activity
 from schema.activity.changelog import ChangeLogEntry
 from schema.activity.note import Note
-from schema.base import InfoT, Money, Node, PageInfo, VisibilityEnum, describe_values, money, node_type
+from schema.base import InfoT, Money, Node, PageInfo, describe_values, node_type
 from schema.columns.custom_field import CustomFieldValue
+from schema.declared import declared_fields, read_fields
 from schema.leads.lead import SortDirectionEnum
 
 if TYPE_CHECKING:
@@ -150,26 +151,9 @@ class DealProduct:
 @strawberry.type(
     description="A sale being worked on in a pipeline; linked to a person and/or an organization, owned by a user."
 )
+@declared_fields(DEAL_FIELDS, after="id")
 class Deal(Node):
     id: strawberry.ID = strawberry.field(description="The deal's global id.")
-    title: str = strawberry.field(description="What the deal is about; at most 255 characters.")
-    value: Money | None = strawberry.field(description="The deal's value; null when none was given.")
-    status: DealStatusEnum = strawberry.field(description="OPEN, WON or LOST.")
-    visibility: VisibilityEnum = strawberry.field(description="Who can see the deal.")
-    expected_close_date: dt.date | None = strawberry.field(description="When it should close; null when not set.")
-    won_at: dt.datetime | None = strawberry.field(description="When it was won; null unless WON.")
-    lost_at: dt.datetime | None = strawberry.field(description="When it was lost; null unless LOST.")
-    lost_reason: str | None = strawberry.field(description="Why it was lost; only a LOST deal has one.")
-    deleted_at: dt.datetime | None = strawberry.field(description="Set while the deal is deleted (restorable).")
-    created_at: dt.datetime = strawberry.field(description="When the deal was created.")
-    updated_at: dt.datetime = strawberry.field(description="When the deal last changed.")
-    version: int = strawberry.field(
-        description="Raised by one with every change made through updateDeal; send it as `expectedVersion` to "
-        "have a change refused (CONFLICT) when someone else changed the deal since you read it."
-    )
-    source_lead_id: strawberry.ID | None = strawberry.field(
-        description="The lead this deal was converted from; that lead no longer exists."
-    )
     _model: strawberry.Private[DealModel]
 
     @staticmethod
@@ -180,19 +164,7 @@ class Deal(Node):
     def from_model(cls, deal: DealModel) -> Deal:
         return cls(
             id=cls.global_id(deal.id),
-            title=deal.title,
-            value=money(deal.value_amount, deal.value_currency),
-            status=deal.status,
-            visibility=deal.visibility,
-            expected_close_date=deal.expected_close_date,
-            won_at=deal.won_at,
-            lost_at=deal.lost_at,
-            lost_reason=deal.lost_reason,
-            deleted_at=deal.deleted_at,
-            created_at=deal.created_at,
-            updated_at=deal.updated_at,
-            version=deal.version,
-            source_lead_id=strawberry.ID(to_global_id("Lead", deal.source_lead_id)) if deal.source_lead_id else None,
+            **read_fields(DEAL_FIELDS, deal),
             _model=deal,
         )
 

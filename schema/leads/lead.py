@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
@@ -15,7 +13,7 @@ from core.errors import PublicError
 from core.ids import to_global_id
 from domain.columns.column import MAX_VALUE_COLUMNS
 from domain.columns.custom_value import field_values
-from domain.lead_fields import LEAD_FIELDS, Kind, LeadField
+from domain.lead_fields import LEAD_FIELDS
 from domain.leads.conditions import PredefinedLeadFilter
 from domain.leads.query import LeadQuery, LeadSortField, SortDirection, count_leads
 from domain.next_activity import activity_status
@@ -28,9 +26,10 @@ from schema.accounts.account import Team, User
 from schema.activity.activity import Activity, ActivityStatusEnum
 from schema.activity.changelog import ChangeLogEntry
 from schema.activity.note import Note
-from schema.base import InfoT, Money, Node, PageInfo, describe_values, money, node_type
+from schema.base import InfoT, Node, PageInfo, describe_values, node_type
 from schema.columns.column import ColumnValue, column_value
 from schema.columns.custom_field import CustomFieldValue
+from schema.declared import declared_fields, read_fields
 from schema.leads.label import LeadLabel
 
 if TYPE_CHECKING:
@@ -119,51 +118,13 @@ describe_values(
 LeadOwner = Annotated[User | Team, strawberry.union("LeadOwner", description="A lead is owned by a user or by a team.")]
 
 
-# The GraphQL type of each kind of the lead's stored fields (domain.lead_fields); OPTION: its enum.
-DECLARED_TYPES: dict[Kind, Any] = {
-    Kind.TEXT: str,
-    Kind.MONEY: Money,
-    Kind.DATE: dt.date,
-    Kind.DATETIME: dt.datetime,
-    Kind.BOOLEAN: bool,
-    Kind.INTEGER: int,
-}
-
-
-def _read(declared: LeadField, lead: LeadModel) -> Any:
-    if declared.kind == Kind.MONEY:
-        return money(*(getattr(lead, name) for name in declared.columns))
-    return getattr(lead, declared.column)
-
-
-def declared_fields(after: str) -> Callable[[type], type]:
-    """Give a type the lead's stored fields (domain.lead_fields), in their order, after its field
-    ``after``: each with its declared description, as if written in the class (strawberry reads
-    the class's annotations in order)."""
-
-    def add(cls: type) -> type:
-        annotations: dict[str, Any] = {}
-        for name, annotation in inspect.get_annotations(cls).items():
-            annotations[name] = annotation
-            if name != after:
-                continue
-            for declared in LEAD_FIELDS:
-                kind: Any = declared.enum if declared.kind == Kind.OPTION else DECLARED_TYPES[declared.kind]
-                annotations[declared.column] = kind | None if declared.nullable else kind
-                setattr(cls, declared.column, strawberry.field(description=declared.description))
-        cls.__annotations__ = annotations
-        return cls
-
-    return add
-
-
 @strawberry.type(
     description=(
         "A potential sale in the Leads Inbox, linked to a person and/or an organization and owned by a user or a "
         "team. Visible to you according to its `visibility`."
     )
 )
-@declared_fields(after="uuid")
+@declared_fields(LEAD_FIELDS, after="uuid")
 class Lead(Node):
     id: strawberry.ID = strawberry.field(description="The lead's global id (use `uuid` for the raw UUID).")
     uuid: UUID = strawberry.field(description="The lead's own UUID, as partners store it.")
@@ -189,7 +150,7 @@ class Lead(Node):
         return cls(
             id=cls.global_id(lead.id),
             uuid=lead.id,
-            **{f.column: _read(f, lead) for f in LEAD_FIELDS},
+            **read_fields(LEAD_FIELDS, lead),
             _person_id=lead.person_id,
             _organization_id=lead.organization_id,
             _owner_user_id=lead.owner_user_id,

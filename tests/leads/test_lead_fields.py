@@ -15,9 +15,10 @@ from domain.columns.column import IMPORTABLE_KEYS, STATIC_BY_KEY, STATIC_COLUMNS
 from domain.columns.sql import column_sql
 from domain.columns.values import Refs, Row, cell_reader
 from domain.contacts.duplicate import Resolution
+from domain.fields import Kind
 from domain.fold import KEYS
 from domain.integration.lead_import_rows import BatchContext, GoodRow, check_row
-from domain.lead_fields import COLUMN_FIELDS, LEAD_FIELDS, Kind, LeadField
+from domain.lead_fields import COLUMN_FIELDS, LEAD_FIELDS, LeadField
 from domain.leads.merge import COLUMNS, MergeField
 from domain.webhook_payload import render
 from fastpath.leads import LEAD
