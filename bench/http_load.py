@@ -73,6 +73,15 @@ class Run:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000 if ordered else float("nan")
 
 
+def _has_errors(body: bytes) -> bool:
+    """A GraphQL answer with errors (a throttled or refused request still comes with status 200)."""
+    try:
+        answer = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return True
+    return isinstance(answer, dict) and bool(answer.get("errors"))
+
+
 async def load(
     port: int, workload: Workload, connections: int, *, duration: float | None = None, requests: int | None = None
 ) -> Run:
@@ -98,7 +107,7 @@ async def load(
                 status, body = await _read_response(reader)
                 run.latencies.append(time.perf_counter() - start)
                 run.bytes += len(body)
-                if status != 200:
+                if status != 200 or _has_errors(body):
                     run.errors += 1
         finally:
             writer.close()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.read_engine_workloads import workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
-from bench.servers import server_app  # noqa: E402
+from bench.servers import UNLIMITED, server_app  # noqa: E402
 
 # Parts of a request, by the function that does each (cumulative time; parts may nest).
 PARTS = {
@@ -114,8 +114,7 @@ async def main() -> None:
         {
             "DATABASE_URL": args.database_url,
             "LEADBOX_COMPILED_OPERATIONS": str(args.engine),
-            "LEADBOX_RATE_LIMIT_POINTS": str(10**12),
-            "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12),
+            **UNLIMITED,
         }
     )
 

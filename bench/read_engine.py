@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 from bench.http_load import Run, load  # noqa: E402
 from bench.read_engine_workloads import Fresh, peer_workload, workloads  # noqa: E402
 from bench.seed import Manifest, manifest_path  # noqa: E402
-from bench.servers import Server, free_port, start_floor, start_server  # noqa: E402
+from bench.servers import UNLIMITED, Server, free_port, start_floor, start_server  # noqa: E402
 from core.db import is_postgres_url  # noqa: E402
 from core.ids import from_global_id  # noqa: E402
 
@@ -81,9 +81,7 @@ def start(database_url: str, engine: bool) -> Server:
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
         "LEADBOX_COMPILED_OPERATIONS": "1" if engine else "0",
-        # The rate limits (core/rate_limit.py) would throttle a load test; the bookkeeping runs.
-        "LEADBOX_RATE_LIMIT_POINTS": str(10**12),
-        "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12),
+        **UNLIMITED,
     }
     return start_server("engine" if engine else "ordinary", args, env, port)
 

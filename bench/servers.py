@@ -26,6 +26,11 @@ def server_app() -> Any:
     return create_app(settings_from_env(), run_worker=False)
 
 
+# The rate limits (core/rate_limit.py) would throttle a load test after its first seconds: each
+# benchmark server gets budgets it cannot spend; the bookkeeping still runs on every request.
+UNLIMITED = {"LEADBOX_RATE_LIMIT_POINTS": str(10**12), "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,7 +78,7 @@ def start_app(database_url: str) -> Server:
     port = free_port()
     args = ["-m", "uvicorn", "bench.servers:server_app", "--factory", "--workers", "1", "--no-access-log"]
     args += ["--log-level", "warning", "--host", "127.0.0.1", "--port", str(port)]
-    return start_server("leadbox", args, {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}, port)
+    return start_server("leadbox", args, {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **UNLIMITED}, port)
 
 
 def start_floor(database_url: str) -> Server:

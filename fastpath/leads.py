@@ -8,14 +8,15 @@ plan fastpath.execute answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import FieldNode, SelectionSetNode
 
 from domain.columns import cells
-from domain.fields import Kind
-from domain.lead_fields import LEAD_FIELDS, LeadField
+from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
+from domain.fields import Field, Kind
+from domain.lead_fields import LEAD_FIELDS
 from fastpath.compiler import PAGE_INFO, Compiler, LeadsPlan, Run, Unsupported, _list, _object, _total
 from fastpath.pages import sql_connection
 from fastpath.sqljson import Counted, LeadJson, compile_lead_json, count_objects
@@ -72,6 +73,32 @@ def _children(kind: str, type_name: str) -> Callable[..., str]:
     return make
 
 
+# How each kind of declared field (domain.fields) is written from its column of ``source``.
+DECLARED_KINDS: dict[Kind, str] = {
+    Kind.TEXT: "{}.{}",
+    Kind.INTEGER: "{}.{}",
+    Kind.BOOLEAN: "{}.{}",
+    Kind.DATE: "iso({}.{})",
+    Kind.DATETIME: "iso({}.{})",
+    Kind.OPTION: "{}.{}.name",
+}
+
+
+def declared(declared_fields: Iterable[Field], source: str) -> dict[str, Any]:
+    """The writer entries of a type's declared stored fields, read from the record ``source``."""
+    table: dict[str, Any] = {}
+    for f in declared_fields:
+        if f.kind == Kind.MONEY:
+            amount, currency = f.columns
+            money = {"amount": f"str(s.{amount})", "currency": f"s.{currency}"}
+            found = f"({source} if {source}.{amount} is not None and {source}.{currency} else None)"
+            table[f.name] = _object("Money", money, found)
+        else:
+            # GLOBAL_ID has no case: no record written here holds one.
+            table[f.name] = DECLARED_KINDS[f.kind].format(source, f.column)
+    return table
+
+
 USER: dict[str, Any] = {"id": "gid('User', s.id)", "name": "s.name"}
 TEAM: dict[str, Any] = {"id": "gid('Team', s.id)", "name": "s.name"}
 LABEL: dict[str, Any] = {"id": "gid('LeadLabel', s.id)", "name": "s.name", "color": "s.color"}
@@ -79,19 +106,14 @@ CONTACT_VALUE: dict[str, Any] = {"value": "s['value']", "label": "s['label']", "
 # A person or organization a custom field refers to is read with its id and name only.
 REF_PERSON: dict[str, Any] = {"id": "gid('Person', s.id)", "name": "s.name"}
 REF_ORGANIZATION: dict[str, Any] = {"id": "gid('Organization', s.id)", "name": "s.name"}
-STAMPS: dict[str, Any] = {"createdAt": "iso(s.created_at)", "updatedAt": "iso(s.updated_at)"}
+# A lead's person and organization (fastpath.records' columns): their declared fields and the rest.
 PERSON: dict[str, Any] = {
     **REF_PERSON,
-    "firstName": "s.first_name",
-    "lastName": "s.last_name",
-    "jobTitle": "s.job_title",
+    **declared(PERSON_FIELDS, "s"),
     "primaryEmail": "primary(s.emails)",
     "primaryPhone": "primary(s.phones)",
     "emails": _list("ContactValue", CONTACT_VALUE, "contact_values(s.emails)"),
     "phones": _list("ContactValue", CONTACT_VALUE, "contact_values(s.phones)"),
-    "visibility": "s.visibility.name",
-    "version": "s.version",
-    **STAMPS,
 }
 ADDRESS: dict[str, Any] = {
     "street": "s.address_street",
@@ -103,10 +125,8 @@ ADDRESS: dict[str, Any] = {
 }
 ORGANIZATION: dict[str, Any] = {
     **REF_ORGANIZATION,
+    **declared(ORGANIZATION_FIELDS, "s"),
     "address": _object("Address", ADDRESS, "s"),
-    "visibility": "s.visibility.name",
-    "version": "s.version",
-    **STAMPS,
 }
 ACTIVITY: dict[str, Any] = {
     "id": "gid('Activity', s.id)",
@@ -130,29 +150,10 @@ NOTE: dict[str, Any] = {
 }
 LEAD_ACTIVITY: dict[str, Any] = {**ACTIVITY, "assignee": _object("User", USER, "s.user")}
 TABLES: dict[str, dict[str, Any]] = {"Note": NOTE, "Activity": LEAD_ACTIVITY}
-# How each kind of the lead's stored fields (domain.lead_fields) is written from its column.
-DECLARED_KINDS: dict[Kind, str] = {
-    Kind.TEXT: "s.lead.{}",
-    Kind.INTEGER: "s.lead.{}",
-    Kind.BOOLEAN: "s.lead.{}",
-    Kind.DATE: "iso(s.lead.{})",
-    Kind.DATETIME: "iso(s.lead.{})",
-    Kind.OPTION: "s.lead.{}.name",
-}
-
-
-def _declared(f: LeadField) -> Any:
-    if f.kind == Kind.MONEY:
-        amount, currency = f.columns
-        table = {"amount": f"str(s.{amount})", "currency": f"s.{currency}"}
-        return _object("Money", table, f"(s.lead if s.lead.{amount} is not None and s.lead.{currency} else None)")
-    return DECLARED_KINDS[f.kind].format(f.column)
-
-
 LEAD: dict[str, Any] = {
     "id": "gid('Lead', s.lead.id)",
     "uuid": "str(s.lead.id)",
-    **{f.name: _declared(f) for f in LEAD_FIELDS},
+    **declared(LEAD_FIELDS, "s.lead"),
     "person": _object("Person", PERSON, "(s.person if s.lead.person_id is not None else None)"),
     "organization": _object("Organization", ORGANIZATION, "(s.org if s.lead.organization_id is not None else None)"),
     "owner": _owner,

@@ -25,6 +25,7 @@ from tortoise.models import Model
 from core.db import conn, dialect, fetch, is_postgres, note_statement, render
 from core.sql import Sql, raw
 from domain.columns.sql import JOIN_ORGANIZATION, JOIN_OWNER, JOIN_PERSON
+from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
 from domain.fold import fold_key
 from domain.leads.label import label_order
 from domain.leads.query import JOIN_NEXT_ACTIVITY
@@ -35,27 +36,21 @@ from models import Activity, Lead, Note, Organization, Person, Team, User
 Converter = Callable[[Any], Any] | None
 
 # What the compiled path shows of each record (and what domain.columns.values reads).
+# A person's and an organization's declared fields (domain.contact_fields) come after their ids.
 PERSON_COLUMNS = (
     "id",
     "company_id",
-    "name",
-    "first_name",
-    "last_name",
+    *(c for f in PERSON_FIELDS for c in f.columns),
     "emails",
     "phones",
-    "job_title",
     "owner_id",
     "organization_id",
-    "visibility",
     "custom_fields",
-    "created_at",
-    "updated_at",
-    "version",
 )
 ORGANIZATION_COLUMNS = (
     "id",
     "company_id",
-    "name",
+    *(c for f in ORGANIZATION_FIELDS for c in f.columns),
     "address_street",
     "address_city",
     "address_postal_code",
@@ -63,11 +58,7 @@ ORGANIZATION_COLUMNS = (
     "latitude",
     "longitude",
     "owner_id",
-    "visibility",
     "custom_fields",
-    "created_at",
-    "updated_at",
-    "version",
 )
 USER_COLUMNS = ("id", "company_id", "name", "email")
 TEAM_COLUMNS = ("id", "company_id", "name")

@@ -20,6 +20,7 @@ from typing import Any
 from graphql import FieldNode, SelectionSetNode
 
 from core.sql import Sql, compose
+from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
 from domain.deal_fields import DEAL_FIELDS
 from domain.fields import Field, Kind
 from domain.lead_fields import LEAD_FIELDS
@@ -45,7 +46,7 @@ from fastpath.sqlexpr import (
     when,
 )
 from fastpath.sqljson import JsonCompiler, nested
-from models import ActivityType, Visibility
+from models import ActivityType
 
 Table = Callable[[str], dict[str, Any]]
 # The expression makers a table names by kind (each over one column).
@@ -91,49 +92,6 @@ def merged(*tables: Table) -> Table:
     return lambda a: {name: entry for table in tables for name, entry in table(a).items()}
 
 
-STAMPS = fields(moment="createdAt updatedAt")
-RECORD = merged(STAMPS, fields(plain="version", enums={"visibility": Visibility}))
-USER = fields("User", plain="name")
-TEAM = fields("Team", plain="name")
-LABEL = fields("LeadLabel", plain="name color")
-ADDRESS = fields(
-    plain="street city postalCode country",
-    decimal="latitude longitude",
-    columns={name: f"address_{_snake(name)}" for name in ("street", "city", "postalCode", "country")},
-)
-MONEY = fields(decimal="amount", plain="currency", columns={"amount": "value_amount", "currency": "value_currency"})
-
-
-def _primary(kind: str) -> Callable[[str], Expr]:
-    """domain.emails_phones.primary_value in SQL: the value of the first entry flagged primary, else null."""
-
-    def make(a: str) -> Expr:
-        return sql_text(
-            f"(SELECT t.e ->> 'value' FROM jsonb_array_elements({a}.{kind}) WITH ORDINALITY AS t(e, n)"
-            " WHERE t.e -> 'primary' = 'true'::jsonb ORDER BY t.n LIMIT 1)",
-            f"(SELECT json_extract(t.value, '$.value') FROM json_each({a}.{kind}) AS t"
-            " WHERE json_type(t.value, '$.primary') = 'true' ORDER BY t.key LIMIT 1)",
-        )
-
-    return make
-
-
-PRIMARY = {"primaryEmail": "emails", "primaryPhone": "phones"}
-PERSON = merged(
-    fields("Person", plain="name firstName lastName jobTitle"),
-    RECORD,
-    lambda a: {name: functools.partial(_primary(kind), a) for name, kind in PRIMARY.items()},
-)
-ORGANIZATION_PLAIN = merged(fields("Organization", plain="name"), RECORD)
-ACTIVITY = fields(
-    "Activity",
-    plain="subject durationMinutes note",
-    day="dueDate",
-    clock="dueTime",
-    boolean="done",
-    moment="doneAt createdAt",
-    enums={"type": ActivityType},
-)
 # The maker of each kind of declared field (domain.fields); OPTION, MONEY and GLOBAL_ID below.
 DECLARED_KINDS = {
     Kind.TEXT: plain,
@@ -168,6 +126,47 @@ def declared(declared_fields: Iterable[Field]) -> Table:
     return table
 
 
+USER = fields("User", plain="name")
+TEAM = fields("Team", plain="name")
+LABEL = fields("LeadLabel", plain="name color")
+ADDRESS = fields(
+    plain="street city postalCode country",
+    decimal="latitude longitude",
+    columns={name: f"address_{_snake(name)}" for name in ("street", "city", "postalCode", "country")},
+)
+MONEY = fields(decimal="amount", plain="currency", columns={"amount": "value_amount", "currency": "value_currency"})
+
+
+def _primary(kind: str) -> Callable[[str], Expr]:
+    """domain.emails_phones.primary_value in SQL: the value of the first entry flagged primary, else null."""
+
+    def make(a: str) -> Expr:
+        return sql_text(
+            f"(SELECT t.e ->> 'value' FROM jsonb_array_elements({a}.{kind}) WITH ORDINALITY AS t(e, n)"
+            " WHERE t.e -> 'primary' = 'true'::jsonb ORDER BY t.n LIMIT 1)",
+            f"(SELECT json_extract(t.value, '$.value') FROM json_each({a}.{kind}) AS t"
+            " WHERE json_type(t.value, '$.primary') = 'true' ORDER BY t.key LIMIT 1)",
+        )
+
+    return make
+
+
+PRIMARY = {"primaryEmail": "emails", "primaryPhone": "phones"}
+PERSON = merged(
+    fields("Person"),
+    declared(PERSON_FIELDS),
+    lambda a: {name: functools.partial(_primary(kind), a) for name, kind in PRIMARY.items()},
+)
+ORGANIZATION_PLAIN = merged(fields("Organization"), declared(ORGANIZATION_FIELDS))
+ACTIVITY = fields(
+    "Activity",
+    plain="subject durationMinutes note",
+    day="dueDate",
+    clock="dueTime",
+    boolean="done",
+    moment="doneAt createdAt",
+    enums={"type": ActivityType},
+)
 LEAD_PLAIN = merged(fields("Lead", uuid="uuid", columns={"uuid": "id"}), declared(LEAD_FIELDS))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,11 +10,13 @@ import strawberry
 
 from core.ids import to_global_id
 from domain.columns.custom_value import field_values
+from domain.contact_fields import ORGANIZATION_FIELDS
 from models import CustomFieldEntity
 from models import Organization as OrganizationModel
-from schema.base import InfoT, Node, PageInfo, VisibilityEnum, node_type
+from schema.base import InfoT, Node, PageInfo, node_type
 from schema.columns.custom_field import CustomFieldValue
 from schema.contacts.lead_status import Category
+from schema.declared import declared_fields, read_fields
 
 if TYPE_CHECKING:
     from schema.accounts.account import User
@@ -39,17 +40,10 @@ class Address:
 
 
 @strawberry.type(description="A company or other organization you sell to; visible to you by its `visibility`.")
+@declared_fields(ORGANIZATION_FIELDS, after="id", followed_by={"name": ("address",)})
 class Organization(Node):
     id: strawberry.ID = strawberry.field(description="The organization's global id.")
-    name: str = strawberry.field(description="The name; at most 255 characters.")
     address: Address = strawberry.field(description="The postal address; its parts are null when not known.")
-    visibility: VisibilityEnum = strawberry.field(description="Who can see the organization.")
-    created_at: dt.datetime = strawberry.field(description="When the organization was created.")
-    updated_at: dt.datetime = strawberry.field(description="When the organization last changed.")
-    version: int = strawberry.field(
-        description="Raised by one with every change made through updateOrganization; send it as `expectedVersion` to "
-        "have a change refused (CONFLICT) when someone else changed the organization since you read it."
-    )
     _owner_id: strawberry.Private[int | None]
     _custom_fields: strawberry.Private[dict[str, Any]]
     _category_id: strawberry.Private[int | None]
@@ -58,7 +52,7 @@ class Organization(Node):
     def from_model(cls, org: OrganizationModel) -> Organization:
         return cls(
             id=strawberry.ID(to_global_id("Organization", org.id)),
-            name=org.name,
+            **read_fields(ORGANIZATION_FIELDS, org),
             address=Address(
                 street=org.address_street,
                 city=org.address_city,
@@ -67,10 +61,6 @@ class Organization(Node):
                 latitude=org.latitude,
                 longitude=org.longitude,
             ),
-            visibility=org.visibility,
-            created_at=org.created_at,
-            updated_at=org.updated_at,
-            version=org.version,
             _owner_id=org.owner_id,
             _custom_fields=org.custom_fields or {},
             _category_id=org.category_id,

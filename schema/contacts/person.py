@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,13 +9,15 @@ import strawberry
 
 from core.ids import to_global_id
 from domain.columns.custom_value import field_values
+from domain.contact_fields import PERSON_FIELDS
 from domain.emails_phones import primary_value
 from models import CustomFieldEntity
 from models import Person as PersonModel
 from schema.activity.changelog import ChangeLogEntry
-from schema.base import InfoT, Node, PageInfo, VisibilityEnum, node_type
+from schema.base import InfoT, Node, PageInfo, node_type
 from schema.columns.custom_field import CustomFieldValue
 from schema.contacts.lead_status import Category, LeadStatus, LeadStatusHiddenReasonEnum
+from schema.declared import declared_fields, read_fields
 
 if TYPE_CHECKING:
     from schema.accounts.account import User
@@ -50,21 +51,11 @@ def _values(items: list[dict[str, Any]]) -> list[ContactValue]:
 
 
 @strawberry.type(description="A contact person, optionally of an organization; visible to you by its `visibility`.")
+@declared_fields(PERSON_FIELDS, after="id", followed_by={"lastName": ("emails", "phones")})
 class Person(Node):
     id: strawberry.ID = strawberry.field(description="The person's global id.")
-    name: str = strawberry.field(description="Full name; at most 255 characters.")
-    first_name: str | None = strawberry.field(description="First name; null when not known.")
-    last_name: str | None = strawberry.field(description="Last name; null when not known.")
     emails: list[ContactValue] = strawberry.field(description="Email addresses; exactly one is primary unless empty.")
     phones: list[ContactValue] = strawberry.field(description="Phone numbers; exactly one is primary unless empty.")
-    job_title: str | None = strawberry.field(description="Job title; null when not known.")
-    visibility: VisibilityEnum = strawberry.field(description="Who can see the person.")
-    created_at: dt.datetime = strawberry.field(description="When the person was created.")
-    updated_at: dt.datetime = strawberry.field(description="When the person last changed.")
-    version: int = strawberry.field(
-        description="Raised by one with every change made through updatePerson; send it as `expectedVersion` to "
-        "have a change refused (CONFLICT) when someone else changed the person since you read it."
-    )
     _pk: strawberry.Private[int]
     _organization_id: strawberry.Private[int | None]
     _owner_id: strawberry.Private[int | None]
@@ -74,16 +65,9 @@ class Person(Node):
     def from_model(cls, person: PersonModel) -> Person:
         return cls(
             id=strawberry.ID(to_global_id("Person", person.id)),
-            name=person.name,
-            first_name=person.first_name,
-            last_name=person.last_name,
+            **read_fields(PERSON_FIELDS, person),
             emails=_values(person.emails),
             phones=_values(person.phones),
-            job_title=person.job_title,
-            visibility=person.visibility,
-            created_at=person.created_at,
-            updated_at=person.updated_at,
-            version=person.version,
             _pk=person.id,
             _organization_id=person.organization_id,
             _owner_id=person.owner_id,

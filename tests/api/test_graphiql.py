@@ -41,6 +41,8 @@ def chromium() -> str:
     """The browser's path. Skip on a developer machine without it; in CI (which installs it) fail."""
     missing = not Path(CHROMIUM).exists()
     try:
+        # Imported here: without playwright this test skips (or, in CI, fails) with the reason
+        # below, instead of the whole module failing to import.
         import playwright.async_api  # noqa: F401
     except ImportError:
         missing = True

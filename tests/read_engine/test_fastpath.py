@@ -9,10 +9,9 @@ the compiled path's header (or, for a request it declines, not carry it).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import orjson
@@ -21,15 +20,15 @@ import pytest
 from app import create_app
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL
 from core.config import Settings, settings_from_env
-from domain.accounts.account import create_team, create_user
+from domain.accounts.account import create_team
 from domain.columns import custom_field
 from domain.columns.column import STATIC_COLUMNS
-from domain.fold import keyed
 from fastpath.extension import EXECUTION_HEADER
-from models import Activity, CustomField, Lead, LeadLabel, LeadSource, Note, Person, Role, Visibility
+from models import Activity, CustomField, Lead, Note, Person, Role, Visibility
 from tests.conftest import Account, StatementCounter
 from tests.factories import gid
-from tests.factories.columns import CF_KEYS, define_fields, seed_column_inbox
+from tests.factories.columns import CF_KEYS
+from tests.factories.read_engine import make_inbox
 
 EVERY_COLUMN = [c.key for c in STATIC_COLUMNS] + CF_KEYS
 BENCH_COLUMNS = ["cf.lead.fleet", "cf.lead.tier", "cf.lead.decide_on", "cf.lead.budget", "cf.lead.manager"]
@@ -100,39 +99,6 @@ class Both:
 @pytest.fixture
 def both(http: httpx.AsyncClient, ordinary: httpx.AsyncClient) -> Both:
     return Both(http, ordinary)
-
-
-@dataclass
-class Inbox:
-    users: list[int]
-    teams: list[int]
-    leads: list[uuid.UUID]
-    labels: list[int]
-
-
-async def bare_lead(company_id: int, title: str, **fields: Any) -> uuid.UUID:
-    """A lead with nothing linked: no person, organization, owner, labels, activity or values."""
-    lead = await Lead.create(
-        id=uuid.uuid4(), company_id=company_id, source=LeadSource.IMPORT, **keyed(Lead, {"title": title, **fields})
-    )
-    return lead.id
-
-
-async def make_inbox(account: Account, count: int = 6) -> Inbox:
-    viewer = await account.viewer()
-    await define_fields(viewer)
-    users = [account.user_id] + [
-        (await create_user(account.company_id, f"Seller {i}", f"s{i}@{account.company_id}.test", Role.REGULAR)).id
-        for i in range(3)
-    ]
-    teams = [(await create_team(account.company_id, f"Team {i}", users[i::2])).id for i in range(2)]
-    # Two batches: the same custom values twice, so sorts meet ties.
-    leads = await seed_column_inbox(account.company_id, count, users, teams)
-    leads += await seed_column_inbox(account.company_id, count, users, teams)
-    leads.append(await bare_lead(account.company_id, "Bare lead"))
-    leads.append(await bare_lead(account.company_id, "Bare lead, seen", was_seen=True))
-    labels = cast(list[int], await LeadLabel.filter(company_id=account.company_id).values_list("id", flat=True))
-    return Inbox(users, teams, leads, labels)
 
 
 def inbox_vars(**more: Any) -> dict[str, Any]:

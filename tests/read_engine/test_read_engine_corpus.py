@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import random
 import uuid
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,13 @@ from hypothesis_graphql import nodes, queries
 from bench.read_engine_workloads import W7, W8, W9
 from bench.workloads import INBOX
 from core.ids import to_global_id
-from domain.accounts.account import create_team
 from fastpath.extension import EXECUTION_HEADER
 from fastpath.resolved import ROOT_FIELDS
-from models import Activity, Deal, Lead, Note, Person, Role, Visibility
+from models import Deal, Lead, Note, Person
 from tests.conftest import Account
-from tests.factories.deals import make_deal, make_organization, make_person
+from tests.factories.read_engine import rich_data, roots_data
 from tests.read_engine import test_fastpath
-from tests.read_engine.test_fastpath import EVERY_COLUMN, Both, make_inbox
+from tests.read_engine.test_fastpath import EVERY_COLUMN, Both
 
 # The fixtures of the inbox tests: the app with the engine and the app without it.
 ordinary = test_fastpath.ordinary
@@ -130,61 +128,6 @@ class Steer(Visitor):
 def steer(text: str, rng: random.Random, ids: list[str]) -> str:
     document: DocumentNode = visit(parse(text), Steer(rng, ids))
     return print_ast(document)
-
-
-async def make_deals(account: Account, other_account: Account, users: list[int]) -> None:
-    """Deals with a person only, an organization only, both, a value or none, other owners and
-    visibilities, a deleted one; and another company's."""
-    viewer = await account.viewer()
-    people = [await make_person(viewer, f"Deal person {i}") for i in range(3)]
-    orgs = [await make_organization(viewer, f"Deal org {i}") for i in range(2)]
-    for i in range(6):
-        deal = await make_deal(
-            viewer,
-            f"Deal {i}",
-            person_id=people[i % 3] if i % 3 else None,
-            organization_id=orgs[i % 2] if i != 4 else None,
-            owner_id=users[i % len(users)],
-            value_amount=Decimal(1000 + i * 250) if i % 2 else None,
-            value_currency="EUR" if i % 2 else None,
-            expected_close_date=dt.date(2027, 1, 1 + i) if i != 2 else None,
-            visibility=Visibility.OWNER if i == 5 else None,
-        )
-        if i == 3:
-            await Deal.filter(id=deal.id).update(deleted_at=dt.datetime.now(dt.UTC))
-    await make_deal(await other_account.viewer(), "Their deal")
-
-
-async def rich_data(account: Account, other_account: Account, make_account: Any) -> Account:
-    """The inbox of tests.read_engine.test_fastpath plus notes, activities, archived leads, hidden rows,
-    another company's inbox; the regular user it returns sees part of it."""
-    inbox = await make_inbox(account, count=4)
-    await make_inbox(other_account, count=2)
-    today = dt.datetime.now(dt.UTC).date()
-    for i, lead_id in enumerate(inbox.leads[:5]):
-        for n in range(i % 3):
-            await Note.create(company_id=account.company_id, lead_id=lead_id, author_id=inbox.users[n], content=f"N{n}")
-        await Activity.create(
-            company_id=account.company_id,
-            lead_id=lead_id,
-            subject="Call",
-            type="CALL",
-            due_date=today + dt.timedelta(days=i - 2),
-            due_time=None if i % 2 else dt.time(9, 30),
-            done=i % 2 == 0,
-            assignee_id=inbox.users[i % len(inbox.users)] if i != 3 else None,
-        )
-    await Lead.filter(id__in=inbox.leads[-3:-1]).update(is_archived=True, archived_at=dt.datetime.now(dt.UTC))
-    await make_deals(account, other_account, inbox.users)
-    seller = await make_account(company_id=account.company_id, name="Sam Seller", role=Role.REGULAR)
-    await create_team(account.company_id, "Sellers", [seller.user_id, inbox.users[1]])
-    await Lead.filter(id__in=inbox.leads[0:2]).update(visibility=Visibility.OWNER)
-    await Lead.filter(id=inbox.leads[2]).update(
-        visibility=Visibility.TEAM, owner_user_id=inbox.users[1], owner_team_id=None
-    )
-    hidden = await Lead.filter(id__in=inbox.leads[3:5]).values_list("person_id", flat=True)
-    await Person.filter(id__in=[p for p in hidden if p is not None]).update(visibility=Visibility.OWNER)
-    return seller
 
 
 async def global_ids(account: Account, other_account: Account) -> list[str]:
@@ -295,10 +238,6 @@ async def test_generated_documents_of_the_resolved_roots_answer_the_same(
     """Labels, columns, saved filters, statuses, selections and their board, notifications, jobs,
     credits, webhooks ... (tests.read_engine.test_read_engine_roots.roots_data: both companies' rows, nulls
     and empties) as an admin, a regular user and another company's user."""
-    # Imported here: test_read_engine_roots imports this module's rich_data at its top, so each
-    # module's data builder reaches the other's tests without a circle at import.
-    from tests.read_engine.test_read_engine_roots import roots_data
-
     data = await roots_data(account, other_account, make_account)
     ids = {
         "Job": [to_global_id("Job", i) for i in [*data["jobs"], 999999]],

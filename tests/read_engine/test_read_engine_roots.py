@@ -10,91 +10,21 @@ the statements per request must not grow with the rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from core.ids import to_global_id
 from domain.contacts.selection import SelectionData, create_selection
-from domain.contacts.selection_criteria import Condition, SelectionField, SelectionOperator
-from domain.integration.webhook import create_webhook
 from domain.leads import saved_filter as saved_filters
 from domain.leads.query import LeadQuery
-from domain.notification import notify
 from fastpath.extension import EXECUTION_HEADER
-from models import Job, JobItem, JobReportEntry, JobStatus, Role, SelectionEntity, SelectionKind
+from models import SelectionEntity, SelectionKind
 from tests.conftest import Account, StatementCounter
-from tests.factories import make_org, make_person
+from tests.factories.read_engine import rich_data, roots_data
 from tests.read_engine import test_fastpath
-from tests.read_engine.test_fastpath import Both, make_inbox
-from tests.read_engine.test_read_engine_corpus import rich_data
+from tests.read_engine.test_fastpath import Both
 
 ordinary = test_fastpath.ordinary
 both = test_fastpath.both
-
-
-async def roots_data(account: Account, other_account: Account, make_account: Any) -> dict[str, Any]:
-    """Rows of every root for both companies; a regular user of the first; their ids."""
-    await make_inbox(account, count=2)
-    await make_inbox(other_account, count=1)
-    seller = await make_account(company_id=account.company_id, name="Sam Seller", role=Role.REGULAR)
-    admin, regular, other = await account.viewer(), await seller.viewer(), await other_account.viewer()
-    ids: dict[str, Any] = {}
-    for viewer, name, shared in (
-        (admin, "Admin private", False),
-        (admin, "Admin shared", True),
-        (regular, "Mine", False),
-    ):
-        saved = await saved_filters.create_saved_filter(
-            viewer, name, LeadQuery(), shared=shared, favorite=name == "Mine"
-        )
-        ids.setdefault("saved", []).append(saved.id)
-    await saved_filters.create_saved_filter(other, "Theirs", LeadQuery(), shared=True)
-    for viewer in (admin, regular):
-        await make_person(viewer, f"Member of {viewer.user_id}")
-    await make_org(admin, "Member org")
-    selections = []
-    for viewer, name, kind, shared in (
-        (admin, "Static shared", SelectionKind.STATIC, True),
-        (admin, "Dynamic private", SelectionKind.DYNAMIC, False),
-        (regular, "Seller's", SelectionKind.DYNAMIC, False),
-        (other, "Theirs", SelectionKind.STATIC, True),
-    ):
-        conditions = [Condition(SelectionField.NAME, SelectionOperator.CONTAINS, value="e")]
-        selection = await create_selection(
-            viewer, SelectionData(name, SelectionEntity.PERSON, kind, conditions, shared)
-        )
-        selections.append(selection.id)
-    ids["selections"] = selections
-    for viewer in (admin, regular, other):
-        await notify(viewer.company_id, viewer.user_id, "mention", "You were mentioned", subject_id="x")
-        read = await notify(viewer.company_id, viewer.user_id, "job", "Done", data={"n": 1})
-        read.read_at = dt.datetime.now(dt.UTC)
-        await read.save()
-    jobs = []
-    for viewer, status in ((admin, JobStatus.FAILED), (regular, JobStatus.COMPLETED), (other, JobStatus.CREATED)):
-        job = await Job.create(
-            company_id=viewer.company_id,
-            kind="import_leads",
-            status=status,
-            total=3,
-            done=1,
-            failed=1,
-            created_by_id=viewer.user_id,
-            error="Broken" if status == JobStatus.FAILED else None,
-            result={"made": 1},
-        )
-        await JobItem.create(job_id=job.id, position=0, key="0", status="FAILED", error="Bad row", code="INVALID")
-        await JobItem.create(job_id=job.id, position=1, key="1", status="DONE")
-        for row in range(3):
-            await JobReportEntry.create(
-                job_id=job.id, row=row, code="INVALID", field="title" if row else None, message="No"
-            )
-        jobs.append(job.id)
-    ids["jobs"] = jobs
-    await create_webhook(admin, "http://127.0.0.1:9/hook", ["*"], "All", allow_insecure=True)
-    await create_webhook(admin, "http://127.0.0.1:9/leads", ["lead.created"], None, allow_insecure=True)
-    await create_webhook(other, "http://127.0.0.1:9/theirs", ["*"], None, allow_insecure=True)
-    return {"seller": seller, **ids}
 
 
 DOCUMENTS = [
