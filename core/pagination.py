@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ def _plain(value: Any) -> list[Any]:
 
 
 # _pack by exact type, the common cases first looked up (a page packs a key per row).
-_PACKERS: dict[type, Any] = {
+_PACKERS: dict[type, Callable[[Any], list[Any]]] = {
     type(None): _plain,
     bool: _plain,
     int: _plain,
@@ -57,7 +58,7 @@ _PACKERS: dict[type, Any] = {
 def _pack(value: Any) -> list[Any]:
     packer = _PACKERS.get(type(value))
     if packer is not None:
-        return packer(value)  # type: ignore[no-any-return]
+        return packer(value)
     if value is None or isinstance(value, bool | int | float | str):
         return ["", value]
     if isinstance(value, Decimal):

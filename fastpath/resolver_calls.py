@@ -37,7 +37,7 @@ class _Info:
     def selected_fields(self) -> list[Any]:
         source = SimpleNamespace(fragments=self._call.fragments, variable_values=self._run.coerced)
         # A stand-in for the resolve info, with the two attributes convert_selections reads.
-        return convert_selections(source, [self._call.node])  # type: ignore[arg-type]
+        return convert_selections(source, [self._call.node])  # type: ignore[arg-type]  # the stand-in is no GraphQLResolveInfo
 
 
 @dataclass
