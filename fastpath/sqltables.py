@@ -13,7 +13,6 @@ organization's over ``o`` (domain.contacts.query.page_statement), a deal's over 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,7 +21,7 @@ from graphql import FieldNode, SelectionSetNode
 from core.sql import Sql, compose
 from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
 from domain.deal_fields import DEAL_FIELDS
-from domain.fields import Field, Kind
+from domain.fields import Field, Kind, snake
 from domain.lead_fields import LEAD_FIELDS
 from domain.next_activity import activity_status_sql
 from fastpath.sqlexpr import (
@@ -61,10 +60,6 @@ KINDS: dict[str, Callable[[str], Expr]] = {
 }
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def fields(type_name: str | None = None, **kinds: Any) -> Table:
     """A table of plain entries over an alias: ``kind="fieldA fieldB"`` reads each field's column
     (its name in snake case) with the maker of that kind; ``columns={field: column}`` names a
@@ -82,7 +77,7 @@ def fields(type_name: str | None = None, **kinds: Any) -> Table:
 
     def table(a: str) -> dict[str, Callable[[], Expr]]:
         return {
-            name: functools.partial(make, f"{a}.{columns.get(name) or _snake(name)}") for name, make in makers.items()
+            name: functools.partial(make, f"{a}.{columns.get(name) or snake(name)}") for name, make in makers.items()
         }
 
     return table
@@ -132,7 +127,7 @@ LABEL = fields("LeadLabel", plain="name color")
 ADDRESS = fields(
     plain="street city postalCode country",
     decimal="latitude longitude",
-    columns={name: f"address_{_snake(name)}" for name in ("street", "city", "postalCode", "country")},
+    columns={name: f"address_{snake(name)}" for name in ("street", "city", "postalCode", "country")},
 )
 MONEY = fields(decimal="amount", plain="currency", columns={"amount": "value_amount", "currency": "value_currency"})
 
