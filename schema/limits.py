@@ -20,7 +20,6 @@ compiled read engine), so that such answers are charged too and a refusal stops 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,6 +29,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from core.config import Settings
+from core.lru import Lru
 from core.rate_limit import Buckets, Charge, Plan, whole_seconds
 from core.security import token_digest
 from domain.accounts.operator import request_tokens
@@ -55,8 +55,7 @@ class RequestedCosts:
     cursor is a new key: the walk runs again)."""
 
     def __init__(self, maxsize: int = MAX_KNOWN_COSTS) -> None:
-        self.maxsize = maxsize
-        self.costs: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self.costs: Lru[tuple[Any, ...], int] = Lru(maxsize)
 
     def requested(self, document: DocumentNode, operation: str | None, variables: Any, costs: Costs) -> int:
         try:
@@ -65,14 +64,8 @@ class RequestedCosts:
             return costs.requested()
         shape = SHAPES.of(document)
         key = (shape.key, shape.operation_index(operation), values)
-        cost = self.costs.get(key)
-        if cost is not None:
-            self.costs.move_to_end(key)
-            return cost
-        cost = self.costs[key] = costs.requested()
-        if len(self.costs) > self.maxsize:
-            self.costs.popitem(last=False)
-        return cost
+        cost = self.costs.recall(key)
+        return cost if cost is not None else self.costs.keep(key, costs.requested())
 
 
 class CostLimiter(SchemaExtension):

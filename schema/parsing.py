@@ -13,12 +13,13 @@ leaves only the text's hash behind (an integer, which the collector does not tra
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import DocumentNode, parse
 from strawberry.extensions import SchemaExtension
+
+from core.lru import Lru
 
 MAX_DOCUMENTS = 256
 MAX_SEEN = 4096
@@ -28,29 +29,21 @@ class ParsedDocuments:
     """The documents of texts asked for more than once (LRU), and the hashes of texts seen once."""
 
     def __init__(self, maxsize: int = MAX_DOCUMENTS, seen: int = MAX_SEEN) -> None:
-        self.maxsize = maxsize
-        self.max_seen = seen
-        self.documents: OrderedDict[tuple[str, tuple[tuple[str, Any], ...]], DocumentNode] = OrderedDict()
-        self.seen: OrderedDict[int, None] = OrderedDict()
+        self.documents: Lru[tuple[str, tuple[tuple[str, Any], ...]], DocumentNode] = Lru(maxsize)
+        self.seen: Lru[int, bool] = Lru(seen)
 
     def parse(self, text: str, options: Mapping[str, Any]) -> DocumentNode:
         """The document of ``text`` (graphql-core's ``parse`` with ``options``); a syntax error raises."""
         key = (text, tuple(sorted(options.items())))
-        document = self.documents.get(key)
+        document = self.documents.recall(key)
         if document is not None:
-            self.documents.move_to_end(key)
             return document
         document = parse(text, **options)
         digest = hash(key)
-        if digest in self.seen:
-            del self.seen[digest]
-            self.documents[key] = document
-            if len(self.documents) > self.maxsize:
-                self.documents.popitem(last=False)
+        if self.seen.pop(digest, False):
+            self.documents.keep(key, document)
         else:
-            self.seen[digest] = None
-            if len(self.seen) > self.max_seen:
-                self.seen.popitem(last=False)
+            self.seen.keep(digest, True)
         return document
 
 

@@ -12,13 +12,13 @@ known is validated as always, and its errors are its own (never kept: they quote
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from core.lru import Lru
 from schema.shape import SHAPES
 
 MAX_SHAPES = 512
@@ -28,19 +28,13 @@ class ValidShapes:
     """The shapes (with the rules they passed) of documents that validated; a bounded LRU."""
 
     def __init__(self, maxsize: int = MAX_SHAPES) -> None:
-        self.maxsize = maxsize
-        self.keys: OrderedDict[Any, None] = OrderedDict()
+        self.keys: Lru[Any, bool] = Lru(maxsize)
 
     def __contains__(self, key: Any) -> bool:
-        if key in self.keys:
-            self.keys.move_to_end(key)
-            return True
-        return False
+        return self.keys.recall(key) is not None
 
     def add(self, key: Any) -> None:
-        self.keys[key] = None
-        if len(self.keys) > self.maxsize:
-            self.keys.popitem(last=False)
+        self.keys.keep(key, True)
 
 
 class ShapeValidation(SchemaExtension):
