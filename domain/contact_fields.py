@@ -6,13 +6,13 @@ From :data:`PERSON_FIELDS` and :data:`ORGANIZATION_FIELDS` derive the types' fie
 SQL tables (fastpath/sqltables.py ``PERSON``, ``ORGANIZATION_PLAIN``) and Python writers of a
 lead's person and organization (fastpath/leads.py ``PERSON``, ``ORGANIZATION``; the contact roots'
 writers are derived from the types), the columns a lead's page reads of them
-(fastpath/records.py) and the folded keys (domain.fold.KEYS). Each is a
-domain.fields.InboxField: where ``label`` is given, it is the lead inbox's column
-``person.<name>`` or ``organization.<name>``, its catalogue entry (domain.columns.column), filter
-and sort SQL (domain.columns.sql) and cell (domain.columns.values) derived from the entry. A new
-stored field of a person or an organization is one entry here, plus its model field and migration. What is not one scalar
-column stays in the types: a person's emails and phones (lists) and primary email and phone, an
-organization's address (an object over its ``address_*`` columns), the relations.
+(fastpath/records.py) and the folded keys (domain.fold.KEYS). Each is a domain.fields.InboxField:
+one given a ``label`` is the lead inbox's column ``person.<name>`` or ``organization.<name>``,
+whose catalogue entry (domain.columns.column), filter and sort SQL (domain.columns.sql) and cell
+(domain.columns.values) derive from it too. A new stored field of a person or an organization is
+one entry here, plus its model field and migration. What is not one scalar column stays in the
+types: a person's emails and phones (lists) and primary email and phone, an organization's address
+(an object over its ``address_*`` columns), the relations.
 """
 
 from __future__ import annotations

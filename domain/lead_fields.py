@@ -160,7 +160,6 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
     ),
     *(_utm(part) for part in ("source", "medium", "campaign", "term", "content")),
 )
-BY_KEY: dict[str, LeadField] = {f.key: f for f in LEAD_FIELDS}
 # The lead's inbox columns among them, in declaration order.
 COLUMN_FIELDS: tuple[LeadField, ...] = tuple(f for f in LEAD_FIELDS if f.label is not None)
 
