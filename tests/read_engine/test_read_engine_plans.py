@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from graphql import get_variable_values, parse
 
 from bench.read_engine_workloads import W7, W8, W9
 from bench.workloads import INBOX
+from fastpath import plans as plans_module
 from fastpath.operation import Plan
 from fastpath.plans import Plans
 from fastpath.sqljson import Related
@@ -38,6 +40,32 @@ def test_bounded_and_least_recently_used_first_out() -> None:
         SHAPES.of(parse(texts[0])).plan_key(None),
         SHAPES.of(parse(texts[2])).plan_key(None),
     ]
+
+
+def test_a_document_that_is_no_query_is_remembered_and_counts_as_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str | None] = []
+    monkeypatch.setattr(plans_module, "_entry", _counted(made))
+    plans = Plans(maxsize=2)
+    mutation = 'mutation { updateLead(input: {id: "1"}) { lead { id } } }'
+    query, other = "{ leads { nodes { id } } }", "{ leads { nodes { title } } }"
+    assert plans.entry(parse(mutation), None) == (None, {})
+    _plan(plans, query)
+    # Found again as None, not made anew, and now the most recent: the query is the oldest.
+    assert plans.entry(parse(mutation), None) == (None, {})
+    _plan(plans, other)
+    keys = [SHAPES.of(parse(text)).plan_key(None) for text in (mutation, other)]
+    assert list(plans.entries) == keys and plans.entries[keys[0]] is None
+    assert made == ["mutation", "query", "query"]
+
+
+def _counted(made: list[str | None]) -> Any:
+    make = plans_module._entry
+
+    def counted(document: Any, operation_name: str | None, aliases: tuple[str, ...]) -> Any:
+        made.append(document.definitions[0].operation.value)
+        return make(document, operation_name, aliases)
+
+    return counted
 
 
 def test_one_plan_per_switch_value_and_the_same_plan_for_other_variables() -> None:
