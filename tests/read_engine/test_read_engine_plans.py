@@ -14,7 +14,7 @@ from bench.workloads import INBOX
 from fastpath import plans as plans_module
 from fastpath.operation import Plan
 from fastpath.plans import Plans
-from fastpath.sqljson import Hole
+from fastpath.sqljson import Related
 from schema import schema
 from schema.shape import SHAPES, shape
 
@@ -137,11 +137,24 @@ def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:
 def test_the_database_writes_the_leads_json_values_and_children_excepted() -> None:
     """fastpath/sqljson.py: the inbox (Q1) and a frontend's page (W7) are written by the page
     statement, Q1's ``values`` a Python hole; a selection SQL has no form for (a lead's notes)
-    keeps the Python writers for every lead."""
+    keeps the Python writers for every lead. The relations looked up (person, organization,
+    owner, next activity) and the labels are columns of their own, counted from the column (a
+    relation found, the list's length) instead of reading their rows again."""
     inbox = _leads_plan(INBOX, {"first": 100})
     assert inbox.json_sites is not None
     ((site),) = inbox.json_sites
-    assert [type(p) is Hole for p in site.parts] == [False, True]
+    kinds = [(type(p).__name__, getattr(p, "key", None)) for p in site.parts]
+    assert [(k, key) for k, key in kinds if k != "function"] == [
+        ("Related", "person"),
+        ("Related", "organization"),
+        ("Related", "owner"),
+        ("Related", "labels"),
+        ("Related", "nextActivity"),
+        ("Hole", "values"),
+    ]
+    related = [(p.present, p.listed) for p in site.parts if isinstance(p, Related)]
+    # The organization writes its address too; a label one object each.
+    assert related == [(1, False), (2, False), (1, False), (1, True), (1, False)]
     frontend = _leads_plan(W7.replace("{n}", "1"), {"first": 25})
     assert frontend.json_sites is not None and not any(s.needs_records for s in frontend.json_sites)
     both_places = _leads_plan("{ leads { edges { node { id } } nodes { title } } }")
