@@ -52,6 +52,7 @@ from schema.input_guard import InputGuard
 from schema.limits import CostLimiter, RequestedCosts
 from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.request_log import RequestLogExtension, should_mask
+from schema.tokens import Renamings
 from schema.validation import ShapeValidation, ValidShapes
 from web import graphiql
 
@@ -72,7 +73,9 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     plans = Plans()
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
-    parsed = ParsedDocuments()
+    # New texts of a known shape skip the parser (schema/tokens.py) only with the read engine,
+    # which parses exactly what it declines.
+    parsed = ParsedDocuments(renamings=Renamings() if settings.compiled_operations else None)
     # Requested costs by document shape, operation and variables (schema/limits.py).
     known_costs = RequestedCosts()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
@@ -86,7 +89,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             # Parsed documents kept for texts sent more than once (schema/parsing.py).
-            lambda: RepeatedTextCache(documents=parsed),
+            lambda: RepeatedTextCache(documents=parsed, valid=valid_shapes),
             # Validation once per document shape, whatever its names and spacing.
             lambda: ShapeValidation(valid=valid_shapes),
             # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).

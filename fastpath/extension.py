@@ -6,7 +6,9 @@ checks, logging) has run its ``on_execute`` before it, and parsing, validation, 
 document's operation can be planned (fastpath.plans, fastpath.compiler) and the request has a
 user, the plan's answer becomes ``execution_context.result`` and strawberry skips its own
 execution. Anything else, and anything the plan declines or that fails (a bad variable, cursor
-or column: the ordinary execution says so with its own error), runs the ordinary execution.
+or column: the ordinary execution says so with its own error), runs the ordinary execution, on
+a document parsed from the request's own text (a new text may have been given a kept document
+renamed, whose locations are another text's: schema/parsing.py).
 An answer by plan carries the header ``X-Leadbox-Execution: compiled``.
 """
 
@@ -21,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from fastpath.execute import Declined
 from fastpath.plans import Plans
 from schema.limits import CostedResult
+from schema.tokens import located
 
 EXECUTION_HEADER = "x-leadbox-execution"
 logger = logging.getLogger(__name__)
@@ -49,6 +52,10 @@ class ReadEngine(SchemaExtension):
                 response = getattr(context.context, "response", None)
                 if response is not None:
                     response.headers[EXECUTION_HEADER] = "compiled"
+            elif context.graphql_document is not None:
+                # A document renamed from an earlier text's (schema/parsing.py) has that text's
+                # locations: the ordinary execution's errors must quote this one.
+                context.graphql_document = located(context.graphql_document, context.query, context.parse_options)
         yield
 
     async def _answer(self) -> CostedResult | None:
