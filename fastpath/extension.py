@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-from graphql import ExecutionResult, get_variable_values
+from graphql import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from fastpath.execute import Declined
 from fastpath.plans import Plans
+from schema.limits import CostedResult
 from schema.tokens import located
 
 EXECUTION_HEADER = "x-leadbox-execution"
@@ -39,15 +39,16 @@ class ReadEngine(SchemaExtension):
         context = self.execution_context
         if context.result is None:
             try:
-                data = await self._answer()
+                answered = await self._answer()
             except Declined:
-                data = None
+                answered = None
             except Exception:
                 # The ordinary execution gives the error as it always has (a public one, or masked).
                 logger.debug("read engine declined", exc_info=True)
-                data = None
-            if data is not None:
-                context.result = ExecutionResult(data=data)
+                answered = None
+            if answered is not None:
+                # With its actual cost, which the query cost limiter (schema/limits.py) takes.
+                context.result = answered
                 response = getattr(context.context, "response", None)
                 if response is not None:
                     response.headers[EXECUTION_HEADER] = "compiled"
@@ -57,7 +58,7 @@ class ReadEngine(SchemaExtension):
                 context.graphql_document = located(context.graphql_document, context.query, context.parse_options)
         yield
 
-    async def _answer(self) -> dict[str, Any] | None:
+    async def _answer(self) -> CostedResult | None:
         context = self.execution_context
         document, request = context.graphql_document, context.context
         viewer = getattr(request, "viewer", None)
@@ -77,7 +78,8 @@ class ReadEngine(SchemaExtension):
         if plan is None:
             return None
         data = await plan.answer(schema, request, coerced)
+        cost = plan.actual_cost(data)
         if renames:
             # A plan made for a document of the same shape with other root aliases.
             data = {renames.get(key, key): value for key, value in data.items()}
-        return data
+        return CostedResult(data, cost)

@@ -1,13 +1,17 @@
 """The SQL expressions the database's JSON is built from (fastpath/sqljson.py compiles selections
 into them; fastpath/sqltables.py declares each type's fields with them).
 
-An :data:`Expr` is a function of the request's :class:`Ctx` (dialect, viewer, clock) to SQL: a
+An :data:`Expr` is a function of the request's :class:`Ctx` (dialect, viewer) to SQL: a
 column written as strawberry writes that scalar (:func:`plain`, :func:`moment`, :func:`decimal`,
 :func:`global_id` ...), an object (:func:`json_object`, at most :data:`MAX_KEYS` keys a call on
 PostgreSQL), a list (:func:`json_list`), a nullable relation (:func:`when`, :func:`lookup`), with
 the company scope (:func:`of_company`) and a contact's visibility (:func:`visible`,
 domain.viewer.visibility_sql). Each expression may carry the count of the objects it writes
 (:func:`cost_of`), which the query cost reads instead of walking the text.
+
+The request's clock is never read while an expression is made: a value of the clock is a
+:func:`clocked` parameter, read when the made SQL is bound to a request (:func:`bind`). So a page's
+select list is made once for a viewer and kept (fastpath/pages.py), and bound at each request.
 """
 
 from __future__ import annotations
@@ -26,13 +30,43 @@ from fastpath.compiler import Unsupported
 MAX_KEYS = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ctx:
-    """What a request adds to the compiled expressions: dialect, viewer and clock."""
+    """What a request adds to the compiled expressions: dialect and viewer (the clock is read
+    when the SQL is bound: :func:`clocked`)."""
 
     postgres: bool
     viewer: Viewer
-    now: dt.datetime
+
+
+class Clocked:
+    """A parameter whose value is read from the request's clock when the SQL is bound: the
+    ``index``-th of the values ``read`` gives at that moment."""
+
+    __slots__ = ("index", "read")
+
+    def __init__(self, read: Callable[[dt.datetime], list[Any]], index: int) -> None:
+        self.read = read
+        self.index = index
+
+
+def clocked(text: str, read: Callable[[dt.datetime], list[Any]]) -> Sql:
+    """SQL whose ``?`` take the values ``read`` gives at the request's moment, in order."""
+    return Sql(text, tuple(Clocked(read, i) for i in range(text.count("?"))))
+
+
+def bind(sql: Sql, now: dt.datetime) -> Sql:
+    """``sql`` with its :func:`clocked` parameters read at ``now``."""
+    read: dict[Any, list[Any]] = {}
+    params: list[Any] = []
+    for value in sql.params:
+        if type(value) is Clocked:
+            found = read.get(value.read)
+            if found is None:
+                found = read[value.read] = value.read(now)
+            value = found[value.index]
+        params.append(value)
+    return Sql(sql.text, tuple(params), sql.joins) if read else sql
 
 
 Expr = Callable[[Ctx], Sql]

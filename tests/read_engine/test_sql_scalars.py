@@ -16,7 +16,7 @@ from models.base import Role
 
 
 def _ctx() -> Ctx:
-    return Ctx(is_postgres(), Viewer(user_id=0, company_id=0, role=Role.ADMIN), dt.datetime.now(dt.UTC))
+    return Ctx(is_postgres(), Viewer(user_id=0, company_id=0, role=Role.ADMIN))
 
 
 async def test_a_moment_is_written_as_isoformat_in_utc(database: str) -> None:
