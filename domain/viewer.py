@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.db import fetch
+import orjson
+
+from core.db import fetch, is_postgres
 from core.security import token_digest
 from models.base import Role, Visibility
 from models.leads.lead import LeadSource
@@ -81,14 +83,26 @@ class Viewer:
         return where, params
 
 
+# Every membership of every team a user is in: (team, user) pairs.
+_MEMBERSHIPS = "FROM team_member m WHERE m.team_id IN (SELECT team_id FROM team_member WHERE user_id = {user})"
+# The same as one JSON column of the user's row, for a regular user only (an admin sees all).
+_MEMBERSHIPS_JSON = {
+    True: "(SELECT json_agg(json_build_array(m.team_id, m.user_id)) " + _MEMBERSHIPS.format(user="u.id") + ")",
+    False: "(SELECT json_group_array(json_array(m.team_id, m.user_id)) " + _MEMBERSHIPS.format(user="u.id") + ")",
+}
+
+
 async def authenticate(token: str) -> Viewer | None:
-    """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one."""
+    """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one:
+    one statement, a regular user's teams included."""
+    memberships = _MEMBERSHIPS_JSON[is_postgres()]
     rows = await fetch(
         "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
-        " u.can_add_prospector_leads, u.can_manage_labels, t.client, c.custom_fields_version"
+        " u.can_add_prospector_leads, u.can_manage_labels, t.client, c.custom_fields_version,"
+        f" CASE WHEN u.role = ? THEN NULL ELSE {memberships} END AS memberships"
         " FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN company c ON c.id = u.company_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?",
-        [token_digest(token), True],
+        [Role.ADMIN.value, token_digest(token), True],
     )
     if not rows:
         return None
@@ -97,17 +111,22 @@ async def authenticate(token: str) -> Viewer | None:
 
 
 async def viewer_for_user_row(row: dict[str, Any]) -> Viewer:
+    """The viewer of a user's row; a regular user's teams are read from its ``memberships``
+    (JSON pairs, :func:`authenticate`) or, without that column, with a statement of their own."""
     team_ids: set[int] = set()
     teammate_ids: set[int] = set()
     if Role(row["role"]) != Role.ADMIN:
-        # One statement for both: every membership of every team the user is in.
-        members = await fetch(
-            "SELECT team_id, user_id FROM team_member WHERE team_id IN"
-            " (SELECT team_id FROM team_member WHERE user_id = ?)",
-            [row["id"]],
-        )
-        team_ids = {m["team_id"] for m in members}
-        teammate_ids = {m["user_id"] for m in members} - {row["id"]}
+        if "memberships" in row:
+            found = row["memberships"]
+            pairs = orjson.loads(found) if isinstance(found, str | bytes) else (found or [])
+        else:
+            members = await fetch(
+                "SELECT m.team_id, m.user_id " + _MEMBERSHIPS.format(user="?"),
+                [row["id"]],
+            )
+            pairs = [(m["team_id"], m["user_id"]) for m in members]
+        team_ids = {team for team, _ in pairs}
+        teammate_ids = {user for _, user in pairs} - {row["id"]}
     return Viewer(
         user_id=row["id"],
         company_id=row["company_id"],

@@ -15,7 +15,8 @@ import pytest
 
 from domain.accounts.account import create_team
 from domain.columns.custom_field import create_custom_field
-from models import CustomFieldEntity, CustomFieldType, Lead, Organization, Person, Role, Team, Visibility
+from domain.viewer import authenticate, viewer_for_user
+from models import CustomFieldEntity, CustomFieldType, Lead, Organization, Person, Role, Team, User, Visibility
 from tests.conftest import Account
 from tests.factories import USER_ERRORS, gid, lead_gid, make_activity, make_lead, make_note, make_org, make_person
 
@@ -367,3 +368,26 @@ async def test_text_sorts_and_filters_of_hidden_contacts_read_as_empty(cast: Cas
         "with hidden contacts"
     ]
     assert (await cast.carol.client.execute(LEAD_TITLES, query))["leads"]["nodes"] == []
+
+
+async def test_a_regular_users_teams_come_with_the_token(cast: Cast, count_statements: Any) -> None:
+    """domain.viewer.authenticate reads a regular user's teams and teammates in the token's own
+    statement: a request of a team member costs no statement of its own for them, and the viewer
+    holds the same teams and teammates as the separate read (viewer_for_user) gives."""
+    for name, teammates in (("alice", {"bob"}), ("carol", set())):
+        account = cast.by_name(name)
+        await account.client.execute("{ viewer { id } }")
+        before = len(count_statements.statements)
+        await account.client.execute("{ viewer { id } }")
+        issued = count_statements.statements[before:]
+        assert len([s for s in issued if "team_member" in s]) == 1, issued  # inside the token's
+        assert all("api_token" in s for s in issued if "team_member" in s), issued
+        viewer = await authenticate(account.token)
+        separate = await viewer_for_user(account.user_id)
+        assert viewer is not None and (viewer.team_ids, viewer.teammate_ids) == (
+            separate.team_ids,
+            separate.teammate_ids,
+        )
+        names = {(await User.get(id=u)).name.split()[0].lower() for u in viewer.teammate_ids}
+        assert names == teammates
+        assert viewer.team_ids == ({cast.sales.id} if teammates else set())
