@@ -52,6 +52,7 @@ from schema.input_guard import InputGuard
 from schema.limits import CostLimiter, RequestedCosts
 from schema.parsing import ParsedDocuments, RepeatedTextCache
 from schema.request_log import RequestLogExtension, should_mask
+from schema.tokens import Renamings
 from schema.validation import ShapeValidation, ValidShapes
 from web import graphiql
 
@@ -72,7 +73,9 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
     plans = Plans()
     # Documents that passed validation, by shape (schema/validation.py): shared by the requests.
     valid_shapes = ValidShapes()
-    parsed = ParsedDocuments()
+    # New texts of a known shape skip the parser (schema/tokens.py) only with the read engine,
+    # which parses exactly what it declines.
+    parsed = ParsedDocuments(renamings=Renamings() if settings.compiled_operations else None)
     # Requested costs by document shape, operation and variables (schema/limits.py).
     known_costs = RequestedCosts()
     engine = [lambda: ReadEngine(plans=plans)] if settings.compiled_operations else []
@@ -86,7 +89,7 @@ def build_schema(settings: Settings | None = None, buckets: Buckets | None = Non
             lambda: AddValidationRules([depth_rule, alias_rule, *introspection_rules]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             # Parsed documents kept for texts sent more than once (schema/parsing.py).
-            lambda: RepeatedTextCache(documents=parsed),
+            lambda: RepeatedTextCache(documents=parsed, valid=valid_shapes),
             # Validation once per document shape, whatever its names and spacing.
             lambda: ShapeValidation(valid=valid_shapes),
             # Before anything that answers a query in on_execute: input limits (NUL, lengths, lists).
@@ -254,6 +257,10 @@ async def home(_: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
+# New objects between two collections of the youngest generation (the interpreter's default: 700).
+YOUNG_GENERATION = 20_000
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -298,6 +305,13 @@ def create_app(
         # all of it (measured in process: ~50 ms a pass; full passes 1.5 -> 0.35 ms a request).
         gc.collect()
         gc.freeze()
+        # A page's rows, records and edges are alive together while it is written (a 100-lead
+        # inbox page: ~1,300 container objects; the largest page five times that). At the default
+        # threshold (700 new objects) the youngest generation was collected about twice a
+        # request, each pass walking the page being written and moving it into the older
+        # generations, to be walked again there. The requests' cyclic garbage (a parsed text's
+        # tokens, linked both ways) waits a little longer.
+        gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
         try:
             yield {}
         finally:

@@ -36,6 +36,8 @@ PARTS = {
     "whole request (ASGI app)": ("starlette/applications.py", "__call__"),
     "strawberry Schema.execute": ("strawberry/schema/schema.py", "execute"),
     "get_context (authentication)": ("app.py", "get_context"),
+    "text cache (schema/parsing.py)": ("schema/parsing.py", "parse"),
+    "  token key (schema/tokens.py)": ("schema/tokens.py", "read"),
     "parse (parser cache miss)": ("graphql/language/parser.py", "parse"),
     "validation (graphql-core rules)": ("graphql/validation/validate.py", "validate"),
     "document shape (schema/shape.py)": ("schema/shape.py", "shape"),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app import create_app
-from core.config import settings_from_env
+from core.config import Settings, settings_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -29,6 +29,15 @@ def server_app() -> Any:
 # The rate limits (core/rate_limit.py) would throttle a load test after its first seconds: each
 # benchmark server gets budgets it cannot spend; the bookkeeping still runs on every request.
 UNLIMITED = {"LEADBOX_RATE_LIMIT_POINTS": str(10**12), "LEADBOX_RATE_LIMIT_RESTORE_RATE": str(10**12)}
+
+
+def unlimited_settings(database_url: str) -> Settings:
+    """An in-process app's settings with the servers' rate-limit budgets (:data:`UNLIMITED`)."""
+    return Settings(
+        database_url=database_url,
+        rate_limit_points=int(UNLIMITED["LEADBOX_RATE_LIMIT_POINTS"]),
+        rate_limit_restore_rate=int(UNLIMITED["LEADBOX_RATE_LIMIT_RESTORE_RATE"]),
+    )
 
 
 def free_port() -> int:

@@ -57,10 +57,9 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from bench.http_load import Run, Workload, load  # noqa: E402
 from bench.seed import DEFAULT_PG, Manifest, database_for, fresh_seed, manifest_path  # noqa: E402
-from bench.servers import start_app, start_floor  # noqa: E402
+from bench.servers import start_app, start_floor, unlimited_settings  # noqa: E402
 from bench.suite_report import Result, Row, machine, write_report  # noqa: E402
 from bench.workloads import INBOX, INBOX_COUNT, LEAD_DETAIL, PROSPECT_SEARCH  # noqa: E402
-from core.config import Settings  # noqa: E402
 from core.db import close_db, init_db, is_postgres_url  # noqa: E402
 from core.ids import to_global_id  # noqa: E402
 
@@ -151,7 +150,7 @@ async def probe(database_url: str, workloads: dict[str, Workload]) -> tuple[dict
     statement counter on; also the cursors of the inbox's pages 2 to 40 for Q3."""
 
     await init_db(database_url)
-    app = create_app(Settings(database_url=database_url), manage_db=False)
+    app = create_app(unlimited_settings(database_url), manage_db=False)
     logger = logging.getLogger("tortoise.db_client")
     out: dict[str, Probe] = {}
     cursors: list[str] = []

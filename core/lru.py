@@ -4,6 +4,7 @@ pipeline (parsed documents, validated shapes, requested costs)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -30,4 +31,14 @@ class Lru(OrderedDict[K, V], Generic[K, V]):
         self.move_to_end(key)
         if len(self) > self.maxsize:
             self.popitem(last=False)
+        return value
+
+    def recall_or_keep(self, key: K, make: Callable[[], V]) -> V:
+        """The value kept for ``key`` (now the most recent), else ``make()`` kept for it: unlike
+        :meth:`recall`, a value kept as None is found too."""
+        try:
+            value = self[key]
+        except KeyError:
+            return self.keep(key, make())
+        self.move_to_end(key)
         return value

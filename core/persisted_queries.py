@@ -21,12 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core.db import db_datetime, execute, fetch
+from core.lru import Lru
 
 VERSION = 1
 # The longest text stored (characters); a longer one still runs but is not kept. The query
@@ -74,7 +74,7 @@ class PersistedQueries:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self._known: OrderedDict[str, str] = OrderedDict()
+        self._known: Lru[str, str] = Lru(CACHE_SIZE)
 
     async def resolve(self, query: str | None, extensions: Mapping[str, Any] | None) -> Resolved:
         persisted = extensions.get("persistedQuery") if extensions else None
@@ -104,25 +104,17 @@ class PersistedQueries:
             "INSERT INTO persisted_query (sha256, query, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
             [digest, query, db_datetime(dt.datetime.now(dt.UTC))],
         )
-        self._remember(digest, query)
+        self._known.keep(digest, query)
 
     async def _text(self, digest: str) -> str | None:
-        text = self._known.get(digest)
+        text = self._known.recall(digest)
         if text is not None:
-            self._known.move_to_end(digest)
             return text
         rows = await fetch("SELECT query FROM persisted_query WHERE sha256 = ?", [digest])
         if not rows:
             return None
         text = str(rows[0]["query"])
-        self._remember(digest, text)
-        return text
-
-    def _remember(self, digest: str, text: str) -> None:
-        self._known[digest] = text
-        self._known.move_to_end(digest)
-        while len(self._known) > CACHE_SIZE:
-            self._known.popitem(last=False)
+        return self._known.keep(digest, text)
 
 
 def _digest(persisted: object) -> str:

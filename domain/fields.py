@@ -19,8 +19,8 @@ reads them) and import no domain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -78,6 +78,20 @@ class Field:
     def key_column(self) -> str | None:
         """The folded key's column, for a folded text."""
         return f"{self.column}_key" if self.folded else None
+
+
+@dataclass(frozen=True)
+class InboxField(Field):
+    """A stored field that can be a column of the lead inbox (domain.columns): of the lead
+    (domain.lead_fields.LeadField) or of a lead's person or organization (domain.contact_fields).
+    The column's key is its record's name and the field's (``person.jobTitle``), its type the kind."""
+
+    # The inbox column's label; None: not a column of the inbox.
+    label: str | None = None
+    sortable: bool = True
+    filterable: bool = True
+    # OPTION: each value's label, in the order the column lists them.
+    options: Mapping[Enum, str] = field(default_factory=dict)
 
 
 def folded_keys(declared: Iterable[Field]) -> dict[str, tuple[str, bool]]:

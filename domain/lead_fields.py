@@ -27,28 +27,22 @@ from it, and it imports no domain.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
-from domain.fields import Field, Kind
+from domain.fields import InboxField, Kind
 from models import LeadSource, Visibility
 
 
 @dataclass(frozen=True)
-class LeadField(Field):
-    """A stored field of the lead (domain.fields.Field) and where it appears in the inbox."""
+class LeadField(InboxField):
+    """A stored field of the lead (domain.fields.InboxField: where it appears in the inbox) and
+    whether an import fills it and a merge chooses it."""
 
-    # The inbox column's label; None: not a column of the inbox.
-    label: str | None = None
-    sortable: bool = True
-    filterable: bool = True
     # Whether an import's file may fill it (the column key is the import's target).
     importable: bool = False
     # The description of the merge choice (MergeField) that keeps it from one side; None: not merged.
     merge: str | None = None
-    # OPTION: each value's label, in the order the column lists them.
-    options: Mapping[Enum, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -166,7 +160,6 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
     ),
     *(_utm(part) for part in ("source", "medium", "campaign", "term", "content")),
 )
-BY_KEY: dict[str, LeadField] = {f.key: f for f in LEAD_FIELDS}
 # The lead's inbox columns among them, in declaration order.
 COLUMN_FIELDS: tuple[LeadField, ...] = tuple(f for f in LEAD_FIELDS if f.label is not None)
 

@@ -42,24 +42,34 @@ def activity_status_sql(due_date: str, due_time: str, now: dt.datetime, postgres
     giving the status's name; NULL dates give NONE), for a page whose JSON the database writes
     (fastpath/sqljson.py). tests/activity/test_activity_status_sql.py holds it to :func:`activity_status`
     on both databases. The time of day is compared without its zone, as above: PostgreSQL's
-    ``timetz::time`` drops the offset; SQLite keeps ISO text (``HH:MM:SS[.ffffff]`` then the offset)."""
-    today = now.date()
-    clock = now.time().replace(tzinfo=None)
-    # The values as each driver takes them: dates and times for asyncpg, ISO text for SQLite.
-    date_param: dt.date | str
-    clock_param: dt.time | str
+    ``timetz::time`` drops the offset; SQLite keeps ISO text (``HH:MM:SS[.ffffff]`` then the offset).
+    The text is :func:`activity_status_case`, the same at any moment; the clock is in its
+    parameters alone, :func:`activity_status_values`."""
+    return activity_status_case(due_date, due_time, postgres), activity_status_values(now, postgres)
+
+
+def activity_status_case(due_date: str, due_time: str, postgres: bool) -> str:
+    """The ``CASE`` of :func:`activity_status_sql`: its three ``?`` are :func:`activity_status_values`."""
     if postgres:
-        time_of_day, date_param, clock_param = f"{due_time}::time", today, clock
+        time_of_day = f"{due_time}::time"
     else:
         fraction = f"CASE WHEN substr({due_time}, 9, 1) = '.' THEN substr({due_time}, 9, 7) ELSE '' END"
         time_of_day = f"(substr({due_time}, 1, 8) || {fraction})"
-        date_param, clock_param = today.isoformat(), clock.isoformat()
-    text = (
+    return (
         f"CASE WHEN {due_date} IS NULL THEN 'NONE' WHEN {due_date} < ? THEN 'OVERDUE'"
         f" WHEN {due_date} > ? THEN 'PLANNED'"
         f" WHEN {due_time} IS NOT NULL AND {time_of_day} < ? THEN 'OVERDUE' ELSE 'TODAY' END"
     )
-    return text, [date_param, date_param, clock_param]
+
+
+def activity_status_values(now: dt.datetime, postgres: bool) -> list[Any]:
+    """The parameters of :func:`activity_status_case` at ``now``: today twice, then the time of day."""
+    today = now.date()
+    clock = now.time().replace(tzinfo=None)
+    # The values as each driver takes them: dates and times for asyncpg, ISO text for SQLite.
+    if postgres:
+        return [today, today, clock]
+    return [today.isoformat(), today.isoformat(), clock.isoformat()]
 
 
 def pending_order(row: dict[str, Any]) -> tuple[Any, ...]:

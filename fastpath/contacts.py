@@ -213,8 +213,8 @@ class ContactsPlan(ConnectionPlan):
         async def statement(extra: Sql | None) -> Statement:
             return contact_page_statement(viewer, alias, first, after, search, org_id, base=f"{alias}.id", extra=extra)
 
-        ctx = Ctx(is_postgres(), viewer, now)
-        return await json_page(self.sites, ctx, CONTACT_JOINS[alias], first, statement, contact_cursor)
+        ctx = Ctx(is_postgres(), viewer)
+        return await json_page(self.sites, ctx, now, CONTACT_JOINS[alias], first, statement, contact_cursor)
 
 
 def compile_contacts(compiler: Compiler, node: FieldNode) -> ContactsPlan:

@@ -77,7 +77,7 @@ class DealsPlan(ConnectionPlan):
         def cursor(sort_key: Any, deal_id: Any) -> str:
             return deal_cursor(query, sort_key, deal_id)
 
-        return await json_page(self.sites, Ctx(is_postgres(), viewer, now), (), first, statement, cursor)
+        return await json_page(self.sites, Ctx(is_postgres(), viewer), now, (), first, statement, cursor)
 
 
 def compile_deals(compiler: Compiler, node: FieldNode) -> DealsPlan:

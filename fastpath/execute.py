@@ -18,6 +18,7 @@ exactly what they have always been.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,15 +139,18 @@ async def _records_page(plan: LeadsPlan, page: LeadPage) -> tuple[Edges, bool]:
 async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool]:
     """The page whose leads' JSON the page statement writes (fastpath.sqljson); the records of
     the rows are read too only when a hole (``values``) needs them."""
-    ctx = Ctx(is_postgres(), page.viewer, page.now)
+    ctx = Ctx(is_postgres(), page.viewer)
     if not any(site.needs_records for site in sites):
         # No hole: the ids, sort keys and JSON alone (none at all for pageInfo or totalCount only).
         def cursor(sort_key: Any, lead_id: Any) -> str:
             return page_cursor(page.query, sort_key, lead_id)
 
-        return await json_page(sites, ctx, (), page.first, lambda extra: page.statement(extra, "l.id"), cursor)
+        def ids_statement(extra: Sql | None) -> Awaitable[Statement]:
+            return page.statement(extra, "l.id")
+
+        return await json_page(sites, ctx, page.now, (), page.first, ids_statement, cursor)
     narrow = all(_own_value(c) for c in page.columns)
-    extra, width = json_columns(sites, ctx, ())  # the relations are lookups (fastpath.sqltables.lead_table)
+    extra, width = json_columns(sites, ctx, (), page.now)  # the relations are lookups (fastpath.sqltables.lead_table)
     if narrow:
         # The holes' values read the lead's own custom fields only: that column, no records.
         statement = await page.statement(extra, "l.id, l.custom_fields")

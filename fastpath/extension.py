@@ -6,7 +6,9 @@ checks, logging) has run its ``on_execute`` before it, and parsing, validation, 
 document's operation can be planned (fastpath.plans, fastpath.compiler) and the request has a
 user, the plan's answer becomes ``execution_context.result`` and strawberry skips its own
 execution. Anything else, and anything the plan declines or that fails (a bad variable, cursor
-or column: the ordinary execution says so with its own error), runs the ordinary execution.
+or column: the ordinary execution says so with its own error), runs the ordinary execution, on
+a document parsed from the request's own text (a new text may have been given a kept document
+renamed, whose locations are another text's: schema/parsing.py).
 An answer by plan carries the header ``X-Leadbox-Execution: compiled``.
 """
 
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-from graphql import ExecutionResult, get_variable_values
+from graphql import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from fastpath.execute import Declined
 from fastpath.plans import Plans
+from schema.limits import CostedResult
+from schema.tokens import located
 
 EXECUTION_HEADER = "x-leadbox-execution"
 logger = logging.getLogger(__name__)
@@ -36,21 +39,26 @@ class ReadEngine(SchemaExtension):
         context = self.execution_context
         if context.result is None:
             try:
-                data = await self._answer()
+                answered = await self._answer()
             except Declined:
-                data = None
+                answered = None
             except Exception:
                 # The ordinary execution gives the error as it always has (a public one, or masked).
                 logger.debug("read engine declined", exc_info=True)
-                data = None
-            if data is not None:
-                context.result = ExecutionResult(data=data)
+                answered = None
+            if answered is not None:
+                # With its actual cost, which the query cost limiter (schema/limits.py) takes.
+                context.result = answered
                 response = getattr(context.context, "response", None)
                 if response is not None:
                     response.headers[EXECUTION_HEADER] = "compiled"
+            elif context.graphql_document is not None:
+                # A document renamed from an earlier text's (schema/parsing.py) has that text's
+                # locations: the ordinary execution's errors must quote this one.
+                context.graphql_document = located(context.graphql_document, context.query, context.parse_options)
         yield
 
-    async def _answer(self) -> dict[str, Any] | None:
+    async def _answer(self) -> CostedResult | None:
         context = self.execution_context
         document, request = context.graphql_document, context.context
         viewer = getattr(request, "viewer", None)
@@ -70,7 +78,8 @@ class ReadEngine(SchemaExtension):
         if plan is None:
             return None
         data = await plan.answer(schema, request, coerced)
+        cost = plan.actual_cost(data)
         if renames:
             # A plan made for a document of the same shape with other root aliases.
             data = {renames.get(key, key): value for key, value in data.items()}
-        return data
+        return CostedResult(data, cost)

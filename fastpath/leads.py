@@ -93,8 +93,11 @@ def declared(declared_fields: Iterable[Field], source: str) -> dict[str, Any]:
             money = {"amount": f"str(s.{amount})", "currency": f"s.{currency}"}
             found = f"({source} if {source}.{amount} is not None and {source}.{currency} else None)"
             table[f.name] = _object("Money", money, found)
+        elif f.kind == Kind.GLOBAL_ID:
+            # As schema.declared.read: no id for an empty key.
+            column = f"{source}.{f.column}"
+            table[f.name] = f"(gid({f.ref!r}, {column}) if {column} else None)"
         else:
-            # GLOBAL_ID has no case: no record written here holds one.
             table[f.name] = DECLARED_KINDS[f.kind].format(source, f.column)
     return table
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLSchema,
@@ -26,6 +27,7 @@ from graphql import (
 )
 from strawberry import Schema
 
+from core.pagination import DEFAULT_PAGE_SIZE
 from fastpath.compiler import Compiler, LeadsPlan, Unsupported
 from fastpath.contacts import compile_contacts, compile_viewer
 from fastpath.deals import compile_deals
@@ -33,6 +35,7 @@ from fastpath.execute import answer
 from fastpath.leads import compile_leads
 from fastpath.nodes import compile_node
 from fastpath.resolved import ROOT_FIELDS, compile_resolved, or_resolved
+from schema.cost import Costs
 
 
 @dataclass
@@ -69,10 +72,19 @@ class Plan:
     """A compiled query: its root plans by response key, in the document's order."""
 
     roots: list[tuple[str, Any]]
+    # The cost rule (schema/cost.py) over the document the plan was compiled from, with the
+    # values `@skip` / `@include` read: its selections collected once for every answer.
+    costs: Costs
 
     async def answer(self, schema: Schema, context: Any, coerced: VariableValues) -> dict[str, Any]:
         """The response's ``data`` for a request with a viewer (``context``: schema.context.Context)."""
         return {key: await root.answer(schema, context, coerced) for key, root in self.roots}
+
+    def actual_cost(self, data: dict[str, Any]) -> int:
+        """What an answer of the plan cost (its ``data`` under the plan's own root keys): what
+        the query cost limiter would count walking it with the request's document, of the same
+        shape (tests/read_engine compare the reported costs)."""
+        return self.costs.actual(data)
 
 
 def compile_operation(
@@ -100,4 +112,6 @@ def compile_operation(
         if make is None:
             raise Unsupported(f"the root field {name}")
         roots.append((key, make(Compiler(schema, fragments, variables), nodes[0])))
-    return Plan(roots)
+    document = DocumentNode(definitions=(operation, *fragments.values()))
+    # The page sizes are not read: an answer's lists are counted as they came back.
+    return Plan(roots, Costs(schema, document, None, variables, DEFAULT_PAGE_SIZE))

@@ -9,16 +9,18 @@ domain's, from the row's sort key and id) and a :class:`fastpath.sqljson.JsonRow
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import FieldNode, SelectionSetNode
 
+from core.lru import Lru
 from core.sql import Sql, compose, raw
 from fastpath.compiler import Compiler, _list
 from fastpath.records import fetch_rows
-from fastpath.sqlexpr import Ctx
+from fastpath.sqlexpr import Ctx, bind
 from fastpath.sqljson import JsonRow, LeadJson, select_list
 
 Statement = tuple[str, Sequence[Any]]
@@ -51,16 +53,44 @@ async def read_page(statement: Statement, first: int, width: int) -> PageRows:
     return PageRows(keys, list(found[:first]), len(found) > first, width)
 
 
-def json_columns(sites: list[LeadJson], ctx: Ctx, joins: Sequence[str]) -> tuple[Sql | None, int]:
+# How many select lists are kept: one for each plan's sites, dialect, viewer and joins.
+MAX_SELECT_LISTS = 256
+
+
+class SelectLists:
+    """The select lists made for the plans' sites (a bounded LRU shared by the requests). A
+    select list is a function of the sites, the dialect, the viewer (its company and
+    visibility: fastpath.sqlexpr's Ctx) and the joins, and of nothing else: the clock is bound
+    at each request (fastpath.sqlexpr.bind). The whole viewer is in the key, not a part of it
+    chosen here, so that a table reading more of the viewer cannot be given another's SQL."""
+
+    def __init__(self, maxsize: int = MAX_SELECT_LISTS) -> None:
+        self.kept: Lru[tuple[Any, ...], tuple[list[LeadJson], Sql | None, int]] = Lru(maxsize)
+
+    def columns(self, sites: list[LeadJson], ctx: Ctx, joins: Sequence[str]) -> tuple[Sql | None, int]:
+        joins = tuple(joins)
+        key = (id(sites), ctx, joins)
+        found = self.kept.recall(key)
+        if found is None or found[0] is not sites:  # not kept, or another list at that address
+            columns, width = select_list(sites, ctx)
+            found = self.kept.keep(key, (sites, compose(columns, raw("", joins=joins)) if width else None, width))
+        return found[1], found[2]
+
+
+SELECT_LISTS = SelectLists()
+
+
+def json_columns(sites: list[LeadJson], ctx: Ctx, joins: Sequence[str], now: dt.datetime) -> tuple[Sql | None, int]:
     """What the page statement adds for the sites (their JSON columns and the joins they read),
     None when no site reads a column; and how many columns."""
-    columns, width = select_list(sites, ctx)
-    return (compose(columns, raw("", joins=tuple(joins))) if width else None), width
+    extra, width = SELECT_LISTS.columns(sites, ctx, joins)
+    return (None if extra is None else bind(extra, now)), width
 
 
 async def json_page(
     sites: list[LeadJson],
     ctx: Ctx,
+    now: dt.datetime,
     joins: Sequence[str],
     first: int,
     statement: Callable[[Sql | None], Awaitable[Statement]],
@@ -69,7 +99,7 @@ async def json_page(
     """The edges of a page whose every node the database writes (no Python holes): ``statement``
     builds the page statement with the given extra select list, ``cursor`` makes an edge's cursor
     from its row's sort key and id."""
-    extra, width = json_columns(sites, ctx, joins)
+    extra, width = json_columns(sites, ctx, joins, now)
     page = await read_page(await statement(extra), first, width)
     if not page.rows:
         return [], page.has_next_page

@@ -13,7 +13,6 @@ not tried again.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from core.lru import Lru
 from fastpath.compiler import Unsupported
 from fastpath.operation import Plan, compile_operation
 from schema.shape import SHAPES
@@ -86,32 +86,22 @@ class Plans:
     """The LRU of entries, keyed by the document's shape and the operation run."""
 
     def __init__(self, maxsize: int = MAX_DOCUMENTS) -> None:
-        self.maxsize = maxsize
-        self.entries: OrderedDict[tuple[Any, ...], Entry | None] = OrderedDict()
+        # None: the document's operation is no query.
+        self.entries: Lru[tuple[Any, ...], Entry | None] = Lru(maxsize)
 
     def entry(self, document: DocumentNode, operation_name: str | None) -> tuple[Entry | None, dict[str, str]]:
         """The entry of a validated document's operation (None when it is no query), and the
         renaming of the plans' root keys to this document's: {alias planned: alias asked}."""
         shape = SHAPES.of(document)
         key = shape.plan_key(shape.operation_index(operation_name))
-        try:
-            found = self.entries[key]
-        except KeyError:
-            found = _entry(document, operation_name)
-            if found is not None:
-                found.aliases = shape.aliases
-            self.entries[key] = found
-            if len(self.entries) > self.maxsize:
-                self.entries.popitem(last=False)
-        else:
-            self.entries.move_to_end(key)
+        found = self.entries.recall_or_keep(key, lambda: _entry(document, operation_name, shape.aliases))
         if found is None or found.aliases == shape.aliases:
             return found, {}
         # The same shape: only root aliases differ (nested ones are part of the key).
         return found, {old: new for old, new in zip(found.aliases, shape.aliases, strict=True) if old != new}
 
 
-def _entry(document: DocumentNode, operation_name: str | None) -> Entry | None:
+def _entry(document: DocumentNode, operation_name: str | None, aliases: tuple[str, ...]) -> Entry | None:
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY:
         return None
@@ -119,7 +109,7 @@ def _entry(document: DocumentNode, operation_name: str | None) -> Entry | None:
     switches = _Switches()
     if any(getattr(d, "directives", None) for d in document.definitions) or _has_directives(operation, fragments):
         visit(document, switches)
-    return Entry(operation, fragments, tuple(dict.fromkeys(switches.names)))
+    return Entry(operation, fragments, tuple(dict.fromkeys(switches.names)), aliases)
 
 
 def _has_directives(operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:

@@ -44,9 +44,12 @@ from fastpath.sqlexpr import (
     Ctx,
     Expr,
     cost_of,
+    counted_list,
     json_object,
     literal,
+    looks_up,
     objects,
+    present_cost,
 )
 
 
@@ -97,13 +100,28 @@ class Hole:
 
 
 @dataclass
+class Related:
+    """A key whose value is a row looked up (fastpath.sqlexpr.lookup) writing a fixed number of
+    objects when found: a column of its own, so that its count is that number when the column is
+    not null, instead of a second lookup in the count's SQL (the same index probe again, a
+    quarter of a 100-lead page's statement in the database when each relation was read twice)."""
+
+    key: str
+    value: Expr
+    present: int
+    # A list whose items write ``present`` objects each: the column is ``[length, list]``.
+    listed: bool = False
+
+
+@dataclass
 class LeadJson:
     """One place the selection writes an object (a Lead, a contact, a deal): its parts in key
-    order, SQL objects and holes, and the SQL counting the objects the SQL parts write (the
-    node itself included), read as the last column of the site: schema/cost.py takes the node's
-    actual cost from it (:class:`core.json_text.JsonText` ``cost``) instead of walking its JSON."""
+    order (SQL objects, :class:`Related` values and holes), and the SQL counting the objects the
+    SQL objects write (the node itself included), read as the last column of the site:
+    schema/cost.py takes the node's actual cost from it and the related values found
+    (:class:`core.json_text.JsonText` ``cost``) instead of walking its JSON."""
 
-    parts: list[Expr | Hole]
+    parts: list[Expr | Hole | Related]
     cost: Callable[[Ctx], Sql]
 
     @property
@@ -116,37 +134,56 @@ class LeadJson:
         return sum(1 for p in self.parts if not isinstance(p, Hole)) + 1
 
     def columns(self, ctx: Ctx) -> list[Sql]:
-        return [*(p(ctx) for p in self.parts if not isinstance(p, Hole)), self.cost(ctx)]
+        out = [p.value(ctx) if isinstance(p, Related) else p(ctx) for p in self.parts if not isinstance(p, Hole)]
+        return [*out, self.cost(ctx)]
 
     def writer(self, first_column: int) -> Callable[[Any, Run], JsonText]:
         """The node of a row (:class:`JsonRow`) from its texts (and its records for the holes)."""
         parts = self.parts
         counted = first_column + self.width - 1
-        if len(parts) == 1 and not isinstance(parts[0], Hole):
+        if len(parts) == 1 and not isinstance(parts[0], Hole | Related):
             return lambda row, run: JsonText(row.texts[first_column], int(row.texts[counted]))
-        plan: list[tuple[int, str, Callable[[Any, Run], Any] | None]] = []
+        # (column, key, hole, objects when found, listed): an SQL object's column has no key, a
+        # related value's has its objects, a hole no column.
+        plan: list[tuple[int, str, Callable[[Any, Run], Any] | None, int, bool]] = []
         at = first_column
         for part in parts:
             if isinstance(part, Hole):
-                plan.append((-1, orjson.dumps(part.key).decode() + ":", part.write))
+                plan.append((-1, orjson.dumps(part.key).decode() + ":", part.write, 0, False))
+            elif isinstance(part, Related):
+                plan.append((at, orjson.dumps(part.key).decode() + ":", None, part.present, part.listed))
+                at += 1
             else:
-                plan.append((at, "", None))
+                plan.append((at, "", None, 0, False))
                 at += 1
         dumps = orjson.dumps
 
         def write(row: Any, run: Run) -> JsonText:
             pieces = []
-            cost = int(row.texts[counted])  # PostgreSQL may sum to numeric
-            for index, key, hole in plan:
-                if hole is None:
-                    # An object's text without its braces (PostgreSQL writes spaces inside).
-                    inner = row.texts[index].strip()[1:-1].strip()
-                    if inner:
-                        pieces.append(inner)
-                else:
+            texts = row.texts
+            cost = int(texts[counted])  # PostgreSQL may sum to numeric
+            for index, key, hole, present, listed in plan:
+                if hole is not None:
                     value = hole(row.records, run)
                     cost += value.objects if type(value) is Counted else count_objects(value)
                     pieces.append(key + dumps(value).decode())
+                elif listed:
+                    text = texts[index]  # [length, list]
+                    comma = text.index(",")
+                    cost += int(text[1:comma]) * present
+                    pieces.append(key + text[comma + 1 : -1].strip())
+                elif present:
+                    text = texts[index]
+                    if text is None:
+                        pieces.append(key + "null")
+                    else:
+                        pieces.append(key + text)
+                        cost += present
+                else:
+                    # An object's text without its braces (PostgreSQL writes spaces inside).
+                    inner = texts[index].strip()[1:-1].strip()
+                    if inner:
+                        pieces.append(inner)
             return JsonText("{" + ",".join(pieces) + "}", cost)
 
         return write
@@ -192,9 +229,9 @@ def compile_lead_json(
     """The Lead selection as SQL parts, with a :class:`Hole` for each key in :data:`PYTHON_HOLES`
     (``python`` gives the Python expression of such a key over ``s``, the page record)."""
     json = JsonCompiler(compiler)
-    parts: list[Expr | Hole] = []
+    parts: list[Expr | Hole | Related] = []
     pending: list[tuple[str, Expr]] = []
-    # What the SQL parts write: the lead and the objects of its fields (not each part's braces).
+    # What the SQL objects write: the lead and the objects of its fields (not each part's braces).
     costs: list[Callable[[Ctx], Sql]] = []
     for key, nodes in compiler.collect("Lead", sets).items():
         if nodes[0].name.value in PYTHON_HOLES:
@@ -209,20 +246,50 @@ def compile_lead_json(
             parts.append(Hole(key, compiler.namespace[function]))
             continue
         value = json.entry("Lead", table, key, nodes, "l")
-        pending.append((key, value))
-        if (cost := cost_of(value)) is not None:
-            costs.append(cost)
+        pending = _add(parts, pending, costs, key, value)
     if pending or not parts:
         parts.append(json_object(pending))
     return LeadJson(parts, objects(costs))
 
 
+def _add(
+    parts: list[Expr | Hole | Related],
+    pending: list[tuple[str, Expr]],
+    costs: list[Callable[[Ctx], Sql]],
+    key: str,
+    value: Expr,
+) -> list[tuple[str, Expr]]:
+    """Add ``key``'s ``value`` to a site's parts: a :class:`Related` part of its own when it is a
+    lookup of a fixed number of objects or a list of such items, else a pair of the SQL object
+    being made (returned)."""
+    present = present_cost(value)
+    listed = counted_list(value)
+    if (present is not None and looks_up(value)) or listed is not None:
+        if pending:
+            parts.append(json_object(pending))
+        if listed is not None:
+            parts.append(Related(key, listed[1], listed[0], listed=True))
+        else:
+            assert present is not None
+            parts.append(Related(key, value, present))
+        return []
+    pending.append((key, value))
+    if (cost := cost_of(value)) is not None:
+        costs.append(cost)
+    return pending
+
+
 def compile_json(compiler: Compiler, type_name: str, sets: list[SelectionSetNode], table: Any, alias: str) -> LeadJson:
     """A selection of ``type_name`` over the row of ``alias``, all in SQL (no holes)."""
-    found = JsonCompiler(compiler).object(type_name, sets, table, alias)
-    cost = cost_of(found)
-    assert cost is not None  # an object's: one at least
-    return LeadJson([found], cost)
+    json = JsonCompiler(compiler)
+    parts: list[Expr | Hole | Related] = []
+    pending: list[tuple[str, Expr]] = []
+    costs: list[Callable[[Ctx], Sql]] = []
+    for key, value in json.pairs(type_name, sets, table, alias):
+        pending = _add(parts, pending, costs, key, value)
+    if pending or not parts:
+        parts.append(json_object(pending))
+    return LeadJson(parts, objects(costs))
 
 
 class JsonRow:

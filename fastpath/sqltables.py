@@ -23,12 +23,13 @@ from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
 from domain.deal_fields import DEAL_FIELDS
 from domain.fields import Field, Kind, snake
 from domain.lead_fields import LEAD_FIELDS
-from domain.next_activity import activity_status_sql
+from domain.next_activity import activity_status_case, activity_status_values
 from fastpath.sqlexpr import (
     Ctx,
     Expr,
     boolean,
     clock,
+    clocked,
     day,
     decimal,
     enum_name,
@@ -223,14 +224,16 @@ def _labels(json: JsonCompiler, sub: list[SelectionSetNode], _nodes: list[FieldN
 
 
 def _activity_status() -> Expr:
-    """domain.next_activity.activity_status_sql over the lead's next activity (of its company)."""
+    """domain.next_activity.activity_status_sql over the lead's next activity (of its company):
+    its text, and its values read at the request's moment."""
 
     def make(ctx: Ctx) -> Sql:
-        text, params = activity_status_sql("na.due_date", "na.due_time", ctx.now, ctx.postgres)
+        postgres = ctx.postgres
+        case = activity_status_case("na.due_date", "na.due_time", postgres)
         # The rule never answers null: no activity of the company is NONE.
         return compose(
             "COALESCE((SELECT ",
-            Sql(text, tuple(params)),
+            clocked(case, lambda now: activity_status_values(now, postgres)),
             " FROM activity na WHERE na.id = l.next_activity_id AND na.company_id = ",
             param(ctx.viewer.company_id),
             "), 'NONE')",

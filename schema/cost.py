@@ -39,7 +39,7 @@ from graphql import (
     is_abstract_type,
     is_leaf_type,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 
 from core.json_text import JsonText
 from schema.selections import Selections
@@ -92,7 +92,7 @@ class Costs(Selections):
         schema: GraphQLSchema,
         document: DocumentNode,
         operation_name: str | None,
-        variables: Mapping[str, Any] | None,
+        variables: Mapping[str, Any] | VariableValues | None,
         default_page_size: int,
         max_page_size: int | None = None,
     ) -> None:

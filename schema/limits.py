@@ -20,7 +20,7 @@ compiled read engine), so that such answers are charged too and a refusal stops 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -57,15 +57,30 @@ class RequestedCosts:
     def __init__(self, maxsize: int = MAX_KNOWN_COSTS) -> None:
         self.costs: Lru[tuple[Any, ...], int] = Lru(maxsize)
 
-    def requested(self, document: DocumentNode, operation: str | None, variables: Any, costs: Costs) -> int:
+    def requested(
+        self, document: DocumentNode, operation: str | None, variables: Any, costs: Callable[[], Costs]
+    ) -> int:
         try:
             values = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # not JSON (a caller in process): no key, the walk
-            return costs.requested()
+            return costs().requested()
         shape = SHAPES.of(document)
         key = (shape.key, shape.operation_index(operation), values)
         cost = self.costs.recall(key)
-        return cost if cost is not None else self.costs.keep(key, costs.requested())
+        return cost if cost is not None else self.costs.keep(key, costs().requested())
+
+
+class CostedResult(GraphQLExecutionResult):
+    """A result whose actual cost was worked out by what answered it, with the rule of
+    schema/cost.py (the read engine: a :class:`Costs` kept with its plan, so that the
+    selections are collected once for every request the plan answers, not once a request).
+    The limiter takes that cost instead of walking the data again."""
+
+    __slots__ = ("actual_cost",)
+
+    def __init__(self, data: dict[str, Any], actual_cost: int) -> None:
+        super().__init__(data=data)
+        self.actual_cost = actual_cost
 
 
 class CostLimiter(SchemaExtension):
@@ -85,7 +100,16 @@ class CostLimiter(SchemaExtension):
             yield
             return
         page = self.settings.page_size_default
-        costs = Costs(schema, document, ctx.operation_name, ctx.variables, page, self.settings.page_size_max)
+        found: list[Costs] = []
+
+        def costs() -> Costs:
+            # Made when a cost is worked out here: not for a known requested cost and an
+            # answer that brings its actual cost (CostedResult).
+            if not found:
+                largest = self.settings.page_size_max
+                found.append(Costs(schema, document, ctx.operation_name, ctx.variables, page, largest))
+            return found[0]
+
         self.requested = cost = self.known.requested(document, ctx.operation_name, ctx.variables, costs)
         bucket = await self._bucket(ctx.context)
         maximum = self.settings.max_query_cost
@@ -123,8 +147,10 @@ class CostLimiter(SchemaExtension):
                 return
         yield
         result = ctx.result
-        data = getattr(result, "data", None)
-        self.actual = costs.actual(data)
+        if isinstance(result, CostedResult):
+            self.actual = result.actual_cost
+        else:
+            self.actual = costs().actual(getattr(result, "data", None))
         if bucket is not None and self.charge is not None and self.actual < cost:
             # Given back with the token's next charge from this process (core/rate_limit.py: one
             # write a request); reported as the bucket holds it once given back.

@@ -39,14 +39,17 @@ class Selections:
         schema: GraphQLSchema,
         document: DocumentNode,
         operation_name: str | None,
-        variables: Mapping[str, Any] | None,
+        variables: Mapping[str, Any] | VariableValues | None,
     ) -> None:
         self.schema = schema
         self._collected: dict[tuple[str, tuple[int, ...]], dict[str, list[FieldNode]]] = {}
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.operation_node: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
         self.variables: VariableValues | None = None
-        if self.operation_node is not None:
+        if isinstance(variables, VariableValues):
+            # Coerced already (the read engine's, fastpath.operation).
+            self.variables = variables
+        elif self.operation_node is not None:
             coerced = get_variable_values(schema, self.operation_node.variable_definitions or (), dict(variables or {}))
             # Variables that do not fit their types fail the execution anyway; count with defaults.
             self.variables = coerced if isinstance(coerced, VariableValues) else None

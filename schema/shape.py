@@ -157,7 +157,10 @@ class Shapes:
         held = self.found.get(id(document))
         if held is not None and held[0] is document:
             return held[1]
-        found = shape(document)
+        return self.known(document, shape(document))
+
+    def known(self, document: DocumentNode, found: Shape) -> Shape:
+        """Hold ``found`` as ``document``'s shape (schema/tokens.py knows it without a walk)."""
         if len(self.found) >= self.maxsize:
             self.found.pop(next(iter(self.found)))
         self.found[id(document)] = (document, found)

@@ -19,7 +19,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from core.lru import Lru
-from schema.shape import SHAPES
+from schema.shape import SHAPES, Shape
 
 MAX_SHAPES = 512
 
@@ -36,6 +36,11 @@ class ValidShapes:
     def add(self, key: Any) -> None:
         self.keys.keep(key, True)
 
+    @staticmethod
+    def key(shape: Shape, rules: Any) -> Any:
+        """The key of a document of ``shape`` validated with ``rules``."""
+        return (shape.key, rules)
+
 
 class ShapeValidation(SchemaExtension):
     """Made per request by the schema's factory, sharing one :class:`ValidShapes`."""
@@ -48,7 +53,7 @@ class ShapeValidation(SchemaExtension):
         document = context.graphql_document
         rules = context.validation_rules
         if document is not None and rules:
-            key = (SHAPES.of(document).key, rules)
+            key = self.valid.key(SHAPES.of(document), rules)
             if key in self.valid:
                 context.pre_execution_errors = []
             else:

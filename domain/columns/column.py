@@ -29,7 +29,9 @@ from enum import Enum
 
 from core.errors import PublicError
 from domain.columns.custom_field import all_definitions, live_options
-from domain.lead_fields import COLUMN_FIELDS, LEAD_FIELDS, LeadField
+from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
+from domain.fields import InboxField, Kind
+from domain.lead_fields import LEAD_FIELDS
 from models import CustomField, CustomFieldEntity, CustomFieldType
 
 
@@ -106,71 +108,114 @@ def _enum_options(labels: Mapping[Enum, str]) -> tuple[ColumnOption, ...]:
     return tuple(ColumnOption(str(k.value), v) for k, v in labels.items())
 
 
-def declared_column(declared: LeadField) -> Column:
-    """The inbox column of a stored field of the lead (domain.lead_fields)."""
+def declared_key(source: ColumnSource, declared: InboxField) -> str:
+    """The column key of a stored field of the lead, its person or its organization: ``lead.title``,
+    ``person.jobTitle``."""
+    return f"{source.value.lower()}.{declared.name}"
+
+
+# The organization's address parts (an object of the Organization type, no declared field of it)
+# are columns read and shown as the declared folded texts of their ``address_*`` columns.
+_ADDRESS = {
+    f"organization.address.{part}": InboxField(
+        f"address{part[0].upper()}{part[1:]}", Kind.TEXT, f"The address's {label}.", folded=True, label=label
+    )
+    for part, label in (
+        ("street", "Organization street"),
+        ("city", "Organization city"),
+        ("postalCode", "Organization postal code"),
+        ("country", "Organization country"),
+    )
+}
+# Each inbox column that is one stored field (domain.fields.InboxField with a label): its key ->
+# its source and the field, in the order of the declarations.
+DECLARED: dict[str, tuple[ColumnSource, InboxField]] = {
+    **{
+        declared_key(source, f): (source, f)
+        for source, listed in ((L, LEAD_FIELDS), (P, PERSON_FIELDS), (ORG, ORGANIZATION_FIELDS))
+        for f in listed
+        if f.label is not None
+    },
+    **{key: (ORG, f) for key, f in _ADDRESS.items()},
+}
+
+
+def declared_column(declared: InboxField, source: ColumnSource = L, key: str | None = None) -> Column:
+    """The inbox column of a stored field of the lead, or of a lead's person or organization
+    (``key``: where it is not :func:`declared_key`'s)."""
     assert declared.label is not None
     return Column(
-        declared.key,
+        key or declared_key(source, declared),
         declared.label,
         ColumnType(declared.kind.value),
-        L,
+        source,
         declared.sortable,
         declared.filterable,
         _enum_options(declared.options),
     )
 
 
-# The lead's columns that are no one stored field of it.
-_LEAD_OTHER = {
-    "lead.owner": Column("lead.owner", "Owner", T.OWNER, L),
-    "lead.labels": Column("lead.labels", "Labels", T.LABELS, L),
-    "lead.activityStatus": Column(
-        "lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS
-    ),
-    "lead.nextActivityDate": Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
-    "lead.createdBy": Column("lead.createdBy", "Creator", T.USER, L),
-}
-_LEAD_DECLARED = {f.key: declared_column(f) for f in COLUMN_FIELDS}
-# The order of the lead's columns in the catalogue; the declared columns not named here follow, in
-# the order of their declaration.
-_LEAD_ORDER = (
-    "lead.title",
-    "lead.value",
-    "lead.owner",
-    "lead.labels",
-    "lead.source",
-    "lead.activityStatus",
-    "lead.nextActivityDate",
-    "lead.expectedCloseDate",
-    "lead.visibility",
-    "lead.wasSeen",
-    "lead.createdAt",
-    "lead.updatedAt",
-    "lead.archivedAt",
-    "lead.createdBy",
-)
-LEAD_COLUMNS: tuple[Column, ...] = (
-    *((_LEAD_OTHER | _LEAD_DECLARED)[key] for key in _LEAD_ORDER),
-    *(c for key, c in _LEAD_DECLARED.items() if key not in _LEAD_ORDER),
-)
+def _in_order(source: ColumnSource, order: tuple[str, ...], others: dict[str, Column]) -> tuple[Column, ...]:
+    """A source's columns: those ``order`` names (its declared ones and ``others``, its columns that
+    are no one stored field), then the declared ones it does not name, in declaration order."""
+    declared = {key: declared_column(f, source, key) for key, (s, f) in DECLARED.items() if s == source}
+    every = others | declared
+    return (*(every[key] for key in order), *(c for key, c in declared.items() if key not in order))
 
-STATIC_COLUMNS: tuple[Column, ...] = (
-    *LEAD_COLUMNS,
-    Column("person.name", "Person name", T.TEXT, P),
-    Column("person.firstName", "Person first name", T.TEXT, P),
-    Column("person.lastName", "Person last name", T.TEXT, P),
-    Column("person.email", "Person email", T.EMAIL, P),
-    Column("person.phone", "Person phone", T.PHONE, P),
-    Column("person.jobTitle", "Person job title", T.TEXT, P),
-    Column("person.owner", "Person owner", T.USER, P),
-    Column("person.organization", "Person's organization", T.ORGANIZATION, P),
-    Column("organization.name", "Organization name", T.TEXT, ORG),
-    Column("organization.address.street", "Organization street", T.TEXT, ORG),
-    Column("organization.address.city", "Organization city", T.TEXT, ORG),
-    Column("organization.address.postalCode", "Organization postal code", T.TEXT, ORG),
-    Column("organization.address.country", "Organization country", T.TEXT, ORG),
-    Column("organization.owner", "Organization owner", T.USER, ORG),
+
+LEAD_COLUMNS: tuple[Column, ...] = _in_order(
+    L,
+    (
+        "lead.title",
+        "lead.value",
+        "lead.owner",
+        "lead.labels",
+        "lead.source",
+        "lead.activityStatus",
+        "lead.nextActivityDate",
+        "lead.expectedCloseDate",
+        "lead.visibility",
+        "lead.wasSeen",
+        "lead.createdAt",
+        "lead.updatedAt",
+        "lead.archivedAt",
+        "lead.createdBy",
+    ),
+    {
+        "lead.owner": Column("lead.owner", "Owner", T.OWNER, L),
+        "lead.labels": Column("lead.labels", "Labels", T.LABELS, L),
+        "lead.activityStatus": Column(
+            "lead.activityStatus", "Activity status", T.OPTION, L, True, False, ACTIVITY_STATUS_OPTIONS
+        ),
+        "lead.nextActivityDate": Column("lead.nextActivityDate", "Next activity date", T.DATE, L),
+        "lead.createdBy": Column("lead.createdBy", "Creator", T.USER, L),
+    },
 )
+PERSON_COLUMNS: tuple[Column, ...] = _in_order(
+    P,
+    (
+        "person.name",
+        "person.firstName",
+        "person.lastName",
+        "person.email",
+        "person.phone",
+        "person.jobTitle",
+        "person.owner",
+        "person.organization",
+    ),
+    {
+        "person.email": Column("person.email", "Person email", T.EMAIL, P),
+        "person.phone": Column("person.phone", "Person phone", T.PHONE, P),
+        "person.owner": Column("person.owner", "Person owner", T.USER, P),
+        "person.organization": Column("person.organization", "Person's organization", T.ORGANIZATION, P),
+    },
+)
+ORGANIZATION_COLUMNS: tuple[Column, ...] = _in_order(
+    ORG,
+    ("organization.name", *_ADDRESS, "organization.owner"),
+    {"organization.owner": Column("organization.owner", "Organization owner", T.USER, ORG)},
+)
+STATIC_COLUMNS: tuple[Column, ...] = (*LEAD_COLUMNS, *PERSON_COLUMNS, *ORGANIZATION_COLUMNS)
 STATIC_BY_KEY = {c.key: c for c in STATIC_COLUMNS}
 
 # The list as a new user sees it (seed 003): title, activity status, labels, source, creation

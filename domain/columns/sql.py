@@ -17,14 +17,14 @@ folds ASCII only on SQLite: "orebro" finds "Örebro" and "Élodie" sorts between
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from core.db import db_date, is_postgres
 from core.sql import Param, Sql, compose, raw
-from domain.columns.column import Column, ColumnSource, ColumnType
+from domain.columns.column import DECLARED, Column, ColumnSource, ColumnType
 from domain.columns.custom_field import KEY_RE
-from domain.fields import Kind
-from domain.lead_fields import BY_KEY, LeadField
+from domain.fields import InboxField, Kind
 from domain.viewer import Viewer
 from models import CustomFieldType
 
@@ -91,19 +91,8 @@ LABEL_SORT = raw(
     " WHERE lll.lead_id = l.id)"
 )
 
-# The cursor kind of a declared field's sort key (domain.lead_fields), by its kind.
+# The cursor kind of a declared field's sort key (domain.fields.InboxField), by its kind.
 _CURSOR_KINDS = {Kind.TEXT: "text", Kind.OPTION: "text", Kind.DATE: "date", Kind.DATETIME: "datetime"}
-_CONTACT_TEXT = {
-    "person.name": "name",
-    "person.firstName": "first_name",
-    "person.lastName": "last_name",
-    "person.jobTitle": "job_title",
-    "organization.name": "name",
-    "organization.address.street": "address_street",
-    "organization.address.city": "address_city",
-    "organization.address.postalCode": "address_postal_code",
-    "organization.address.country": "address_country",
-}
 
 
 def activity_status_sort(now: dt.datetime) -> Sql:
@@ -131,21 +120,12 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     key = column.key
     if column.custom_field is not None:
         return custom_sql(column, viewer)
-    declared = BY_KEY.get(key)
+    declared = DECLARED.get(key)
     if declared is not None:
-        return declared_sql(declared)
+        return declared_sql(declared[1], viewer, declared[0])
     if key == "lead.nextActivityDate":
         value = lead_col("next_activity_date")
         return ColumnSql(value, value, "date")
-    if key in ("person.name", "organization.name"):
-        # Sorted by the folded key; NULLIF: a name's key is never empty, a hidden one is NULL.
-        value = contact_col(viewer, column.source, "name")
-        folded = contact_col(viewer, column.source, "name_key")
-        return ColumnSql(value, compose("NULLIF(", folded, ", '')"), key=folded)
-    if key in _CONTACT_TEXT:
-        value = contact_col(viewer, column.source, _CONTACT_TEXT[key])
-        folded = contact_col(viewer, column.source, f"{_CONTACT_TEXT[key]}_key")
-        return ColumnSql(value, folded, key=folded)
     if key == "lead.owner":
         # Filters compare owner ids themselves (see domain.leads.filter); the sort is the name.
         return ColumnSql(None, raw("COALESCE(ou.name_key, ot.name_key)", joins=(JOIN_OWNER,)))
@@ -154,8 +134,6 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     if key == "lead.createdBy":
         value = lead_col("created_by_id")
         return ColumnSql(value, name_of("app_user", value))
-    if key == "lead.wasSeen":
-        return ColumnSql(lead_col("was_seen"), None)
     if key == "lead.activityStatus":
         return ColumnSql(None, activity_status_sort(now or dt.datetime.now(dt.UTC)), "integer")
     if key == "person.email":
@@ -173,19 +151,28 @@ def column_sql(column: Column, viewer: Viewer, now: dt.datetime | None = None) -
     raise AssertionError(f"no SQL for column {key}")
 
 
-def declared_sql(declared: LeadField) -> ColumnSql:
-    """The column of a stored field of the lead (domain.lead_fields), by its kind."""
+def declared_sql(declared: InboxField, viewer: Viewer, source: ColumnSource = ColumnSource.LEAD) -> ColumnSql:
+    """The column of a stored field of the lead or of a lead's person or organization
+    (domain.fields.InboxField), by its kind."""
+    if source == ColumnSource.LEAD:
+        read, nullable = lead_col, declared.nullable
+    else:
+        # Empty where the lead has no such contact or the viewer may not see it.
+        read, nullable = functools.partial(contact_col, viewer, source), True
     if declared.kind == Kind.MONEY:
-        value = number(lead_col(declared.columns[0]))
+        value = number(read(declared.columns[0]))
         return ColumnSql(value, value, "number")
-    value = lead_col(declared.column)
+    value = read(declared.column)
     if declared.kind == Kind.BOOLEAN:
         return ColumnSql(value, None)
     if declared.key_column is not None:
-        # Sorted and compared by its folded key (domain.fold), the same on both databases.
-        folded = lead_col(declared.key_column)
-        return ColumnSql(value, folded, "text", declared.nullable, key=folded)
-    return ColumnSql(value, value, _CURSOR_KINDS[declared.kind], declared.nullable)
+        # Sorted and compared by its folded key (domain.fold), the same on both databases. A
+        # required text's key is never NULL but can be empty (domain.fold.column_key): where the
+        # column is empty anyway for some leads (a contact's), an empty key sorts with them, last.
+        folded = read(declared.key_column)
+        sort = compose("NULLIF(", folded, ", '')") if nullable and not declared.nullable else folded
+        return ColumnSql(value, sort, "text", nullable, key=folded)
+    return ColumnSql(value, value, _CURSOR_KINDS[declared.kind], nullable)
 
 
 # --- Custom fields ---------------------------------------------------------------------

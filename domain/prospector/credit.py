@@ -56,8 +56,13 @@ async def ensure_account(company_id: int) -> None:
 
 
 async def get_account(company_id: int) -> CreditAccount:
-    await ensure_account(company_id)
-    return await CreditAccount.get(company_id=company_id)
+    """The company's account, made first if it has none: one statement when it has one (every
+    Prospector search reads it), three the first time."""
+    account = await CreditAccount.get_or_none(company_id=company_id)
+    if account is None:
+        await ensure_account(company_id)
+        account = await CreditAccount.get(company_id=company_id)
+    return account
 
 
 async def lock_account(company_id: int) -> CreditAccount:

@@ -227,8 +227,17 @@ def test_requested_costs_are_kept_by_shape_operation_and_variables() -> None:
 
     def requested(op: str, alias: str, variables: dict[str, Any] | None) -> int:
         document = parse(text.format(op=op, alias=alias))
-        costs = Costs(schema._schema, document, op, variables, 50, 500)
-        return known.requested(document, op, variables, costs)
+        made: list[Costs] = []
+
+        def costs() -> Costs:
+            made.append(Costs(schema._schema, document, op, variables, 50, 500))
+            return made[-1]
+
+        cost = known.requested(document, op, variables, costs)
+        walked.append(bool(made))
+        return cost
+
+    walked: list[bool] = []
 
     assert requested("A", "a", {"n": 10}) == 1 + 10 * 2
     # Renamed: the same shape, the kept cost.
@@ -238,6 +247,8 @@ def test_requested_costs_are_kept_by_shape_operation_and_variables() -> None:
     assert requested("C", "c", None) == 1 + 50 * 2 and len(known.costs) == 3
     # A variable that is not JSON is walked, not kept.
     assert requested("D", "d", {"n": 10, "x": object()}) == 1 + 10 * 2 and len(known.costs) == 3
+    # The document is walked (its Costs made) only when its cost is not kept.
+    assert walked == [True, False, True, True, True]
     # Bounded: the least recently used goes.
     for n in range(1, 9):
         requested("A", "a", {"n": n})

@@ -72,3 +72,33 @@ async def test_mutations_by_filter_answer_a_user_error_and_change_nothing(
         ("NOT_FOUND", ["input", "filter", "pipelineId"])
     ]
     assert await Deal.filter(company_id=account.company_id, deleted_at=None).count() == 1
+
+
+async def test_one_statement_checks_every_kind_of_id_a_filter_names(
+    account: Account, other_account: Account, count_statements: Any
+) -> None:
+    """The ids of every filter field are checked together (domain.columns.filter_refs): a deals
+    filter naming a pipeline, a stage and owners costs one statement for them; each field that
+    names a missing id is still reported on its own, and an id too large for the column is as
+    unknown as any other."""
+    pipeline, stages = await make_pipeline(account.company_id, "Ours")
+    their_pipeline, their_stages = await make_pipeline(other_account.company_id, "Theirs")
+    own = {
+        "pipelineId": to_global_id("Pipeline", pipeline.id),
+        "stageId": to_global_id("Stage", stages[0].id),
+        "ownerIds": [to_global_id("User", account.user_id)],
+    }
+    await account.client.execute(DEALS, {"filter": own})  # warm: the token, the plan
+    before = len(count_statements.statements)
+    await account.client.execute(DEALS, {"filter": own})
+    checks = [s for s in count_statements.statements[before:] if "UNION ALL" in s]
+    assert len(checks) == 1, count_statements.statements[before:]
+    mixed = {
+        "pipelineId": to_global_id("Pipeline", pipeline.id),
+        "stageId": to_global_id("Stage", their_stages[0].id),
+        "ownerIds": [to_global_id("User", account.user_id), to_global_id("User", 2**40)],
+    }
+    assert codes(await account.client.raw(DEALS, {"filter": mixed})) == [
+        ("NOT_FOUND", "stageId: 1 stage id(s) not found. ownerIds: 1 user id(s) not found.")
+    ]
+    assert their_pipeline.company_id == other_account.company_id

@@ -1,13 +1,17 @@
 """The person's and the organization's stored fields are declared once (domain.contact_fields):
 the models, the Person and Organization types, the read engine's SQL tables and Python writers,
-the columns a lead's page reads of them and the folded keys hold exactly the declared ones. A
-field added in one place only (a model column without its entry, a type field or a read-engine
-entry written by hand beside the declaration) fails here."""
+the columns a lead's page reads of them, the folded keys and the lead inbox's columns hold exactly
+the declared ones. A field added in one place only (a model column without its entry, a type field,
+a read-engine entry or an inbox column written by hand beside the declaration) fails here."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from domain.columns.column import STATIC_BY_KEY, STATIC_COLUMNS, ColumnSource, declared_column, declared_key
+from domain.columns.sql import column_sql
 from domain.contact_fields import ORGANIZATION_FIELDS, PERSON_FIELDS
-from domain.fields import folded_keys
+from domain.fields import InboxField, Kind, folded_keys
 from domain.fold import KEYS
 from fastpath import leads as writers
 from fastpath.derive import derived
@@ -17,6 +21,7 @@ from models import Organization, Person
 from schema import schema
 from schema.contacts.organization import Organization as OrganizationType
 from schema.contacts.person import Person as PersonType
+from tests.columns.test_columns import VALUE_FIELDS
 from tests.conftest import Account
 from tests.factories import make_lead, make_org, make_person
 from tests.factories.declared import check_kinds, check_model, check_table, check_type, selection
@@ -33,6 +38,21 @@ IDS = {"id", "company_id", "owner_id", "custom_fields", "custom_keys"}
 PERSON_OTHERS = {"organization_id", "lead_status_id", "emails", "phones", "email_search", "phone_search"}
 ADDRESS = {"address_street", "address_city", "address_postal_code", "address_country"}
 ORGANIZATION_OTHERS = {"category_id", "latitude", "longitude", *ADDRESS, *(f"{c}_key" for c in ADDRESS)}
+# The inbox's columns of a lead's person and organization that are no declared field of theirs.
+OTHER_COLUMNS = {
+    ColumnSource.PERSON: {"person.email", "person.phone", "person.owner", "person.organization"},
+    ColumnSource.ORGANIZATION: {
+        "organization.owner",
+        *(f"organization.address.{p}" for p in ("street", "city", "postalCode", "country")),
+    },
+}
+DECLARED = {ColumnSource.PERSON: PERSON_FIELDS, ColumnSource.ORGANIZATION: ORGANIZATION_FIELDS}
+# The inbox columns of the declared fields: key -> (its source, the field).
+MARKED = {
+    declared_key(source, f): (source, f) for source, listed in DECLARED.items() for f in listed if f.label is not None
+}
+# Where a cell (a ColumnValue) holds the value of a declared field, by its kind.
+VALUE_OF_KIND = {Kind.TEXT: "text"}
 # The types' fields without a resolver that are no declared field.
 PERSON_OWN = {"emails", "phones"}
 ORGANIZATION_OWN = {"address"}
@@ -107,3 +127,64 @@ async def test_every_declared_field_reads_the_same_both_ways(account: Account, b
     ]
     assert set(node) == {f.name for f in PERSON_FIELDS}
     assert (node["firstName"], node["lastName"], node["jobTitle"]) == ("Peter", "Gibbons", "Engineer")
+
+
+def test_the_inbox_has_a_column_for_each_declared_field_marked_for_it() -> None:
+    for source, listed in DECLARED.items():
+        keys = {c.key for c in STATIC_COLUMNS if c.source == source}
+        assert keys == {k for k, (s, _) in MARKED.items() if s == source} | OTHER_COLUMNS[source]
+        for f in listed:
+            if f.label is None:
+                assert declared_key(source, f) not in STATIC_BY_KEY, f.name
+                continue
+            column = STATIC_BY_KEY[declared_key(source, f)]
+            assert column == declared_column(f, source)
+            assert (column.label, column.type.value, column.sortable, column.filterable) == (
+                f.label,
+                f.kind.value,
+                f.sortable,
+                f.filterable,
+            )
+
+
+def _samples(listed: tuple[InboxField, ...], which: str) -> dict[str, Any]:
+    """A value of each declared field marked for the inbox but the name (given apart), of the
+    ``which`` contact: "A ..." sorts before "B ..."."""
+    out: dict[str, Any] = {}
+    for f in listed:
+        if f.label is not None and f.name != "name":
+            assert f.kind == Kind.TEXT, f"{f.name}: give this test a sample of {f.kind}"
+            out[f.column] = f"{which} {f.name}"
+    return out
+
+
+async def test_each_declared_column_is_the_field_as_the_type_answers_it(account: Account, both: Both) -> None:
+    """A column's cell is the value of the field the Person or Organization type gives, read both
+    ways; its SQL reads the field's column, and the inbox sorts by it."""
+    viewer = await account.viewer()
+    for which in ("B", "A"):
+        org = await make_org(viewer, f"{which} Initech", **_samples(ORGANIZATION_FIELDS, which))
+        person = await make_person(viewer, f"{which} Gibbons", organization_id=org.id, **_samples(PERSON_FIELDS, which))
+        await make_lead(viewer, f"{which} lead", person_id=person.id, organization_id=org.id)
+    await make_lead(viewer, "No contact", organization_id=(await make_org(viewer, "Other")).id)
+    query = (
+        f"query ($columns: [String!], $sort: LeadSort) {{ leads(sort: $sort) {{ nodes {{ title "
+        f"person {{ {selection(PERSON_FIELDS)} }} organization {{ {selection(ORGANIZATION_FIELDS)} }} "
+        f"values(columns: $columns) {{ ...V }} }} }} }}" + VALUE_FIELDS
+    )
+    for key, (source, f) in MARKED.items():
+        prefix = "p" if source == ColumnSource.PERSON else "o"
+        sql = column_sql(STATIC_BY_KEY[key], viewer)
+        assert sql.value is not None and f"{prefix}.{f.column}" in sql.value.text, key
+        assert sql.key is None or f"{prefix}.{f.key_column}" in sql.key.text, key
+        variables = {"columns": [key], "sort": {"column": key, "direction": "ASC"}}
+        nodes = (await both.same(account.token, query, variables))["data"]["leads"]["nodes"]
+        assert [n["title"][0] for n in nodes[:2]] == ["A", "B"], key
+        for node in nodes:
+            record = node["person" if source == ColumnSource.PERSON else "organization"]
+            (cell,) = node["values"]
+            if record is None or record[f.name] is None:
+                assert cell is None, key
+            else:
+                assert cell is not None and cell["column"] == key
+                assert cell[VALUE_OF_KIND[f.kind]] == record[f.name], key

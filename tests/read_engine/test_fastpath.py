@@ -298,6 +298,10 @@ async def test_any_text_is_compiled(account: Account, both: Both) -> None:
     await make_inbox(account)
     await both.same(account.token, " ".join(INBOX.split()), inbox_vars())
     await both.same(account.token, INBOX.replace("query Inbox", "query Renamed"), inbox_vars())
+    # Root aliases: the second reuses the first's plan, renaming its root key; the actual cost
+    # the plan reports (fastpath.operation.Plan.actual_cost) is the limiter's walk all the same.
+    for alias in ("page", "other"):
+        await both.same(account.token, INBOX.replace("  leads(", f"  {alias}: leads(", 1), inbox_vars())
     await both.same(account.token, INBOX.replace("title\n", "title\n        uuid\n", 1), inbox_vars())
     reprinted = """
     query Frontend($first: Int!, $after: String, $withPerson: Boolean!, $bare: Boolean = false) {

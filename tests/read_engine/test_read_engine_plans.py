@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from graphql import get_variable_values, parse
 
 from bench.read_engine_workloads import W7, W8, W9
 from bench.workloads import INBOX
+from fastpath import plans as plans_module
 from fastpath.operation import Plan
 from fastpath.plans import Plans
-from fastpath.sqljson import Hole
+from fastpath.sqljson import Related
 from schema import schema
 from schema.shape import SHAPES, shape
 
@@ -38,6 +40,32 @@ def test_bounded_and_least_recently_used_first_out() -> None:
         SHAPES.of(parse(texts[0])).plan_key(None),
         SHAPES.of(parse(texts[2])).plan_key(None),
     ]
+
+
+def test_a_document_that_is_no_query_is_remembered_and_counts_as_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str | None] = []
+    monkeypatch.setattr(plans_module, "_entry", _counted(made))
+    plans = Plans(maxsize=2)
+    mutation = 'mutation { updateLead(input: {id: "1"}) { lead { id } } }'
+    query, other = "{ leads { nodes { id } } }", "{ leads { nodes { title } } }"
+    assert plans.entry(parse(mutation), None) == (None, {})
+    _plan(plans, query)
+    # Found again as None, not made anew, and now the most recent: the query is the oldest.
+    assert plans.entry(parse(mutation), None) == (None, {})
+    _plan(plans, other)
+    keys = [SHAPES.of(parse(text)).plan_key(None) for text in (mutation, other)]
+    assert list(plans.entries) == keys and plans.entries[keys[0]] is None
+    assert made == ["mutation", "query", "query"]
+
+
+def _counted(made: list[str | None]) -> Any:
+    make = plans_module._entry
+
+    def counted(document: Any, operation_name: str | None, aliases: tuple[str, ...]) -> Any:
+        made.append(document.definitions[0].operation.value)
+        return make(document, operation_name, aliases)
+
+    return counted
 
 
 def test_one_plan_per_switch_value_and_the_same_plan_for_other_variables() -> None:
@@ -109,11 +137,24 @@ def _leads_plan(text: str, variables: dict[str, object] | None = None) -> Any:
 def test_the_database_writes_the_leads_json_values_and_children_excepted() -> None:
     """fastpath/sqljson.py: the inbox (Q1) and a frontend's page (W7) are written by the page
     statement, Q1's ``values`` a Python hole; a selection SQL has no form for (a lead's notes)
-    keeps the Python writers for every lead."""
+    keeps the Python writers for every lead. The relations looked up (person, organization,
+    owner, next activity) and the labels are columns of their own, counted from the column (a
+    relation found, the list's length) instead of reading their rows again."""
     inbox = _leads_plan(INBOX, {"first": 100})
     assert inbox.json_sites is not None
     ((site),) = inbox.json_sites
-    assert [type(p) is Hole for p in site.parts] == [False, True]
+    kinds = [(type(p).__name__, getattr(p, "key", None)) for p in site.parts]
+    assert [(k, key) for k, key in kinds if k != "function"] == [
+        ("Related", "person"),
+        ("Related", "organization"),
+        ("Related", "owner"),
+        ("Related", "labels"),
+        ("Related", "nextActivity"),
+        ("Hole", "values"),
+    ]
+    related = [(p.present, p.listed) for p in site.parts if isinstance(p, Related)]
+    # The organization writes its address too; a label one object each.
+    assert related == [(1, False), (2, False), (1, False), (1, True), (1, False)]
     frontend = _leads_plan(W7.replace("{n}", "1"), {"first": 25})
     assert frontend.json_sites is not None and not any(s.needs_records for s in frontend.json_sites)
     both_places = _leads_plan("{ leads { edges { node { id } } nodes { title } } }")
