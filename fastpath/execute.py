@@ -32,7 +32,7 @@ from domain.columns import values as column_values
 from domain.columns.column import Column, ColumnSource, is_custom, resolve
 from domain.columns.custom_field import viewer_definitions
 from domain.columns.preference import saved_keys, usable
-from domain.leads.query import count_leads, page_cursor, page_statement
+from domain.leads.query import count_leads, page_cursors, page_statement
 from domain.viewer import Viewer
 from fastpath.compiler import LeadsPlan, Page, Run, root_arguments
 from fastpath.pages import Edges, Statement, json_columns, json_page, read_page
@@ -128,7 +128,8 @@ async def _records_page(plan: LeadsPlan, page: LeadPage) -> tuple[Edges, bool]:
     if found.rows:
         sort_at, id_at = found.at("sort_key"), found.at("id")
         # The lead id as its record converted it (the writers read it too).
-        cursors = [page_cursor(page.query, row[sort_at], r.lead.id) for row, r in zip(found.rows, rows, strict=True)]
+        cursor = page_cursors(page.query)
+        cursors = [cursor(row[sort_at], r.lead.id) for row, r in zip(found.rows, rows, strict=True)]
         for kind in sorted(plan.children):
             await fill_children(page.viewer, rows, [row[id_at] for row in found.rows], kind)
     if page.columns:
@@ -140,11 +141,9 @@ async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool
     """The page whose leads' JSON the page statement writes (fastpath.sqljson); the records of
     the rows are read too only when a hole (``values``) needs them."""
     ctx = Ctx(is_postgres(), page.viewer)
+    cursor = page_cursors(page.query)
     if not any(site.needs_records for site in sites):
         # No hole: the ids, sort keys and JSON alone (none at all for pageInfo or totalCount only).
-        def cursor(sort_key: Any, lead_id: Any) -> str:
-            return page_cursor(page.query, sort_key, lead_id)
-
         def ids_statement(extra: Sql | None) -> Awaitable[Statement]:
             return page.statement(extra, "l.id")
 
@@ -178,7 +177,7 @@ async def _json_page(sites: list[LeadJson], page: LeadPage) -> tuple[Edges, bool
     start = found.at("x__j0") if found.width else 0
     end = start + found.width
     out: Edges = [
-        (page_cursor(page.query, row[sort_at], lead_id), JsonRow(row[start:end], r))
+        (cursor(row[sort_at], lead_id), JsonRow(row[start:end], r))
         for row, lead_id, r in zip(found.rows, ids, rows, strict=True)
     ]
     return out, found.has_next_page

@@ -137,11 +137,20 @@ def _primary(kind: str) -> Callable[[str], Expr]:
     """domain.emails_phones.primary_value in SQL: the value of the first entry flagged primary, else null."""
 
     def make(a: str) -> Expr:
+        column = f"{a}.{kind}"
+        # SQLite: the first entry read straight when it is the one flagged primary (the usual
+        # case: domain.emails_phones flags the first unless the client flags another), the
+        # entries walked only otherwise. json_each for every person cost a Q1 page (100 leads)
+        # ~0.2-0.3 ms of its ~2.4 ms in SQLite.
+        scan = (
+            f"(SELECT json_extract(t.value, '$.value') FROM json_each({column}) AS t"
+            " WHERE json_type(t.value, '$.primary') = 'true' ORDER BY t.key LIMIT 1)"
+        )
         return sql_text(
-            f"(SELECT t.e ->> 'value' FROM jsonb_array_elements({a}.{kind}) WITH ORDINALITY AS t(e, n)"
+            f"(SELECT t.e ->> 'value' FROM jsonb_array_elements({column}) WITH ORDINALITY AS t(e, n)"
             " WHERE t.e -> 'primary' = 'true'::jsonb ORDER BY t.n LIMIT 1)",
-            f"(SELECT json_extract(t.value, '$.value') FROM json_each({a}.{kind}) AS t"
-            " WHERE json_type(t.value, '$.primary') = 'true' ORDER BY t.key LIMIT 1)",
+            f"CASE WHEN json_type({column}, '$[0].primary') = 'true' THEN json_extract({column}, '$[0].value')"
+            f" ELSE {scan} END",
         )
 
     return make

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -244,7 +244,8 @@ async def find_lead_rows(
     )
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [page_cursor(query, row.pop("sort_key"), row["id"]) for row in rows]
+    cursor = page_cursors(query)
+    cursors = [cursor(row.pop("sort_key"), row["id"]) for row in rows]
     return LeadRows(rows, cursors, has_next)
 
 
@@ -260,7 +261,7 @@ async def page_statement(
     base: str = "l.*",
 ) -> tuple[str, list[Any]]:
     """The SQL and parameters of one keyset page: ``base`` (``l.*``), ``sort_key`` (for
-    :func:`page_cursor`), then the columns of ``extra``; ``first + 1`` rows at most (the last one
+    :func:`page_cursors`), then the columns of ``extra``; ``first + 1`` rows at most (the last one
     tells a next page). fastpath/sqljson.py asks ``l.id`` only, the database writing the JSON."""
     now = now or dt.datetime.now(dt.UTC)
     columns = await query_columns(viewer, query, definitions)
@@ -296,10 +297,16 @@ async def page_statement(
     return statement(select, where, tail)
 
 
-def page_cursor(query: LeadQuery, sort_key: Any, lead_id: Any) -> str:
-    """The cursor of a page row from its ``sort_key`` and lead id."""
-    lead_id = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(lead_id)
-    return encode_cursor(query.sort_name, sort_key, str(lead_id))
+def page_cursors(query: LeadQuery) -> Callable[[Any, Any], str]:
+    """The cursor of each row of a page, from its ``sort_key`` and lead id (the sort's name read
+    once a page, not once a row)."""
+    sort = query.sort_name
+
+    def cursor(sort_key: Any, lead_id: Any) -> str:
+        lead_id = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(lead_id)
+        return encode_cursor(sort, sort_key, str(lead_id))
+
+    return cursor
 
 
 async def count_leads(

@@ -23,12 +23,13 @@ from core.config import Settings, settings_from_env
 from domain.accounts.account import create_team
 from domain.columns import custom_field
 from domain.columns.column import STATIC_COLUMNS
+from domain.fold import keyed
 from fastpath.extension import EXECUTION_HEADER
 from models import Activity, CustomField, Lead, Note, Person, Role, Visibility
 from tests.conftest import Account, StatementCounter
 from tests.factories import gid
 from tests.factories.columns import CF_KEYS
-from tests.factories.read_engine import make_inbox
+from tests.factories.read_engine import bare_lead, make_inbox
 
 EVERY_COLUMN = [c.key for c in STATIC_COLUMNS] + CF_KEYS
 BENCH_COLUMNS = ["cf.lead.fleet", "cf.lead.tier", "cf.lead.decide_on", "cf.lead.budget", "cf.lead.manager"]
@@ -459,3 +460,30 @@ async def test_custom_field_definitions_are_read_again_after_a_change_in_any_pro
     assert await labels() == {"Gold tier", "Silver tier", "Bronze tier"}
     reads = [s for s in count_statements.statements if '"custom_field"' in s]
     assert len(reads) == 2  # both ways read them
+
+
+async def test_primary_email_and_phone_wherever_the_flag_is(account: Account, both: Both) -> None:
+    """The SQL reads the first entry straight when it is flagged primary and walks the list
+    otherwise (fastpath/sqltables.py): a flag on the first or a later entry, no flag and an
+    empty list all answer as the domain's rule does."""
+    lists: list[list[dict[str, Any]]] = [
+        [{"value": "first@x.test", "label": "work", "primary": True}, {"value": "second@x.test", "primary": False}],
+        [{"value": "first@x.test", "label": "work", "primary": False}, {"value": "second@x.test", "primary": True}],
+        [{"value": "a@x.test", "primary": False}, {"value": "b@x.test"}],
+        [],
+    ]
+    for i, entries in enumerate(lists):
+        fields = keyed(Person, {"name": f"Primary {i}", "emails": entries, "phones": entries})
+        person = await Person.create(company_id=account.company_id, **fields)
+        await bare_lead(account.company_id, f"Primary lead {i}", person_id=person.id)
+    persons = await both.same(account.token, "{ persons(first: 50) { nodes { name primaryEmail primaryPhone } } }", {})
+    found = {p["name"]: (p["primaryEmail"], p["primaryPhone"]) for p in persons["data"]["persons"]["nodes"]}
+    assert found["Primary 0"] == ("first@x.test", "first@x.test")
+    assert found["Primary 1"] == ("second@x.test", "second@x.test")
+    assert found["Primary 2"] == found["Primary 3"] == (None, None)
+    leads = await both.same(
+        account.token, "{ leads(first: 50) { nodes { title person { primaryEmail primaryPhone } } } }", {}
+    )
+    assert {n["title"]: n["person"]["primaryEmail"] for n in leads["data"]["leads"]["nodes"]}["Primary lead 1"] == (
+        "second@x.test"
+    )
