@@ -258,7 +258,10 @@ async def home(_: Request) -> Response:
 
 
 # New objects between two collections of the youngest generation (the interpreter's default: 700).
-YOUNG_GENERATION = 20_000
+# Above a page's ~1,300, below what lets the ordinary execution's cyclic garbage pile up: at
+# 20,000 its server grew to 175 MB over bench/read_engine.py's run with 8 connections (and 116 MB
+# after 120 in-process Q1 requests, rising), at 5,000 to 143 MB.
+YOUNG_GENERATION = 2_000
 
 
 def create_app(
