@@ -85,25 +85,31 @@ class Viewer:
 
 # Every membership of every team a user is in: (team, user) pairs.
 _MEMBERSHIPS = "FROM team_member m WHERE m.team_id IN (SELECT team_id FROM team_member WHERE user_id = {user})"
-# The same as one JSON column of the user's row, for a regular user only (an admin sees all).
-_MEMBERSHIPS_JSON = {
-    True: "(SELECT json_agg(json_build_array(m.team_id, m.user_id)) " + _MEMBERSHIPS.format(user="u.id") + ")",
-    False: "(SELECT json_group_array(json_array(m.team_id, m.user_id)) " + _MEMBERSHIPS.format(user="u.id") + ")",
+
+
+def _authenticate_sql(pairs: str) -> str:
+    """The token's statement, a regular user's memberships as one JSON column of ``pairs`` (an
+    aggregate of ``m``'s rows; NULL for an admin, who sees all)."""
+    return (
+        "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
+        " u.can_add_prospector_leads, u.can_manage_labels, t.client, c.custom_fields_version,"
+        f" CASE WHEN u.role = ? THEN NULL ELSE (SELECT {pairs} {_MEMBERSHIPS.format(user='u.id')}) END AS memberships"
+        " FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN company c ON c.id = u.company_id"
+        " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?"
+    )
+
+
+# By dialect (PostgreSQL: True), written once rather than on every request.
+_AUTHENTICATE = {
+    True: _authenticate_sql("json_agg(json_build_array(m.team_id, m.user_id))"),
+    False: _authenticate_sql("json_group_array(json_array(m.team_id, m.user_id))"),
 }
 
 
 async def authenticate(token: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None for an unknown, revoked or inactive one:
     one statement, a regular user's teams included."""
-    memberships = _MEMBERSHIPS_JSON[is_postgres()]
-    rows = await fetch(
-        "SELECT u.id, u.company_id, u.role, u.name, u.can_convert_deals_to_leads,"
-        " u.can_add_prospector_leads, u.can_manage_labels, t.client, c.custom_fields_version,"
-        f" CASE WHEN u.role = ? THEN NULL ELSE {memberships} END AS memberships"
-        " FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN company c ON c.id = u.company_id"
-        " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.is_active = ?",
-        [Role.ADMIN.value, token_digest(token), True],
-    )
+    rows = await fetch(_AUTHENTICATE[is_postgres()], [Role.ADMIN.value, token_digest(token), True])
     if not rows:
         return None
     row = rows[0]

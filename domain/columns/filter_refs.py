@@ -70,11 +70,10 @@ async def _found(viewer: Viewer, wanted: dict[str, list[int]]) -> set[tuple[str,
 
 async def check_filter_refs(viewer: Viewer, refs: Sequence[FilterRef]) -> None:
     """Raise ``NOT_FOUND`` for each field naming an id the viewer's company does not have."""
-    wanted: dict[str, list[int]] = {}
+    by_kind: dict[str, set[int]] = {}
     for ref in refs:
-        known = set(wanted.get(ref.kind, ()))
-        wanted.setdefault(ref.kind, []).extend(i for i in sorted(set(ref.ids)) if i not in known)
-    wanted = {kind: ids for kind, ids in wanted.items() if ids}
+        by_kind.setdefault(ref.kind, set()).update(ref.ids)
+    wanted = {kind: sorted(ids) for kind, ids in by_kind.items() if ids}
     if not wanted:
         return
     found = await _found(viewer, wanted)
